@@ -1,0 +1,48 @@
+# The single entry point. `make up` / `make down` run the stack, `make test` runs every test.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install up down test test-unit lint format bench train-offline eval-offline clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## venv + Python packages, Kafka jars (Maven Central), redis-server (Debian)
+	$(PY) -m deploy.localstack install
+
+up: install  ## Kafka, Redis and the four services on 127.0.0.1; returns when all are ready
+	$(PY) -m deploy.localstack up
+
+down:  ## stop what `make up` started
+	$(PY) -m deploy.localstack down
+
+test: install  ## unit, integration and e2e tests on a Kafka and Redis of their own
+	$(PY) -m pytest tests -ra
+
+test-unit: $(STAMP)
+	$(PY) -m pytest tests/unit -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install  ## ingest throughput and ingest->decision latency; writes benchmarks/results/
+	$(PY) -m benchmarks.pipeline
+
+train-offline: $(STAMP)  ## retrain the offline model's head on ../shared/data/toxicity/train.jsonl
+	$(PY) -m services.classifier.offline.train
+
+eval-offline: $(STAMP)  ## per-label ROC-AUC / PR-AUC on test.jsonl, per source
+	$(PY) -m services.classifier.offline.evaluate
+
+clean:
+	rm -rf .run .pytest_cache

@@ -1,0 +1,215 @@
+"""Pipeline benchmark: ingest throughput at saturation, ingest->decision latency at a fixed rate.
+
+    make bench                       # or: python -m benchmarks.pipeline --rate 100 --seconds 30
+
+Starts its own Kafka, Redis and the four services on free ports (the same launcher as `make up`),
+so it never disturbs a running stack. Latency is measured open-loop: posts are sent on a fixed
+schedule whatever the responses do, and each post's clock stops when its Decision reaches a
+Kafka consumer in this process. Results are printed and written to benchmarks/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import platform
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+from aiokafka import AIOKafkaConsumer
+
+from deploy.localstack import Kafka, Redis, Service, free_port, service_env
+from services.contracts import topics
+
+RESULTS = Path(__file__).resolve().parent / "results"
+TEXTS = [
+    "Thanks for the quick fix, the app works great now and I can finally export my photos.",
+    "This update is terrible, I want a refund. The sync has been broken for three days.",
+    "You are a complete idiot and nobody here wants you around, just leave.",
+    "Does anyone know when the next release ships? I'm waiting on the calendar integration.",
+    "lol what a clown, go back to whatever hole you crawled out of",
+    "Great write-up. One question: does the new API still support pagination with cursors?",
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def body(tenant: str, i: int) -> dict:
+    return {
+        "tenant": tenant,
+        "external_id": f"b-{i}",
+        "author_id": f"author-{i % 97}",
+        "text": f"{TEXTS[i % len(TEXTS)]} #{i}",
+    }
+
+
+async def decisions_listener(
+    bootstrap: str, tenant: str, seen: dict[str, float], ready: asyncio.Event
+):
+    consumer = AIOKafkaConsumer(
+        topics.DECISIONS, bootstrap_servers=bootstrap, group_id=f"bench-{uuid.uuid4().hex}",
+        auto_offset_reset="latest",
+    )  # fmt: skip
+    await consumer.start()
+    try:
+        await consumer.seek_to_end()
+        ready.set()
+        while True:
+            batches = await consumer.getmany(timeout_ms=200)
+            now = time.perf_counter()
+            for records in batches.values():
+                for record in records:
+                    decision = json.loads(record.value)
+                    if decision["tenant"] == tenant:
+                        seen.setdefault(decision["post_id"], now)
+    finally:
+        await consumer.stop()
+
+
+async def latency_at_rate(ingest: str, bootstrap: str, rate: float, seconds: float) -> dict:
+    tenant = f"lat{uuid.uuid4().hex[:6]}"
+    seen: dict[str, float] = {}
+    ready = asyncio.Event()
+    listener = asyncio.create_task(decisions_listener(bootstrap, tenant, seen, ready))
+    await ready.wait()
+    sent: dict[str, float] = {}
+    errors = 0
+    async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=200)) as client:
+
+        async def send(i: int) -> None:
+            nonlocal errors
+            started = time.perf_counter()
+            response = await client.post(f"{ingest}/v1/posts", json=body(tenant, i))
+            if response.status_code == 202:
+                sent[response.json()["post_id"]] = started
+            else:
+                errors += 1
+
+        total = int(rate * seconds)
+        start = time.perf_counter()
+        tasks = []
+        for i in range(total):
+            delay = start + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(send(i)))
+        await asyncio.gather(*tasks)
+        offered = total / (time.perf_counter() - start)
+    deadline = time.perf_counter() + 120
+    while set(sent) - set(seen) and time.perf_counter() < deadline:
+        await asyncio.sleep(0.2)
+    listener.cancel()
+    latencies = [(seen[p] - t) * 1000 for p, t in sent.items() if p in seen]
+    return {
+        "offered_rate_per_s": round(offered, 1),
+        "posts": len(sent),
+        "http_errors": errors,
+        "decided": len(latencies),
+        "lost": len(sent) - len(latencies),
+        "latency_ms": {
+            "p50": round(percentile(latencies, 50), 1),
+            "p95": round(percentile(latencies, 95), 1),
+            "p99": round(percentile(latencies, 99), 1),
+            "max": round(max(latencies), 1),
+            "mean": round(statistics.fmean(latencies), 1),
+        },
+    }
+
+
+async def saturation(ingest: str, seconds: float, concurrency: int) -> dict:
+    tenant = f"sat{uuid.uuid4().hex[:6]}"
+    accepted = errors = 0
+    counter = iter(range(10**9))
+    async with httpx.AsyncClient(
+        timeout=30, limits=httpx.Limits(max_connections=concurrency)
+    ) as client:
+        stop = time.perf_counter() + seconds
+
+        async def worker() -> None:
+            nonlocal accepted, errors
+            while time.perf_counter() < stop:
+                response = await client.post(f"{ingest}/v1/posts", json=body(tenant, next(counter)))
+                if response.status_code == 202:
+                    accepted += 1
+                else:
+                    errors += 1
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - start
+    return {"accepted_per_s": round(accepted / elapsed, 1), "accepted": accepted, "errors": errors,
+            "concurrency": concurrency, "seconds": round(elapsed, 1)}  # fmt: skip
+
+
+async def model_in_use(classifier: str) -> dict:
+    async with httpx.AsyncClient(timeout=30) as client:
+        response = await client.post(f"{classifier}/v1/score", json={"texts": ["hello"]})
+        return response.json()["model"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=100.0)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--saturation-seconds", type=float, default=15.0)
+    parser.add_argument("--concurrency", type=int, default=32)
+    args = parser.parse_args()
+
+    root = Path(tempfile.mkdtemp(prefix="bench-"))
+    kafka = Kafka(
+        "kafka",
+        root / "kafka.log",
+        port=free_port(),
+        controller_port=free_port(),
+        data_dir=root / "kafka",
+    )
+    redis = Redis(
+        "redis", root / "redis.log", port=free_port(), data_dir=root / "redis", appendonly=False
+    )
+    kafka.start()
+    redis.start()
+    ports = {name: free_port() for name in ("classifier", "escalation", "gateway", "ingest")}
+    env = service_env(kafka.bootstrap, redis.url, ports)
+    services = [Service(n, root / f"{n}.log", port=ports[n], env=env) for n in ports]
+    try:
+        for service in services:
+            service.start()
+        ingest, classifier = services[3].url, services[0].url
+        model = asyncio.run(model_in_use(classifier))
+        print(f"model: {model['id']} {model['version']}", flush=True)
+        latency = asyncio.run(latency_at_rate(ingest, kafka.bootstrap, args.rate, args.seconds))
+        print(f"latency at {args.rate:.0f} posts/s: {latency}", flush=True)
+        sat = asyncio.run(saturation(ingest, args.saturation_seconds, args.concurrency))
+        print(f"ingest saturation: {sat}", flush=True)
+    finally:
+        for service in reversed(services):
+            service.stop(timeout=15)
+        redis.stop(timeout=5)
+        kafka.stop(timeout=10)
+    result = {
+        "benchmark": "pipeline",
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": {
+            "cpus": __import__("os").cpu_count(),
+            "processor": platform.processor() or platform.machine(),
+        },
+        "model": model,
+        "latency_at_fixed_rate": latency,
+        "ingest_saturation": sat,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / "pipeline.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

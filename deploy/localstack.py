@@ -1,0 +1,492 @@
+"""Run the platform on one machine without Docker.
+
+A real single-node Kafka (KRaft) from Kafka's jars on Maven Central, a real Redis from Debian's
+`redis-server`, and the four services as processes. `make up` / `make down` call the CLI at the
+bottom; the test suite uses the same classes to start its own broker and Redis on free ports.
+Only the standard library is used so this runs before anything else is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KAFKA_POM = ROOT / "deploy" / "kafka" / "pom.xml"
+KAFKA_VERSION = "4.1.1"
+CACHE_DIR = Path(os.environ.get("MODERATION_CACHE", Path.home() / ".cache" / "moderation"))
+SERVICES = ("ingest", "classifier", "escalation", "gateway")
+
+
+class StackError(RuntimeError):
+    """A problem the person running the stack has to fix; the message says how."""
+
+
+# ---------------------------------------------------------------- ports and tools
+
+
+def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def require_ports_free(ports: dict[str, int]) -> None:
+    busy = [f"{name} port {port}" for name, port in ports.items() if port_in_use(port)]
+    if busy:
+        raise StackError(
+            "already in use on 127.0.0.1: "
+            + ", ".join(busy)
+            + ". Stop whatever holds them (`make down` if it is an earlier stack) "
+            "or choose other ports with the *_PORT environment variables."
+        )
+
+
+def require_tool(name: str, hint: str) -> str:
+    path = shutil.which(name)
+    if not path:
+        raise StackError(f"`{name}` was not found on PATH. {hint}")
+    return path
+
+
+# ---------------------------------------------------------------- installs
+
+
+def kafka_jars() -> Path:
+    """Resolve the broker's runtime closure from Maven Central once, then reuse the cached folder."""
+    target = CACHE_DIR / f"kafka-{KAFKA_VERSION}"
+    if (target / ".complete").exists():
+        return target
+    require_tool("java", "Kafka needs Java 17 or newer: `apt-get install openjdk-17-jre-headless`.")
+    mvn = require_tool("mvn", "Kafka's jars come from Maven Central: `apt-get install maven`.")
+    staging = Path(
+        tempfile.mkdtemp(
+            prefix="kafka-jars-", dir=CACHE_DIR.parent if CACHE_DIR.parent.exists() else None
+        )
+    )
+    print(f"resolving Kafka {KAFKA_VERSION} jars from Maven Central into {target} ...", flush=True)
+    subprocess.run(
+        [
+            mvn,
+            "-B",
+            "-q",
+            "-f",
+            str(KAFKA_POM),
+            "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies",
+            "-DincludeScope=runtime",
+            f"-DoutputDirectory={staging}",
+        ],
+        check=True,
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.move(str(staging), target)
+    (target / ".complete").write_text(KAFKA_VERSION)
+    return target
+
+
+def redis_server_binary() -> str:
+    path = shutil.which("redis-server")
+    if path:
+        return path
+    if os.geteuid() != 0:
+        raise StackError(
+            "`redis-server` is missing; install it with `sudo apt-get install redis-server`."
+        )
+    print("installing redis-server from Debian packages ...", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "redis-server"], check=True, env=env)
+    return require_tool("redis-server", "apt-get did not install it.")
+
+
+def install() -> None:
+    """Everything the stack needs besides the Python packages: Kafka's jars and redis-server."""
+    require_tool("java", "Kafka needs Java 17 or newer: `apt-get install openjdk-17-jre-headless`.")
+    print(f"kafka jars: {kafka_jars()}")
+    print(f"redis-server: {redis_server_binary()}")
+
+
+# ---------------------------------------------------------------- processes
+
+
+def _wait(check, process: subprocess.Popen, what: str, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+            raise StackError(
+                f"{what} exited with code {process.returncode}; last log lines:\n{tail}"
+            )
+        if check():
+            return
+        time.sleep(0.25)
+    raise StackError(f"{what} was not ready after {timeout:.0f}s; see {log}")
+
+
+def _stop_pid(pid: int, timeout: float = 20.0) -> None:
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+@dataclass
+class Managed:
+    """A child process with a log file; stop() is SIGTERM, then SIGKILL after a timeout."""
+
+    name: str
+    log: Path
+    process: subprocess.Popen | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process else None
+
+    def stop(self, timeout: float = 20.0) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+LOG4J2 = """status = warn
+appender.file.type = Console
+appender.file.name = OUT
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = info
+rootLogger.appenderRef.out.ref = OUT
+logger.kafka.name = kafka
+logger.kafka.level = warn
+logger.server.name = org.apache.kafka
+logger.server.level = warn
+logger.started.name = kafka.server.KafkaRaftServer
+logger.started.level = info
+"""
+
+
+@dataclass
+class Kafka(Managed):
+    """Single-node KRaft broker+controller on loopback."""
+
+    port: int = 9092
+    controller_port: int = 9093
+    data_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="kafka-")))
+    heap: str = "768m"
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def _properties(self) -> str:
+        props = {
+            "process.roles": "broker,controller",
+            "node.id": "1",
+            "controller.quorum.voters": f"1@127.0.0.1:{self.controller_port}",
+            "listeners": f"PLAINTEXT://127.0.0.1:{self.port},CONTROLLER://127.0.0.1:{self.controller_port}",
+            "advertised.listeners": f"PLAINTEXT://127.0.0.1:{self.port}",
+            "inter.broker.listener.name": "PLAINTEXT",
+            "controller.listener.names": "CONTROLLER",
+            "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+            "log.dirs": str(self.data_dir / "logs"),
+            "auto.create.topics.enable": "false",
+            "num.partitions": "3",
+            "offsets.topic.replication.factor": "1",
+            "offsets.topic.num.partitions": "1",
+            "transaction.state.log.replication.factor": "1",
+            "transaction.state.log.min.isr": "1",
+            "transaction.state.log.num.partitions": "1",
+            "share.coordinator.state.topic.replication.factor": "1",
+            "share.coordinator.state.topic.min.isr": "1",
+            "share.coordinator.state.topic.num.partitions": "1",
+            "group.initial.rebalance.delay.ms": "0",
+            "num.network.threads": "2",
+            "num.io.threads": "2",
+            "background.threads": "2",
+            "log.cleaner.threads": "1",
+            "num.recovery.threads.per.data.dir": "1",
+        }
+        return "".join(f"{k}={v}\n" for k, v in props.items())
+
+    def start(self, timeout: float = 120.0) -> Kafka:
+        require_tool(
+            "java", "Kafka needs Java 17 or newer: `apt-get install openjdk-17-jre-headless`."
+        )
+        jars = kafka_jars()
+        require_ports_free({"kafka": self.port, "kafka controller": self.controller_port})
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        config = self.data_dir / "server.properties"
+        config.write_text(self._properties())
+        log4j = self.data_dir / "log4j2.properties"
+        log4j.write_text(LOG4J2)
+        classpath = f"{jars}/*"
+        if not (self.data_dir / "logs" / "meta.properties").exists():
+            cluster_id = base64.urlsafe_b64encode(os.urandom(16)).decode().rstrip("=")
+            subprocess.run(
+                [
+                    "java",
+                    "-cp",
+                    classpath,
+                    "kafka.tools.StorageTool",
+                    "format",
+                    "-t",
+                    cluster_id,
+                    "-c",
+                    str(config),
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [
+                    "java",
+                    "-Xms256m",
+                    f"-Xmx{self.heap}",
+                    "-XX:+UseG1GC",
+                    "-Djava.awt.headless=true",
+                    f"-Dlog4j2.configurationFile={log4j}",
+                    "-cp",
+                    classpath,
+                    "kafka.Kafka",
+                    str(config),
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        _wait(
+            lambda: "Kafka Server started" in self.log.read_text(errors="replace"),
+            self.process,
+            "Kafka",
+            self.log,
+            timeout,
+        )
+        return self
+
+
+@dataclass
+class Redis(Managed):
+    port: int = 6379
+    data_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="redis-")))
+    appendonly: bool = True
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 30.0) -> Redis:
+        binary = redis_server_binary()
+        require_ports_free({"redis": self.port})
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [
+                    binary,
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--dir",
+                    str(self.data_dir),
+                    "--appendonly",
+                    "yes" if self.appendonly else "no",
+                    "--save",
+                    "",
+                    "--daemonize",
+                    "no",
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        _wait(
+            lambda: "Ready to accept connections" in self.log.read_text(errors="replace"),
+            self.process,
+            "Redis",
+            self.log,
+            timeout,
+        )
+        return self
+
+
+def http_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@dataclass
+class Service(Managed):
+    """One of the four services, run as `python -m services.<name>`."""
+
+    port: int = 0
+    env: dict[str, str] = field(default_factory=dict)
+    host: str = "127.0.0.1"
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self, timeout: float = 180.0) -> Service:
+        require_ports_free({self.name: self.port})
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, **self.env, "HTTP_HOST": self.host, "HTTP_PORT": str(self.port)}
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", f"services.{self.name}"],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        _wait(lambda: http_ok(f"{self.url}/readyz"), self.process, self.name, self.log, timeout)
+        return self
+
+    def kill(self) -> None:
+        """Hard stop (SIGKILL), for crash tests: nothing gets a chance to clean up."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def service_env(kafka_bootstrap: str, redis_url: str, ports: dict[str, int]) -> dict[str, str]:
+    return {
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        "REDIS_URL": redis_url,
+        "CLASSIFIER_URL": f"http://127.0.0.1:{ports['classifier']}",
+        "GATEWAY_PUBLIC_URL": f"http://127.0.0.1:{ports['gateway']}",
+    }
+
+
+# ---------------------------------------------------------------- CLI for `make up` / `make down`
+
+RUN_DIR = ROOT / ".run"
+STATE = RUN_DIR / "stack.json"
+
+
+def _ports() -> dict[str, int]:
+    env = os.environ
+    return {
+        "kafka": int(env.get("KAFKA_PORT", 9092)),
+        "kafka_controller": int(env.get("KAFKA_CONTROLLER_PORT", 9093)),
+        "redis": int(env.get("REDIS_PORT", 6379)),
+        "gateway": int(env.get("GATEWAY_PORT", 8000)),
+        "ingest": int(env.get("INGEST_PORT", 8001)),
+        "classifier": int(env.get("CLASSIFIER_PORT", 8002)),
+        "escalation": int(env.get("ESCALATION_PORT", 8003)),
+    }
+
+
+def up() -> None:
+    if STATE.exists():
+        raise StackError(f"a stack is already recorded in {STATE}; run `make down` first.")
+    ports = _ports()
+    require_ports_free({name: port for name, port in ports.items()})
+    RUN_DIR.mkdir(exist_ok=True)
+    logs = RUN_DIR / "logs"
+    started: list[Managed] = []
+    pids: dict[str, int] = {}
+
+    def remember(item: Managed) -> None:
+        started.append(item)
+        pids[item.name] = item.pid or 0
+        STATE.write_text(json.dumps(pids, indent=2))
+
+    try:
+        kafka = Kafka(
+            "kafka",
+            logs / "kafka.log",
+            port=ports["kafka"],
+            controller_port=ports["kafka_controller"],
+            data_dir=RUN_DIR / "kafka",
+        )
+        redis = Redis("redis", logs / "redis.log", port=ports["redis"], data_dir=RUN_DIR / "redis")
+        for item in (kafka, redis):
+            item.start()
+            remember(item)
+        env = service_env(kafka.bootstrap, redis.url, ports)
+        # classifier first: the gateway's compatibility endpoints call it.
+        for name in ("classifier", "escalation", "gateway", "ingest"):
+            service = Service(name, logs / f"{name}.log", port=ports[name], env=env)
+            print(f"starting {name} ...", flush=True)
+            service.start()
+            remember(service)
+    except BaseException:
+        for item in reversed(started):
+            item.stop()
+        STATE.unlink(missing_ok=True)
+        raise
+    print("\nmoderation stack is up:")
+    for name in ("ingest", "gateway", "classifier", "escalation"):
+        print(f"  {name:<11} http://127.0.0.1:{ports[name]}   (/docs, /metrics, /healthz, /readyz)")
+    print(f"  kafka       127.0.0.1:{ports['kafka']}\n  redis       {redis.url}")
+    print(f"logs in {logs}; stop with `make down`.")
+
+
+def down() -> None:
+    if not STATE.exists():
+        print("no stack is recorded; nothing to stop.")
+        return
+    pids: dict[str, int] = json.loads(STATE.read_text())
+    for name in ("ingest", "gateway", "escalation", "classifier", "redis", "kafka"):
+        if pids.get(name):
+            print(f"stopping {name} (pid {pids[name]}) ...", flush=True)
+            _stop_pid(pids[name], timeout=30.0)
+    STATE.unlink()
+    print("stack stopped.")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["up", "down", "install"])
+    args = parser.parse_args()
+    try:
+        {"up": up, "down": down, "install": install}[args.command]()
+    except StackError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

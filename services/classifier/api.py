@@ -1,0 +1,53 @@
+"""POST /v1/score: synchronous scoring that shares the micro-batcher with the Kafka path."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from services.classifier.scoring import Unscorable
+from services.contracts.events import LABELS, ModelInfo
+from services.shared.errors import ApiError
+
+router = APIRouter(prefix="/v1", tags=["scoring"])
+
+
+class ScoreRequest(BaseModel):
+    texts: list[str] = Field(min_length=1, examples=[["you are wonderful", "you are an idiot"]])
+
+
+class TextScores(BaseModel):
+    scores: dict[str, float] = Field(description="Probability per label the model predicts.")
+    missing_labels: list[str] = Field(description="Labels this model cannot predict (not zero!).")
+
+
+class ScoreResponse(BaseModel):
+    model: ModelInfo
+    results: list[TextScores]
+
+
+@router.post("/score", response_model=ScoreResponse)
+async def score(body: ScoreRequest, request: Request) -> ScoreResponse:
+    state = request.app.state
+    settings = state.settings
+    if len(body.texts) > settings.classifier_http_max_texts:
+        raise ApiError(
+            422, "too_many_texts", f"at most {settings.classifier_http_max_texts} texts per request"
+        )
+    for index, text in enumerate(body.texts):
+        if not text.strip():
+            raise ApiError(422, "text_empty", f"texts[{index}] is empty")
+        if len(text) > settings.classifier_max_text_chars:
+            raise ApiError(
+                422,
+                "text_too_long",
+                f"texts[{index}] is over {settings.classifier_max_text_chars} characters",
+            )
+    results = await state.batcher.score([state.normalize(t) for t in body.texts], source="http")
+    missing = [label for label in LABELS if label not in state.scorer.labels]
+    out = []
+    for index, result in enumerate(results):
+        if isinstance(result, Unscorable):
+            raise ApiError(422, "unscorable", f"texts[{index}] could not be scored: {result}")
+        out.append(TextScores(scores=result, missing_labels=missing))
+    return ScoreResponse(model=state.scorer.info, results=out)

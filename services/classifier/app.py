@@ -1,0 +1,53 @@
+"""classifier: scores every submitted post for toxicity and publishes PostScored."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from services.classifier import api, handlers, metrics
+from services.classifier.batching import MicroBatcher
+from services.classifier.config import Settings
+from services.classifier.models.select import load_scorer
+from services.classifier.normalize import make_normalizer
+from services.classifier.offline.vocabulary import known_words
+from services.shared.errors import install_error_handlers
+from services.shared.kafka import ensure_topics, make_broker
+from services.shared.ops import kafka_check, ops_router
+
+
+def create_app(settings: Settings) -> FastAPI:
+    broker = make_broker(settings, "classifier")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        scorer = await asyncio.to_thread(load_scorer, settings)
+        metrics.MODEL.info(
+            {
+                "id": scorer.info.id,
+                "version": scorer.info.version,
+                "labels": ",".join(scorer.labels),
+            }
+        )
+        normalize = make_normalizer(known_words())
+        batcher = MicroBatcher(
+            scorer.score, settings.classifier_max_batch, settings.classifier_max_wait_ms
+        )
+        app.state.scorer, app.state.batcher, app.state.normalize = scorer, batcher, normalize
+        batcher.start()
+        handlers.register(broker, settings, batcher, scorer, normalize)
+        await ensure_topics(settings)
+        await broker.start()
+        yield
+        await broker.stop()  # waits for the batch in flight
+        await batcher.stop()
+
+    app = FastAPI(title="moderation classifier", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(api.router)
+    app.include_router(ops_router({"kafka": kafka_check(broker)}))
+    return app

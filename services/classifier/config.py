@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+import os
+
+from services.shared.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    http_port: int = 8002
+    classifier_model: str = "auto"  # auto | offline | detoxify:<type> | detoxify-checkpoint:<path>
+    classifier_device: str = "cpu"
+    classifier_threads: int = os.cpu_count() or 1
+    classifier_max_batch: int = 32
+    classifier_max_wait_ms: int = 10
+    classifier_max_text_chars: int = 20_000
+    classifier_http_max_texts: int = 64
+    kafka_group_id: str = "moderation-classifier"
+    kafka_max_records: int = 64
+    kafka_batch_timeout_ms: int = 20

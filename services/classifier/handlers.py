@@ -1,0 +1,61 @@
+"""Kafka side of the classifier: a batch of PostSubmitted in, PostScored (or dead letters) out.
+
+Offsets are committed only after every PostScored of the batch is acknowledged by Kafka
+(at-least-once); a failure to publish nacks the batch, which is then redelivered.
+"""
+
+from __future__ import annotations
+
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+
+from services.classifier import metrics
+from services.classifier.batching import MicroBatcher
+from services.classifier.config import Settings
+from services.classifier.models.base import Scorer
+from services.classifier.scoring import Unscorable
+from services.contracts import topics
+from services.contracts.events import PostScored, PostSubmitted
+from services.shared.kafka import PoisonMessage, dead_letter, decode_record, publish_all, records_of
+
+SERVICE = "classifier"
+
+
+def register(
+    broker: KafkaBroker, settings: Settings, batcher: MicroBatcher, scorer: Scorer, normalize
+) -> None:
+    @broker.subscriber(
+        topics.POSTS_SUBMITTED,
+        group_id=settings.kafka_group_id,
+        batch=True,
+        max_records=settings.kafka_max_records,
+        batch_timeout_ms=settings.kafka_batch_timeout_ms,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+    )
+    async def on_posts_submitted(message: KafkaMessage) -> None:
+        posts, records = [], []
+        for record in records_of(message):
+            try:
+                event = decode_record(PostSubmitted, record)
+            except PoisonMessage as poison:
+                metrics.ERRORS.labels(poison.kind).inc()
+                await dead_letter(broker, SERVICE, record, poison.kind, poison.error)
+                continue
+            posts.append(event.post)
+            records.append(record)
+
+        texts = [normalize(post.text)[: settings.classifier_max_text_chars] for post in posts]
+        results = await batcher.score(texts, source="kafka")
+        out = []
+        for post, record, result in zip(posts, records, results, strict=True):
+            if isinstance(result, Unscorable):
+                metrics.ERRORS.labels("unscorable").inc()
+                await dead_letter(broker, SERVICE, record, "unscorable", str(result))
+                continue
+            scored = PostScored(post=post, scores=result, model=scorer.info)
+            out.append(
+                (scored, topics.POSTS_SCORED, topics.author_key(post.tenant, post.author_id))
+            )
+        await publish_all(broker, out)

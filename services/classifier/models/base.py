@@ -1,0 +1,17 @@
+"""The port every toxicity model implements."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from services.contracts.events import ModelInfo
+
+
+class Scorer(Protocol):
+    info: ModelInfo
+    labels: tuple[str, ...]  # the labels this model can predict; others are reported missing
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """Probabilities per label for each (already normalized) text. CPU-bound: call off the loop."""
+        ...

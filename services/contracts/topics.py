@@ -1,0 +1,38 @@
+"""Topic names, partition counts and message keys: the one place that decides them.
+
+Posts and everything derived from them are keyed by `{tenant}:{author_id}`, so one author's events
+stay in one partition and in order (strike counting depends on that).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+POSTS_SUBMITTED = "moderation.posts.submitted.v1"
+POSTS_SCORED = "moderation.posts.scored.v1"
+DECISIONS = "moderation.decisions.v1"
+CASE_EVENTS = "moderation.case-events.v1"
+MODERATOR_ACTIONS = "moderation.moderator-actions.v1"
+DEAD_LETTER = "moderation.dead-letter.v1"
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    partitions: int
+    key: str  # what the message key is, in words; the key functions below compute it
+
+
+TOPICS: tuple[TopicSpec, ...] = (
+    TopicSpec(POSTS_SUBMITTED, 6, "tenant:author_id"),
+    TopicSpec(POSTS_SCORED, 6, "tenant:author_id"),
+    TopicSpec(DECISIONS, 6, "tenant:author_id"),
+    TopicSpec(CASE_EVENTS, 6, "tenant:author_id"),
+    TopicSpec(MODERATOR_ACTIONS, 6, "tenant:author_id"),
+    TopicSpec(DEAD_LETTER, 1, "source topic"),
+)
+
+
+def author_key(tenant: str, author_id: str) -> bytes:
+    """Partition key for every post-derived event: one author's history stays ordered."""
+    return f"{tenant}:{author_id}".encode()

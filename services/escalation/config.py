@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from services.shared.settings import ServiceSettings
+
+REPO_POLICIES = Path(__file__).resolve().parents[2] / "deploy" / "policies"
+
+
+class Settings(ServiceSettings):
+    http_port: int = 8003
+    policy_dir: Path = REPO_POLICIES
+    kafka_group_id: str = "moderation-escalation"
+    kafka_max_records: int = 100
+    kafka_batch_timeout_ms: int = 20

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, status
+from fastapi.responses import JSONResponse
+
+from services.contracts import topics
+from services.contracts.events import PostSubmitted
+from services.ingest import metrics
+from services.ingest.adapters.registry import ClaimOutcome
+from services.ingest.api.deps import BrokerDep, RegistryDep, SettingsDep
+from services.ingest.submission import (
+    Rejection,
+    SubmitPostRequest,
+    SubmitPostResponse,
+    check_submission,
+    content_fingerprint,
+    to_post,
+)
+from services.shared.errors import ApiError, error_body
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/v1/posts", tags=["posts"])
+
+ERRORS = {
+    400: {"description": "Body is not valid JSON"},
+    409: {"description": "external_id already used for different content"},
+    422: {"description": "Missing or invalid fields, empty or too long text"},
+    503: {"description": "Kafka or Redis unavailable; nothing was accepted, retry"},
+}
+
+
+@router.post(
+    "", status_code=status.HTTP_202_ACCEPTED, response_model=SubmitPostResponse, responses=ERRORS
+)
+async def submit_post(
+    body: SubmitPostRequest, settings: SettingsDep, broker: BrokerDep, registry: RegistryDep
+) -> SubmitPostResponse | JSONResponse:
+    """Accept a post for moderation. Idempotent on (tenant, external_id)."""
+    try:
+        check_submission(body, settings.max_text_chars, settings.max_metadata_bytes)
+    except Rejection as rejection:
+        metrics.POSTS_REJECTED.labels(rejection.code).inc()
+        details = [{"field": rejection.field, "problem": rejection.message}]
+        return JSONResponse(error_body(rejection.code, rejection.message, details), status_code=422)
+
+    post = to_post(body)
+    response = SubmitPostResponse(
+        post_id=post.post_id,
+        status_url=f"{settings.gateway_public_url.rstrip('/')}/v1/posts/{post.post_id}/decision",
+        duplicate=False,
+    )
+    claim = await registry.claim(post, content_fingerprint(post))
+    if claim.outcome is ClaimOutcome.CONFLICT:
+        metrics.POSTS_REJECTED.labels("external_id_conflict").inc()
+        raise ApiError(
+            409,
+            "external_id_conflict",
+            "This external_id was already submitted with other content.",
+        )
+    if claim.outcome is ClaimOutcome.DUPLICATE:
+        metrics.POSTS_DUPLICATE.inc()
+        return response.model_copy(update={"duplicate": True})
+
+    event = PostSubmitted(post=post)
+    try:
+        with metrics.PUBLISH_SECONDS.time():
+            await broker.publish(
+                event.model_dump(mode="json"),
+                topics.POSTS_SUBMITTED,
+                key=topics.author_key(post.tenant, post.author_id),
+            )
+    except Exception as error:
+        log.error(
+            "publish failed; claim released", extra={"post_id": post.post_id, "error": repr(error)}
+        )
+        await registry.release(post.post_id)
+        raise ApiError(
+            503, "unavailable", "The post could not be queued; nothing was accepted. Retry."
+        ) from error
+    await registry.mark_published(post.post_id)
+    metrics.POSTS_ACCEPTED.labels(post.tenant).inc()
+    return response

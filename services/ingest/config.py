@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from services.shared.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    http_port: int = 8001
+    max_text_chars: int = 20_000
+    max_metadata_bytes: int = 16_384
+    gateway_public_url: str = "http://127.0.0.1:8000"
+    # A claim that was never confirmed as published (crash between claim and publish) may be
+    # re-published by a retry after this long; downstream dedupes by post_id anyway.
+    stale_claim_seconds: float = 30.0

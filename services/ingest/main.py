@@ -1,0 +1,38 @@
+"""ingest: platforms POST posts here; each accepted post becomes a PostSubmitted on Kafka."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from redis.asyncio import Redis
+
+from services.ingest.adapters.registry import PostRegistry
+from services.ingest.api.routes import posts
+from services.ingest.config import Settings
+from services.shared.errors import install_error_handlers
+from services.shared.kafka import ensure_topics, make_broker
+from services.shared.ops import kafka_check, ops_router, redis_check
+
+
+def create_app(settings: Settings) -> FastAPI:
+    broker = make_broker(settings, "ingest")
+    redis = Redis.from_url(settings.redis_url, decode_responses=True)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await ensure_topics(settings)
+        await broker.start()
+        yield
+        await broker.stop()
+        await redis.aclose()
+
+    app = FastAPI(title="moderation ingest", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.broker = broker
+    app.state.registry = PostRegistry(redis, settings.stale_claim_seconds)
+    install_error_handlers(app)
+    app.include_router(posts.router)
+    app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
+    return app

@@ -1,0 +1,12 @@
+from prometheus_client import Counter, Histogram
+
+POSTS_ACCEPTED = Counter("ingest_posts_accepted_total", "Posts accepted and published", ["tenant"])
+POSTS_DUPLICATE = Counter(
+    "ingest_posts_duplicate_total", "Re-submissions answered without publishing"
+)
+POSTS_REJECTED = Counter("ingest_posts_rejected_total", "Submissions rejected", ["reason"])
+PUBLISH_SECONDS = Histogram(
+    "ingest_publish_seconds",
+    "Time to publish a PostSubmitted with acks=all",
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+)

@@ -1,0 +1,125 @@
+"""Kafka wiring shared by the services: the broker, topic creation and the dead-letter path."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from typing import TypeVar
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+from faststream.kafka import KafkaBroker
+from pydantic import BaseModel, ValidationError
+
+from services.contracts import topics
+from services.contracts.events import DeadLetter
+from services.shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+M = TypeVar("M", bound=BaseModel)
+
+
+def make_broker(settings: ServiceSettings, service: str) -> KafkaBroker:
+    """Producer with acks=all and idempotence; graceful stop waits for in-flight handlers."""
+    return KafkaBroker(
+        settings.kafka_bootstrap_servers,
+        client_id=f"{settings.kafka_client_id}-{service}",
+        acks="all",
+        enable_idempotence=True,
+        graceful_timeout=settings.shutdown_grace_seconds,
+        logger=logging.getLogger(f"faststream.{service}"),
+    )
+
+
+async def ensure_topics(settings: ServiceSettings) -> None:
+    """Create every topic with its configured partitions; existing topics are left alone."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [
+            NewTopic(spec.name, settings.kafka_partitions or spec.partitions, 1)
+            for spec in topics.TOPICS
+            if spec.name not in existing
+        ]
+        if missing:
+            with contextlib.suppress(TopicAlreadyExistsError):  # another service was first
+                await admin.create_topics(missing)
+            log.info("created topics", extra={"topics": [t.name for t in missing]})
+    finally:
+        await admin.close()
+
+
+async def dead_letter(
+    broker: KafkaBroker,
+    service: str,
+    record,  # aiokafka ConsumerRecord
+    error_kind: str,
+    error: str,
+) -> DeadLetter:
+    """Park a message this service cannot handle, with the reason, so the consumer moves on."""
+    value: bytes = record.value or b""
+    letter = DeadLetter(
+        service=service,
+        source_topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        key=record.key.decode(errors="replace") if record.key else None,
+        payload=value.decode(errors="replace"),
+        error_kind=error_kind,
+        error=error[:2000],
+    )
+    await broker.publish(
+        letter.model_dump(mode="json"), topics.DEAD_LETTER, key=record.topic.encode()
+    )
+    log.warning(
+        "dead-lettered a message",
+        extra={
+            "topic": record.topic,
+            "offset": record.offset,
+            "error_kind": error_kind,
+            "error": error[:300],
+        },
+    )
+    return letter
+
+
+class PoisonMessage(Exception):
+    """A record that will never succeed: it goes to the dead-letter topic instead of being retried."""
+
+    def __init__(self, kind: str, error: str) -> None:
+        super().__init__(error)
+        self.kind, self.error = kind, error
+
+
+def records_of(message) -> tuple:
+    """The aiokafka records behind a FastStream message, batch or single."""
+    raw = message.raw_message
+    return raw if isinstance(raw, tuple) else (raw,)
+
+
+def decode_record(model: type[M], record) -> M:
+    value = record.value
+    if not value:
+        raise PoisonMessage("undecodable", "empty message value")
+    try:
+        data = json.loads(value)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise PoisonMessage("undecodable", f"not JSON: {error}") from error
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise PoisonMessage("invalid_schema", f"not a {model.__name__}: {error}") from error
+
+
+async def publish_all(broker: KafkaBroker, messages: list[tuple[BaseModel, str, bytes]]) -> None:
+    """Publish concurrently and wait for every broker ack; raises if any fails (then nothing is
+    committed and the batch is redelivered)."""
+    await asyncio.gather(
+        *(
+            broker.publish(event.model_dump(mode="json"), topic, key=key)
+            for event, topic, key in messages
+        )
+    )

@@ -1,0 +1,18 @@
+"""Settings every service shares; each service's own Settings class extends this one."""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore")
+
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_client_id: str = "moderation"
+    kafka_partitions: int | None = None  # overrides every topic's partition count when set
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    log_level: str = "INFO"
+    shutdown_grace_seconds: float = 20.0

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+import pytest
+
+from services.classifier.batching import MicroBatcher
+from services.classifier.scoring import Unscorable, length_buckets, score_isolating_failures
+
+
+def fake_score(texts: Sequence[str]) -> list[dict[str, float]]:
+    if any("BOOM" in t for t in texts):
+        raise ValueError("model cannot handle this")
+    return [{"toxicity": len(t) / 100} for t in texts]
+
+
+def test_length_buckets_group_similar_lengths() -> None:
+    texts = ["a" * n for n in (50, 1, 30, 2, 40, 3)]
+    buckets = length_buckets(texts, 2)
+    assert [[len(texts[i]) for i in b] for b in buckets] == [[1, 2], [3, 30], [40, 50]]
+    assert sorted(i for b in buckets for i in b) == list(range(6))
+
+
+def test_a_failing_text_fails_alone() -> None:
+    results = score_isolating_failures(fake_score, ["ok", "BOOM", "fine"])
+    assert results[0] == {"toxicity": 0.02}
+    assert isinstance(results[1], Unscorable)
+    assert results[2] == {"toxicity": 0.04}
+
+
+class RecordingScorer:
+    def __init__(self) -> None:
+        self.batches: list[list[str]] = []
+
+    def __call__(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        self.batches.append(list(texts))
+        return fake_score(texts)
+
+
+@pytest.mark.asyncio
+async def test_concurrent_callers_share_batches_and_get_their_own_results() -> None:
+    scorer = RecordingScorer()
+    batcher = MicroBatcher(scorer, max_batch=8, max_wait_ms=50)
+    batcher.start()
+    try:
+        calls = [batcher.score([f"text {i}", "x" * i], source="test") for i in range(4)]
+        results = await asyncio.gather(*calls)
+    finally:
+        await batcher.stop()
+    assert [r[1] for r in results] == [{"toxicity": i / 100} for i in range(4)]
+    assert len(scorer.batches) == 1 and len(scorer.batches[0]) == 8
+
+
+@pytest.mark.asyncio
+async def test_batches_close_at_max_size() -> None:
+    scorer = RecordingScorer()
+    batcher = MicroBatcher(scorer, max_batch=3, max_wait_ms=1000)
+    batcher.start()
+    try:
+        await asyncio.wait_for(batcher.score([f"t{i}" for i in range(7)], source="test"), timeout=5)
+    finally:
+        await batcher.stop()
+    assert sorted(len(b) for b in scorer.batches) == [1, 3, 3]
+
+
+@pytest.mark.asyncio
+async def test_an_unscorable_text_does_not_fail_its_neighbours() -> None:
+    batcher = MicroBatcher(fake_score, max_batch=8, max_wait_ms=5)
+    batcher.start()
+    try:
+        results = await batcher.score(["fine", "BOOM", "also fine"], source="test")
+    finally:
+        await batcher.stop()
+    assert isinstance(results[1], Unscorable)
+    assert results[0] == {"toxicity": 0.04} and results[2] == {"toxicity": 0.09}

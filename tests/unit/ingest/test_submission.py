@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import pytest
+
+from services.contracts.events import post_id_for
+from services.ingest.adapters.registry import ClaimOutcome, classify
+from services.ingest.submission import (
+    Rejection,
+    SubmitPostRequest,
+    check_submission,
+    content_fingerprint,
+    to_post,
+)
+
+
+def request(**changes) -> SubmitPostRequest:
+    body = {"tenant": "acme", "external_id": "c1", "author_id": "u1", "text": "hello"}
+    return SubmitPostRequest(**{**body, **changes})
+
+
+@pytest.mark.parametrize(
+    ("text", "code"), [("", "text_empty"), (" \n ", "text_empty"), ("x" * 11, "text_too_long")]
+)
+def test_rejections(text: str, code: str) -> None:
+    with pytest.raises(Rejection) as caught:
+        check_submission(request(text=text), max_text_chars=10, max_metadata_bytes=100)
+    assert caught.value.code == code and caught.value.field == "text"
+
+
+def test_oversized_metadata_is_rejected() -> None:
+    with pytest.raises(Rejection, match="metadata"):
+        check_submission(
+            request(metadata={"k": "v" * 200}), max_text_chars=10, max_metadata_bytes=100
+        )
+
+
+def test_text_at_the_limit_passes() -> None:
+    check_submission(request(text="x" * 10), max_text_chars=10, max_metadata_bytes=100)
+
+
+def test_post_id_depends_only_on_tenant_and_external_id() -> None:
+    assert (
+        to_post(request()).post_id
+        == to_post(request(text="other")).post_id
+        == post_id_for("acme", "c1")
+    )
+    assert post_id_for("acme", "c1") != post_id_for("other", "c1")
+
+
+def test_fingerprint_tells_different_content_apart() -> None:
+    assert content_fingerprint(to_post(request())) == content_fingerprint(to_post(request()))
+    assert content_fingerprint(to_post(request())) != content_fingerprint(
+        to_post(request(text="hi"))
+    )
+
+
+@pytest.mark.parametrize(
+    ("record", "now", "outcome"),
+    [
+        (
+            {"fingerprint": "f", "state": "published", "claimed_at": "0"},
+            1000,
+            ClaimOutcome.DUPLICATE,
+        ),
+        (
+            {"fingerprint": "f", "state": "pending", "claimed_at": "990"},
+            1000,
+            ClaimOutcome.DUPLICATE,
+        ),
+        ({"fingerprint": "f", "state": "pending", "claimed_at": "900"}, 1000, ClaimOutcome.STALE),
+        (
+            {"fingerprint": "g", "state": "published", "claimed_at": "0"},
+            1000,
+            ClaimOutcome.CONFLICT,
+        ),
+    ],
+)
+def test_claim_classification(record: dict, now: float, outcome: ClaimOutcome) -> None:
+    assert classify(record, "f", now, stale_after=30) is outcome
