@@ -8,8 +8,8 @@ from services.contracts import topics
 from services.contracts.events import ModelInfo, Post, PostScored, post_id_for
 from services.escalation.app import create_app as create_escalation
 from services.escalation.config import Settings as EscalationSettings
-from services.gateway.main import create_app as create_gateway
 from services.gateway.config import Settings as GatewaySettings
+from services.gateway.main import create_app as create_gateway
 from tests.conftest import Infra
 from tests.integration.helpers import collect, eventually, produce, running
 

@@ -39,7 +39,7 @@ def metrics_for(
             continue
         scores = probabilities[carrying, column]
         out[label] = {
-            "rows": int(len(carrying)),
+            "rows": len(carrying),
             "positives": int(y.sum()),
             "roc_auc": round(float(roc_auc_score(y, scores)), 4),
             "pr_auc": round(float(average_precision_score(y, scores)), 4),
