@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from typing import Literal
 
 from services.shared.settings import ServiceSettings
 
@@ -9,6 +10,8 @@ class Settings(ServiceSettings):
     http_port: int = 8002
     classifier_model: str = "auto"  # auto | offline | detoxify:<type> | detoxify-checkpoint:<path>
     classifier_device: str = "cpu"
+    classifier_runtime: Literal["auto", "torch", "onnx-int8"] = "auto"
+    classifier_hf_config_path: str | None = None  # local config + tokenizer folder for checkpoints
     classifier_threads: int = os.cpu_count() or 1
     classifier_max_batch: int = 32
     classifier_max_wait_ms: int = 10

@@ -27,6 +27,7 @@ def stack(infra: Infra) -> Iterator[Stack]:
     env = {
         **service_env(infra.kafka_bootstrap, infra.redis_url, ports),
         "SHUTDOWN_GRACE_SECONDS": "10",
+        "CLASSIFIER_MODEL": "offline",
     }
     services = {
         name: Service(name, infra.logs / f"{name}.log", port=ports[name], env=env) for name in ORDER

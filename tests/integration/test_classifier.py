@@ -27,7 +27,11 @@ def submitted(tenant: str, i: int, text: str) -> PostSubmitted:
 
 @pytest.fixture(scope="module")
 async def classifier(infra: Infra):
-    settings = Settings(kafka_bootstrap_servers=infra.kafka_bootstrap, redis_url=infra.redis_url)
+    settings = Settings(
+        kafka_bootstrap_servers=infra.kafka_bootstrap,
+        redis_url=infra.redis_url,
+        classifier_model="offline",
+    )
     async with running(create_app(settings)) as client:
         yield client
 

@@ -11,17 +11,25 @@ from services.contracts.events import ModelInfo
 
 
 class OfflineScorer:
-    def __init__(self, threads: int, batch_size: int = 32, head_path: Path = HEAD_PATH) -> None:
+    def __init__(
+        self,
+        threads: int,
+        batch_size: int = 32,
+        runtime: str = "torch",
+        head_path: Path = HEAD_PATH,
+    ) -> None:
         if not head_path.exists():
             raise RuntimeError(
                 f"the offline model's head is missing at {head_path}; "
                 "train it with `python -m services.classifier.offline.train`"
             )
         self.head = Head.load(head_path)
-        self.encoder = SentenceEncoder(threads=threads, batch_size=batch_size)
+        self.encoder = SentenceEncoder(threads=threads, batch_size=batch_size, runtime=runtime)
         self.ngrams = NgramFeatures()
         self.labels = self.head.labels
-        self.info = ModelInfo(id="offline-minilm-l6-ngram", version=self.head.version)
+        self.info = ModelInfo(
+            id="offline-minilm-l6-ngram", version=f"{self.head.version}+{runtime}"
+        )
 
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
         features = combine(self.encoder.encode(texts), self.ngrams.transform(texts))

@@ -1,4 +1,10 @@
-"""CLASSIFIER_MODEL -> a loaded Scorer."""
+"""CLASSIFIER_MODEL -> a loaded Scorer.
+
+offline                       the model trained in this repo (no network, ever)
+detoxify:<type>               Detoxify original | unbiased | multilingual | original-small | unbiased-small
+detoxify-checkpoint:<path>    a local Detoxify .ckpt (+ CLASSIFIER_HF_CONFIG_PATH for air-gapped sites)
+auto                          Detoxify original if it loads (cached or downloadable), else offline
+"""
 
 from __future__ import annotations
 
@@ -10,18 +16,58 @@ from services.classifier.models.base import Scorer
 log = logging.getLogger(__name__)
 
 
+def runtime(settings: Settings) -> str:
+    """auto: int8 ONNX Runtime on CPU, plain torch on a GPU."""
+    if settings.classifier_runtime != "auto":
+        return settings.classifier_runtime
+    return "onnx-int8" if settings.classifier_device == "cpu" else "torch"
+
+
+def _offline(settings: Settings) -> Scorer:
+    from services.classifier.models.offline import OfflineScorer
+
+    return OfflineScorer(
+        threads=settings.classifier_threads,
+        batch_size=settings.classifier_max_batch,
+        runtime=runtime(settings),
+    )
+
+
+def _detoxify(settings: Settings, model_type: str | None, checkpoint: str | None = None) -> Scorer:
+    from services.classifier.models.detoxify import DetoxifyScorer
+
+    return DetoxifyScorer(
+        model_type=model_type,
+        checkpoint=checkpoint,
+        device=settings.classifier_device,
+        threads=settings.classifier_threads,
+        hf_config_path=settings.classifier_hf_config_path,
+        batch_size=settings.classifier_max_batch,
+        runtime=runtime(settings),
+    )
+
+
 def load_scorer(settings: Settings) -> Scorer:
     choice = settings.classifier_model.strip()
-    if choice in ("offline", "auto"):
-        # Detoxify's weights live on GitHub releases; until the detoxify loaders land `auto`
-        # means the offline model.
-        from services.classifier.models.offline import OfflineScorer
+    kind, _, argument = choice.partition(":")
+    if choice == "offline":
+        return _offline(settings)
+    if choice == "auto":
+        from services.classifier.models.detoxify import DetoxifyLoadError
 
-        if choice == "auto":
-            log.warning("CLASSIFIER_MODEL=auto: using the offline model")
-        return OfflineScorer(
-            threads=settings.classifier_threads, batch_size=settings.classifier_max_batch
-        )
+        try:
+            return _detoxify(settings, "original")
+        except DetoxifyLoadError as error:
+            log.warning(
+                "CLASSIFIER_MODEL=auto: Detoxify 'original' could not be loaded, using the offline model",
+                extra={"reason": str(error)[:500]},
+            )
+            return _offline(settings)
+    if kind == "detoxify" and argument:
+        return _detoxify(settings, argument)
+    if kind == "detoxify-checkpoint" and argument:
+        return _detoxify(settings, None, checkpoint=argument)
     raise ValueError(
-        f"unknown CLASSIFIER_MODEL {choice!r}; use auto, offline, detoxify:<type> or detoxify-checkpoint:<path>"
+        f"CLASSIFIER_MODEL={choice!r} is not understood; use auto, offline, detoxify:<type> "
+        "or detoxify-checkpoint:<path>"
     )

@@ -52,40 +52,58 @@ class NgramFeatures:
 
 
 class SentenceEncoder:
-    """MiniLM-L6 mean-pooled, unit-length embeddings; length-bucketed batches, no autograd."""
+    """MiniLM-L6 mean-pooled, unit-length embeddings over length-bucketed batches.
+
+    runtime "torch" runs fp32 under inference mode (training uses it); "onnx-int8" runs a fused,
+    int8-quantized export under ONNX Runtime (about twice as fast on these CPUs).
+    """
 
     def __init__(
-        self, path: Path | None = None, threads: int | None = None, batch_size: int = 32
+        self,
+        path: Path | None = None,
+        threads: int | None = None,
+        batch_size: int = 32,
+        runtime: str = "torch",
     ) -> None:
         path = path or encoder_dir()
-        if threads:
-            torch.set_num_threads(threads)
+        threads = threads or torch.get_num_threads()
+        torch.set_num_threads(threads)
         self.tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
         self.model = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
         self.batch_size = batch_size
         self.dim = int(self.model.config.hidden_size)
+        self.runtime = runtime
+        self._onnx = None
+        if runtime == "onnx-int8":
+            from services.classifier.models.onnx import OnnxModel, export_int8
+
+            self._onnx = OnnxModel(export_int8(self.model, "minilm-l6"), threads)
 
     def lengths(self, texts: Sequence[str]) -> list[int]:
         encoded = self.tokenizer(list(texts), truncation=True, max_length=MAX_TOKENS, padding=False)
         return [len(ids) for ids in encoded["input_ids"]]
 
-    @torch.inference_mode()
+    def _hidden(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        encoded = self.tokenizer(
+            texts, truncation=True, max_length=MAX_TOKENS, padding=True, return_tensors="np"
+        )
+        if self._onnx is not None:
+            return self._onnx(dict(encoded)), encoded["attention_mask"]
+        with torch.inference_mode():
+            tensors = {k: torch.from_numpy(v) for k, v in encoded.items()}
+            return self.model(**tensors).last_hidden_state.numpy(), encoded["attention_mask"]
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         order = np.argsort(self.lengths(texts), kind="stable")  # similar lengths share a batch
         for start in range(0, len(order), self.batch_size):
             index = order[start : start + self.batch_size]
-            batch = self.tokenizer(
-                [texts[i] for i in index],
-                truncation=True,
-                max_length=MAX_TOKENS,
-                padding=True,
-                return_tensors="pt",
+            hidden, mask = self._hidden([texts[i] for i in index])
+            mask = mask[..., None].astype(np.float32)
+            pooled = (hidden * mask).sum(1) / np.clip(mask.sum(1), 1e-9, None)
+            out[index] = pooled / np.clip(
+                np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None
             )
-            hidden = self.model(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            out[index] = torch.nn.functional.normalize(pooled, dim=-1).numpy()
         return out
 
 

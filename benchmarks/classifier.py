@@ -1,0 +1,237 @@
+"""Classifier benchmark: naive Detoxify vs this service's batched path, on the same weights.
+
+    make bench-classifier        # or: python -m benchmarks.classifier [--texts 200]
+
+Detoxify `original` is bert-base; its real weights cannot be fetched here, so a randomly
+initialised checkpoint of exactly that shape is built and loaded *through Detoxify* from a local
+path (speed does not depend on the weights' values). Each variant runs in its own process, one after
+the other, so its peak RSS is its own. Inputs: post-like texts of 5-60 words from test.jsonl
+(synthetic ones if the data is absent). Prints a table and writes benchmarks/results/classifier.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+DATA = ROOT.parent / "shared" / "data" / "toxicity" / "test.jsonl"
+CACHE = Path.home() / ".cache" / "moderation" / "bench"
+
+VARIANTS = {
+    "a_naive_detoxify_predict": "Detoxify.predict(text), one text per call (the naive baseline)",
+    "torch_fp32_batched": "service path: micro-batcher, length buckets, torch fp32 inference mode",
+    "b_onnx_int8_batched": "service path: micro-batcher, length buckets, ONNX Runtime int8 (fused)",
+    "offline_torch_batched": "offline model (MiniLM-L6 + n-grams), torch fp32, service path",
+    "offline_onnx_int8_batched": "offline model (MiniLM-L6 + n-grams), ONNX Runtime int8, service path",
+}
+
+
+def cpu_isa() -> dict:
+    flags: set[str] = set()
+    model = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("flags") and not flags:
+            flags = set(line.split(":", 1)[1].split())
+        if line.startswith("model name") and not model:
+            model = line.split(":", 1)[1].strip()
+    wanted = ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile", "amx_int8", "amx_bf16")
+    return {"model": model, **{flag: flag in flags for flag in wanted}}
+
+
+def post_texts(count: int, seed: int = 7) -> list[str]:
+    if DATA.exists():
+        rows = [json.loads(line)["text"] for line in DATA.open()]
+        rows = [t for t in rows if 5 <= len(t.split()) <= 60]
+    else:
+        words = [
+            "the",
+            "app",
+            "update",
+            "is",
+            "great",
+            "but",
+            "sync",
+            "broke",
+            "again",
+            "you",
+            "are",
+            "an",
+            "idiot",
+            "thanks",
+            "for",
+            "help",
+        ]
+        rng = random.Random(seed)
+        rows = [" ".join(rng.choices(words, k=rng.randint(5, 60))) for _ in range(count * 5)]
+    return random.Random(seed).sample(rows, count)
+
+
+def checkpoint() -> Path:
+    from services.classifier.models.checkpoints import build_checkpoint
+
+    path = CACHE / "detoxify-bert-base.ckpt"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        build_checkpoint(CACHE, "bert-base")
+    return path
+
+
+def load(variant: str, ckpt: Path, threads: int):
+    if variant == "a_naive_detoxify_predict":
+        from detoxify import Detoxify
+
+        model = Detoxify(checkpoint=str(ckpt))
+        return lambda texts: [model.predict(t) for t in texts]
+    if variant.startswith("offline"):
+        from services.classifier.models.offline import OfflineScorer
+
+        runtime = "onnx-int8" if "onnx" in variant else "torch"
+        return OfflineScorer(threads=threads, runtime=runtime).score
+    from services.classifier.models.detoxify import DetoxifyScorer
+
+    runtime = "onnx-int8" if "onnx" in variant else "torch"
+    return DetoxifyScorer(None, checkpoint=str(ckpt), threads=threads, runtime=runtime).score
+
+
+def run_one(variant: str, ckpt: Path, texts: list[str], threads: int, max_batch: int) -> dict:
+    import torch
+
+    torch.set_num_threads(threads)
+    score = load(variant, ckpt, threads)
+    score(texts[:8])  # warm-up
+    if variant.startswith("a_"):
+        started = time.perf_counter()
+        results = score(texts)
+        elapsed = time.perf_counter() - started
+    else:
+        from services.classifier.batching import MicroBatcher
+
+        async def through_batcher() -> tuple[list, float]:
+            batcher = MicroBatcher(score, max_batch=max_batch, max_wait_ms=10)
+            batcher.start()
+            try:
+                started = time.perf_counter()
+                out = await batcher.score(texts, source="bench")
+                return out, time.perf_counter() - started
+            finally:
+                await batcher.stop()
+
+        results, elapsed = asyncio.run(through_batcher())
+    return {
+        "texts_per_s": round(len(texts) / elapsed, 1),
+        "seconds": round(elapsed, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "scores": results,
+    }
+
+
+def max_diff(a: list[dict], b: list[dict]) -> float:
+    return max(abs(x[k] - y[k]) for x, y in zip(a, b, strict=True) for k in x if k in y)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--texts", type=int, default=200)
+    parser.add_argument("--naive-texts", type=int, default=100, help="the naive path is slow")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--max-batch", type=int, default=16)
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    texts = post_texts(args.texts)
+
+    if args.one:  # child process: one variant
+        subset = texts[: args.naive_texts] if args.one.startswith("a_") else texts
+        result = run_one(args.one, checkpoint(), subset, args.threads, args.max_batch)
+        Path(args.out).write_text(json.dumps(result))
+        return
+
+    checkpoint()
+    from transformers import AutoTokenizer
+
+    from services.classifier.offline.features import encoder_dir
+
+    tokens = [
+        len(ids) for ids in AutoTokenizer.from_pretrained(str(encoder_dir()))(texts)["input_ids"]
+    ]
+    report: dict = {
+        "benchmark": "classifier",
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "cpu": cpu_isa(),
+        "threads": args.threads,
+        "inputs": {
+            "texts": len(texts),
+            "naive_texts": args.naive_texts,
+            "source": str(DATA.name if DATA.exists() else "synthetic"),
+            "words_min_max": [
+                min(len(t.split()) for t in texts),
+                max(len(t.split()) for t in texts),
+            ],
+            "mean_bert_tokens": round(sum(tokens) / len(tokens), 1),
+        },
+        "variants": {},
+    }
+    scores = {}
+    for variant, description in VARIANTS.items():
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            subprocess.run(
+                [sys.executable, "-m", "benchmarks.classifier", "--one", variant, "--out", out.name,
+                 "--texts", str(args.texts), "--naive-texts", str(args.naive_texts),
+                 "--threads", str(args.threads), "--max-batch", str(args.max_batch)],
+                check=True, cwd=ROOT,
+            )  # fmt: skip
+            result = json.loads(Path(out.name).read_text())
+        scores[variant] = result.pop("scores")
+        report["variants"][variant] = {"what": description, **result}
+        print(
+            f"{variant:<28} {result['texts_per_s']:>8.1f} texts/s  peak RSS {result['peak_rss_mb']:>5} MB",
+            flush=True,
+        )
+
+    naive = report["variants"]["a_naive_detoxify_predict"]["texts_per_s"]
+    n = args.naive_texts
+    report["ratio_b_over_a"] = round(
+        report["variants"]["b_onnx_int8_batched"]["texts_per_s"] / naive, 2
+    )
+    report["ratio_torch_batched_over_a"] = round(
+        report["variants"]["torch_fp32_batched"]["texts_per_s"] / naive, 2
+    )
+    report["max_abs_diff_b_vs_fp32_detoxify"] = round(
+        max_diff(scores["b_onnx_int8_batched"][:n], _flatten(scores["a_naive_detoxify_predict"])), 4
+    )
+    report["max_abs_diff_torch_batched_vs_fp32_detoxify"] = round(
+        max_diff(scores["torch_fp32_batched"][:n], _flatten(scores["a_naive_detoxify_predict"])), 6
+    )
+    report["max_abs_diff_offline_int8_vs_fp32"] = round(
+        max_diff(scores["offline_onnx_int8_batched"], scores["offline_torch_batched"]), 4
+    )
+    print(
+        json.dumps(
+            {k: v for k, v in report.items() if k.startswith(("ratio", "max_abs", "cpu"))}, indent=2
+        )
+    )
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / "classifier.json"
+    path.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"wrote {path}")
+
+
+def _flatten(predictions: list[dict]) -> list[dict]:
+    """Detoxify.predict on one text gives {label: float}; keep only our label names."""
+    from services.contracts.events import LABELS
+
+    return [{k: float(v) for k, v in p.items() if k in LABELS} for p in predictions]
+
+
+if __name__ == "__main__":
+    main()
