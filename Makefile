@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install up down test test-unit lint format bench train-offline eval-offline clean
+.PHONY: install up down test test-unit lint format bench bench-classifier train-offline eval-offline clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ format: $(STAMP)
 
 bench: install  ## ingest throughput and ingest->decision latency; writes benchmarks/results/
 	$(PY) -m benchmarks.pipeline
+
+bench-classifier: install  ## naive Detoxify vs the batched service path on bert-base; writes benchmarks/results/
+	$(PY) -m benchmarks.classifier
 
 train-offline: $(STAMP)  ## retrain the offline model's head on ../shared/data/toxicity/train.jsonl
 	$(PY) -m services.classifier.offline.train

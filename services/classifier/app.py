@@ -34,7 +34,10 @@ def create_app(settings: Settings) -> FastAPI:
         )
         normalize = make_normalizer(known_words())
         batcher = MicroBatcher(
-            scorer.score, settings.classifier_max_batch, settings.classifier_max_wait_ms
+            scorer.score,
+            settings.classifier_max_batch,
+            settings.classifier_max_wait_ms,
+            lengths=scorer.token_lengths,
         )
         app.state.scorer, app.state.batcher, app.state.normalize = scorer, batcher, normalize
         batcher.start()

@@ -13,7 +13,7 @@ class Settings(ServiceSettings):
     classifier_runtime: Literal["auto", "torch", "onnx-int8"] = "auto"
     classifier_hf_config_path: str | None = None  # local config + tokenizer folder for checkpoints
     classifier_threads: int = os.cpu_count() or 1
-    classifier_max_batch: int = 32
+    classifier_max_batch: int = 16
     classifier_max_wait_ms: int = 10
     classifier_max_text_chars: int = 20_000
     classifier_http_max_texts: int = 64

@@ -5,15 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 ScoreFn = Callable[[Sequence[str]], list[dict[str, float]]]
+LengthFn = Callable[[Sequence[str]], list[int]]
+
+
+def char_lengths(texts: Sequence[str]) -> list[int]:
+    return [len(text) for text in texts]
 
 
 class Unscorable(Exception):
     """The model raised on this particular text."""
 
 
-def length_buckets(texts: Sequence[str], size: int) -> list[list[int]]:
-    """Indices grouped into batches of similar length, so padding stays small."""
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+def length_buckets(lengths: Sequence[int], size: int) -> list[list[int]]:
+    """Indices grouped into batches of similar (token) length, so padding stays small."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
     return [order[i : i + size] for i in range(0, len(order), size)]
 
 

@@ -12,6 +12,10 @@ class Scorer(Protocol):
     info: ModelInfo
     labels: tuple[str, ...]  # the labels this model can predict; others are reported missing
 
+    def token_lengths(self, texts: Sequence[str]) -> list[int]:
+        """Tokens per text, so the batcher can put texts of similar length in one batch."""
+        ...
+
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """Probabilities per label for each (already normalized) text. CPU-bound: call off the loop."""
         ...

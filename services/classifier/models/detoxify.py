@@ -94,6 +94,10 @@ class DetoxifyScorer:
                 export_int8(self.model, f"detoxify-{name}"), threads or torch.get_num_threads()
             )
 
+    def token_lengths(self, texts: Sequence[str]) -> list[int]:
+        encoded = self.tokenizer(list(texts), truncation=True, max_length=MAX_TOKENS)
+        return [len(ids) for ids in encoded["input_ids"]]
+
     def logits(self, texts: Sequence[str]) -> np.ndarray:
         if self._onnx is not None:
             encoded = self.tokenizer(

@@ -31,6 +31,9 @@ class OfflineScorer:
             id="offline-minilm-l6-ngram", version=f"{self.head.version}+{runtime}"
         )
 
+    def token_lengths(self, texts: Sequence[str]) -> list[int]:
+        return self.encoder.lengths(texts)
+
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
         features = combine(self.encoder.encode(texts), self.ngrams.transform(texts))
         probabilities = self.head.probabilities(features)

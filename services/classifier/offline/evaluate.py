@@ -4,7 +4,7 @@
 
 Rows are scored through the same normalizer and features the service uses. A label a row does
 not carry is left out of that label's metrics. Results are printed and written to
-benchmarks/results/offline_eval.json.
+benchmarks/results/offline_eval_<runtime>.json (the service's default runtime on CPU is onnx-int8).
 """
 
 from __future__ import annotations
@@ -50,14 +50,15 @@ def metrics_for(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--runtime", choices=["torch", "onnx-int8"], default="onnx-int8")
     args = parser.parse_args()
 
     test = load(args.data / "test.jsonl")
-    scorer = OfflineScorer(threads=2)
+    scorer = OfflineScorer(threads=2, runtime=args.runtime)
     normalize = make_normalizer(known_words())
     texts = [normalize(t) for t in test.texts]
     started = time.monotonic()
-    embeddings = cached_embeddings(texts, scorer.encoder.encode, "test")
+    embeddings = cached_embeddings(texts, scorer.encoder.encode, f"test-{args.runtime}")
     probabilities = scorer.head.probabilities(combine(embeddings, NgramFeatures().transform(texts)))
     labels = scorer.head.labels
 
@@ -83,7 +84,7 @@ def main() -> None:
             )
     print(f"jigsaw_toxic mean ROC-AUC over six labels: {report['jigsaw_mean_roc_auc_six_labels']}")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / "offline_eval.json"
+    out = RESULTS / f"offline_eval_{args.runtime}.json"
     out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"wrote {out}")
 

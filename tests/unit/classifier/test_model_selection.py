@@ -100,6 +100,6 @@ def test_onnx_int8_runtime_stays_close_to_fp32(
     fp32 = DetoxifyScorer(model_type=None, checkpoint=str(path)).score(TEXTS)
     int8 = DetoxifyScorer(model_type=None, checkpoint=str(path), runtime="onnx-int8")
     assert int8.info.version.endswith("+onnx-int8")
-    assert list(tmp_path.glob("*.int8.onnx")), "the export is cached on disk"
+    assert list(tmp_path.glob("*.int8pc.onnx")), "the export is cached on disk"
     for ours, reference in zip(int8.score(TEXTS), fp32, strict=True):
         assert max(abs(ours[k] - reference[k]) for k in reference) < 0.02

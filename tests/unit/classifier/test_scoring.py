@@ -16,9 +16,9 @@ def fake_score(texts: Sequence[str]) -> list[dict[str, float]]:
 
 
 def test_length_buckets_group_similar_lengths() -> None:
-    texts = ["a" * n for n in (50, 1, 30, 2, 40, 3)]
-    buckets = length_buckets(texts, 2)
-    assert [[len(texts[i]) for i in b] for b in buckets] == [[1, 2], [3, 30], [40, 50]]
+    lengths = [50, 1, 30, 2, 40, 3]
+    buckets = length_buckets(lengths, 2)
+    assert [[lengths[i] for i in b] for b in buckets] == [[1, 2], [3, 30], [40, 50]]
     assert sorted(i for b in buckets for i in b) == list(range(6))
 
 
@@ -74,3 +74,17 @@ async def test_an_unscorable_text_does_not_fail_its_neighbours() -> None:
         await batcher.stop()
     assert isinstance(results[1], Unscorable)
     assert results[0] == {"toxicity": 0.04} and results[2] == {"toxicity": 0.09}
+
+
+@pytest.mark.asyncio
+async def test_a_round_is_cut_into_batches_of_similar_length() -> None:
+    scorer = RecordingScorer()
+    batcher = MicroBatcher(scorer, max_batch=2, max_wait_ms=20)
+    batcher.start()
+    try:
+        texts = ["x" * 50, "y", "z" * 30, "w" * 2]
+        results = await batcher.score(texts, source="test")
+    finally:
+        await batcher.stop()
+    assert [[len(t) for t in batch] for batch in scorer.batches] == [[1, 2], [30, 50]]
+    assert results == [{"toxicity": len(t) / 100} for t in texts]  # each caller gets its own back

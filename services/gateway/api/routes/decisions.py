@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from services.contracts.events import Action, ModelInfo, PolicyRef, Reason
 from services.gateway.api.deps import DecisionStoreDep, PostDirectoryDep
@@ -17,8 +17,8 @@ class DecisionView(BaseModel):
     post_id: str
     status: Literal["pending", "decided"]
     action: Action | None = None
-    reasons: list[Reason] = Field(default_factory=list)
-    scores: dict[str, float] = Field(default_factory=dict)
+    reasons: list[Reason] | None = None
+    scores: dict[str, float] | None = None
     model: ModelInfo | None = None
     policy: PolicyRef | None = None
     revision: int | None = None
