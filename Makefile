@@ -36,6 +36,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 bench: install  ## ingest throughput and ingest->decision latency; writes benchmarks/results/
+	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } || true
 	$(PY) -m benchmarks.pipeline
 
 bench-classifier: install  ## naive Detoxify vs the batched service path on bert-base; writes benchmarks/results/

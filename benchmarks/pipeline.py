@@ -2,6 +2,8 @@
 
     make bench                       # or: python -m benchmarks.pipeline --rate 100 --seconds 30
 
+Saturation is driven by `wrk` (Debian package; `make bench` installs it) because a Python client
+saturates a core before ingest does; without wrk it falls back to httpx and says so.
 Starts its own Kafka, Redis and the four services on free ports (the same launcher as `make up`),
 so it never disturbs a running stack. Latency is measured open-loop: posts are sent on a fixed
 schedule whatever the responses do, and each post's clock stops when its Decision reaches a
@@ -14,7 +16,10 @@ import argparse
 import asyncio
 import json
 import platform
+import re
+import shutil
 import statistics
+import subprocess
 import tempfile
 import time
 import uuid
@@ -124,6 +129,36 @@ async def latency_at_rate(ingest: str, bootstrap: str, rate: float, seconds: flo
     }
 
 
+WRK_SCRIPT = """
+local counter = 0
+local tenant = "sat" .. tostring(os.time())
+request = function()
+  counter = counter + 1
+  local body = '{"tenant":"' .. tenant .. '","external_id":"e' .. counter .. '-' .. math.random(1, 1000000000)
+    .. '","author_id":"a' .. (counter % 97) .. '","text":"This update is terrible, I want a refund. #' .. counter .. '"}'
+  return wrk.format("POST", "/v1/posts", {["content-type"] = "application/json"}, body)
+end
+"""
+
+
+def wrk_saturation(ingest: str, seconds: float, concurrency: int) -> dict | None:
+    """wrk (C) as the load generator: a Python client saturates a core before ingest does."""
+    wrk = shutil.which("wrk")
+    if not wrk:
+        return None
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(WRK_SCRIPT)
+        script.flush()
+        out = subprocess.run(
+            [wrk, "-t1", f"-c{concurrency}", f"-d{int(seconds)}s", "-s", script.name, ingest],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {"generator": "wrk", "accepted_per_s": rate, "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+            "concurrency": concurrency, "seconds": seconds}  # fmt: skip
+
+
 async def saturation(ingest: str, seconds: float, concurrency: int) -> dict:
     tenant = f"sat{uuid.uuid4().hex[:6]}"
     accepted = errors = 0
@@ -145,7 +180,7 @@ async def saturation(ingest: str, seconds: float, concurrency: int) -> dict:
         start = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - start
-    return {"accepted_per_s": round(accepted / elapsed, 1), "accepted": accepted, "errors": errors,
+    return {"generator": "httpx", "accepted_per_s": round(accepted / elapsed, 1), "accepted": accepted, "errors": errors,
             "concurrency": concurrency, "seconds": round(elapsed, 1)}  # fmt: skip
 
 
@@ -187,7 +222,9 @@ def main() -> None:
         print(f"model: {model['id']} {model['version']}", flush=True)
         latency = asyncio.run(latency_at_rate(ingest, kafka.bootstrap, args.rate, args.seconds))
         print(f"latency at {args.rate:.0f} posts/s: {latency}", flush=True)
-        sat = asyncio.run(saturation(ingest, args.saturation_seconds, args.concurrency))
+        sat = wrk_saturation(ingest, args.saturation_seconds, args.concurrency) or asyncio.run(
+            saturation(ingest, args.saturation_seconds, args.concurrency)
+        )
         print(f"ingest saturation: {sat}", flush=True)
     finally:
         for service in reversed(services):

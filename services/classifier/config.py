@@ -18,5 +18,5 @@ class Settings(ServiceSettings):
     classifier_max_text_chars: int = 20_000
     classifier_http_max_texts: int = 64
     kafka_group_id: str = "moderation-classifier"
-    kafka_max_records: int = 64
+    kafka_max_records: int = 32
     kafka_batch_timeout_ms: int = 20
