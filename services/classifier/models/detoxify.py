@@ -86,20 +86,18 @@ class DetoxifyScorer:
         self.labels = tuple(name for _, name in self.columns)
         name = Path(checkpoint).stem if checkpoint else model_type
         self.info = ModelInfo(id=f"detoxify-{name}", version=f"{_detoxify_version()}+{runtime}")
-        self._onnx = None
-        if runtime == "onnx-int8":
-            from services.classifier.models.onnx import OnnxModel, export_int8
+        from services.classifier.models.onnx import compiled
 
-            self._onnx = OnnxModel(
-                export_int8(self.model, f"detoxify-{name}"), threads or torch.get_num_threads()
-            )
+        self._fast = compiled(
+            self.model, f"detoxify-{name}", runtime, threads or torch.get_num_threads()
+        )
 
     def token_lengths(self, texts: Sequence[str]) -> list[int]:
         encoded = self.tokenizer(list(texts), truncation=True, max_length=MAX_TOKENS)
         return [len(ids) for ids in encoded["input_ids"]]
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
-        if self._onnx is not None:
+        if self._fast is not None:
             encoded = self.tokenizer(
                 list(texts),
                 return_tensors="np",
@@ -107,7 +105,7 @@ class DetoxifyScorer:
                 max_length=MAX_TOKENS,
                 padding=True,
             )
-            return self._onnx(dict(encoded))
+            return self._fast(dict(encoded))
         with torch.inference_mode():
             batch = self.tokenizer(
                 list(texts),

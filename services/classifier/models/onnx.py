@@ -1,8 +1,11 @@
-"""ONNX Runtime int8 copies of BERT-family models: export once, fuse, quantize, cache, serve.
+"""Fast CPU copies of BERT-family models: export once to ONNX, cache on disk, serve.
 
-The legacy TorchScript exporter with eager attention gives a graph that ONNX Runtime's transformer
-optimizer can fuse (attention, layer norm, GELU); dynamic int8 quantization then runs the matmuls
-on VNNI/AMX where the CPU has them. The result is cached on disk, keyed by the source weights.
+- onnx-int8: the legacy TorchScript exporter with eager attention gives a graph that ONNX
+  Runtime's transformer optimizer can fuse (attention, layer norm, GELU); dynamic per-channel int8
+  quantization then runs the matmuls on VNNI/AMX.
+- openvino-bf16: the plain fp32 export compiled by OpenVINO with bf16 inference precision, which
+  uses AMX/AVX-512-BF16 where the CPU has them (and falls back to fp32 where it does not).
+Exports are keyed by a fingerprint of the weights.
 """
 
 from __future__ import annotations
@@ -42,6 +45,39 @@ def fingerprint(model: torch.nn.Module) -> str:
     return digest.hexdigest()[:20]
 
 
+def _export_fp32(model: torch.nn.Module, path: Path) -> None:
+    if hasattr(model, "set_attn_implementation"):
+        model.set_attn_implementation("eager")
+    # The sample must contain padding: transformers drops the attention mask from the graph
+    # when the traced mask is all ones, and the export would then ignore padding forever.
+    sample = {k: torch.ones((2, 8), dtype=torch.long) for k in INPUTS}
+    sample["attention_mask"][1, 5:] = 0
+    sample["token_type_ids"].zero_()
+    axes = {k: {0: "batch", 1: "sequence"} for k in (*INPUTS, "output")}
+    with torch.inference_mode():
+        torch.onnx.export(
+            _Logits(model.eval()),
+            tuple(sample.values()),
+            str(path),
+            input_names=list(INPUTS),
+            output_names=["output"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+        )
+
+
+def export_fp32(model: torch.nn.Module, name: str) -> Path:
+    """The plain fp32 ONNX export (what OpenVINO compiles), cached."""
+    target = CACHE / f"{name}-{fingerprint(model)}.fp32.onnx"
+    if not target.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".partial")
+        _export_fp32(model, partial)
+        partial.rename(target)
+    return target
+
+
 def export_int8(model: torch.nn.Module, name: str) -> Path:
     """Export `model` (BERT-like, first output = what we want) to a fused int8 ONNX file, cached."""
     target = CACHE / f"{name}-{fingerprint(model)}.int8pc.onnx"
@@ -52,30 +88,10 @@ def export_int8(model: torch.nn.Module, name: str) -> Path:
     from onnxruntime.transformers import optimizer
 
     config = model.config
-    if hasattr(model, "set_attn_implementation"):
-        model.set_attn_implementation("eager")
     work = Path(tempfile.mkdtemp(prefix="onnx-"))
     try:
         raw, fused = work / "model.onnx", work / "fused.onnx"
-        # The sample must contain padding: transformers drops the attention mask from the graph
-        # when the traced mask is all ones, and the export would then ignore padding forever.
-        sample = {k: torch.ones((2, 8), dtype=torch.long) for k in INPUTS}
-        sample["attention_mask"][1, 5:] = 0
-        sample["token_type_ids"].zero_()
-        axes = {k: {0: "batch", 1: "sequence"} for k in INPUTS} | {
-            "output": {0: "batch", 1: "sequence"}
-        }
-        with torch.inference_mode():
-            torch.onnx.export(
-                _Logits(model.eval()),
-                tuple(sample.values()),
-                str(raw),
-                input_names=list(INPUTS),
-                output_names=["output"],
-                dynamic_axes=axes,
-                opset_version=17,
-                dynamo=False,
-            )
+        _export_fp32(model, raw)
         optimized = optimizer.optimize_model(
             str(raw),
             model_type="bert",
@@ -116,3 +132,43 @@ class OnnxModel:
         if "token_type_ids" in self.inputs and "token_type_ids" not in feed:
             feed["token_type_ids"] = np.zeros_like(feed["input_ids"])
         return self.session.run(None, feed)[0]
+
+
+class OpenVinoModel:
+    """An OpenVINO compiled model over token ids, bf16 where the CPU supports it."""
+
+    def __init__(self, path: Path, threads: int, precision: str = "bf16") -> None:
+        import openvino as ov
+
+        core = ov.Core()
+        if precision == "bf16" and "BF16" not in core.get_property(
+            "CPU", "OPTIMIZATION_CAPABILITIES"
+        ):
+            precision = "f32"
+        self.precision = precision
+        compiled = core.compile_model(
+            core.read_model(str(path)),
+            "CPU",
+            {
+                "INFERENCE_PRECISION_HINT": precision,
+                "INFERENCE_NUM_THREADS": threads,
+                "PERFORMANCE_HINT": "LATENCY",
+            },
+        )
+        self.inputs = {port.get_any_name() for port in compiled.inputs}
+        self.request = compiled.create_infer_request()
+
+    def __call__(self, encoded: dict[str, np.ndarray]) -> np.ndarray:
+        feed = {k: v.astype(np.int64) for k, v in encoded.items() if k in self.inputs}
+        if "token_type_ids" in self.inputs and "token_type_ids" not in feed:
+            feed["token_type_ids"] = np.zeros_like(feed["input_ids"])
+        return np.array(self.request.infer(feed)[0], copy=True)
+
+
+def compiled(model: torch.nn.Module, name: str, runtime: str, threads: int):
+    """The fast runtime for a torch model, or None for plain torch."""
+    if runtime == "onnx-int8":
+        return OnnxModel(export_int8(model, name), threads)
+    if runtime == "openvino-bf16":
+        return OpenVinoModel(export_fp32(model, name), threads, "bf16")
+    return None

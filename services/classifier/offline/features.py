@@ -73,11 +73,9 @@ class SentenceEncoder:
         self.batch_size = batch_size
         self.dim = int(self.model.config.hidden_size)
         self.runtime = runtime
-        self._onnx = None
-        if runtime == "onnx-int8":
-            from services.classifier.models.onnx import OnnxModel, export_int8
+        from services.classifier.models.onnx import compiled
 
-            self._onnx = OnnxModel(export_int8(self.model, "minilm-l6"), threads)
+        self._fast = compiled(self.model, "minilm-l6", runtime, threads)
 
     def lengths(self, texts: Sequence[str]) -> list[int]:
         encoded = self.tokenizer(list(texts), truncation=True, max_length=MAX_TOKENS, padding=False)
@@ -87,8 +85,8 @@ class SentenceEncoder:
         encoded = self.tokenizer(
             texts, truncation=True, max_length=MAX_TOKENS, padding=True, return_tensors="np"
         )
-        if self._onnx is not None:
-            return self._onnx(dict(encoded)), encoded["attention_mask"]
+        if self._fast is not None:
+            return self._fast(dict(encoded)), encoded["attention_mask"]
         with torch.inference_mode():
             tensors = {k: torch.from_numpy(v) for k, v in encoded.items()}
             return self.model(**tensors).last_hidden_state.numpy(), encoded["attention_mask"]
