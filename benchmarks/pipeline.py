@@ -239,6 +239,7 @@ def main() -> None:
             "processor": platform.processor() or platform.machine(),
         },
         "model": model,
+        "classifier_threads": env["CLASSIFIER_THREADS"],
         "latency_at_fixed_rate": latency,
         "ingest_saturation": sat,
     }

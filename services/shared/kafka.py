@@ -28,6 +28,7 @@ def make_broker(settings: ServiceSettings, service: str) -> KafkaBroker:
         client_id=f"{settings.kafka_client_id}-{service}",
         acks="all",
         enable_idempotence=True,
+        linger_ms=settings.kafka_linger_ms,
         graceful_timeout=settings.shutdown_grace_seconds,
         logger=logging.getLogger(f"faststream.{service}"),
     )

@@ -4,7 +4,13 @@ import socket
 
 import pytest
 
-from deploy.localstack import StackError, free_port, require_ports_free, require_tool
+from deploy.localstack import (
+    StackError,
+    free_port,
+    new_cluster_id,
+    require_ports_free,
+    require_tool,
+)
 
 
 def test_a_port_in_use_is_reported_by_name() -> None:
@@ -23,3 +29,9 @@ def test_free_ports_pass() -> None:
 def test_a_missing_tool_says_how_to_install_it() -> None:
     with pytest.raises(StackError, match="apt-get install no-such-tool"):
         require_tool("no-such-tool-xyz", "apt-get install no-such-tool")
+
+
+def test_cluster_ids_never_look_like_an_option() -> None:
+    ids = {new_cluster_id() for _ in range(2000)}
+    assert len(ids) == 2000
+    assert all(len(i) == 22 and not i.startswith("-") for i in ids)
