@@ -1,6 +1,6 @@
 """Pipeline benchmark: ingest throughput at saturation, ingest->decision latency at a fixed rate.
 
-    make bench                       # or: python -m benchmarks.pipeline --rate 100 --seconds 30
+    make bench                       # or: python -m benchmarks.pipeline --rates 50,100 --seconds 30
 
 Saturation is driven by `wrk` (Debian package; `make bench` installs it) because a Python client
 saturates a core before ingest does; without wrk it falls back to httpx and says so.
@@ -192,7 +192,7 @@ async def model_in_use(classifier: str) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rate", type=float, default=100.0)
+    parser.add_argument("--rates", default="50,100", help="posts/s, comma-separated, run in order")
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--saturation-seconds", type=float, default=15.0)
     parser.add_argument("--concurrency", type=int, default=32)
@@ -220,8 +220,12 @@ def main() -> None:
         ingest, classifier = services[3].url, services[0].url
         model = asyncio.run(model_in_use(classifier))
         print(f"model: {model['id']} {model['version']}", flush=True)
-        latency = asyncio.run(latency_at_rate(ingest, kafka.bootstrap, args.rate, args.seconds))
-        print(f"latency at {args.rate:.0f} posts/s: {latency}", flush=True)
+        latency = {}
+        for rate in (float(r) for r in args.rates.split(",")):
+            latency[f"{rate:g}_per_s"] = asyncio.run(
+                latency_at_rate(ingest, kafka.bootstrap, rate, args.seconds)
+            )
+            print(f"latency at {rate:g} posts/s: {latency[f'{rate:g}_per_s']}", flush=True)
         sat = wrk_saturation(ingest, args.saturation_seconds, args.concurrency) or asyncio.run(
             saturation(ingest, args.saturation_seconds, args.concurrency)
         )
