@@ -49,12 +49,12 @@ def register(
         texts = [normalize(post.text)[: settings.classifier_max_text_chars] for post in posts]
         results = await batcher.score(texts, source="kafka")
         out = []
-        for post, record, result in zip(posts, records, results, strict=True):
+        for post, record, text, result in zip(posts, records, texts, results, strict=True):
             if isinstance(result, Unscorable):
                 metrics.ERRORS.labels("unscorable").inc()
                 await dead_letter(broker, SERVICE, record, "unscorable", str(result))
                 continue
-            scored = PostScored(post=post, scores=result, model=scorer.info)
+            scored = PostScored(post=post, scores=result, model=scorer.info, normalized_text=text)
             out.append(
                 (scored, topics.POSTS_SCORED, topics.author_key(post.tenant, post.author_id))
             )

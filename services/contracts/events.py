@@ -101,6 +101,9 @@ class PostScored(Event):
     post: Post
     scores: dict[str, float] = Field(examples=[{"toxicity": 0.02, "insult": 0.01}])
     model: ModelInfo
+    normalized_text: str | None = Field(
+        default=None, description="What was scored (term lists use it)."
+    )
 
 
 class Action(StrEnum):
@@ -130,6 +133,37 @@ class Reason(BaseModel):
     detail: str = Field(default="", examples=["toxicity 0.97 >= 0.90"])
 
 
+class SanctionKind(StrEnum):
+    WARN = "warn"
+    MUTE = "mute"
+    SUSPEND = "suspend"
+    BAN = "ban"
+
+
+class Restriction(BaseModel):
+    """DSA Art. 17(1): what was restricted, and for how long."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    visibility: str | None = Field(default=None, examples=["removed", "held", "labelled"])
+    account: str | None = Field(default=None, examples=["warned", "muted", "suspended", "banned"])
+    duration_hours: int | None = Field(default=None, description="None: indefinite or not timed.")
+
+
+class StatementOfReasons(BaseModel):
+    """The DSA Article 17 statement of reasons for a restrictive decision."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    restriction: Restriction
+    facts: list[str] = Field(description="Facts and circumstances: scores and rules that matched.")
+    automated_detection: bool = Field(description="Was the content detected by automated means?")
+    automation: str = Field(examples=["fully_automated", "partly_automated", "human"])
+    ground: str = Field(description="The policy clause applied (the contractual ground).")
+    redress: str = Field(examples=["appeal via the platform within 14 days"])
+    appeal_deadline: datetime | None = None
+
+
 class Decision(Event):
     """Topic moderation.decisions.v1 — what happens to a post.
 
@@ -148,6 +182,8 @@ class Decision(Event):
     policy: PolicyRef
     revision: int = Field(default=0, ge=0)
     decided_by: str = Field(default="automated", description="'automated' or a moderator id.")
+    queue: str | None = Field(default=None, description="Moderator queue a case was opened in.")
+    statement: StatementOfReasons | None = Field(default=None, description="For every non-allow.")
 
 
 class CaseEventKind(StrEnum):
@@ -186,6 +222,36 @@ class ModeratorAction(Event):
     command: str = Field(examples=["claim", "approve", "remove", "escalate", "note"])
     reason: str = ""
     arguments: dict[str, Any] = Field(default_factory=dict)
+
+
+class StrikeEvent(Event):
+    """Topic moderation.strikes.v1 — a strike added to (or removed from) an author's record.
+
+    The strike id is the decision id that caused it, so a redelivered decision adds no second
+    strike. Redis counts are rebuilt from this topic.
+    """
+
+    strike_id: str
+    tenant: str
+    community: str | None = None
+    author_id: str
+    weight: int = Field(default=1, ge=1)
+    removed: bool = False
+    post_id: str
+    reason: str = ""
+
+
+class AuthorSanctioned(Event):
+    """Topic moderation.sanctions.v1 — the author crossed a strike threshold; the platform acts."""
+
+    tenant: str
+    community: str | None = None
+    author_id: str
+    sanction: SanctionKind
+    duration_hours: int | None = None
+    strikes: int = Field(description="The author's strike count that triggered it.")
+    policy: PolicyRef
+    post_id: str
 
 
 class DeadLetter(Event):

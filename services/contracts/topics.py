@@ -13,6 +13,8 @@ POSTS_SCORED = "moderation.posts.scored.v1"
 DECISIONS = "moderation.decisions.v1"
 CASE_EVENTS = "moderation.case-events.v1"
 MODERATOR_ACTIONS = "moderation.moderator-actions.v1"
+STRIKES = "moderation.strikes.v1"
+SANCTIONS = "moderation.sanctions.v1"
 DEAD_LETTER = "moderation.dead-letter.v1"
 
 
@@ -29,6 +31,8 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(DECISIONS, 6, "tenant:author_id"),
     TopicSpec(CASE_EVENTS, 6, "tenant:author_id"),
     TopicSpec(MODERATOR_ACTIONS, 6, "tenant:author_id"),
+    TopicSpec(STRIKES, 6, "tenant:author_id"),
+    TopicSpec(SANCTIONS, 6, "tenant:author_id"),
     TopicSpec(DEAD_LETTER, 1, "source topic"),
 )
 

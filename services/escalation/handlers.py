@@ -1,26 +1,62 @@
-"""Kafka side of escalation: PostScored in, Decision out, idempotent on post_id."""
+"""Kafka side of escalation: PostScored in; Decision, strike and sanction events out.
+
+Idempotent on post_id: a post already decided is skipped, and a redelivered post recomputes the
+same outcome (its own strike is left out of the count it is judged against), with event ids
+derived from the decision id so downstream consumers can drop repeats.
+"""
 
 from __future__ import annotations
+
+import time
 
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
 from services.contracts import topics
-from services.contracts.events import PostScored
+from services.contracts.events import PostScored, derived_id
 from services.escalation import metrics
-from services.escalation.adapters.state import DecisionLedger
+from services.escalation.adapters.policies import PolicyBook
+from services.escalation.adapters.state import DecisionLedger, StrikeLedger
 from services.escalation.config import Settings
-from services.escalation.domain.decisions import automated_decision
-from services.escalation.domain.policy import Policy, evaluate
+from services.escalation.domain.decisions import Outcome, automated_outcome
+from services.escalation.domain.policy import PostFacts, evaluate
 from services.shared.kafka import PoisonMessage, dead_letter, decode_record, publish_all, records_of
 
 SERVICE = "escalation"
 
 
 def register(
-    broker: KafkaBroker, settings: Settings, ledger: DecisionLedger, policy: Policy
+    broker: KafkaBroker,
+    settings: Settings,
+    decided: DecisionLedger,
+    strikes: StrikeLedger,
+    book: PolicyBook,
 ) -> None:
+    async def decide(event: PostScored) -> Outcome:
+        post = event.post
+        policy = book.for_post(post.tenant, post.community)
+        own_strike = derived_id("decision", post.post_id, "0")
+        count = await strikes.count(
+            post.tenant,
+            post.community,
+            post.author_id,
+            time.time(),
+            policy.strikes.window_days,
+            excluding=own_strike,
+        )
+        facts = PostFacts(
+            scores=event.scores,
+            text=event.normalized_text or post.text,
+            community=post.community,
+            author=post.author,
+            strikes=count,
+        )
+        outcome = automated_outcome(event, evaluate(facts, policy), policy, count)
+        if outcome.strike:  # counted before the next post of this author in the batch is judged
+            await strikes.add(outcome.strike, time.time())
+        return outcome
+
     @broker.subscriber(
         topics.POSTS_SCORED,
         group_id=settings.kafka_group_id,
@@ -41,20 +77,18 @@ def register(
                 continue
             scored.setdefault(event.post.post_id, event)
 
-        done = await ledger.already_decided(list(scored))
+        done = await decided.already_decided(list(scored))
         metrics.DUPLICATES.inc(len(done))
-        decisions = []
-        for post_id, event in scored.items():
-            if post_id in done:
-                continue
-            verdict = evaluate(event.scores, policy)
-            decisions.append(automated_decision(event, verdict, policy.ref))
-        await publish_all(
-            broker,
-            [(d, topics.DECISIONS, topics.author_key(d.tenant, d.author_id)) for d in decisions],
-        )
-        await ledger.mark_decided([d.post_id for d in decisions])
-        for decision in decisions:
-            metrics.DECISIONS.labels(decision.action.value).inc()
-            for reason in decision.reasons:
-                metrics.RULE_MATCHES.labels(reason.rule).inc()
+        outcomes = [await decide(event) for post_id, event in scored.items() if post_id not in done]
+        out = []
+        for outcome in outcomes:
+            d = outcome.decision
+            key = topics.author_key(d.tenant, d.author_id)
+            out.append((d, topics.DECISIONS, key))
+            if outcome.strike:
+                out.append((outcome.strike, topics.STRIKES, key))
+            if outcome.sanction:
+                out.append((outcome.sanction, topics.SANCTIONS, key))
+        await publish_all(broker, out)
+        await decided.mark_decided([o.decision.post_id for o in outcomes])
+        metrics.record(outcomes)

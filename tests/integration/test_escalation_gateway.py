@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import shutil
+from pathlib import Path
+
 import pytest
 
 from services.contracts import topics
 from services.contracts.events import ModelInfo, Post, PostScored, post_id_for
 from services.escalation.app import create_app as create_escalation
+from services.escalation.config import REPO_POLICIES
 from services.escalation.config import Settings as EscalationSettings
 from services.gateway.config import Settings as GatewaySettings
 from services.gateway.main import create_app as create_gateway
@@ -18,21 +23,54 @@ pytestmark = pytest.mark.integration
 MODEL = ModelInfo(id="test", version="1")
 
 
-def scored(tenant: str, external_id: str, scores: dict[str, float]) -> PostScored:
+def scored(
+    tenant: str,
+    external_id: str,
+    scores: dict[str, float],
+    text: str = "some text",
+    community: str | None = None,
+) -> PostScored:
     post = Post(
         post_id=post_id_for(tenant, external_id),
         tenant=tenant,
         external_id=external_id,
         author_id="a1",
-        text="some text",
+        text=text,
+        community=community,
     )
     return PostScored(post=post, scores=scores, model=MODEL)
 
 
+async def publish(infra: Infra, *events: PostScored) -> None:
+    await produce(
+        infra.kafka_bootstrap, topics.POSTS_SCORED, [e.model_dump_json().encode() for e in events]
+    )
+
+
+async def decision_of(pipeline, event: PostScored) -> dict:
+    async def decided():
+        view = (await pipeline.get(f"/v1/posts/{event.post.post_id}/decision")).json()
+        return view if view.get("status") == "decided" else None
+
+    return await eventually(decided)
+
+
 @pytest.fixture(scope="module")
-async def pipeline(infra: Infra):
+def policy_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("policies")
+    shutil.copytree(REPO_POLICIES, folder, dirs_exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+async def pipeline(infra: Infra, policy_dir: Path):
     escalation = create_escalation(
-        EscalationSettings(kafka_bootstrap_servers=infra.kafka_bootstrap, redis_url=infra.redis_url)
+        EscalationSettings(
+            kafka_bootstrap_servers=infra.kafka_bootstrap,
+            redis_url=infra.redis_url,
+            policy_dir=policy_dir,
+            policy_reload_seconds=0.2,
+        )
     )
     gateway = create_gateway(
         GatewaySettings(kafka_bootstrap_servers=infra.kafka_bootstrap, redis_url=infra.redis_url)
@@ -63,7 +101,7 @@ async def test_scored_posts_become_decisions_with_reasons(
     assert calm_view["action"] == "allow" and calm_view["reasons"] == []
     assert severe_view["action"] == "remove"
     assert [r["rule"] for r in severe_view["reasons"]] == ["severe-toxicity", "very-toxic", "toxic"]
-    assert severe_view["policy"] == {"id": "default", "version": "1"}
+    assert severe_view["policy"] == {"id": "default", "version": "2"}
 
 
 async def test_a_redelivered_post_is_decided_once(pipeline, infra: Infra, tenant: str) -> None:
@@ -91,3 +129,65 @@ async def test_poison_decision_goes_to_dead_letter(pipeline, infra: Infra, tenan
         match=lambda m: m["service"] == "gateway" and tenant in m["payload"],
     )
     assert letters[0]["error_kind"] == "invalid_schema"
+
+
+async def test_strikes_accumulate_and_cross_into_a_sanction(
+    pipeline, infra: Infra, tenant: str
+) -> None:
+    # default policy: severe-toxicity gives 2 strikes; the ladder warns at 2 and mutes at 4
+    posts = [scored(tenant, f"s{i}", {"severe_toxicity": 0.95, "toxicity": 0.95}) for i in range(2)]
+    await publish(infra, *posts)
+    sanctions = await collect(
+        infra.kafka_bootstrap,
+        topics.SANCTIONS,
+        until=lambda found: len(found) >= 2,
+        match=lambda m: m["tenant"] == tenant,
+    )
+    assert [(s["sanction"], s["strikes"]) for s in sanctions] == [("warn", 2), ("mute", 4)]
+    assert sanctions[1]["duration_hours"] == 24 and sanctions[1]["_key"] == f"{tenant}:a1"
+    strikes = await collect(
+        infra.kafka_bootstrap,
+        topics.STRIKES,
+        until=lambda found: len(found) >= 2,
+        match=lambda m: m["tenant"] == tenant,
+    )
+    assert sorted(s["post_id"] for s in strikes) == sorted(p.post.post_id for p in posts)
+    view = await decision_of(pipeline, posts[1])
+    assert view["action"] == "remove"
+
+
+async def test_a_decision_carries_its_statement_of_reasons(
+    pipeline, infra: Infra, tenant: str
+) -> None:
+    event = scored(tenant, "sor", {"toxicity": 0.95})
+    await publish(infra, event)
+    decisions = await collect(
+        infra.kafka_bootstrap,
+        topics.DECISIONS,
+        until=lambda f: len(f) >= 1,
+        match=lambda d: d["tenant"] == tenant,
+    )
+    statement = decisions[0]["statement"]
+    assert decisions[0]["action"] == "hold" and decisions[0]["queue"] == "general"
+    assert statement["restriction"]["visibility"] == "held"
+    assert statement["automation"] == "partly_automated"
+    assert statement["ground"].startswith("default v2: Community guidelines 2.4")
+
+
+async def test_tenant_policy_is_hot_reloaded_and_a_bad_file_keeps_the_previous(
+    pipeline, infra: Infra, tenant: str, policy_dir: Path
+) -> None:
+    strict = "id: strict\nversion: '{v}'\nrules:\n  - {{id: any-toxicity, action: remove, clause: c, when: {{scores: {{toxicity: {t}}}}}}}\n"
+    (policy_dir / f"{tenant}.yaml").write_text(strict.format(v=1, t=0.3))
+    await asyncio.sleep(1.0)
+    first = scored(tenant, "h1", {"toxicity": 0.4})
+    await publish(infra, first)
+    view = await decision_of(pipeline, first)
+    assert (view["action"], view["policy"]) == ("remove", {"id": "strict", "version": "1"})
+
+    (policy_dir / f"{tenant}.yaml").write_text(strict.format(v=2, t="high"))  # invalid
+    await asyncio.sleep(1.0)
+    second = scored(tenant, "h2", {"toxicity": 0.4})
+    await publish(infra, second)
+    view = await decision_of(pipeline, second)
+    assert view["policy"] == {"id": "strict", "version": "1"}  # the bad version never went live

@@ -1,14 +1,21 @@
-"""Escalation's Redis state: which posts already have their automated decision published."""
+"""Escalation's Redis state: decided posts and strike counts. Both rebuildable from Kafka
+(the decisions and strikes topics)."""
 
 from __future__ import annotations
 
 from redis.asyncio import Redis
+
+from services.contracts.events import StrikeEvent
 
 DECIDED_TTL_SECONDS = 30 * 24 * 3600
 
 
 def decided_key(post_id: str) -> str:
     return f"moderation:escalation:decided:{post_id}"
+
+
+def strikes_key(tenant: str, community: str | None, author_id: str) -> str:
+    return f"moderation:strikes:{tenant}:{community or '-'}:{author_id}"
 
 
 class DecisionLedger:
@@ -28,3 +35,36 @@ class DecisionLedger:
             for post_id in post_ids:
                 pipe.set(decided_key(post_id), "1", ex=DECIDED_TTL_SECONDS)
             await pipe.execute()
+
+
+class StrikeLedger:
+    """Per author and community: a sorted set of strike units scored by time; expired ones drop
+    out of the window. Adding the same strike twice is a no-op (members are strike ids)."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+
+    async def count(
+        self,
+        tenant: str,
+        community: str | None,
+        author_id: str,
+        now: float,
+        window_days: int,
+        excluding: str = "",
+    ) -> int:
+        key = strikes_key(tenant, community, author_id)
+        members = await self.redis.zrangebyscore(key, now - window_days * 86400, "+inf")
+        return sum(
+            1 for member in members if not excluding or not member.startswith(f"{excluding}#")
+        )
+
+    async def add(self, strike: StrikeEvent, at: float) -> None:
+        key = strikes_key(strike.tenant, strike.community, strike.author_id)
+        await self.redis.zadd(
+            key, {f"{strike.strike_id}#{i}": at for i in range(strike.weight)}, nx=True
+        )
+
+    async def remove(self, strike: StrikeEvent) -> None:
+        key = strikes_key(strike.tenant, strike.community, strike.author_id)
+        await self.redis.zrem(key, *[f"{strike.strike_id}#{i}" for i in range(strike.weight)])

@@ -1,15 +1,64 @@
-"""From a scored post and a verdict to the Decision event. Pure."""
+"""From a scored post and a verdict to the events escalation publishes. Pure."""
 
 from __future__ import annotations
 
-from services.contracts.events import Decision, PolicyRef, PostScored, derived_id
-from services.escalation.domain.policy import Verdict
+from dataclasses import dataclass
+
+from services.contracts.events import (
+    AuthorSanctioned,
+    Decision,
+    PostScored,
+    StrikeEvent,
+    derived_id,
+    utcnow,
+)
+from services.escalation.domain.policy import Policy, Verdict
+from services.escalation.domain.statement import automated_statement
+from services.escalation.domain.strikes import sanction_for
 
 
-def automated_decision(scored: PostScored, verdict: Verdict, policy: PolicyRef) -> Decision:
+@dataclass(frozen=True)
+class Outcome:
+    decision: Decision
+    strike: StrikeEvent | None = None
+    sanction: AuthorSanctioned | None = None
+
+
+def automated_outcome(
+    scored: PostScored, verdict: Verdict, policy: Policy, strikes_before: int
+) -> Outcome:
+    """The automated decision, plus the strike and sanction it causes (if any)."""
     post = scored.post
-    return Decision(
-        event_id=derived_id("decision", post.post_id, "0"),
+    decision_id = derived_id("decision", post.post_id, "0")
+    now = utcnow()
+    strike = sanction = step = None
+    if verdict.strikes:
+        strike = StrikeEvent(
+            event_id=derived_id("strike", decision_id),
+            strike_id=decision_id,
+            tenant=post.tenant,
+            community=post.community,
+            author_id=post.author_id,
+            weight=verdict.strikes,
+            post_id=post.post_id,
+            reason=",".join(verdict.matched),
+        )
+        step = sanction_for(strikes_before, strikes_before + verdict.strikes, policy.strikes)
+        if step:
+            sanction = AuthorSanctioned(
+                event_id=derived_id("sanction", decision_id),
+                tenant=post.tenant,
+                community=post.community,
+                author_id=post.author_id,
+                sanction=step.sanction,
+                duration_hours=step.duration_hours,
+                strikes=strikes_before + verdict.strikes,
+                policy=policy.ref,
+                post_id=post.post_id,
+            )
+    decision = Decision(
+        event_id=decision_id,
+        occurred_at=now,
         post_id=post.post_id,
         tenant=post.tenant,
         author_id=post.author_id,
@@ -18,7 +67,10 @@ def automated_decision(scored: PostScored, verdict: Verdict, policy: PolicyRef) 
         reasons=list(verdict.reasons),
         scores=scored.scores,
         model=scored.model,
-        policy=policy,
+        policy=policy.ref,
         revision=0,
         decided_by="automated",
+        queue=verdict.queue,
+        statement=automated_statement(verdict, scored.scores, policy, now, step),
     )
+    return Outcome(decision, strike, sanction)

@@ -1,18 +1,27 @@
-"""The policy engine: (post, scores, policy) -> verdict. Pure: no I/O, deterministic.
+"""The governance policy as data, and the engine that applies it. Pure: no I/O, deterministic.
 
-Semantics: every rule whose conditions all hold matches; the most severe matched action wins;
-every matched rule is listed as a reason, most severe first. No match means `allow`.
+Semantics (what README and `policy check` document):
+- A rule matches when every condition in its `when` holds. A label the model did not score never
+  satisfies a threshold.
+- The most severe matched action wins (allow < label < hold < remove < escalate); ties go to
+  the rule written first. Every matched rule is listed as a reason, most severe first.
+- Crisis mode (the community is listed in `crisis.communities`) multiplies every score
+  threshold by `crisis.factor` (< 1), so the same scores give equal or stricter actions.
+- Deny terms are matched as whole words on the normalized text, after the spans of allow terms
+  are blanked out ("Scunthorpe" on the allow list keeps a deny term inside it from firing).
+- `below` (a score must stay under a value) is only allowed on `allow` rules, which route a post
+  to a queue without restricting it; that keeps "a higher score never gives a more lenient
+  action" true for every policy that passes validation.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+import re
+from dataclasses import dataclass, field
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from services.contracts.events import LABELS, Action, PolicyRef, Reason
+from services.contracts.events import LABELS, Action, AuthorFacts, PolicyRef, Reason, SanctionKind
 
 SEVERITY: dict[Action, int] = {
     Action.ALLOW: 0,
@@ -21,27 +30,122 @@ SEVERITY: dict[Action, int] = {
     Action.REMOVE: 3,
     Action.ESCALATE: 4,
 }
+CASE_ACTIONS = (Action.HOLD, Action.ESCALATE)
 
 
-class Rule(BaseModel):
+class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str = Field(min_length=1)
+
+def _known_labels(scores: dict[str, float]) -> dict[str, float]:
+    unknown = sorted(set(scores) - set(LABELS))
+    if unknown:
+        raise ValueError(f"unknown labels {unknown}; known: {list(LABELS)}")
+    if any(not 0.0 <= v <= 1.0 for v in scores.values()):
+        raise ValueError("thresholds are probabilities between 0 and 1")
+    return scores
+
+
+class AuthorCondition(_Strict):
+    max_account_age_days: int | None = Field(default=None, ge=0)
+    max_trust_level: int | None = Field(default=None, ge=0)
+    min_prior_sanctions: int | None = Field(default=None, ge=0)
+
+
+class When(_Strict):
+    scores: dict[str, float] = Field(default_factory=dict, description="every label >= value")
+    any_scores: dict[str, float] = Field(default_factory=dict, description="some label >= value")
+    below: dict[str, float] = Field(default_factory=dict, description="every label < value")
+    author: AuthorCondition | None = None
+    min_strikes: int | None = Field(default=None, ge=0)
+    communities: list[str] | None = None
+    deny_terms: bool = False
+    any_words: list[str] | None = Field(default=None, description="some of these words in the text")
+
+    _labels = field_validator("scores", "any_scores", "below")(_known_labels)
+
+
+class Rule(_Strict):
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     action: Action
-    when: dict[str, float] = Field(description="label -> minimum score; all must hold")
+    when: When
+    clause: str = Field(
+        default="", description="The policy clause cited in the statement of reasons."
+    )
+    queue: str | None = None
+    priority: int | None = Field(default=None, ge=0, le=9)
+    strikes: int = Field(default=0, ge=0)
 
-    def check_labels(self) -> None:
-        unknown = set(self.when) - set(LABELS)
-        if unknown:
-            raise ValueError(f"rule {self.id}: unknown labels {sorted(unknown)}")
+    @model_validator(mode="after")
+    def _coherent(self) -> Rule:
+        if self.when.below and self.action is not Action.ALLOW:
+            raise ValueError("`below` is only allowed on allow rules (routing without restriction)")
+        if self.action is not Action.ALLOW and not self.clause:
+            raise ValueError("a restrictive rule needs a `clause` for the statement of reasons")
+        return self
 
 
-class Policy(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Queue(_Strict):
+    priority: int = Field(default=5, ge=0, le=9, description="0 is the most urgent")
+    sla_minutes: int = Field(gt=0)
+    escalate_to: str | None = None
 
-    id: str
-    version: str
-    rules: tuple[Rule, ...]
+
+class SanctionStep(_Strict):
+    at: int = Field(ge=1, description="strike count that triggers it")
+    sanction: SanctionKind
+    duration_hours: int | None = Field(default=None, gt=0)
+
+
+class Strikes(_Strict):
+    window_days: int = Field(default=90, gt=0)
+    ladder: list[SanctionStep] = Field(default_factory=list)
+
+    @field_validator("ladder")
+    @classmethod
+    def _ascending(cls, ladder: list[SanctionStep]) -> list[SanctionStep]:
+        if [s.at for s in ladder] != sorted({s.at for s in ladder}):
+            raise ValueError("ladder steps must have strictly ascending `at`")
+        return ladder
+
+
+class Terms(_Strict):
+    allow: list[str] = Field(default_factory=list)
+    deny: list[str] = Field(default_factory=list)
+
+
+class Crisis(_Strict):
+    communities: list[str] = Field(default_factory=list)
+    factor: float = Field(default=0.8, gt=0.0, le=1.0)
+
+
+class Policy(_Strict):
+    id: str = Field(min_length=1)
+    version: str = Field(min_length=1)
+    description: str = ""
+    appeal_days: int = Field(default=14, gt=0)
+    default_queue: str = "general"
+    queues: dict[str, Queue] = Field(default_factory=dict)
+    strikes: Strikes = Field(default_factory=Strikes)
+    terms: Terms = Field(default_factory=Terms)
+    crisis: Crisis = Field(default_factory=Crisis)
+    rules: list[Rule]
+
+    @model_validator(mode="after")
+    def _references(self) -> Policy:
+        ids = [rule.id for rule in self.rules]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"duplicate rule ids: {sorted({i for i in ids if ids.count(i) > 1})}")
+        queues = set(self.queues)
+        wanted = (
+            {r.queue for r in self.rules if r.queue} | {self.default_queue}
+            if self.queues
+            else set()
+        )
+        wanted |= {q.escalate_to for q in self.queues.values() if q.escalate_to}
+        if missing := sorted(wanted - queues):
+            raise ValueError(f"queues used but not defined: {missing}")
+        return self
 
     @property
     def ref(self) -> PolicyRef:
@@ -49,36 +153,134 @@ class Policy(BaseModel):
 
 
 @dataclass(frozen=True)
+class PostFacts:
+    """Everything the engine looks at for one post."""
+
+    scores: dict[str, float]
+    text: str = ""  # normalized text, for term lists
+    community: str | None = None
+    author: AuthorFacts | None = None
+    strikes: int = 0
+
+
+@dataclass(frozen=True)
 class Verdict:
     action: Action
-    reasons: tuple[Reason, ...]
+    reasons: tuple[Reason, ...] = ()
+    clause: str = ""
+    queue: str | None = None  # set when a case is opened (hold/escalate) or a post is routed
+    priority: int | None = None
+    sla_minutes: int | None = None
+    strikes: int = 0
+    matched: tuple[str, ...] = field(default=())
 
 
-def load_policy(path: Path) -> Policy:
-    policy = Policy.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    for rule in policy.rules:
-        rule.check_labels()
-    return policy
+_WORD = re.compile(r"[^\W_]+")
 
 
-def _matches(rule: Rule, scores: dict[str, float]) -> str | None:
-    """The facts that make the rule match, or None. A label the model did not score never matches."""
-    facts = []
-    for label, threshold in rule.when.items():
-        score = scores.get(label)
-        if score is None or score < threshold:
+def _words(text: str) -> str:
+    """Lower-cased words joined by single spaces, padded, so ' term ' finds whole words."""
+    return " " + " ".join(_WORD.findall(text.lower())) + " "
+
+
+def deny_hits(text: str, terms: Terms) -> list[str]:
+    padded = _words(text)
+    for allowed in terms.allow:
+        padded = padded.replace(_words(allowed), " " * len(_words(allowed)))
+    return [term for term in terms.deny if _words(term) in padded]
+
+
+def _author_ok(condition: AuthorCondition | None, author: AuthorFacts | None) -> bool:
+    if condition is None:
+        return True
+    author = author or AuthorFacts()
+    checks = (
+        (condition.max_account_age_days, author.account_age_days, lambda limit, v: v <= limit),
+        (condition.max_trust_level, author.trust_level, lambda limit, v: v <= limit),
+        (condition.min_prior_sanctions, author.prior_sanctions, lambda limit, v: v >= limit),
+    )
+    return all(
+        limit is None or (value is not None and test(limit, value)) for limit, value, test in checks
+    )
+
+
+def _facts(rule: Rule, post: PostFacts, policy: Policy, factor: float) -> list[str] | None:
+    """The facts that make the rule match, or None when it does not."""
+    when, facts = rule.when, []
+    for label, threshold in when.scores.items():
+        score, limit = post.scores.get(label), threshold * factor
+        if score is None or score < limit:
             return None
-        facts.append(f"{label} {score:.2f} >= {threshold:.2f}")
-    return ", ".join(facts)
+        facts.append(f"{label} {score:.2f} >= {limit:.2f}")
+    if when.any_scores:
+        hits = [
+            f"{k} {post.scores[k]:.2f} >= {v * factor:.2f}"
+            for k, v in when.any_scores.items()
+            if post.scores.get(k, -1) >= v * factor
+        ]
+        if not hits:
+            return None
+        facts += hits
+    for label, ceiling in when.below.items():
+        score = post.scores.get(label)
+        if score is None or score >= ceiling:
+            return None
+        facts.append(f"{label} {score:.2f} < {ceiling:.2f}")
+    if when.communities is not None and post.community not in when.communities:
+        return None
+    if when.min_strikes is not None:
+        if post.strikes < when.min_strikes:
+            return None
+        facts.append(f"author has {post.strikes} strikes >= {when.min_strikes}")
+    if not _author_ok(when.author, post.author):
+        return None
+    if when.author:
+        facts.append("author matches " + when.author.model_dump_json(exclude_none=True))
+    if when.deny_terms:
+        hits = deny_hits(post.text, policy.terms)
+        if not hits:
+            return None
+        facts.append(f"deny terms: {', '.join(hits)}")
+    if when.any_words is not None:
+        words = _words(post.text)
+        hits = [w for w in when.any_words if _words(w) in words]
+        if not hits:
+            return None
+        facts.append(f"words: {', '.join(hits)}")
+    return facts
 
 
-def evaluate(scores: dict[str, float], policy: Policy) -> Verdict:
-    matched = []
+def evaluate(post: PostFacts, policy: Policy) -> Verdict:
+    factor = policy.crisis.factor if post.community in policy.crisis.communities else 1.0
+    matched: list[tuple[Rule, Reason]] = []
     for rule in policy.rules:
-        facts = _matches(rule, scores)
+        facts = _facts(rule, post, policy, factor)
         if facts is not None:
-            matched.append(Reason(rule=rule.id, action=rule.action, detail=facts))
+            detail = "; ".join(facts) + (" (crisis mode)" if factor < 1.0 else "")
+            matched.append((rule, Reason(rule=rule.id, action=rule.action, detail=detail)))
     if not matched:
-        return Verdict(Action.ALLOW, ())
-    matched.sort(key=lambda reason: -SEVERITY[reason.action])
-    return Verdict(matched[0].action, tuple(matched))
+        return Verdict(Action.ALLOW)
+    matched.sort(key=lambda pair: -SEVERITY[pair[0].action])  # stable: ties keep file order
+    winner = matched[0][0]
+    queue = _queue_for(winner, [rule for rule, _ in matched], policy)
+    spec = policy.queues.get(queue) if queue else None
+    return Verdict(
+        action=winner.action,
+        reasons=tuple(reason for _, reason in matched),
+        clause=winner.clause,
+        queue=queue,
+        priority=winner.priority
+        if winner.priority is not None
+        else (spec.priority if spec else None),
+        sla_minutes=spec.sla_minutes if spec else None,
+        strikes=max((rule.strikes for rule, _ in matched), default=0),
+        matched=tuple(rule.id for rule, _ in matched),
+    )
+
+
+def _queue_for(winner: Rule, matched: list[Rule], policy: Policy) -> str | None:
+    if winner.action in CASE_ACTIONS:
+        return winner.queue or policy.default_queue
+    if winner.action is Action.ALLOW:  # routing only, e.g. civil feedback to the product team
+        return next((rule.queue for rule in matched if rule.queue), None)
+    return None

@@ -1,0 +1,82 @@
+"""The policy book: policy files in a folder, picked per tenant and community, hot-reloaded.
+
+    <dir>/default.yaml                  everyone without a policy of their own
+    <dir>/<tenant>.yaml                 one tenant
+    <dir>/<tenant>/<community>.yaml     one community of one tenant
+
+A file that fails validation is reported (file, line, reason) and the version loaded before it
+stays active; a file that disappears stops applying.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from prometheus_client import Counter, Gauge
+
+from services.escalation.domain.policy import Policy
+from services.escalation.domain.policy_text import PolicyError, parse_policy
+
+log = logging.getLogger(__name__)
+LOAD_ERRORS = Counter("escalation_policy_load_errors_total", "Policy files rejected on load")
+POLICIES = Gauge("escalation_policies_active", "Policy files in force")
+
+
+@dataclass
+class _Loaded:
+    mtime: float
+    policy: Policy
+
+
+class PolicyBook:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._loaded: dict[str, _Loaded] = {}
+        errors = self.reload()
+        if "default.yaml" not in self._loaded:
+            reason = "; ".join(str(e) for e in errors) or "file missing"
+            raise RuntimeError(f"no valid default policy in {folder}: {reason}")
+
+    def reload(self) -> list[PolicyError]:
+        """Load new and changed files; returns the files rejected this time."""
+        errors: list[PolicyError] = []
+        seen = set()
+        for path in sorted(self.folder.glob("*.yaml")) + sorted(self.folder.glob("*/*.yaml")):
+            name = path.relative_to(self.folder).as_posix()
+            seen.add(name)
+            mtime = path.stat().st_mtime
+            current = self._loaded.get(name)
+            if current and current.mtime == mtime:
+                continue
+            try:
+                policy = parse_policy(path.read_text(encoding="utf-8"), name)
+            except PolicyError as error:
+                errors.append(error)
+                LOAD_ERRORS.inc()
+                log.error(
+                    "policy rejected; the previous version stays active",
+                    extra={"error": str(error)},
+                )
+                continue
+            self._loaded[name] = _Loaded(mtime, policy)
+            log.info(
+                "policy loaded",
+                extra={"file": name, "policy": policy.id, "version": policy.version},
+            )
+        for gone in set(self._loaded) - seen:
+            if gone != "default.yaml":  # never lose the default: keep the last good one
+                del self._loaded[gone]
+        POLICIES.set(len(self._loaded))
+        return errors
+
+    def for_post(self, tenant: str, community: str | None) -> Policy:
+        for name in (
+            f"{tenant}/{community}.yaml" if community else None,
+            f"{tenant}.yaml",
+            "default.yaml",
+        ):
+            if name and name in self._loaded:
+                return self._loaded[name].policy
+        raise LookupError("no default policy")  # unreachable: __init__ requires it

@@ -1,0 +1,93 @@
+"""policy check FILE | policy dry-run FILE --input posts.jsonl [--active FILE]
+
+    python -m services.escalation.cli check deploy/policies/default.yaml
+    python -m services.escalation.cli dry-run candidate.yaml --input posts.jsonl
+
+`dry-run` reads one post per line: {"text", "scores": {label: p}, "community"?, "author"?,
+"strikes"?}, prints one decision per line and a summary: counts per action, and how the decisions
+differ from the active policy (default: deploy/policies/default.yaml).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from services.contracts.events import AuthorFacts
+from services.escalation.config import REPO_POLICIES
+from services.escalation.domain.policy import Policy, PostFacts, evaluate
+from services.escalation.domain.policy_text import PolicyError, parse_policy
+
+
+def _load(path: Path) -> Policy:
+    return parse_policy(path.read_text(encoding="utf-8"), str(path))
+
+
+def check(path: Path) -> int:
+    policy = _load(path)
+    print(f"ok: {path} is policy {policy.id} v{policy.version} with {len(policy.rules)} rules")
+    return 0
+
+
+def _facts(row: dict) -> PostFacts:
+    return PostFacts(
+        scores=row["scores"],
+        text=row.get("text", ""),
+        community=row.get("community"),
+        author=AuthorFacts(**row["author"]) if row.get("author") else None,
+        strikes=int(row.get("strikes", 0)),
+    )
+
+
+def dry_run(path: Path, posts: Path, active_path: Path) -> int:
+    candidate, active = _load(path), _load(active_path)
+    counts: Counter[str] = Counter()
+    changes: Counter[str] = Counter()
+    for number, line in enumerate(posts.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            facts = _facts(json.loads(line))
+        except (ValueError, KeyError, TypeError) as error:
+            print(f"{posts}:{number}: skipped: {error}", file=sys.stderr)
+            continue
+        new, old = evaluate(facts, candidate), evaluate(facts, active)
+        counts[new.action.value] += 1
+        if new.action != old.action:
+            changes[f"{old.action.value} -> {new.action.value}"] += 1
+        print(json.dumps({"line": number, "action": new.action.value, "queue": new.queue,
+                          "rules": list(new.matched), "active_action": old.action.value}))  # fmt: skip
+    summary = {"policy": f"{candidate.id} v{candidate.version}", "active": f"{active.id} v{active.version}",
+               "actions": dict(sorted(counts.items())), "changed_vs_active": dict(sorted(changes.items()))}  # fmt: skip
+    print(json.dumps({"summary": summary}))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="policy", description="Validate and try out policies.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("check", help="validate a policy file").add_argument("file", type=Path)
+    dry = commands.add_parser(
+        "dry-run", help="decide posts with a policy, compared with the active one"
+    )
+    dry.add_argument("file", type=Path)
+    dry.add_argument("--input", type=Path, required=True)
+    dry.add_argument("--active", type=Path, default=REPO_POLICIES / "default.yaml")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return check(args.file)
+        return dry_run(args.file, args.input, args.active)
+    except PolicyError as error:
+        print(f"invalid: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Policy YAML text -> Policy, with errors that name the file, the line and the reason. Pure."""
+
+from __future__ import annotations
+
+import yaml
+from pydantic import ValidationError
+
+from services.escalation.domain.policy import Policy
+
+
+class PolicyError(ValueError):
+    def __init__(self, source: str, line: int | None, reason: str) -> None:
+        self.source, self.line, self.reason = source, line, reason
+        super().__init__(f"{source}:{line if line is not None else '?'}: {reason}")
+
+
+def _node_at(node: yaml.Node, loc: tuple) -> yaml.Node:
+    """The deepest YAML node along a pydantic error location."""
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            nxt = next((v for k, v in node.value if k.value == part), None)
+            if nxt is None:  # e.g. an unknown key: point at the key itself
+                key = next((k for k, _ in node.value if k.value == part), None)
+                return key or node
+            node = nxt
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
+            node = node.value[part]
+        else:
+            break
+    return node
+
+
+def parse_policy(text: str, source: str = "<policy>") -> Policy:
+    try:
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise PolicyError(
+            source, mark.line + 1 if mark else None, f"not valid YAML: {error}"
+        ) from error
+    if root is None or not isinstance(data, dict):
+        raise PolicyError(source, 1, "a policy is a YAML mapping with id, version and rules")
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        loc = tuple(first["loc"])
+        line = _node_at(root, loc).start_mark.line + 1
+        where = ".".join(str(p) for p in loc) or "policy"
+        raise PolicyError(source, line, f"{where}: {first['msg']}") from error
