@@ -192,23 +192,31 @@ class CaseEventKind(StrEnum):
     UNCLAIMED = "unclaimed"
     RESOLVED = "resolved"
     APPEALED = "appealed"
-    ESCALATED = "escalated"
-    REJECTED = "rejected"
+    ESCALATED = "escalated"  # moved to another queue, by a moderator or by an SLA breach
+    NOTED = "noted"
+    REJECTED = "rejected"  # a command that was not applied, with the reason
 
 
 class CaseEvent(Event):
-    """Topic moderation.case-events.v1 — one transition of a moderation case (the audit trail)."""
+    """Topic moderation.case-events.v1 — one transition of a moderation case: the audit trail.
+
+    A case's state is the fold of its events (services/escalation/domain/cases.py), so the Redis
+    view of cases and queues can be rebuilt by replaying this topic.
+    """
 
     case_id: str
     post_id: str
     tenant: str
     author_id: str
+    community: str | None = None
     kind: CaseEventKind
     queue: str
     actor: str = Field(description="'system' or a moderator id.")
     reason: str = ""
     priority: int | None = None
     sla_deadline: datetime | None = None
+    resolution: Action | None = Field(default=None, description="What a resolution decided.")
+    action_id: str | None = Field(default=None, description="The ModeratorAction this answers.")
 
 
 class ModeratorAction(Event):
@@ -219,7 +227,19 @@ class ModeratorAction(Event):
     tenant: str
     author_id: str
     moderator_id: str
-    command: str = Field(examples=["claim", "approve", "remove", "escalate", "note"])
+    command: str = Field(
+        examples=[
+            "claim",
+            "unclaim",
+            "approve",
+            "remove",
+            "label",
+            "hold",
+            "escalate",
+            "note",
+            "appeal",
+        ]
+    )
     reason: str = ""
     arguments: dict[str, Any] = Field(default_factory=dict)
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
-from services.escalation import handlers
+from services.escalation import cases_worker, handlers
+from services.escalation.adapters.cases import ActionLedger, CaseStore
 from services.escalation.adapters.policies import PolicyBook
 from services.escalation.adapters.state import DecisionLedger, StrikeLedger
 from services.escalation.config import Settings
@@ -21,25 +23,41 @@ def create_app(settings: Settings) -> FastAPI:
     broker = make_broker(settings, "escalation")
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
     book = PolicyBook(settings.policy_dir)
-    handlers.register(broker, settings, DecisionLedger(redis), StrikeLedger(redis), book)
+    cases = CaseStore(redis)
+    handlers.register(broker, settings, DecisionLedger(redis), StrikeLedger(redis), book, cases)
+    cases_worker.register(broker, settings, cases, ActionLedger(redis), book)
 
-    async def reload_policies() -> None:
-        while True:
-            await asyncio.sleep(settings.policy_reload_seconds)
+    async def reload_policies(stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), settings.policy_reload_seconds)
             book.reload()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_topics(settings)
         await broker.start()
-        reloader = asyncio.create_task(reload_policies(), name="policy-reload")
+        stop = asyncio.Event()
+        tasks = [
+            asyncio.create_task(reload_policies(stop), name="policy-reload"),
+            asyncio.create_task(
+                cases_worker.sla_watch(
+                    broker, cases, book, redis, settings.sla_check_seconds, stop
+                ),
+                name="sla-watch",
+            ),
+        ]
         yield
-        reloader.cancel()
+        stop.set()
+        _, stuck = await asyncio.wait(tasks, timeout=10)
+        for task in stuck:
+            task.cancel()
         await broker.stop()
         await redis.aclose()
 
     app = FastAPI(title="moderation escalation", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.policies = book
+    app.state.cases = cases
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
     return app

@@ -16,8 +16,10 @@ from faststream.kafka.annotations import KafkaMessage
 from services.contracts import topics
 from services.contracts.events import PostScored, derived_id
 from services.escalation import metrics
+from services.escalation.adapters.cases import CaseStore
 from services.escalation.adapters.policies import PolicyBook
 from services.escalation.adapters.state import DecisionLedger, StrikeLedger
+from services.escalation.cases_worker import CASES_OPENED, apply_case_event
 from services.escalation.config import Settings
 from services.escalation.domain.decisions import Outcome, automated_outcome
 from services.escalation.domain.policy import PostFacts, evaluate
@@ -32,6 +34,7 @@ def register(
     decided: DecisionLedger,
     strikes: StrikeLedger,
     book: PolicyBook,
+    cases: CaseStore,
 ) -> None:
     async def decide(event: PostScored) -> Outcome:
         post = event.post
@@ -89,6 +92,12 @@ def register(
                 out.append((outcome.strike, topics.STRIKES, key))
             if outcome.sanction:
                 out.append((outcome.sanction, topics.SANCTIONS, key))
+            if outcome.case:
+                out.append((outcome.case, topics.CASE_EVENTS, key))
         await publish_all(broker, out)
+        for outcome in outcomes:
+            if outcome.case:
+                await apply_case_event(cases, outcome.case)
+                CASES_OPENED.labels(outcome.case.queue).inc()
         await decided.mark_decided([o.decision.post_id for o in outcomes])
         metrics.record(outcomes)

@@ -21,7 +21,7 @@ class Stack:
         return self.services[name].url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # stopped before the integration tests start their own apps
 def stack(infra: Infra) -> Iterator[Stack]:
     ports = {name: free_port() for name in ORDER}
     env = {

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from services.contracts.events import (
+    Action,
     AuthorSanctioned,
+    CaseEvent,
+    CaseEventKind,
     Decision,
     PostScored,
+    Reason,
+    Restriction,
+    StatementOfReasons,
     StrikeEvent,
     derived_id,
     utcnow,
 )
+from services.escalation.domain.cases import Case, case_id_for
 from services.escalation.domain.policy import Policy, Verdict
-from services.escalation.domain.statement import automated_statement
+from services.escalation.domain.statement import VISIBILITY, automated_statement
 from services.escalation.domain.strikes import sanction_for
 
 
@@ -22,6 +30,7 @@ class Outcome:
     decision: Decision
     strike: StrikeEvent | None = None
     sanction: AuthorSanctioned | None = None
+    case: CaseEvent | None = None
 
 
 def automated_outcome(
@@ -73,4 +82,68 @@ def automated_outcome(
         queue=verdict.queue,
         statement=automated_statement(verdict, scored.scores, policy, now, step),
     )
-    return Outcome(decision, strike, sanction)
+    return Outcome(decision, strike, sanction, case_opened(decision, verdict, policy))
+
+
+def case_opened(outcome_decision: Decision, verdict: Verdict, policy: Policy) -> CaseEvent | None:
+    """A hold, an escalation or a routed post opens a case in the verdict's queue."""
+    if not verdict.queue:
+        return None
+    d = outcome_decision
+    spec = policy.queues.get(verdict.queue)
+    return CaseEvent(
+        event_id=derived_id("case-opened", d.post_id),
+        occurred_at=d.occurred_at,
+        case_id=case_id_for(d.post_id),
+        post_id=d.post_id,
+        tenant=d.tenant,
+        author_id=d.author_id,
+        community=d.community,
+        kind=CaseEventKind.OPENED,
+        queue=verdict.queue,
+        actor="system",
+        reason=", ".join(verdict.matched),
+        priority=verdict.priority,
+        sla_deadline=d.occurred_at + timedelta(minutes=spec.sla_minutes) if spec else None,
+    )
+
+
+def moderator_decision(case: Case, event: CaseEvent, policy: Policy) -> Decision:
+    """The updated Decision after a moderator resolved a case (case already folded)."""
+    action = event.resolution or Action.ALLOW
+    restriction = (
+        Restriction(visibility=VISIBILITY.get(action)) if action is not Action.ALLOW else None
+    )
+    statement = None
+    if restriction:
+        statement = StatementOfReasons(
+            restriction=restriction,
+            facts=[
+                f"moderator {event.actor} resolved case {case.case_id}: {event.reason or action.value}"
+            ],
+            automated_detection=True,
+            automation="human",
+            ground=f"{policy.id} v{policy.version}: moderator review"
+            + (" on appeal" if case.appealed else ""),
+            redress="Final decision on appeal."
+            if case.appealed
+            else f"The author may appeal within {policy.appeal_days} days.",
+            appeal_deadline=None
+            if case.appealed
+            else event.occurred_at + timedelta(days=policy.appeal_days),
+        )
+    return Decision(
+        event_id=derived_id("decision", case.post_id, str(case.decision_revision)),
+        occurred_at=event.occurred_at,
+        post_id=case.post_id,
+        tenant=case.tenant,
+        author_id=case.author_id,
+        community=case.community,
+        action=action,
+        reasons=[Reason(rule="moderator-review", action=action, detail=event.reason)],
+        policy=policy.ref,
+        revision=case.decision_revision,
+        decided_by=event.actor,
+        queue=case.queue,
+        statement=statement,
+    )

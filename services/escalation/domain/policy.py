@@ -87,7 +87,7 @@ class Rule(_Strict):
 
 class Queue(_Strict):
     priority: int = Field(default=5, ge=0, le=9, description="0 is the most urgent")
-    sla_minutes: int = Field(gt=0)
+    sla_minutes: float = Field(gt=0)
     escalate_to: str | None = None
 
 

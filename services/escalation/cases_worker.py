@@ -1,0 +1,183 @@
+"""Case handling on Kafka: open cases for decisions, answer moderator commands, watch SLAs,
+and rebuild the Redis view of cases from the case-events topic."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from prometheus_client import Counter, Gauge
+
+from services.contracts import topics
+from services.contracts.events import CaseEvent, CaseEventKind, ModeratorAction, derived_id
+from services.escalation.adapters.cases import ActionLedger, CaseStore
+from services.escalation.adapters.policies import PolicyBook
+from services.escalation.config import Settings
+from services.escalation.domain.cases import fold, handle, sla_breach
+from services.escalation.domain.decisions import moderator_decision
+from services.shared.kafka import PoisonMessage, dead_letter, decode_record, publish_all, records_of
+
+log = logging.getLogger(__name__)
+SERVICE = "escalation"
+CASES_OPENED = Counter("escalation_cases_opened_total", "Cases opened", ["queue"])
+CASES_RESOLVED = Counter("escalation_cases_resolved_total", "Cases resolved", ["queue"])
+COMMANDS_REJECTED = Counter("escalation_commands_rejected_total", "Moderator commands rejected")
+SLA_BREACHES = Counter(
+    "escalation_sla_breaches_total", "Cases open past their SLA deadline", ["queue"]
+)
+QUEUE_DEPTH = Gauge("escalation_queue_depth", "Open cases per queue", ["tenant", "queue"])
+OLDEST_AGE = Gauge(
+    "escalation_queue_oldest_case_age_seconds", "Age of the oldest open case", ["tenant", "queue"]
+)
+
+
+async def apply_case_event(store: CaseStore, event: CaseEvent) -> None:
+    """Fold one event into the Redis view (shared by live handling and the rebuild)."""
+    previous = await store.get(event.case_id)
+    case = fold(previous, event)
+    if case is not None and case != previous:
+        await store.save(case, previous)
+
+
+def register(
+    broker: KafkaBroker,
+    settings: Settings,
+    store: CaseStore,
+    ledger: ActionLedger,
+    book: PolicyBook,
+) -> None:
+    @broker.subscriber(
+        topics.MODERATOR_ACTIONS,
+        group_id=f"{settings.kafka_group_id}-actions",  # own group: no rebalances shared with posts
+        batch=True,
+        max_records=settings.kafka_max_records,
+        batch_timeout_ms=settings.kafka_batch_timeout_ms,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+    )
+    async def on_moderator_actions(message: KafkaMessage) -> None:
+        for record in records_of(message):  # one at a time: each command sees the one before
+            try:
+                command = decode_record(ModeratorAction, record)
+            except PoisonMessage as poison:
+                await dead_letter(broker, SERVICE, record, poison.kind, poison.error)
+                continue
+            if await ledger.seen(command.action_id):
+                continue
+            await answer(command)
+            await ledger.mark(command.action_id)
+
+    async def answer(command: ModeratorAction) -> None:
+        case = await store.get(command.case_id)
+        policy = book.for_post(command.tenant, case.community if case else None)
+        event = handle(case, command, policy, datetime.now(UTC)).model_copy(
+            update={"event_id": derived_id("case-event", command.action_id)}
+        )
+        key = topics.author_key(command.tenant, command.author_id)
+        out = [(event, topics.CASE_EVENTS, key)]
+        new = fold(case, event)
+        if event.kind is CaseEventKind.REJECTED:
+            COMMANDS_REJECTED.inc()
+        if event.kind is CaseEventKind.RESOLVED and new is not None:
+            out.append((moderator_decision(new, event, policy), topics.DECISIONS, key))
+            CASES_RESOLVED.labels(event.queue).inc()
+        await publish_all(broker, out)
+        if new is not None and new != case:
+            await store.save(new, case)
+
+
+async def sla_watch(
+    broker: KafkaBroker,
+    store: CaseStore,
+    book: PolicyBook,
+    redis,
+    interval: float,
+    stop: asyncio.Event,
+) -> None:
+    """Every `interval` s: escalate open cases past their deadline, refresh queue gauges.
+
+    State lives in Redis (and Kafka), so a restart loses no timer; a lock keeps replicas from
+    sweeping at the same time. It stops on `stop`, not on cancellation: a cancelled Redis
+    command can surface as an ordinary error, which this loop would otherwise survive.
+    """
+    while not stop.is_set():
+        try:
+            if await redis.set("moderation:sla-lock", "1", nx=True, px=int(interval * 3000)):
+                try:
+                    await _sweep(broker, store, book)
+                finally:
+                    await redis.delete("moderation:sla-lock")
+        except Exception:  # keep watching; the next sweep retries
+            log.exception("SLA sweep failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), interval)
+
+
+async def _sweep(broker: KafkaBroker, store: CaseStore, book: PolicyBook) -> None:
+    now = datetime.now(UTC)
+    for case_id in await store.due(now):
+        case = await store.get(case_id)
+        if case is None:
+            continue
+        event = sla_breach(case, book.for_post(case.tenant, case.community), now)
+        if event is None:
+            continue
+        await publish_all(
+            broker, [(event, topics.CASE_EVENTS, topics.author_key(case.tenant, case.author_id))]
+        )
+        await store.save(fold(case, event), case)
+        SLA_BREACHES.labels(case.queue).inc()
+        log.warning(
+            "SLA breached", extra={"case_id": case_id, "from": case.queue, "to": event.queue}
+        )
+    for (tenant, queue), (depth, oldest) in (await store.queue_stats()).items():
+        QUEUE_DEPTH.labels(tenant, queue).set(depth)
+        OLDEST_AGE.labels(tenant, queue).set((now - oldest).total_seconds() if oldest else 0)
+
+
+async def _behind(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:
+    for partition, end in ends.items():
+        if await consumer.position(partition) < end:
+            return True
+    return False
+
+
+async def rebuild(bootstrap: str, store: CaseStore) -> int:
+    """Drop the Redis view of cases and fold the case-events topic into it again, start to end."""
+    await store.flush()
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=f"rebuild-{uuid.uuid4().hex}",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    applied = 0
+    try:
+        partitions = [
+            TopicPartition(topics.CASE_EVENTS, p)
+            for p in consumer.partitions_for_topic(topics.CASE_EVENTS) or []
+        ]
+        if not partitions:
+            await consumer._client.force_metadata_update()  # first use of this client
+            partitions = [
+                TopicPartition(topics.CASE_EVENTS, p)
+                for p in consumer.partitions_for_topic(topics.CASE_EVENTS) or []
+            ]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        while await _behind(consumer, ends):
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                for record in records:
+                    await apply_case_event(store, CaseEvent.model_validate_json(record.value))
+                    applied += 1
+    finally:
+        await consumer.stop()
+    return applied
