@@ -19,4 +19,3 @@ class Settings(ServiceSettings):
     classifier_http_max_texts: int = 64
     kafka_group_id: str = "moderation-classifier"
     kafka_max_records: int = 32
-    kafka_batch_timeout_ms: int = 20

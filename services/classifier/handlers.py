@@ -6,7 +6,6 @@ Offsets are committed only after every PostScored of the batch is acknowledged b
 
 from __future__ import annotations
 
-from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
@@ -17,7 +16,14 @@ from services.classifier.models.base import Scorer
 from services.classifier.scoring import Unscorable
 from services.contracts import topics
 from services.contracts.events import PostScored, PostSubmitted
-from services.shared.kafka import PoisonMessage, dead_letter, decode_record, publish_all, records_of
+from services.shared.kafka import (
+    PoisonMessage,
+    batch_subscriber,
+    dead_letter,
+    decode_record,
+    publish_all,
+    records_of,
+)
 
 SERVICE = "classifier"
 
@@ -25,15 +31,7 @@ SERVICE = "classifier"
 def register(
     broker: KafkaBroker, settings: Settings, batcher: MicroBatcher, scorer: Scorer, normalize
 ) -> None:
-    @broker.subscriber(
-        topics.POSTS_SUBMITTED,
-        group_id=settings.kafka_group_id,
-        batch=True,
-        max_records=settings.kafka_max_records,
-        batch_timeout_ms=settings.kafka_batch_timeout_ms,
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-    )
+    @batch_subscriber(broker, topics.POSTS_SUBMITTED, settings.kafka_group_id, settings)
     async def on_posts_submitted(message: KafkaMessage) -> None:
         posts, records = [], []
         for record in records_of(message):

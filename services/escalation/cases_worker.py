@@ -10,7 +10,6 @@ import uuid
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import Counter, Gauge
@@ -22,7 +21,14 @@ from services.escalation.adapters.policies import PolicyBook
 from services.escalation.config import Settings
 from services.escalation.domain.cases import fold, handle, sla_breach
 from services.escalation.domain.decisions import moderator_decision
-from services.shared.kafka import PoisonMessage, dead_letter, decode_record, publish_all, records_of
+from services.shared.kafka import (
+    PoisonMessage,
+    batch_subscriber,
+    dead_letter,
+    decode_record,
+    publish_all,
+    records_of,
+)
 
 log = logging.getLogger(__name__)
 SERVICE = "escalation"
@@ -53,14 +59,8 @@ def register(
     ledger: ActionLedger,
     book: PolicyBook,
 ) -> None:
-    @broker.subscriber(
-        topics.MODERATOR_ACTIONS,
-        group_id=f"{settings.kafka_group_id}-actions",  # own group: no rebalances shared with posts
-        batch=True,
-        max_records=settings.kafka_max_records,
-        batch_timeout_ms=settings.kafka_batch_timeout_ms,
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
+    @batch_subscriber(
+        broker, topics.MODERATOR_ACTIONS, f"{settings.kafka_group_id}-actions", settings
     )
     async def on_moderator_actions(message: KafkaMessage) -> None:
         for record in records_of(message):  # one at a time: each command sees the one before

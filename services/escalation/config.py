@@ -13,5 +13,3 @@ class Settings(ServiceSettings):
     policy_reload_seconds: float = 2.0
     sla_check_seconds: float = 5.0
     kafka_group_id: str = "moderation-escalation"
-    kafka_max_records: int = 100
-    kafka_batch_timeout_ms: int = 20

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 
-from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
@@ -23,7 +22,14 @@ from services.escalation.cases_worker import CASES_OPENED, apply_case_event
 from services.escalation.config import Settings
 from services.escalation.domain.decisions import Outcome, automated_outcome
 from services.escalation.domain.policy import PostFacts, evaluate
-from services.shared.kafka import PoisonMessage, dead_letter, decode_record, publish_all, records_of
+from services.shared.kafka import (
+    PoisonMessage,
+    batch_subscriber,
+    dead_letter,
+    decode_record,
+    publish_all,
+    records_of,
+)
 
 SERVICE = "escalation"
 
@@ -60,15 +66,7 @@ def register(
             await strikes.add(outcome.strike, time.time())
         return outcome
 
-    @broker.subscriber(
-        topics.POSTS_SCORED,
-        group_id=settings.kafka_group_id,
-        batch=True,
-        max_records=settings.kafka_max_records,
-        batch_timeout_ms=settings.kafka_batch_timeout_ms,
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-    )
+    @batch_subscriber(broker, topics.POSTS_SCORED, settings.kafka_group_id, settings)
     async def on_posts_scored(message: KafkaMessage) -> None:
         scored: dict[str, PostScored] = {}
         for record in records_of(message):

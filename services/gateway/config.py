@@ -8,4 +8,3 @@ class Settings(ServiceSettings):
     classifier_url: str = "http://127.0.0.1:8002"
     kafka_group_id: str = "moderation-gateway"
     kafka_max_records: int = 200
-    kafka_batch_timeout_ms: int = 20

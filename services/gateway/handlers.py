@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
@@ -11,21 +10,19 @@ from services.contracts.events import Decision
 from services.gateway import metrics
 from services.gateway.adapters.decisions import DecisionStore
 from services.gateway.config import Settings
-from services.shared.kafka import PoisonMessage, dead_letter, decode_record, records_of
+from services.shared.kafka import (
+    PoisonMessage,
+    batch_subscriber,
+    dead_letter,
+    decode_record,
+    records_of,
+)
 
 SERVICE = "gateway"
 
 
 def register(broker: KafkaBroker, settings: Settings, store: DecisionStore) -> None:
-    @broker.subscriber(
-        topics.DECISIONS,
-        group_id=settings.kafka_group_id,
-        batch=True,
-        max_records=settings.kafka_max_records,
-        batch_timeout_ms=settings.kafka_batch_timeout_ms,
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-    )
+    @batch_subscriber(broker, topics.DECISIONS, settings.kafka_group_id, settings)
     async def on_decisions(message: KafkaMessage) -> None:
         for record in records_of(message):
             try:

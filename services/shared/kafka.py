@@ -10,6 +10,7 @@ from typing import TypeVar
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from pydantic import BaseModel, ValidationError
 
@@ -19,6 +20,21 @@ from services.shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
+
+
+def batch_subscriber(broker: KafkaBroker, topic: str, group_id: str, settings: ServiceSettings):
+    """At-least-once batch consumption, the same for every consumer here: offsets are committed
+    only after the handler returns (after its outputs are acknowledged by Kafka); an exception
+    rewinds the batch, which is then redelivered."""
+    return broker.subscriber(
+        topic,
+        group_id=group_id,
+        batch=True,
+        max_records=settings.kafka_max_records,
+        batch_timeout_ms=settings.kafka_batch_timeout_ms,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+    )
 
 
 def make_broker(settings: ServiceSettings, service: str) -> KafkaBroker:

@@ -15,6 +15,8 @@ class ServiceSettings(BaseSettings):
     kafka_partitions: int | None = None  # overrides every topic's partition count when set
     # A few ms of linger lets concurrent publishes share a request: less broker CPU on small boxes.
     kafka_linger_ms: int = 5
+    kafka_max_records: int = 100  # per consumed batch
+    kafka_batch_timeout_ms: int = 20  # how long a consumer waits to fill a batch
     redis_url: str = "redis://127.0.0.1:6379/0"
     log_level: str = "INFO"
     shutdown_grace_seconds: float = 20.0
