@@ -24,8 +24,9 @@ def create_app(settings: Settings) -> FastAPI:
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
     book = PolicyBook(settings.policy_dir)
     cases = CaseStore(redis)
-    handlers.register(broker, settings, DecisionLedger(redis), StrikeLedger(redis), book, cases)
-    cases_worker.register(broker, settings, cases, ActionLedger(redis), book)
+    strikes = StrikeLedger(redis)
+    handlers.register(broker, settings, DecisionLedger(redis), strikes, book, cases)
+    cases_worker.register(broker, settings, cases, ActionLedger(redis), book, strikes)
 
     async def reload_policies(stop: asyncio.Event) -> None:
         while not stop.is_set():

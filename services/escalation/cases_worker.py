@@ -15,11 +15,19 @@ from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import Counter, Gauge
 
 from services.contracts import topics
-from services.contracts.events import CaseEvent, CaseEventKind, ModeratorAction, derived_id
+from services.contracts.events import (
+    Action,
+    CaseEvent,
+    CaseEventKind,
+    ModeratorAction,
+    StrikeEvent,
+    derived_id,
+)
 from services.escalation.adapters.cases import ActionLedger, CaseStore
 from services.escalation.adapters.policies import PolicyBook
+from services.escalation.adapters.state import StrikeLedger
 from services.escalation.config import Settings
-from services.escalation.domain.cases import fold, handle, sla_breach
+from services.escalation.domain.cases import Case, fold, handle, sla_breach
 from services.escalation.domain.decisions import moderator_decision
 from services.shared.kafka import (
     PoisonMessage,
@@ -58,6 +66,7 @@ def register(
     store: CaseStore,
     ledger: ActionLedger,
     book: PolicyBook,
+    strikes: StrikeLedger,
 ) -> None:
     @batch_subscriber(
         broker, topics.MODERATOR_ACTIONS, f"{settings.kafka_group_id}-actions", settings
@@ -85,12 +94,38 @@ def register(
         new = fold(case, event)
         if event.kind is CaseEventKind.REJECTED:
             COMMANDS_REJECTED.inc()
+        lifted = None
         if event.kind is CaseEventKind.RESOLVED and new is not None:
             out.append((moderator_decision(new, event, policy), topics.DECISIONS, key))
             CASES_RESOLVED.labels(event.queue).inc()
+            if event.resolution is Action.ALLOW:  # overturned: the automated strike goes too
+                lifted = await _lifted_strike(strikes, new, event)
+                if lifted:
+                    out.append((lifted, topics.STRIKES, key))
         await publish_all(broker, out)
+        if lifted:
+            await strikes.remove(lifted)
         if new is not None and new != case:
             await store.save(new, case)
+
+
+async def _lifted_strike(strikes: StrikeLedger, case: Case, event: CaseEvent) -> StrikeEvent | None:
+    """The removal of the strike the automated decision gave, when a moderator overturns it."""
+    strike_id = derived_id("decision", case.post_id, "0")
+    units = await strikes.units(case.tenant, case.community, case.author_id, strike_id)
+    if not units:
+        return None
+    return StrikeEvent(
+        event_id=derived_id("strike-lifted", strike_id, event.event_id),
+        strike_id=strike_id,
+        tenant=case.tenant,
+        community=case.community,
+        author_id=case.author_id,
+        weight=units,
+        removed=True,
+        post_id=case.post_id,
+        reason=f"overturned by {event.actor}",
+    )
 
 
 async def sla_watch(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from redis.asyncio import Redis
 from services.contracts import topics
 from services.contracts.events import ModelInfo, ModeratorAction, Post, PostScored, post_id_for
 from services.escalation.adapters.cases import CaseStore, queue_key
+from services.escalation.adapters.state import StrikeLedger
 from services.escalation.app import create_app as create_escalation
 from services.escalation.cases_worker import rebuild
 from services.escalation.config import REPO_POLICIES
@@ -151,6 +153,17 @@ async def test_escalate_case_moderator_action_updated_decision_and_appeal(
             ("opened", "system"), ("claimed", "mod-1"), ("rejected", "mod-2"), ("resolved", "mod-1"),
             ("appealed", "author"), ("rejected", "mod-1"), ("claimed", "mod-2"), ("resolved", "mod-2"),
         ]  # fmt: skip
+        strikes = await collect(
+            infra.kafka_bootstrap,
+            topics.STRIKES,
+            until=lambda found: any(e["removed"] for e in found),
+            match=lambda e: e["post_id"] == threat.post.post_id,
+        )
+        assert [(e["removed"], e["weight"]) for e in strikes] == [
+            (False, 2),
+            (True, 2),
+        ]  # lifted on appeal
+        assert await StrikeLedger(redis).count(tenant, None, "a1", time.time(), 90) == 0
         assert events[2]["reason"] == "already claimed by mod-1"
         assert "other than the one who decided first" in events[5]["reason"]
         assert all(e["occurred_at"] for e in events)

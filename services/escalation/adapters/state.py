@@ -65,6 +65,13 @@ class StrikeLedger:
             key, {f"{strike.strike_id}#{i}": at for i in range(strike.weight)}, nx=True
         )
 
+    async def units(
+        self, tenant: str, community: str | None, author_id: str, strike_id: str
+    ) -> int:
+        """How many units of this strike the author still carries."""
+        members = await self.redis.zrange(strikes_key(tenant, community, author_id), 0, -1)
+        return sum(1 for member in members if member.startswith(f"{strike_id}#"))
+
     async def remove(self, strike: StrikeEvent) -> None:
         key = strikes_key(strike.tenant, strike.community, strike.author_id)
         await self.redis.zrem(key, *[f"{strike.strike_id}#{i}" for i in range(strike.weight)])
