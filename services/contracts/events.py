@@ -274,6 +274,23 @@ class AuthorSanctioned(Event):
     post_id: str
 
 
+class ShadowDecision(Event):
+    """Topic moderation.shadow-decisions.v1 — what a candidate policy would have decided.
+
+    Recorded and counted beside the live decision; it never acts (no case, strike or sanction).
+    """
+
+    post_id: str
+    tenant: str
+    author_id: str
+    community: str | None = None
+    policy: PolicyRef = Field(description="The shadow (candidate) policy.")
+    action: Action
+    reasons: list[Reason] = Field(default_factory=list)
+    active_policy: PolicyRef
+    active_action: Action
+
+
 class DeadLetter(Event):
     """Topic moderation.dead-letter.v1 — a message a consumer could not handle, kept for replay."""
 

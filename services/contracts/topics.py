@@ -15,6 +15,7 @@ CASE_EVENTS = "moderation.case-events.v1"
 MODERATOR_ACTIONS = "moderation.moderator-actions.v1"
 STRIKES = "moderation.strikes.v1"
 SANCTIONS = "moderation.sanctions.v1"
+SHADOW_DECISIONS = "moderation.shadow-decisions.v1"
 DEAD_LETTER = "moderation.dead-letter.v1"
 
 
@@ -33,6 +34,7 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(MODERATOR_ACTIONS, 6, "tenant:author_id"),
     TopicSpec(STRIKES, 6, "tenant:author_id"),
     TopicSpec(SANCTIONS, 6, "tenant:author_id"),
+    TopicSpec(SHADOW_DECISIONS, 6, "tenant:author_id"),
     TopicSpec(DEAD_LETTER, 1, "source topic"),
 )
 

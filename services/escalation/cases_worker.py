@@ -6,10 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import uuid
 from datetime import UTC, datetime
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import Counter, Gauge
@@ -35,6 +33,7 @@ from services.shared.kafka import (
     dead_letter,
     decode_record,
     publish_all,
+    read_topic,
     records_of,
 )
 
@@ -177,42 +176,11 @@ async def _sweep(broker: KafkaBroker, store: CaseStore, book: PolicyBook) -> Non
         OLDEST_AGE.labels(tenant, queue).set((now - oldest).total_seconds() if oldest else 0)
 
 
-async def _behind(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:
-    for partition, end in ends.items():
-        if await consumer.position(partition) < end:
-            return True
-    return False
-
-
 async def rebuild(bootstrap: str, store: CaseStore) -> int:
     """Drop the Redis view of cases and fold the case-events topic into it again, start to end."""
     await store.flush()
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap,
-        group_id=f"rebuild-{uuid.uuid4().hex}",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
     applied = 0
-    try:
-        partitions = [
-            TopicPartition(topics.CASE_EVENTS, p)
-            for p in consumer.partitions_for_topic(topics.CASE_EVENTS) or []
-        ]
-        if not partitions:
-            await consumer._client.force_metadata_update()  # first use of this client
-            partitions = [
-                TopicPartition(topics.CASE_EVENTS, p)
-                for p in consumer.partitions_for_topic(topics.CASE_EVENTS) or []
-            ]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        while await _behind(consumer, ends):
-            for records in (await consumer.getmany(timeout_ms=500)).values():
-                for record in records:
-                    await apply_case_event(store, CaseEvent.model_validate_json(record.value))
-                    applied += 1
-    finally:
-        await consumer.stop()
+    async for value in read_topic(bootstrap, topics.CASE_EVENTS):
+        await apply_case_event(store, CaseEvent.model_validate_json(value))
+        applied += 1
     return applied

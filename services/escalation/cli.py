@@ -1,4 +1,4 @@
-"""policy check FILE | policy dry-run FILE --input posts.jsonl [--active FILE]
+"""policy check FILE | policy dry-run FILE --input posts.jsonl [--active FILE] | policy shadow-report
 
     python -m services.escalation.cli check deploy/policies/default.yaml
     python -m services.escalation.cli dry-run candidate.yaml --input posts.jsonl
@@ -11,6 +11,7 @@ differ from the active policy (default: deploy/policies/default.yaml).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from collections import Counter
@@ -66,6 +67,43 @@ def dry_run(path: Path, posts: Path, active_path: Path) -> int:
     return 0
 
 
+def shadow_report(tenant: str | None) -> int:
+    """Counts of shadow decisions per candidate policy, and where they differ from the live ones."""
+    from services.contracts import topics
+    from services.contracts.events import ShadowDecision
+    from services.escalation.config import Settings
+    from services.shared.kafka import read_topic
+
+    async def collect() -> dict[str, dict[str, Counter[str]]]:
+        report: dict[str, dict[str, Counter[str]]] = {}
+        async for value in read_topic(Settings().kafka_bootstrap_servers, topics.SHADOW_DECISIONS):
+            shadow = ShadowDecision.model_validate_json(value)
+            if tenant and shadow.tenant != tenant:
+                continue
+            entry = report.setdefault(
+                f"{shadow.policy.id} v{shadow.policy.version}",
+                {"actions": Counter(), "changed_vs_active": Counter()},
+            )
+            entry["actions"][shadow.action.value] += 1
+            if shadow.action != shadow.active_action:
+                entry["changed_vs_active"][
+                    f"{shadow.active_action.value} -> {shadow.action.value}"
+                ] += 1
+        return report
+
+    report = asyncio.run(collect())
+    print(
+        json.dumps(
+            {
+                name: {k: dict(sorted(v.items())) for k, v in entry.items()}
+                for name, entry in report.items()
+            },
+            indent=2,
+        )
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="policy", description="Validate and try out policies.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -76,10 +114,16 @@ def main(argv: list[str] | None = None) -> int:
     dry.add_argument("file", type=Path)
     dry.add_argument("--input", type=Path, required=True)
     dry.add_argument("--active", type=Path, default=REPO_POLICIES / "default.yaml")
+    report = commands.add_parser(
+        "shadow-report", help="what shadow policies decided on live traffic (from Kafka)"
+    )
+    report.add_argument("--tenant")
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
             return check(args.file)
+        if args.command == "shadow-report":
+            return shadow_report(args.tenant)
         return dry_run(args.file, args.input, args.active)
     except PolicyError as error:
         print(f"invalid: {error}", file=sys.stderr)

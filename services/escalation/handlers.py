@@ -8,6 +8,7 @@ derived from the decision id so downstream consumers can drop repeats.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -20,7 +21,7 @@ from services.escalation.adapters.policies import PolicyBook
 from services.escalation.adapters.state import DecisionLedger, StrikeLedger
 from services.escalation.cases_worker import CASES_OPENED, apply_case_event
 from services.escalation.config import Settings
-from services.escalation.domain.decisions import Outcome, automated_outcome
+from services.escalation.domain.decisions import Outcome, automated_outcome, shadow_decision
 from services.escalation.domain.policy import PostFacts, evaluate
 from services.shared.kafka import (
     PoisonMessage,
@@ -62,6 +63,12 @@ def register(
             strikes=count,
         )
         outcome = automated_outcome(event, evaluate(facts, policy), policy, count)
+        shadow = book.shadow_for(post.tenant, post.community)
+        if shadow is not None:  # recorded and counted, never acted on
+            verdict = evaluate(facts, shadow)
+            outcome = replace(
+                outcome, shadow=shadow_decision(event, verdict, shadow, outcome.decision)
+            )
         if outcome.strike:  # counted before the next post of this author in the batch is judged
             await strikes.add(outcome.strike, time.time())
         return outcome
@@ -92,6 +99,8 @@ def register(
                 out.append((outcome.sanction, topics.SANCTIONS, key))
             if outcome.case:
                 out.append((outcome.case, topics.CASE_EVENTS, key))
+            if outcome.shadow:
+                out.append((outcome.shadow, topics.SHADOW_DECISIONS, key))
         await publish_all(broker, out)
         for outcome in outcomes:
             if outcome.case:

@@ -7,6 +7,14 @@ SANCTIONS = Counter("escalation_sanctions_total", "Sanctions triggered by strike
 ROUTED = Counter("escalation_routed_total", "Decisions sent to a moderator queue", ["queue"])
 DUPLICATES = Counter("escalation_duplicates_skipped_total", "Redelivered posts already decided")
 ERRORS = Counter("escalation_errors_total", "Errors by kind", ["kind"])
+SHADOW = Counter(
+    "escalation_shadow_decisions_total", "Decisions of shadow policies", ["policy", "action"]
+)
+SHADOW_DISAGREEMENTS = Counter(
+    "escalation_shadow_disagreements_total",
+    "Shadow decisions that differ from the live one",
+    ["policy", "active_action", "shadow_action"],
+)
 
 
 def record(outcomes) -> None:
@@ -21,3 +29,10 @@ def record(outcomes) -> None:
             STRIKES.inc(outcome.strike.weight)
         if outcome.sanction:
             SANCTIONS.labels(outcome.sanction.sanction.value).inc()
+        if shadow := outcome.shadow:
+            name = f"{shadow.policy.id}@{shadow.policy.version}"
+            SHADOW.labels(name, shadow.action.value).inc()
+            if shadow.action != shadow.active_action:
+                SHADOW_DISAGREEMENTS.labels(
+                    name, shadow.active_action.value, shadow.action.value
+                ).inc()

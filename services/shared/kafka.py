@@ -6,8 +6,11 @@ import asyncio
 import contextlib
 import json
 import logging
+import uuid
+from collections.abc import AsyncIterator
 from typing import TypeVar
 
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from faststream import AckPolicy
@@ -140,3 +143,39 @@ async def publish_all(broker: KafkaBroker, messages: list[tuple[BaseModel, str, 
             for event, topic, key in messages
         )
     )
+
+
+async def read_topic(bootstrap: str, topic: str) -> AsyncIterator[bytes]:
+    """Every value on `topic`, from the beginning to the end offsets seen when it starts
+    (for rebuilds and reports; no consumer group is joined and nothing is committed)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    numbers = sorted(p["partition"] for t in described for p in t.get("partitions", []))
+    partitions = [TopicPartition(topic, p) for p in numbers]
+    if not partitions:
+        return
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=f"reader-{uuid.uuid4().hex}", enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        while await _behind(consumer, ends):
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                for record in records:
+                    yield record.value
+    finally:
+        await consumer.stop()
+
+
+async def _behind(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:
+    for partition, end in ends.items():
+        if await consumer.position(partition) < end:
+            return True
+    return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from services.contracts import topics
 from services.contracts.events import ModelInfo, Post, PostScored, post_id_for
 from services.escalation.app import create_app as create_escalation
+from services.escalation.cli import main as cli_main
 from services.escalation.config import REPO_POLICIES
 from services.escalation.config import Settings as EscalationSettings
 from services.gateway.config import Settings as GatewaySettings
@@ -191,3 +193,38 @@ async def test_tenant_policy_is_hot_reloaded_and_a_bad_file_keeps_the_previous(
     await publish(infra, second)
     view = await decision_of(pipeline, second)
     assert view["policy"] == {"id": "strict", "version": "1"}  # the bad version never went live
+
+
+async def test_a_shadow_policy_is_recorded_and_counted_but_never_acts(
+    pipeline, infra: Infra, tenant: str, policy_dir: Path, capsys: pytest.CaptureFixture
+) -> None:
+    candidate = "id: candidate\nversion: '9'\nrules:\n  - {id: strict, action: remove, clause: c, when: {scores: {toxicity: 0.3}}}\n"
+    (policy_dir / f"{tenant}.shadow.yaml").write_text(candidate)
+    await asyncio.sleep(1.0)
+    event = scored(tenant, "shadowed", {"toxicity": 0.4})
+    await publish(infra, event)
+    view = await decision_of(pipeline, event)
+    assert (view["action"], view["policy"]["id"]) == ("allow", "default")  # the live decision
+    shadows = await collect(
+        infra.kafka_bootstrap,
+        topics.SHADOW_DECISIONS,
+        until=lambda f: len(f) >= 1,
+        match=lambda m: m["tenant"] == tenant,
+    )
+    assert (shadows[0]["action"], shadows[0]["active_action"]) == ("remove", "allow")
+    assert shadows[0]["policy"] == {"id": "candidate", "version": "9"}
+    sanctions_and_strikes = await collect(
+        infra.kafka_bootstrap,
+        topics.STRIKES,
+        until=lambda f: False,
+        match=lambda m: m["tenant"] == tenant,
+        timeout=2,
+    )
+    assert sanctions_and_strikes == []
+
+    capsys.readouterr()
+    assert await asyncio.to_thread(cli_main, ["shadow-report", "--tenant", tenant]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report == {
+        "candidate v9": {"actions": {"remove": 1}, "changed_vs_active": {"allow -> remove": 1}}
+    }

@@ -3,6 +3,7 @@
     <dir>/default.yaml                  everyone without a policy of their own
     <dir>/<tenant>.yaml                 one tenant
     <dir>/<tenant>/<community>.yaml     one community of one tenant
+    <any of these>.shadow.yaml          a candidate evaluated beside it, which never acts
 
 A file that fails validation is reported (file, line, reason) and the version loaded before it
 stays active; a file that disappears stops applying.
@@ -72,11 +73,17 @@ class PolicyBook:
         return errors
 
     def for_post(self, tenant: str, community: str | None) -> Policy:
-        for name in (
-            f"{tenant}/{community}.yaml" if community else None,
-            f"{tenant}.yaml",
-            "default.yaml",
-        ):
-            if name and name in self._loaded:
-                return self._loaded[name].policy
-        raise LookupError("no default policy")  # unreachable: __init__ requires it
+        policy = self._find(tenant, community, ".yaml")
+        if policy is None:
+            raise LookupError("no default policy")  # unreachable: __init__ requires it
+        return policy
+
+    def shadow_for(self, tenant: str, community: str | None) -> Policy | None:
+        """A candidate running beside the active policy: `<same name>.shadow.yaml`."""
+        return self._find(tenant, community, ".shadow.yaml")
+
+    def _find(self, tenant: str, community: str | None, suffix: str) -> Policy | None:
+        for stem in (f"{tenant}/{community}" if community else None, tenant, "default"):
+            if stem and f"{stem}{suffix}" in self._loaded:
+                return self._loaded[f"{stem}{suffix}"].policy
+        return None

@@ -14,6 +14,7 @@ from services.contracts.events import (
     PostScored,
     Reason,
     Restriction,
+    ShadowDecision,
     StatementOfReasons,
     StrikeEvent,
     derived_id,
@@ -31,6 +32,7 @@ class Outcome:
     strike: StrikeEvent | None = None
     sanction: AuthorSanctioned | None = None
     case: CaseEvent | None = None
+    shadow: ShadowDecision | None = None
 
 
 def automated_outcome(
@@ -83,6 +85,24 @@ def automated_outcome(
         statement=automated_statement(verdict, scored.scores, policy, now, step),
     )
     return Outcome(decision, strike, sanction, case_opened(decision, verdict, policy))
+
+
+def shadow_decision(
+    scored: PostScored, verdict: Verdict, shadow: Policy, active: Decision
+) -> ShadowDecision:
+    post = scored.post
+    return ShadowDecision(
+        event_id=derived_id("shadow", post.post_id, shadow.id, shadow.version),
+        post_id=post.post_id,
+        tenant=post.tenant,
+        author_id=post.author_id,
+        community=post.community,
+        policy=shadow.ref,
+        action=verdict.action,
+        reasons=list(verdict.reasons),
+        active_policy=active.policy,
+        active_action=active.action,
+    )
 
 
 def case_opened(outcome_decision: Decision, verdict: Verdict, policy: Policy) -> CaseEvent | None:
