@@ -15,9 +15,11 @@ from prometheus_client import Counter, Gauge
 from services.contracts import topics
 from services.contracts.events import (
     Action,
+    AuthorSanctioned,
     CaseEvent,
     CaseEventKind,
     ModeratorAction,
+    SanctionKind,
     StrikeEvent,
     derived_id,
 )
@@ -101,11 +103,37 @@ def register(
                 lifted = await _lifted_strike(strikes, new, event)
                 if lifted:
                     out.append((lifted, topics.STRIKES, key))
+        sanction = (
+            _moderator_sanction(command, new, policy)
+            if event.kind is CaseEventKind.RESOLVED
+            else None
+        )
+        if sanction:
+            out.append((sanction, topics.SANCTIONS, key))
         await publish_all(broker, out)
         if lifted:
             await strikes.remove(lifted)
         if new is not None and new != case:
             await store.save(new, case)
+
+
+def _moderator_sanction(
+    command: ModeratorAction, case: Case | None, policy
+) -> AuthorSanctioned | None:
+    if command.command != "sanction" or case is None:
+        return None
+    hours = command.arguments.get("duration_hours")
+    return AuthorSanctioned(
+        event_id=derived_id("sanction", command.action_id),
+        tenant=case.tenant,
+        community=case.community,
+        author_id=case.author_id,
+        sanction=SanctionKind(command.arguments["sanction"]),
+        duration_hours=int(hours) if hours else None,
+        strikes=0,
+        policy=policy.ref,
+        post_id=case.post_id,
+    )
 
 
 async def _lifted_strike(strikes: StrikeLedger, case: Case, event: CaseEvent) -> StrikeEvent | None:

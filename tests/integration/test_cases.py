@@ -202,3 +202,29 @@ async def test_sla_breach_survives_a_restart_and_the_case_view_rebuilds_from_kaf
     after = await store.snapshot()
     assert after == before
     await redis.aclose()
+
+
+async def test_a_moderator_sanction_removes_the_post_and_sanctions_the_author(
+    infra: Infra, policy_dir: Path, gateway, tenant: str
+) -> None:
+    threat = scored(tenant, "sanctioned", {"threat": 0.95})
+    async with escalation(infra, policy_dir):
+        await produce(
+            infra.kafka_bootstrap, topics.POSTS_SCORED, [threat.model_dump_json().encode()]
+        )
+        await decision(gateway, threat.post.post_id, 0)
+        await act(infra, threat, "claim", "mod-3")
+        await act(infra, threat, "sanction", "mod-3", sanction="suspend", duration_hours=48)
+        final = await decision(gateway, threat.post.post_id, 1)
+        sanctions = await collect(
+            infra.kafka_bootstrap,
+            topics.SANCTIONS,
+            until=lambda f: len(f) >= 2,
+            match=lambda m: m["tenant"] == tenant,
+        )
+    assert (final["action"], final["decided_by"]) == ("remove", "mod-3")
+    # the threat rule's 2 strikes already warned automatically; then the moderator's suspension
+    assert [(s["sanction"], s["duration_hours"]) for s in sanctions] == [
+        ("warn", None),
+        ("suspend", 48),
+    ]

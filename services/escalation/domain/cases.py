@@ -14,7 +14,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from services.contracts.events import Action, CaseEvent, CaseEventKind, ModeratorAction, derived_id
+from services.contracts.events import (
+    Action,
+    CaseEvent,
+    CaseEventKind,
+    ModeratorAction,
+    SanctionKind,
+    derived_id,
+)
 from services.escalation.domain.policy import Policy
 
 RESOLUTIONS: dict[str, Action] = {
@@ -22,6 +29,7 @@ RESOLUTIONS: dict[str, Action] = {
     "label": Action.LABEL,
     "hold": Action.HOLD,
     "remove": Action.REMOVE,
+    "sanction": Action.REMOVE,  # remove the post and sanction the author (arguments.sanction)
 }
 
 
@@ -207,6 +215,10 @@ def _refusal(case: Case | None, command: ModeratorAction, policy: Policy) -> str
         queue = command.arguments.get("queue")
         if queue not in policy.queues:
             return f"escalate needs arguments.queue, one of {sorted(policy.queues)}"
+    if verb == "sanction" and command.arguments.get("sanction") not in {
+        k.value for k in SanctionKind
+    }:
+        return f"sanction needs arguments.sanction, one of {[k.value for k in SanctionKind]}"
     return None
 
 

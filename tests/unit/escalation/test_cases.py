@@ -175,3 +175,15 @@ def test_folding_the_same_events_gives_the_same_case() -> None:
     replayed = reduce(fold, [first, *events], None)
     assert replayed.state is CaseState.RESOLVED and replayed.queue == "leads"
     assert replayed == reduce(fold, [first, *events], None)
+
+
+def test_sanction_resolves_as_a_removal() -> None:
+    case, events = run(
+        opened(), command("claim"), command("sanction", sanction="suspend", duration_hours=48)
+    )
+    assert events[1].kind is CaseEventKind.RESOLVED and case.resolution is Action.REMOVE
+
+
+def test_sanction_needs_a_known_sanction() -> None:
+    _, events = run(opened(), command("claim"), command("sanction", sanction="exile"))
+    assert events[1].kind is CaseEventKind.REJECTED and "arguments.sanction" in events[1].reason
