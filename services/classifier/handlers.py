@@ -17,12 +17,10 @@ from services.classifier.scoring import Unscorable
 from services.contracts import topics
 from services.contracts.events import PostScored, PostSubmitted
 from services.shared.kafka import (
-    PoisonMessage,
     batch_subscriber,
     dead_letter,
-    decode_record,
+    decode_batch,
     publish_all,
-    records_of,
 )
 
 SERVICE = "classifier"
@@ -33,16 +31,9 @@ def register(
 ) -> None:
     @batch_subscriber(broker, topics.POSTS_SUBMITTED, settings.kafka_group_id, settings)
     async def on_posts_submitted(message: KafkaMessage) -> None:
-        posts, records = [], []
-        for record in records_of(message):
-            try:
-                event = decode_record(PostSubmitted, record)
-            except PoisonMessage as poison:
-                metrics.ERRORS.labels(poison.kind).inc()
-                await dead_letter(broker, SERVICE, record, poison.kind, poison.error)
-                continue
-            posts.append(event.post)
-            records.append(record)
+        decoded = await decode_batch(broker, SERVICE, message, PostSubmitted, metrics.ERRORS)
+        records = [record for record, _ in decoded]
+        posts = [event.post for _, event in decoded]
 
         texts = [normalize(post.text)[: settings.classifier_max_text_chars] for post in posts]
         results = await batcher.score(texts, source="kafka")

@@ -30,13 +30,10 @@ from services.escalation.config import Settings
 from services.escalation.domain.cases import Case, fold, handle, sla_breach
 from services.escalation.domain.decisions import moderator_decision
 from services.shared.kafka import (
-    PoisonMessage,
     batch_subscriber,
-    dead_letter,
-    decode_record,
+    decode_batch,
     publish_all,
     read_topic,
-    records_of,
 )
 
 log = logging.getLogger(__name__)
@@ -73,12 +70,8 @@ def register(
         broker, topics.MODERATOR_ACTIONS, f"{settings.kafka_group_id}-actions", settings
     )
     async def on_moderator_actions(message: KafkaMessage) -> None:
-        for record in records_of(message):  # one at a time: each command sees the one before
-            try:
-                command = decode_record(ModeratorAction, record)
-            except PoisonMessage as poison:
-                await dead_letter(broker, SERVICE, record, poison.kind, poison.error)
-                continue
+        # one at a time: each command sees the state the one before it left
+        for _, command in await decode_batch(broker, SERVICE, message, ModeratorAction):
             if await ledger.seen(command.action_id):
                 continue
             await answer(command)

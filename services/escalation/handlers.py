@@ -24,12 +24,9 @@ from services.escalation.config import Settings
 from services.escalation.domain.decisions import Outcome, automated_outcome, shadow_decision
 from services.escalation.domain.policy import PostFacts, evaluate
 from services.shared.kafka import (
-    PoisonMessage,
     batch_subscriber,
-    dead_letter,
-    decode_record,
+    decode_batch,
     publish_all,
-    records_of,
 )
 
 SERVICE = "escalation"
@@ -76,13 +73,7 @@ def register(
     @batch_subscriber(broker, topics.POSTS_SCORED, settings.kafka_group_id, settings)
     async def on_posts_scored(message: KafkaMessage) -> None:
         scored: dict[str, PostScored] = {}
-        for record in records_of(message):
-            try:
-                event = decode_record(PostScored, record)
-            except PoisonMessage as poison:
-                metrics.ERRORS.labels(poison.kind).inc()
-                await dead_letter(broker, SERVICE, record, poison.kind, poison.error)
-                continue
+        for _, event in await decode_batch(broker, SERVICE, message, PostScored, metrics.ERRORS):
             scored.setdefault(event.post.post_id, event)
 
         done = await decided.already_decided(list(scored))

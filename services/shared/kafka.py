@@ -8,7 +8,7 @@ import json
 import logging
 import uuid
 from collections.abc import AsyncIterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -112,6 +112,22 @@ class PoisonMessage(Exception):
     def __init__(self, kind: str, error: str) -> None:
         super().__init__(error)
         self.kind, self.error = kind, error
+
+
+async def decode_batch(
+    broker: KafkaBroker, service: str, message, model: type[M], errors=None
+) -> list[tuple[Any, M]]:
+    """(record, event) for each record of the batch that decodes; the rest are dead-lettered
+    (and counted in `errors`, a Counter labelled by kind, when given)."""
+    decoded = []
+    for record in records_of(message):
+        try:
+            decoded.append((record, decode_record(model, record)))
+        except PoisonMessage as poison:
+            if errors is not None:
+                errors.labels(poison.kind).inc()
+            await dead_letter(broker, service, record, poison.kind, poison.error)
+    return decoded
 
 
 def records_of(message) -> tuple:

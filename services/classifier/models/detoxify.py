@@ -97,23 +97,19 @@ class DetoxifyScorer:
         return [len(ids) for ids in encoded["input_ids"]]
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
-        if self._fast is not None:
-            encoded = self.tokenizer(
+        encoded = dict(
+            self.tokenizer(
                 list(texts),
                 return_tensors="np",
                 truncation=True,
                 max_length=MAX_TOKENS,
                 padding=True,
             )
-            return self._fast(dict(encoded))
+        )
+        if self._fast is not None:
+            return self._fast(encoded)
         with torch.inference_mode():
-            batch = self.tokenizer(
-                list(texts),
-                return_tensors="pt",
-                truncation=True,
-                max_length=MAX_TOKENS,
-                padding=True,
-            ).to(self.device)
+            batch = {k: torch.from_numpy(v).to(self.device) for k, v in encoded.items()}
             return self.model(**batch)[0].float().cpu().numpy()
 
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
