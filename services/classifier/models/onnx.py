@@ -114,6 +114,14 @@ def export_int8(model: torch.nn.Module, name: str) -> Path:
     return target
 
 
+def _feed(encoded: dict[str, np.ndarray], inputs: set[str]) -> dict[str, np.ndarray]:
+    """Token arrays as the exported graph wants them: int64, only its inputs, zero segment ids."""
+    feed = {k: v.astype(np.int64) for k, v in encoded.items() if k in inputs}
+    if "token_type_ids" in inputs and "token_type_ids" not in feed:
+        feed["token_type_ids"] = np.zeros_like(feed["input_ids"])
+    return feed
+
+
 class OnnxModel:
     """An ONNX Runtime session over token ids; returns the exported model's first output."""
 
@@ -131,10 +139,7 @@ class OnnxModel:
         self.inputs = {i.name for i in self.session.get_inputs()}
 
     def __call__(self, encoded: dict[str, np.ndarray]) -> np.ndarray:
-        feed = {k: v.astype(np.int64) for k, v in encoded.items() if k in self.inputs}
-        if "token_type_ids" in self.inputs and "token_type_ids" not in feed:
-            feed["token_type_ids"] = np.zeros_like(feed["input_ids"])
-        return self.session.run(None, feed)[0]
+        return self.session.run(None, _feed(encoded, self.inputs))[0]
 
 
 class OpenVinoModel:
@@ -162,10 +167,7 @@ class OpenVinoModel:
         self.request = compiled.create_infer_request()
 
     def __call__(self, encoded: dict[str, np.ndarray]) -> np.ndarray:
-        feed = {k: v.astype(np.int64) for k, v in encoded.items() if k in self.inputs}
-        if "token_type_ids" in self.inputs and "token_type_ids" not in feed:
-            feed["token_type_ids"] = np.zeros_like(feed["input_ids"])
-        return np.array(self.request.infer(feed)[0], copy=True)
+        return np.array(self.request.infer(_feed(encoded, self.inputs))[0], copy=True)
 
 
 def compiled(model: torch.nn.Module, name: str, runtime: str, threads: int):

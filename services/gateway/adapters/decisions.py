@@ -47,12 +47,6 @@ class DecisionStore:
         raw = await self.redis.hget(decision_key(post_id), "decision")
         return Decision.model_validate(json.loads(raw)) if raw else None
 
-    async def history(self, post_id: str) -> list[Decision]:
-        return [
-            Decision.model_validate_json(raw)
-            for raw in await self.redis.lrange(history_key(post_id), 0, -1)
-        ]
-
 
 class PostDirectory:
     """Reads the post registry that ingest writes, to tell a pending post from an unknown one."""

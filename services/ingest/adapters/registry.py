@@ -7,7 +7,6 @@ It is a read model of the posts topic (rebuildable from Kafka); the gateway read
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from enum import StrEnum
 
 from redis.asyncio import Redis
@@ -30,11 +29,6 @@ class ClaimOutcome(StrEnum):
     STALE = "stale"  # accepted earlier but never confirmed published: publish again
 
 
-@dataclass(frozen=True)
-class Claim:
-    outcome: ClaimOutcome
-
-
 def post_key(post_id: str) -> str:
     return f"moderation:post:{post_id}"
 
@@ -45,7 +39,7 @@ class PostRegistry:
         self.stale_after = stale_after
         self._claim = redis.register_script(_CLAIM)
 
-    async def claim(self, post: Post, fingerprint: str) -> Claim:
+    async def claim(self, post: Post, fingerprint: str) -> ClaimOutcome:
         fields = {
             "tenant": post.tenant,
             "external_id": post.external_id,
@@ -57,9 +51,9 @@ class PostRegistry:
         args = [item for pair in fields.items() for item in pair]
         existing = await self._claim(keys=[post_key(post.post_id)], args=args)
         if not existing:
-            return Claim(ClaimOutcome.NEW)
+            return ClaimOutcome.NEW
         record = dict(zip(existing[::2], existing[1::2], strict=True))
-        return Claim(classify(record, fingerprint, time.time(), self.stale_after))
+        return classify(record, fingerprint, time.time(), self.stale_after)
 
     async def mark_published(self, post_id: str) -> None:
         await self.redis.hset(post_key(post_id), mapping={"state": "published"})

@@ -52,14 +52,14 @@ async def submit_post(
         duplicate=False,
     )
     claim = await registry.claim(post, content_fingerprint(post))
-    if claim.outcome is ClaimOutcome.CONFLICT:
+    if claim is ClaimOutcome.CONFLICT:
         metrics.POSTS_REJECTED.labels("external_id_conflict").inc()
         raise ApiError(
             409,
             "external_id_conflict",
             "This external_id was already submitted with other content.",
         )
-    if claim.outcome is ClaimOutcome.DUPLICATE:
+    if claim is ClaimOutcome.DUPLICATE:
         metrics.POSTS_DUPLICATE.inc()
         return response.model_copy(update={"duplicate": True})
 
