@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -43,14 +43,26 @@ def post_id_for(tenant: str, external_id: str) -> str:
     return derived_id("post", tenant, external_id)
 
 
+def new_event_id() -> str:
+    return str(uuid.uuid4())
+
+
 class Event(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    event_id: str = Field(default_factory=lambda: str(uuid.uuid4()), description="Unique event id.")
+    event_id: str = Field(default_factory=new_event_id, description="Unique event id.")
     schema_version: int = Field(
         default=SCHEMA_VERSION, description="Contract version of this event."
     )
     occurred_at: datetime = Field(default_factory=utcnow, description="When it happened (UTC).")
+
+
+E = TypeVar("E", bound=Event)
+
+
+def revised(event: E, **changes: Any) -> E:
+    """The same record with some fields changed, as a new event (new id, happening now)."""
+    return event.model_copy(update={**changes, "event_id": new_event_id(), "occurred_at": utcnow()})
 
 
 class AuthorFacts(BaseModel):
@@ -217,6 +229,8 @@ class CaseEvent(Event):
     sla_deadline: datetime | None = None
     resolution: Action | None = Field(default=None, description="What a resolution decided.")
     action_id: str | None = Field(default=None, description="The ModeratorAction this answers.")
+    post: Post | None = Field(default=None, description="On `opened`: the post under review.")
+    scores: dict[str, float] | None = Field(default=None, description="On `opened`: its scores.")
 
 
 class ModeratorAction(Event):
@@ -302,3 +316,48 @@ class DeadLetter(Event):
     payload: str = Field(description="The original value, decoded as UTF-8 with replacement.")
     error_kind: str = Field(examples=["undecodable", "invalid_schema", "unscorable"])
     error: str
+
+
+class CredentialEvent(Event):
+    """Topic moderation.credentials.v1 — an API key or moderator token issued or revoked.
+
+    Only a SHA-256 of the secret is ever recorded; the secret itself is shown once, at issue.
+    """
+
+    credential_id: str = Field(examples=["k3f9a1c2d4e5b"])
+    kind: Literal["api_key", "moderator_token"]
+    tenant: str
+    name: str = Field(description="A key's label, or the moderator's id.", examples=["forum-prod"])
+    role: str | None = Field(default=None, examples=["triage", "moderator", "admin"])
+    scopes: list[str] = Field(default_factory=list, examples=[["decisions:read", "score"]])
+    rate_limit_per_minute: int | None = Field(default=None, ge=1)
+    secret_sha256: str
+    revoked: bool = False
+    actor: str = Field(default="cli", description="Who issued or revoked it.")
+
+
+class WebhookEvent(Event):
+    """Topic moderation.webhooks.v1 — a platform registered (or removed) a decision callback.
+
+    The signing secret travels with the registration so a rebuilt gateway can still sign:
+    restrict this topic to the gateway.
+    """
+
+    webhook_id: str
+    tenant: str
+    url: str
+    secret: str
+    removed: bool = False
+
+
+class WebhookDeadLettered(Event):
+    """Topic moderation.webhook-deliveries.v1 — a delivery gave up after its retries (or was
+    replayed from the dead-letter list)."""
+
+    delivery_id: str
+    webhook_id: str
+    tenant: str
+    decision_id: str
+    status: Literal["dead_lettered", "replayed"]
+    attempts: int
+    error: str = ""

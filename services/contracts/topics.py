@@ -17,6 +17,9 @@ STRIKES = "moderation.strikes.v1"
 SANCTIONS = "moderation.sanctions.v1"
 SHADOW_DECISIONS = "moderation.shadow-decisions.v1"
 DEAD_LETTER = "moderation.dead-letter.v1"
+CREDENTIALS = "moderation.credentials.v1"
+WEBHOOKS = "moderation.webhooks.v1"
+WEBHOOK_DELIVERIES = "moderation.webhook-deliveries.v1"
 
 
 @dataclass(frozen=True)
@@ -36,9 +39,17 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(SANCTIONS, 6, "tenant:author_id"),
     TopicSpec(SHADOW_DECISIONS, 6, "tenant:author_id"),
     TopicSpec(DEAD_LETTER, 1, "source topic"),
+    TopicSpec(CREDENTIALS, 1, "tenant"),
+    TopicSpec(WEBHOOKS, 1, "tenant"),
+    TopicSpec(WEBHOOK_DELIVERIES, 3, "tenant"),
 )
 
 
 def author_key(tenant: str, author_id: str) -> bytes:
     """Partition key for every post-derived event: one author's history stays ordered."""
     return f"{tenant}:{author_id}".encode()
+
+
+def tenant_key(tenant: str) -> bytes:
+    """Key for a platform's own configuration (credentials, webhooks): ordered per tenant."""
+    return tenant.encode()

@@ -74,10 +74,9 @@ def register(
         for _, command in await decode_batch(broker, SERVICE, message, ModeratorAction):
             if await ledger.seen(command.action_id):
                 continue
-            await answer(command)
-            await ledger.mark(command.action_id)
+            await ledger.mark(command.action_id, await answer(command))
 
-    async def answer(command: ModeratorAction) -> None:
+    async def answer(command: ModeratorAction) -> CaseEvent:
         case = await store.get(command.case_id)
         policy = book.for_post(command.tenant, case.community if case else None)
         event = handle(case, command, policy, datetime.now(UTC)).model_copy(
@@ -108,6 +107,7 @@ def register(
             await strikes.remove(lifted)
         if new is not None and new != case:
             await store.save(new, case)
+        return event
 
 
 def _moderator_sanction(

@@ -1,4 +1,5 @@
-"""Kafka side of the gateway: materialize Decisions into the Redis read model."""
+"""Kafka side of the gateway: materialize Decisions into the Redis read model and enqueue
+their webhook deliveries."""
 
 from __future__ import annotations
 
@@ -9,20 +10,34 @@ from services.contracts import topics
 from services.contracts.events import Decision
 from services.gateway import metrics
 from services.gateway.adapters.decisions import DecisionStore
+from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.config import Settings
-from services.shared.kafka import (
-    batch_subscriber,
-    decode_batch,
-)
+from services.shared.kafka import batch_subscriber, decode_batch
 
 SERVICE = "gateway"
 
 
-def register(broker: KafkaBroker, settings: Settings, store: DecisionStore) -> None:
+def register(
+    broker: KafkaBroker,
+    settings: Settings,
+    store: DecisionStore,
+    hooks: WebhookStore,
+    deliveries: DeliveryQueue,
+) -> None:
     @batch_subscriber(broker, topics.DECISIONS, settings.kafka_group_id, settings)
     async def on_decisions(message: KafkaMessage) -> None:
         for _, decision in await decode_batch(broker, SERVICE, message, Decision, metrics.ERRORS):
-            if await store.store(decision):
-                metrics.DECISIONS_MATERIALIZED.inc()
-            else:
-                metrics.DECISIONS_STALE.inc()
+            await materialize(decision, store, hooks, deliveries)
+
+
+async def materialize(
+    decision: Decision, store: DecisionStore, hooks: WebhookStore, deliveries: DeliveryQueue
+) -> None:
+    """Enqueue first, store second: a crash in between re-enqueues nothing new on redelivery
+    (delivery ids are derived), and a stored decision always has its deliveries."""
+    if not await store.is_newer(decision):
+        metrics.DECISIONS_STALE.inc()
+        return
+    await deliveries.enqueue(decision, await hooks.of_tenant(decision.tenant))
+    await store.store(decision)
+    metrics.DECISIONS_MATERIALIZED.inc()

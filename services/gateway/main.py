@@ -1,17 +1,38 @@
-"""gateway: the face platforms and moderators see; decisions are read from a Redis read model."""
+"""gateway: the face platforms and moderators see. Decisions, feed, stream and webhooks for
+platforms; queues and cases for moderators; Perspective and OpenAI compatible scoring."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from redis.asyncio import Redis
 
-from services.gateway import handlers
+from services.contracts import topics
+from services.contracts.events import CredentialEvent, WebhookDeadLettered
+from services.gateway import handlers, metrics
+from services.gateway.adapters.cases import CaseDesk
+from services.gateway.adapters.classifier import ClassifierClient
+from services.gateway.adapters.credentials import Credentials, CredentialStore
 from services.gateway.adapters.decisions import DecisionStore, PostDirectory
-from services.gateway.api.routes import decisions
+from services.gateway.adapters.ratelimit import RateLimiter
+from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
+from services.gateway.api.routes import (
+    admin,
+    cases,
+    compat_openai,
+    compat_perspective,
+    decisions,
+    webhooks,
+)
 from services.gateway.config import Settings
+from services.gateway.domain.moderations import ModerationError
+from services.gateway.domain.perspective import PerspectiveError, invalid
+from services.gateway.webhook_worker import WebhookSender
 from services.shared.errors import install_error_handlers
 from services.shared.kafka import ensure_topics, make_broker
 from services.shared.ops import kafka_check, ops_router, redis_check
@@ -20,22 +41,81 @@ from services.shared.ops import kafka_check, ops_router, redis_check
 def create_app(settings: Settings) -> FastAPI:
     broker = make_broker(settings, "gateway")
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
-    store = DecisionStore(redis)
-    handlers.register(broker, settings, store)
+    store, hooks, deliveries = DecisionStore(redis), WebhookStore(redis), DeliveryQueue(redis)
+    handlers.register(broker, settings, store, hooks, deliveries)
+
+    async def publish_credential(event: CredentialEvent) -> None:
+        await broker.publish(
+            event.model_dump(mode="json"), topics.CREDENTIALS, key=topics.tenant_key(event.tenant)
+        )
+
+    async def record_dead_letter(event: WebhookDeadLettered) -> None:
+        await broker.publish(
+            event.model_dump(mode="json"),
+            topics.WEBHOOK_DELIVERIES,
+            key=topics.tenant_key(event.tenant),
+        )
+
+    classifier = ClassifierClient(settings.classifier_url, settings.classifier_timeout_seconds)
+    sender = WebhookSender(settings, deliveries, hooks, record_dead_letter)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_topics(settings)
         await broker.start()
+        stop = asyncio.Event()
+        worker = asyncio.create_task(sender.run(stop), name="webhook-sender")
         yield
+        stop.set()
+        try:
+            await asyncio.wait_for(worker, settings.webhook_timeout_seconds + 5)
+        except TimeoutError:
+            worker.cancel()
         await broker.stop()
+        await classifier.aclose()
         await redis.aclose()
 
-    app = FastAPI(title="moderation gateway", version="0.1.0", lifespan=lifespan)
-    app.state.settings = settings
-    app.state.decisions = store
-    app.state.posts = PostDirectory(redis)
-    install_error_handlers(app)
-    app.include_router(decisions.router)
+    app = FastAPI(title="moderation gateway", version="0.2.0", lifespan=lifespan)
+    credential_store = CredentialStore(redis)
+    app.state.__dict__.update(
+        settings=settings,
+        broker=broker,
+        decisions=store,
+        posts=PostDirectory(redis),
+        webhooks=hooks,
+        deliveries=deliveries,
+        credential_store=credential_store,
+        credentials=Credentials(credential_store, publish_credential),
+        rate_limiter=RateLimiter(redis),
+        classifier=classifier,
+        case_desk=CaseDesk(redis),
+    )
+    install_error_handlers(
+        app, shapes={"/v1alpha1/": perspective_shape, "/v1/moderations": openai_shape}
+    )
+    install_compat_errors(app)
+    for module in (decisions, webhooks, cases, admin, compat_perspective, compat_openai):
+        app.include_router(module.router)
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
     return app
+
+
+def perspective_shape(message: str, _: list[dict[str, Any]]) -> tuple[int, dict[str, Any]]:
+    return 400, invalid(message).body()
+
+
+def openai_shape(message: str, fields: list[dict[str, Any]]) -> tuple[int, dict[str, Any]]:
+    param = fields[0]["field"] if fields else None
+    return 400, ModerationError(400, message, "invalid_request", param).body()
+
+
+def install_compat_errors(app: FastAPI) -> None:
+    @app.exception_handler(PerspectiveError)
+    async def perspective_error(_: Request, exc: PerspectiveError) -> JSONResponse:
+        metrics.COMPAT_REQUESTS.labels("perspective", str(exc.code)).inc()
+        return JSONResponse(exc.body(), status_code=exc.code)
+
+    @app.exception_handler(ModerationError)
+    async def openai_error(_: Request, exc: ModerationError) -> JSONResponse:
+        metrics.COMPAT_REQUESTS.labels("openai", str(exc.status)).inc()
+        return JSONResponse(exc.body(), status_code=exc.status)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -41,3 +45,23 @@ def stack(infra: Infra) -> Iterator[Stack]:
     finally:
         for service in reversed(started):
             service.stop(timeout=15)
+
+
+def admin_cli(infra: Infra, *args: str) -> dict:
+    """Run the gateway's admin CLI as an operator would; its last line is JSON."""
+    done = subprocess.run(
+        [sys.executable, "-m", "services.gateway.cli", *args],
+        env={**os.environ, **infra.env()},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def platform_headers(infra: Infra, tenant: str) -> dict[str, str]:
+    """A platform API key (all scopes) for this test's tenant, from the admin CLI."""
+    token = admin_cli(infra, "keys", "create", "--tenant", tenant, "--name", "e2e")["token"]
+    return {"authorization": f"Bearer {token}"}

@@ -45,13 +45,17 @@ async def submit_all(client: httpx.AsyncClient, ingest: str, tenant: str, count:
 
 
 async def wait_for_decisions(
-    client: httpx.AsyncClient, gateway: str, post_ids: list[str], timeout: float = 180
+    client: httpx.AsyncClient,
+    gateway: str,
+    post_ids: list[str],
+    headers: dict[str, str],
+    timeout: float = 180,
 ) -> dict[str, dict]:
     decided: dict[str, dict] = {}
     deadline = time.monotonic() + timeout
     while len(decided) < len(post_ids) and time.monotonic() < deadline:
         for post_id in [p for p in post_ids if p not in decided]:
-            response = await client.get(f"{gateway}/v1/posts/{post_id}/decision")
+            response = await client.get(f"{gateway}/v1/posts/{post_id}/decision", headers=headers)
             assert response.status_code == 200, response.text
             if response.json()["status"] == "decided":
                 decided[post_id] = response.json()
@@ -60,13 +64,13 @@ async def wait_for_decisions(
 
 
 async def test_two_hundred_posts_all_decided_none_lost_none_duplicated(
-    stack: Stack, tenant: str
+    stack: Stack, tenant: str, platform_headers: dict[str, str]
 ) -> None:
     async with httpx.AsyncClient(timeout=30) as client:
         post_ids = await submit_all(client, stack.url("ingest"), tenant, POSTS)
         assert len(set(post_ids)) == POSTS
 
-        decided = await wait_for_decisions(client, stack.url("gateway"), post_ids)
+        decided = await wait_for_decisions(client, stack.url("gateway"), post_ids, platform_headers)
 
     assert len(decided) == POSTS, f"{POSTS - len(decided)} posts never got a decision"
     assert {d["post_id"] for d in decided.values()} == set(post_ids)
@@ -78,9 +82,9 @@ async def test_two_hundred_posts_all_decided_none_lost_none_duplicated(
 
 
 async def test_decision_is_pending_before_it_exists_and_unknown_posts_are_404(
-    stack: Stack, tenant: str
+    stack: Stack, tenant: str, platform_headers: dict[str, str]
 ) -> None:
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with httpx.AsyncClient(timeout=30, headers=platform_headers) as client:
         unknown = await client.get(f"{stack.url('gateway')}/v1/posts/no-such-post/decision")
         assert unknown.status_code == 404
         assert unknown.json()["error"]["code"] == "post_not_found"
@@ -98,7 +102,7 @@ async def test_decision_is_pending_before_it_exists_and_unknown_posts_are_404(
         finally:
             stack.services["escalation"].start()
         decided = await wait_for_decisions(
-            client, stack.url("gateway"), [accepted.json()["post_id"]]
+            client, stack.url("gateway"), [accepted.json()["post_id"]], platform_headers
         )
         assert decided
 

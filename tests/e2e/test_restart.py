@@ -20,7 +20,7 @@ POSTS = 200
 
 
 async def test_escalation_crash_mid_stream_loses_and_duplicates_nothing(
-    stack: Stack, infra: Infra, tenant: str
+    stack: Stack, infra: Infra, tenant: str, platform_headers: dict[str, str]
 ) -> None:
     escalation = stack.services["escalation"]
     ingest = stack.url("ingest")
@@ -43,7 +43,7 @@ async def test_escalation_crash_mid_stream_loses_and_duplicates_nothing(
         await asyncio.to_thread(escalation.start)
         await feeder
 
-        decided = await wait_for_decisions(client, stack.url("gateway"), post_ids)
+        decided = await wait_for_decisions(client, stack.url("gateway"), post_ids, platform_headers)
 
     assert len(decided) == POSTS
     on_topic = await collect(

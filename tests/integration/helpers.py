@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
+import uvicorn
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from fastapi import FastAPI
+from redis.asyncio import Redis
+
+from deploy.localstack import free_port
+from services.contracts import topics
+from services.gateway.adapters.credentials import Credentials, CredentialStore
+from services.gateway.domain.access import ALL_SCOPES, Role, Scope
 
 
 @asynccontextmanager
@@ -74,3 +83,72 @@ async def eventually(check: Callable[[], Any], timeout: float = 30.0, interval: 
         if result or time.monotonic() > deadline:
             return result
         await asyncio.sleep(interval)
+
+
+_TOKENS: dict[tuple, str] = {}
+
+
+async def issue(infra, tenant: str, moderator: tuple[str, str] | None = None, **key) -> str:
+    """A real credential for `tenant`, recorded on the credentials topic and projected into
+    Redis as the admin CLI does: an API key, or with `moderator=(id, role)` a moderator token.
+    Tokens are cached per (tenant, what), so tests sharing a tenant share them."""
+    cache = (tenant, moderator, tuple(sorted(key.get("scopes", ALL_SCOPES))), key.get("rate_limit"))
+    if cache in _TOKENS:
+        return _TOKENS[cache]
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, acks="all")
+    redis = Redis.from_url(infra.redis_url, decode_responses=True)
+    await producer.start()
+
+    async def publish(event) -> None:
+        value = event.model_dump_json().encode()
+        await producer.send_and_wait(topics.CREDENTIALS, value, key=topics.tenant_key(tenant))
+
+    try:
+        credentials = Credentials(CredentialStore(redis), publish)
+        if moderator:
+            _, token = await credentials.issue_moderator(
+                tenant, moderator[0], Role.parse(moderator[1]), "test"
+            )
+        else:
+            scopes = [Scope(s) for s in key.get("scopes", ALL_SCOPES)]
+            _, token = await credentials.issue_key(
+                tenant, "test", scopes, key.get("rate_limit"), "test"
+            )
+    finally:
+        await producer.stop()
+        await redis.aclose()
+    _TOKENS[cache] = token
+    return token
+
+
+async def bearer(infra, tenant: str, **what) -> dict[str, str]:
+    return {"authorization": f"Bearer {await issue(infra, tenant, **what)}"}
+
+
+async def reader(tenant: str) -> dict[str, str]:
+    """Headers of a platform key for `tenant`, on the session's Kafka and Redis (from the env
+    the `infra` fixture sets)."""
+    infra = SimpleNamespace(
+        kafka_bootstrap=os.environ["KAFKA_BOOTSTRAP_SERVERS"], redis_url=os.environ["REDIS_URL"]
+    )
+    return await bearer(infra, tenant)
+
+
+@asynccontextmanager
+async def serving(app: FastAPI) -> AsyncIterator[str]:
+    """Serve the app over real HTTP on a free loopback port, in this event loop (for clients
+    that need a socket: SDKs, streams). Yields its base URL."""
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    deadline = time.monotonic() + 120
+    while not server.started:
+        if task.done() or time.monotonic() > deadline:
+            raise RuntimeError(f"server did not start: {task.exception() if task.done() else ''}")
+        await asyncio.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task

@@ -24,7 +24,7 @@ from services.escalation.domain.cases import case_id_for
 from services.gateway.config import Settings as GatewaySettings
 from services.gateway.main import create_app as create_gateway
 from tests.conftest import Infra
-from tests.integration.helpers import collect, eventually, produce, running
+from tests.integration.helpers import collect, eventually, produce, reader, running
 
 pytestmark = pytest.mark.integration
 
@@ -106,9 +106,11 @@ async def case_events(infra: Infra, case_id: str, count: int) -> list[dict]:
     )
 
 
-async def decision(gateway, post_id: str, revision: int) -> dict:
+async def decision(gateway, post_id: str, revision: int, tenant: str) -> dict:
+    headers = await reader(tenant)
+
     async def check():
-        view = (await gateway.get(f"/v1/posts/{post_id}/decision")).json()
+        view = (await gateway.get(f"/v1/posts/{post_id}/decision", headers=headers)).json()
         return view if view.get("revision") == revision else None
 
     return await eventually(check)
@@ -123,7 +125,7 @@ async def test_escalate_case_moderator_action_updated_decision_and_appeal(
         await produce(
             infra.kafka_bootstrap, topics.POSTS_SCORED, [threat.model_dump_json().encode()]
         )
-        automated = await decision(gateway, threat.post.post_id, 0)
+        automated = await decision(gateway, threat.post.post_id, 0, tenant)
         assert (automated["action"], automated["decided_by"]) == ("escalate", "automated")
         opened = await case_events(infra, case_id, 1)
         assert (opened[0]["kind"], opened[0]["queue"], opened[0]["priority"]) == (
@@ -137,7 +139,7 @@ async def test_escalate_case_moderator_action_updated_decision_and_appeal(
         await act(infra, threat, "claim", "mod-1")
         await act(infra, threat, "claim", "mod-2")  # someone else holds it
         await act(infra, threat, "remove", "mod-1")
-        first = await decision(gateway, threat.post.post_id, 1)
+        first = await decision(gateway, threat.post.post_id, 1, tenant)
         assert (first["action"], first["decided_by"]) == ("remove", "mod-1")
         assert await redis.zrange(queue_key(tenant, "safety"), 0, -1) == []
 
@@ -145,7 +147,7 @@ async def test_escalate_case_moderator_action_updated_decision_and_appeal(
         await act(infra, threat, "claim", "mod-1")  # the first decider may not decide the appeal
         await act(infra, threat, "claim", "mod-2")
         await act(infra, threat, "approve", "mod-2")
-        final = await decision(gateway, threat.post.post_id, 2)
+        final = await decision(gateway, threat.post.post_id, 2, tenant)
         assert (final["action"], final["decided_by"]) == ("allow", "mod-2")
 
         events = await case_events(infra, case_id, 8)
@@ -212,10 +214,10 @@ async def test_a_moderator_sanction_removes_the_post_and_sanctions_the_author(
         await produce(
             infra.kafka_bootstrap, topics.POSTS_SCORED, [threat.model_dump_json().encode()]
         )
-        await decision(gateway, threat.post.post_id, 0)
+        await decision(gateway, threat.post.post_id, 0, tenant)
         await act(infra, threat, "claim", "mod-3")
         await act(infra, threat, "sanction", "mod-3", sanction="suspend", duration_hours=48)
-        final = await decision(gateway, threat.post.post_id, 1)
+        final = await decision(gateway, threat.post.post_id, 1, tenant)
         sanctions = await collect(
             infra.kafka_bootstrap,
             topics.SANCTIONS,

@@ -18,7 +18,7 @@ from services.escalation.config import Settings as EscalationSettings
 from services.gateway.config import Settings as GatewaySettings
 from services.gateway.main import create_app as create_gateway
 from tests.conftest import Infra
-from tests.integration.helpers import collect, eventually, produce, running
+from tests.integration.helpers import collect, eventually, produce, reader, running
 
 pytestmark = pytest.mark.integration
 
@@ -51,7 +51,10 @@ async def publish(infra: Infra, *events: PostScored) -> None:
 
 async def decision_of(pipeline, event: PostScored) -> dict:
     async def decided():
-        view = (await pipeline.get(f"/v1/posts/{event.post.post_id}/decision")).json()
+        headers = await reader(event.post.tenant)
+        view = (
+            await pipeline.get(f"/v1/posts/{event.post.post_id}/decision", headers=headers)
+        ).json()
         return view if view.get("status") == "decided" else None
 
     return await eventually(decided)
@@ -94,7 +97,11 @@ async def test_scored_posts_become_decisions_with_reasons(
 
     async def both_decided():
         views = [
-            (await pipeline.get(f"/v1/posts/{e.post.post_id}/decision")).json()
+            (
+                await pipeline.get(
+                    f"/v1/posts/{e.post.post_id}/decision", headers=await reader(tenant)
+                )
+            ).json()
             for e in (calm, severe)
         ]
         return views if all(v.get("status") == "decided" for v in views) else None

@@ -10,6 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2] / "services"
 PURE = [
     *sorted((ROOT / "escalation" / "domain").glob("*.py")),
+    *sorted((ROOT / "gateway" / "domain").glob("*.py")),
     ROOT / "classifier" / "normalize.py",
     ROOT / "classifier" / "scoring.py",
     ROOT / "ingest" / "submission.py",

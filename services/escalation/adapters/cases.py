@@ -13,7 +13,7 @@ from datetime import datetime
 
 from redis.asyncio import Redis
 
-from services.contracts.events import Action
+from services.contracts.events import Action, CaseEvent
 from services.escalation.domain.cases import Case, CaseState
 
 SLA_KEY = "moderation:sla"
@@ -111,14 +111,23 @@ class CaseStore:
         return out
 
 
+def answer_key(action_id: str) -> str:
+    return f"moderation:action:{action_id}"
+
+
 class ActionLedger:
-    """ModeratorActions already answered, so a redelivered command is not applied twice."""
+    """ModeratorActions already answered, with the CaseEvent that answered them: a redelivered
+    command is not applied twice, and the gateway reads the answer to reply to the moderator."""
 
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
 
     async def seen(self, action_id: str) -> bool:
-        return bool(await self.redis.exists(f"moderation:action:{action_id}"))
+        return bool(await self.redis.exists(answer_key(action_id)))
 
-    async def mark(self, action_id: str) -> None:
-        await self.redis.set(f"moderation:action:{action_id}", "1", ex=30 * 24 * 3600)
+    async def mark(self, action_id: str, answer: CaseEvent) -> None:
+        await self.redis.set(answer_key(action_id), answer.model_dump_json(), ex=30 * 24 * 3600)
+
+    async def answer(self, action_id: str) -> CaseEvent | None:
+        raw = await self.redis.get(answer_key(action_id))
+        return CaseEvent.model_validate_json(raw) if raw else None

@@ -10,7 +10,7 @@ Lifecycle: open -> claimed -> resolved -> (appealed -> claimed -> resolved on ap
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -57,6 +57,9 @@ class Case:
     appealed: bool = False
     decision_revision: int = 0  # revision of the post's Decision this case last produced
     sla_breaches: int = 0
+    external_id: str = ""
+    text: str = ""  # the post as submitted, for the moderator
+    scores: dict[str, float] = field(default_factory=dict)
 
     @property
     def is_open(self) -> bool:
@@ -81,6 +84,9 @@ def fold(case: Case | None, event: CaseEvent) -> Case | None:
             priority=event.priority if event.priority is not None else 5,
             sla_deadline=event.sla_deadline,
             opened_at=event.occurred_at,
+            external_id=event.post.external_id if event.post else "",
+            text=event.post.text if event.post else "",
+            scores=dict(event.scores or {}),
         )
     if case is None or kind in (CaseEventKind.REJECTED, CaseEventKind.NOTED):
         return case

@@ -84,7 +84,7 @@ def automated_outcome(
         queue=verdict.queue,
         statement=automated_statement(verdict, scored.scores, policy, now, step),
     )
-    return Outcome(decision, strike, sanction, case_opened(decision, verdict, policy))
+    return Outcome(decision, strike, sanction, case_opened(decision, verdict, policy, scored))
 
 
 def shadow_decision(
@@ -105,8 +105,11 @@ def shadow_decision(
     )
 
 
-def case_opened(outcome_decision: Decision, verdict: Verdict, policy: Policy) -> CaseEvent | None:
-    """A hold, an escalation or a routed post opens a case in the verdict's queue."""
+def case_opened(
+    outcome_decision: Decision, verdict: Verdict, policy: Policy, scored: PostScored
+) -> CaseEvent | None:
+    """A hold, an escalation or a routed post opens a case in the verdict's queue; the event
+    carries the post and its scores, so the case view needs nothing but the case-events topic."""
     if not verdict.queue:
         return None
     d = outcome_decision
@@ -125,6 +128,8 @@ def case_opened(outcome_decision: Decision, verdict: Verdict, policy: Policy) ->
         reason=", ".join(verdict.matched),
         priority=verdict.priority,
         sla_deadline=d.occurred_at + timedelta(minutes=spec.sla_minutes) if spec else None,
+        post=scored.post,
+        scores=scored.scores,
     )
 
 

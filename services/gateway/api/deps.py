@@ -1,19 +1,153 @@
+"""Dependencies for the gateway's routes: stores from app state, and authentication.
+
+Tokens are read from `Authorization: Bearer …`, then `X-API-Key`, then `?key=` (Perspective's
+way). Each failure is an AuthFailure; every API turns it into its own error shape.
+"""
+
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from services.gateway import metrics
+from services.gateway.adapters.classifier import ClassifierClient
+from services.gateway.adapters.credentials import Credentials, CredentialStore
 from services.gateway.adapters.decisions import DecisionStore, PostDirectory
+from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
+from services.gateway.config import Settings
+from services.gateway.domain.access import (
+    API_KEY_PREFIX,
+    MODERATOR_TOKEN_PREFIX,
+    Role,
+    Scope,
+    matches,
+    parse_token,
+)
+from services.shared.errors import ApiError
+
+bearer = HTTPBearer(auto_error=False, description="A platform API key or a moderator token.")
 
 
-def _store(request: Request) -> DecisionStore:
-    return request.app.state.decisions
+def _state(name: str):
+    def get(request: Request):
+        return getattr(request.app.state, name)
+
+    return get
 
 
-def _posts(request: Request) -> PostDirectory:
-    return request.app.state.posts
+SettingsDep = Annotated[Settings, Depends(_state("settings"))]
+DecisionStoreDep = Annotated[DecisionStore, Depends(_state("decisions"))]
+PostDirectoryDep = Annotated[PostDirectory, Depends(_state("posts"))]
+WebhookStoreDep = Annotated[WebhookStore, Depends(_state("webhooks"))]
+DeliveryQueueDep = Annotated[DeliveryQueue, Depends(_state("deliveries"))]
+CredentialsDep = Annotated[Credentials, Depends(_state("credentials"))]
+ClassifierDep = Annotated[ClassifierClient, Depends(_state("classifier"))]
 
 
-DecisionStoreDep = Annotated[DecisionStore, Depends(_store)]
-PostDirectoryDep = Annotated[PostDirectory, Depends(_posts)]
+@dataclass(frozen=True)
+class Platform:
+    tenant: str
+    key_id: str
+    scopes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Moderator:
+    tenant: str
+    moderator_id: str
+    role: Role
+
+
+class AuthFailure(Exception):
+    def __init__(self, status: int, code: str, message: str, retry_after: int | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.retry_after = status, code, message, retry_after
+
+
+def presented_token(request: Request, credentials: HTTPAuthorizationCredentials | None) -> str:
+    if credentials is not None:
+        return credentials.credentials.strip()
+    return request.headers.get("x-api-key") or request.query_params.get("key") or ""
+
+
+async def _credential(request: Request, token: str, prefix: str):
+    if not token:
+        raise AuthFailure(401, "unauthenticated", "No API key or token was sent.")
+    parsed = parse_token(token)
+    store: CredentialStore = request.app.state.credential_store
+    found = await store.get(parsed[1]) if parsed and parsed[0] == prefix else None
+    if found is None or found.revoked or not matches(token, found.secret_sha256):
+        raise AuthFailure(401, "unauthenticated", "The API key or token is not valid.")
+    return found
+
+
+async def authenticate_platform(request: Request, token: str, scope: Scope) -> Platform:
+    key = await _credential(request, token, API_KEY_PREFIX)
+    if scope.value not in key.scopes:
+        raise AuthFailure(403, "forbidden", f"This API key lacks the {scope.value!r} scope.")
+    settings: Settings = request.app.state.settings
+    limit = key.rate_limit_per_minute or settings.default_rate_limit_per_minute
+    wait = await request.app.state.rate_limiter.hit(key.credential_id, limit)
+    if wait is not None:
+        raise AuthFailure(429, "rate_limited", f"Over {limit} requests a minute.", wait)
+    return Platform(key.tenant, key.credential_id, frozenset(key.scopes))
+
+
+def platform_auth(scope: Scope, to_error: Callable[[AuthFailure], Exception] | None = None):
+    """A dependency: the calling platform, holding `scope`; errors in the route's own shape."""
+
+    async def dependency(
+        request: Request,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> Platform:
+        try:
+            return await authenticate_platform(
+                request, presented_token(request, credentials), scope
+            )
+        except AuthFailure as failure:
+            metrics.AUTH_FAILURES.labels(failure.code).inc()
+            raise (to_error or api_error)(failure) from None
+
+    return dependency
+
+
+def api_error(failure: AuthFailure) -> ApiError:
+    headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else None
+    return ApiError(failure.status, failure.code, failure.message, headers=headers)
+
+
+async def _moderator(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> Moderator:
+    try:
+        token = await _credential(
+            request, presented_token(request, credentials), MODERATOR_TOKEN_PREFIX
+        )
+    except AuthFailure as failure:
+        metrics.AUTH_FAILURES.labels(failure.code).inc()
+        raise api_error(failure) from None
+    return Moderator(token.tenant, token.name, Role.parse(token.role or "triage"))
+
+
+CurrentModerator = Annotated[Moderator, Depends(_moderator)]
+
+
+def require_role(minimum: Role):
+    """A route-level dependency: 403 below `minimum`."""
+
+    async def check(moderator: CurrentModerator) -> Moderator:
+        if moderator.role < minimum:
+            metrics.AUTH_FAILURES.labels("forbidden").inc()
+            raise ApiError(403, "forbidden", f"This needs the {minimum.label} role.")
+        return moderator
+
+    return check
+
+
+PlatformReader = Annotated[Platform, Depends(platform_auth(Scope.DECISIONS_READ))]
+WebhookManager = Annotated[Platform, Depends(platform_auth(Scope.WEBHOOKS))]
+Admin = Annotated[Moderator, Depends(require_role(Role.ADMIN))]

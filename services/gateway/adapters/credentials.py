@@ -1,0 +1,104 @@
+"""API keys and moderator tokens: issued and revoked as events on the credentials topic, read
+from a Redis projection of it (rebuildable by replaying the topic)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from redis.asyncio import Redis
+
+from services.contracts.events import CredentialEvent, revised
+from services.gateway.domain.access import (
+    API_KEY_PREFIX,
+    MODERATOR_TOKEN_PREFIX,
+    Role,
+    Scope,
+    issue,
+)
+
+Publish = Callable[[CredentialEvent], Awaitable[None]]
+
+
+def credential_key(credential_id: str) -> str:
+    return f"moderation:credential:{credential_id}"
+
+
+def tenant_index(tenant: str) -> str:
+    return f"moderation:credentials:{tenant}"
+
+
+class CredentialStore:
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+
+    async def apply(self, event: CredentialEvent) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(credential_key(event.credential_id), event.model_dump_json())
+            pipe.sadd(tenant_index(event.tenant), event.credential_id)
+            await pipe.execute()
+
+    async def get(self, credential_id: str) -> CredentialEvent | None:
+        raw = await self.redis.get(credential_key(credential_id))
+        return CredentialEvent.model_validate_json(raw) if raw else None
+
+    async def of_tenant(self, tenant: str, kind: str | None = None) -> list[CredentialEvent]:
+        ids = sorted(await self.redis.smembers(tenant_index(tenant)))
+        found = [await self.get(credential_id) for credential_id in ids]
+        return [c for c in found if c and (kind is None or c.kind == kind)]
+
+
+class Credentials:
+    """Issue and revoke: publish the event (the record), then project it so it works at once."""
+
+    def __init__(self, store: CredentialStore, publish: Publish) -> None:
+        self.store, self.publish = store, publish
+
+    async def _record(self, event: CredentialEvent) -> None:
+        await self.publish(event)
+        await self.store.apply(event)
+
+    async def issue_key(
+        self, tenant: str, name: str, scopes: list[Scope], rate_limit: int | None, actor: str
+    ) -> tuple[CredentialEvent, str]:
+        secret = issue(API_KEY_PREFIX)
+        event = CredentialEvent(
+            credential_id=secret.credential_id,
+            kind="api_key",
+            tenant=tenant,
+            name=name,
+            scopes=[s.value for s in scopes],
+            rate_limit_per_minute=rate_limit,
+            secret_sha256=secret.sha256,
+            actor=actor,
+        )
+        await self._record(event)
+        return event, secret.token
+
+    async def issue_moderator(
+        self, tenant: str, moderator_id: str, role: Role, actor: str
+    ) -> tuple[CredentialEvent, str]:
+        secret = issue(MODERATOR_TOKEN_PREFIX)
+        event = CredentialEvent(
+            credential_id=secret.credential_id,
+            kind="moderator_token",
+            tenant=tenant,
+            name=moderator_id,
+            role=role.label,
+            secret_sha256=secret.sha256,
+            actor=actor,
+        )
+        await self._record(event)
+        return event, secret.token
+
+    async def revoke(
+        self, credential_id: str, actor: str, tenant: str | None = None
+    ) -> CredentialEvent | None:
+        """None when there is no such credential (or it belongs to another tenant)."""
+        current = await self.store.get(credential_id)
+        if current is None or (tenant is not None and current.tenant != tenant):
+            return None
+        if current.revoked:
+            return current
+        event = revised(current, revoked=True, actor=actor)
+        await self._record(event)
+        return event

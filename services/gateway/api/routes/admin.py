@@ -1,0 +1,80 @@
+"""Admin moderators manage their platform's API keys (the same as the admin CLI does)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Response, status
+from pydantic import BaseModel, Field
+
+from services.contracts.events import CredentialEvent
+from services.gateway.api.deps import Admin, CredentialsDep
+from services.gateway.domain.access import ALL_SCOPES, Scope
+from services.shared.errors import ApiError
+
+router = APIRouter(prefix="/v1/admin/keys", tags=["admin"])
+ERRORS = {401: {"description": "Missing or invalid token"}, 403: {"description": "Not an admin"}}
+
+
+class KeyCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    scopes: list[Scope] = Field(default_factory=lambda: list(ALL_SCOPES))
+    rate_limit_per_minute: int | None = Field(default=None, ge=1, le=1_000_000)
+
+
+class KeyView(BaseModel):
+    key_id: str
+    name: str
+    scopes: list[str]
+    rate_limit_per_minute: int | None
+    revoked: bool
+    changed_at: datetime
+    changed_by: str
+
+
+class KeyCreated(KeyView):
+    api_key: str = Field(description="Shown only now; only its hash is kept.")
+
+
+class KeyList(BaseModel):
+    data: list[KeyView]
+    next_cursor: str | None = None
+
+
+def key_view(event: CredentialEvent) -> KeyView:
+    return KeyView(
+        key_id=event.credential_id,
+        name=event.name,
+        scopes=event.scopes,
+        rate_limit_per_minute=event.rate_limit_per_minute,
+        revoked=event.revoked,
+        changed_at=event.occurred_at,
+        changed_by=event.actor,
+    )
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=KeyCreated, responses=ERRORS)
+async def create_key(body: KeyCreate, admin: Admin, credentials: CredentialsDep) -> KeyCreated:
+    event, token = await credentials.issue_key(
+        admin.tenant, body.name, body.scopes, body.rate_limit_per_minute, admin.moderator_id
+    )
+    return KeyCreated(**key_view(event).model_dump(), api_key=token)
+
+
+@router.get("", response_model=KeyList, responses=ERRORS)
+async def list_keys(admin: Admin, credentials: CredentialsDep) -> KeyList:
+    keys = await credentials.store.of_tenant(admin.tenant, kind="api_key")
+    return KeyList(data=[key_view(k) for k in keys])
+
+
+@router.delete(
+    "/{key_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**ERRORS, 404: {"description": "No such key"}},
+)
+async def revoke_key(key_id: str, admin: Admin, credentials: CredentialsDep) -> Response:
+    current = await credentials.store.get(key_id)
+    if current is None or current.kind != "api_key" or current.tenant != admin.tenant:
+        raise ApiError(404, "key_not_found", f"No key {key_id}.")
+    await credentials.revoke(key_id, admin.moderator_id, tenant=admin.tenant)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

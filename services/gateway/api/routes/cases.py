@@ -1,0 +1,287 @@
+"""The moderator API: queues, cases, and commands on cases.
+
+A command is checked against the moderator's role (403, nothing published), published as a
+ModeratorAction, and answered once escalation has accepted or rejected it, or on a timeout.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
+
+from services.contracts import topics
+from services.contracts.events import Action, CaseEventKind, ModeratorAction, SanctionKind
+from services.escalation.domain.cases import Case, CaseState
+from services.gateway import metrics
+from services.gateway.adapters.cases import CaseDesk
+from services.gateway.api.deps import CurrentModerator, DecisionStoreDep
+from services.gateway.api.routes.decisions import DecisionRevision, revision_of
+from services.gateway.domain.access import role_needed
+from services.shared.errors import ApiError
+
+router = APIRouter(prefix="/v1/moderation", tags=["moderation"])
+ERRORS = {
+    401: {"description": "Missing or invalid moderator token"},
+    404: {"description": "No such case for your platform"},
+}
+COMMAND_ERRORS = {
+    **ERRORS,
+    403: {"description": "Your role may not do this; nothing was published"},
+    409: {"description": "Escalation rejected the command (the reason says why)"},
+    504: {"description": "No answer in time; the command may still be applied"},
+}
+
+
+def _desk(request: Request) -> CaseDesk:
+    return request.app.state.case_desk
+
+
+DeskDep = Annotated[CaseDesk, Depends(_desk)]
+
+
+class QueueView(BaseModel):
+    queue: str
+    depth: int
+    oldest_age_seconds: float | None
+
+
+class QueueList(BaseModel):
+    data: list[QueueView]
+    next_cursor: str | None = None
+
+
+class CaseView(BaseModel):
+    case_id: str
+    post_id: str
+    author_id: str
+    community: str | None
+    queue: str
+    priority: int
+    state: CaseState
+    assignee: str | None
+    sla_deadline: datetime | None
+    opened_at: datetime
+    resolution: Action | None
+    appealed: bool
+    sla_breaches: int
+
+
+class CaseList(BaseModel):
+    data: list[CaseView]
+    next_cursor: str | None = None
+
+
+class PostView(BaseModel):
+    post_id: str
+    external_id: str
+    author_id: str
+    community: str | None
+    text: str
+
+
+class AuthorHistory(BaseModel):
+    author_id: str
+    strikes: int
+    recent_decisions: list[DecisionRevision]
+
+
+class CaseDetail(BaseModel):
+    case: CaseView
+    post: PostView
+    scores: dict[str, float]
+    author: AuthorHistory
+    decisions: list[DecisionRevision] = Field(description="This post's decisions, oldest first.")
+
+
+class CommandResult(BaseModel):
+    action_id: str
+    outcome: Literal["accepted"]
+    event: CaseEventKind
+    case: CaseView
+
+
+class Act(BaseModel):
+    action: Literal["approve", "remove", "hold", "label", "escalate", "sanction"]
+    reason: str = Field(default="", max_length=2000)
+    queue: str | None = Field(default=None, description="For escalate: the target queue.")
+    sanction: SanctionKind | None = Field(default=None, description="For sanction.")
+    duration_hours: int | None = Field(default=None, ge=1, le=24 * 365 * 10)
+
+
+class Note(BaseModel):
+    text: str = Field(min_length=1, max_length=5000)
+
+
+class Appeal(BaseModel):
+    reason: str = Field(default="", max_length=2000)
+
+
+def case_view(case: Case) -> CaseView:
+    return CaseView(
+        case_id=case.case_id,
+        post_id=case.post_id,
+        author_id=case.author_id,
+        community=case.community,
+        queue=case.queue,
+        priority=case.priority,
+        state=case.state,
+        assignee=case.assignee,
+        sla_deadline=case.sla_deadline,
+        opened_at=case.opened_at,
+        resolution=case.resolution,
+        appealed=case.appealed,
+        sla_breaches=case.sla_breaches,
+    )
+
+
+async def found(desk: CaseDesk, tenant: str, case_id: str) -> Case:
+    case = await desk.get(tenant, case_id)
+    if case is None:
+        raise ApiError(404, "case_not_found", f"No case {case_id}.")
+    return case
+
+
+@router.get("/queues", response_model=QueueList, responses=ERRORS)
+async def list_queues(moderator: CurrentModerator, desk: DeskDep) -> QueueList:
+    """Queues with open cases: how many, and how long the oldest has waited."""
+    rows = await desk.queues(moderator.tenant)
+    return QueueList(data=[QueueView(queue=q, depth=d, oldest_age_seconds=a) for q, d, a in rows])
+
+
+@router.get("/queues/{queue}/cases", response_model=CaseList, responses=ERRORS)
+async def list_cases(
+    queue: str,
+    moderator: CurrentModerator,
+    desk: DeskDep,
+    state: CaseState | None = None,
+    assignee: str | None = None,
+    community: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> CaseList:
+    """Open cases by priority, then SLA deadline; filter by state, assignee or community."""
+    cases = [
+        c
+        for c in await desk.queue(moderator.tenant, queue, limit=10_000)
+        if (state is None or c.state is state)
+        and (assignee is None or c.assignee == assignee)
+        and (community is None or c.community == community)
+    ]
+    return CaseList(data=[case_view(c) for c in cases[:limit]])
+
+
+@router.get("/cases/{case_id}", response_model=CaseDetail, responses=ERRORS)
+async def get_case(
+    case_id: str, moderator: CurrentModerator, desk: DeskDep, decisions: DecisionStoreDep
+) -> CaseDetail:
+    """The case with its post, scores, the author's record and the post's decisions."""
+    case = await found(desk, moderator.tenant, case_id)
+    recent = await decisions.by_author(case.tenant, case.author_id)
+    return CaseDetail(
+        case=case_view(case),
+        post=PostView(
+            post_id=case.post_id,
+            external_id=case.external_id,
+            author_id=case.author_id,
+            community=case.community,
+            text=case.text,
+        ),
+        scores=case.scores,
+        author=AuthorHistory(
+            author_id=case.author_id,
+            strikes=await desk.strikes(case.tenant, case.community, case.author_id),
+            recent_decisions=[revision_of(d) for d in recent],
+        ),
+        decisions=[revision_of(d) for d in await decisions.history(case.post_id)],
+    )
+
+
+async def command(
+    request: Request, moderator, case_id: str, verb: str, reason: str = "", **arguments: Any
+) -> CommandResult:
+    desk: CaseDesk = request.app.state.case_desk
+    settings = request.app.state.settings
+    case = await found(desk, moderator.tenant, case_id)
+    needed = role_needed(verb, arguments.get("sanction"))
+    if moderator.role < needed:
+        metrics.MODERATOR_COMMANDS.labels(verb, "forbidden").inc()
+        raise ApiError(403, "forbidden", f"{verb} needs the {needed.label} role.")
+    action = ModeratorAction(
+        case_id=case.case_id,
+        tenant=case.tenant,
+        author_id=case.author_id,
+        moderator_id=moderator.moderator_id,
+        command=verb,
+        reason=reason,
+        arguments={k: v for k, v in arguments.items() if v is not None},
+    )
+    await request.app.state.broker.publish(
+        action.model_dump(mode="json"),
+        topics.MODERATOR_ACTIONS,
+        key=topics.author_key(case.tenant, case.author_id),
+    )
+    answer = await desk.answer(action.action_id, settings.moderator_answer_timeout_seconds)
+    details = {"action_id": action.action_id}
+    if answer is None:
+        metrics.MODERATOR_COMMANDS.labels(verb, "timeout").inc()
+        raise ApiError(504, "answer_timeout", "Escalation did not answer in time.", details)
+    if answer.kind is CaseEventKind.REJECTED:
+        metrics.MODERATOR_COMMANDS.labels(verb, "rejected").inc()
+        raise ApiError(409, "command_rejected", answer.reason, details)
+    metrics.MODERATOR_COMMANDS.labels(verb, "accepted").inc()
+    return CommandResult(
+        action_id=action.action_id,
+        outcome="accepted",
+        event=answer.kind,
+        case=case_view(await found(desk, moderator.tenant, case_id)),
+    )
+
+
+@router.post("/cases/{case_id}/claim", response_model=CommandResult, responses=COMMAND_ERRORS)
+async def claim(case_id: str, moderator: CurrentModerator, request: Request) -> CommandResult:
+    """Take the case: no one else can act on it until you resolve or unclaim it."""
+    return await command(request, moderator, case_id, "claim")
+
+
+@router.post("/cases/{case_id}/unclaim", response_model=CommandResult, responses=COMMAND_ERRORS)
+async def unclaim(case_id: str, moderator: CurrentModerator, request: Request) -> CommandResult:
+    return await command(request, moderator, case_id, "unclaim")
+
+
+@router.post("/cases/{case_id}/notes", response_model=CommandResult, responses=COMMAND_ERRORS)
+async def add_note(
+    case_id: str, body: Note, moderator: CurrentModerator, request: Request
+) -> CommandResult:
+    return await command(request, moderator, case_id, "note", body.text)
+
+
+@router.post("/cases/{case_id}/actions", response_model=CommandResult, responses=COMMAND_ERRORS)
+async def act(
+    case_id: str, body: Act, moderator: CurrentModerator, request: Request
+) -> CommandResult:
+    """Resolve a claimed case (approve, remove, hold, label, or sanction the author), or move
+    it to another queue (escalate)."""
+    if body.action == "escalate" and not body.queue:
+        raise ApiError(422, "queue_required", "escalate needs a target queue.")
+    if body.action == "sanction" and body.sanction is None:
+        raise ApiError(422, "sanction_required", "sanction needs a sanction kind.")
+    return await command(
+        request,
+        moderator,
+        case_id,
+        body.action,
+        body.reason,
+        queue=body.queue,
+        sanction=body.sanction.value if body.sanction else None,
+        duration_hours=body.duration_hours,
+    )
+
+
+@router.post("/cases/{case_id}/appeal", response_model=CommandResult, responses=COMMAND_ERRORS)
+async def appeal(
+    case_id: str, body: Appeal, moderator: CurrentModerator, request: Request
+) -> CommandResult:
+    """Reopen a resolved case on the author's appeal; another moderator must decide it."""
+    return await command(request, moderator, case_id, "appeal", body.reason)

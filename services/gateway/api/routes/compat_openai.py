@@ -1,0 +1,63 @@
+"""OpenAI moderation API drop-in: `POST /v1/moderations`, scored by the classifier, our labels
+mapped onto OpenAI's categories (see services/gateway/domain/moderations.py)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from services.gateway import metrics
+from services.gateway.adapters.classifier import ClassifierUnavailable
+from services.gateway.api.deps import (
+    AuthFailure,
+    ClassifierDep,
+    Platform,
+    SettingsDep,
+    platform_auth,
+)
+from services.gateway.domain.access import Scope
+from services.gateway.domain.moderations import (
+    ModerationError,
+    ModerationRequest,
+    result,
+    texts_of,
+)
+
+router = APIRouter(tags=["compatibility"])
+
+
+def openai_error(failure: AuthFailure) -> ModerationError:
+    code = {401: "invalid_api_key", 403: "insufficient_scope", 429: "rate_limit_exceeded"}
+    return ModerationError(failure.status, failure.message, code.get(failure.status, "error"))
+
+
+OpenAICaller = Annotated[Platform, Depends(platform_auth(Scope.SCORE, openai_error))]
+
+
+@router.post("/v1/moderations", responses={400: {"description": "OpenAI-style error"}})
+async def moderations(
+    body: ModerationRequest,
+    platform: OpenAICaller,
+    classifier: ClassifierDep,
+    settings: SettingsDep,
+) -> dict:
+    """OpenAI's moderation endpoint: one result per input text."""
+    started = time.perf_counter()
+    texts = texts_of(body)
+    if any(not text.strip() for text in texts):
+        raise ModerationError(400, "Inputs must not be empty strings.", "invalid_input", "input")
+    try:
+        scored = await classifier.score(texts)
+    except ClassifierUnavailable as error:
+        raise ModerationError(503, "Scoring is unavailable; retry.", "unavailable") from error
+    thresholds = settings.openai_flag_thresholds
+    results = [result(s, thresholds, settings.openai_flag_threshold) for s in scored.scores]
+    metrics.COMPAT_SECONDS.labels("openai").observe(time.perf_counter() - started)
+    return {
+        "id": f"modr-{uuid.uuid4().hex}",
+        "model": f"{scored.model.id}-{scored.model.version}",
+        "results": results,
+    }

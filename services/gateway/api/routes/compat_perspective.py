@@ -1,0 +1,95 @@
+"""Perspective API drop-in: `POST /v1alpha1/comments:analyze?key=…`, scored synchronously by the
+classifier. With `doNotStore` nothing about the comment is kept or logged; otherwise, when
+PERSPECTIVE_SUBMIT_TO_PIPELINE is on, the comment also enters the pipeline as a post."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from typing import Annotated
+
+import httpx
+from fastapi import APIRouter, Depends, Query
+
+from services.gateway import metrics
+from services.gateway.adapters.classifier import ClassifierUnavailable
+from services.gateway.api.deps import (
+    AuthFailure,
+    ClassifierDep,
+    Platform,
+    SettingsDep,
+    platform_auth,
+)
+from services.gateway.config import Settings
+from services.gateway.domain.access import Scope
+from services.gateway.domain.perspective import (
+    AnalyzeRequest,
+    PerspectiveError,
+    check_comment,
+    plan,
+    response,
+    sentence_spans,
+)
+
+log = logging.getLogger(__name__)
+router = APIRouter(tags=["compatibility"])
+GOOGLE_STATUS = {401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 429: "RESOURCE_EXHAUSTED"}
+
+
+def google_error(failure: AuthFailure) -> PerspectiveError:
+    return PerspectiveError(
+        failure.status, GOOGLE_STATUS.get(failure.status, "INVALID_ARGUMENT"), failure.message
+    )
+
+
+PerspectiveCaller = Annotated[Platform, Depends(platform_auth(Scope.SCORE, google_error))]
+
+
+@router.post(
+    "/v1alpha1/comments:analyze",
+    responses={400: {"description": "Google-style error: COMMENT_EMPTY, COMMENT_TOO_LONG, ..."}},
+)
+async def analyze(
+    body: AnalyzeRequest,
+    platform: PerspectiveCaller,
+    classifier: ClassifierDep,
+    settings: SettingsDep,
+    key: Annotated[str | None, Query(description="Your API key (Perspective style).")] = None,
+) -> dict:
+    """Perspective's AnalyzeComment: summary and span scores for the requested attributes."""
+    started = time.perf_counter()
+    check_comment(body)
+    text = body.comment.text
+    spans = sentence_spans(text) if body.spanAnnotations else [(0, len(text))]
+    pieces = [text] + ([text[b:e] for b, e in spans] if body.spanAnnotations else [])
+    try:
+        scored = await classifier.score(pieces)
+    except ClassifierUnavailable as error:
+        raise PerspectiveError(503, "UNAVAILABLE", "Scoring is unavailable; retry.") from error
+    languages = [code.strip() for code in settings.perspective_languages.split(",") if code.strip()]
+    wanted = plan(body, scored.labels, set(languages))
+    span_scores = scored.scores[1:] if body.spanAnnotations else scored.scores[:1]
+    if settings.perspective_submit_to_pipeline and not body.doNotStore:
+        await submit_post(settings, platform.tenant, body)
+    metrics.COMPAT_SECONDS.labels("perspective").observe(time.perf_counter() - started)
+    return response(body, wanted, scored.scores[0], spans, span_scores, languages)
+
+
+async def submit_post(settings: Settings, tenant: str, body: AnalyzeRequest) -> None:
+    """Best effort: the score is the answer the caller asked for, the post a side effect."""
+    external = body.clientToken or hashlib.sha256(body.comment.text.encode()).hexdigest()[:32]
+    post = {
+        "tenant": tenant,
+        "external_id": f"perspective:{external}",
+        "author_id": body.sessionId or "perspective",
+        "text": body.comment.text,
+        "community": body.communityId,
+    }
+    try:
+        async with httpx.AsyncClient(timeout=5) as http:
+            answer = await http.post(f"{settings.ingest_url.rstrip('/')}/v1/posts", json=post)
+        if answer.status_code >= 300:
+            log.warning("pipeline submit refused", extra={"status": answer.status_code})
+    except httpx.HTTPError as error:
+        log.warning("pipeline submit failed", extra={"error": repr(error)})

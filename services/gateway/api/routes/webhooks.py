@@ -1,0 +1,156 @@
+"""Webhooks for platforms: register callback URLs, list and remove them, inspect and replay
+dead-lettered deliveries. Registrations are events on the webhooks topic."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+from pydantic import BaseModel, Field, HttpUrl
+
+from services.contracts import topics
+from services.contracts.events import WebhookDeadLettered, WebhookEvent, revised
+from services.gateway.api.deps import DeliveryQueueDep, WebhookManager, WebhookStoreDep
+from services.shared.errors import ApiError
+
+router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
+ERRORS = {
+    401: {"description": "Missing or invalid API key"},
+    403: {"description": "The key lacks the webhooks:manage scope"},
+    429: {"description": "Over the key's rate limit"},
+}
+
+
+class WebhookCreate(BaseModel):
+    url: HttpUrl = Field(examples=["https://forum.example/hooks/moderation"])
+
+
+class WebhookView(BaseModel):
+    webhook_id: str
+    url: str
+
+
+class WebhookCreated(WebhookView):
+    secret: str = Field(description="Signs every delivery (HMAC-SHA256). Shown only now.")
+
+
+class WebhookList(BaseModel):
+    data: list[WebhookView]
+    next_cursor: str | None = None
+
+
+class DeadDelivery(BaseModel):
+    delivery_id: str
+    webhook_id: str
+    decision_id: str
+    attempts: int
+    last_error: str
+
+
+class DeadDeliveryList(BaseModel):
+    data: list[DeadDelivery]
+    next_cursor: str | None = None
+
+
+async def publish(request: Request, event: WebhookEvent | WebhookDeadLettered, topic: str) -> None:
+    await request.app.state.broker.publish(
+        event.model_dump(mode="json"), topic, key=topics.tenant_key(event.tenant)
+    )
+
+
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=WebhookCreated, responses=ERRORS
+)
+async def register_webhook(
+    body: WebhookCreate, platform: WebhookManager, hooks: WebhookStoreDep, request: Request
+) -> WebhookCreated:
+    """Every decision on your posts is POSTed here, signed with the secret returned now."""
+    event = WebhookEvent(
+        webhook_id=secrets.token_hex(8),
+        tenant=platform.tenant,
+        url=str(body.url),
+        secret=f"whsec_{secrets.token_urlsafe(32)}",
+    )
+    await publish(request, event, topics.WEBHOOKS)
+    await hooks.apply(event)
+    return WebhookCreated(webhook_id=event.webhook_id, url=event.url, secret=event.secret)
+
+
+@router.get("", response_model=WebhookList, responses=ERRORS)
+async def list_webhooks(platform: WebhookManager, hooks: WebhookStoreDep) -> WebhookList:
+    found = await hooks.of_tenant(platform.tenant)
+    return WebhookList(data=[WebhookView(webhook_id=w.webhook_id, url=w.url) for w in found])
+
+
+@router.delete(
+    "/{webhook_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**ERRORS, 404: {"description": "No such webhook"}},
+)
+async def remove_webhook(
+    webhook_id: str, platform: WebhookManager, hooks: WebhookStoreDep, request: Request
+) -> Response:
+    found = await hooks.get(webhook_id)
+    if found is None or found.tenant != platform.tenant:
+        raise ApiError(404, "webhook_not_found", f"No webhook {webhook_id}.")
+    removed = revised(found, removed=True)
+    await publish(request, removed, topics.WEBHOOKS)
+    await hooks.apply(removed)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/dead-letters", response_model=DeadDeliveryList, responses=ERRORS)
+async def dead_letters(
+    platform: WebhookManager,
+    deliveries: DeliveryQueueDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> DeadDeliveryList:
+    """Deliveries that failed every retry, oldest first."""
+    found = await deliveries.dead(platform.tenant, limit)
+    return DeadDeliveryList(
+        data=[
+            DeadDelivery(
+                delivery_id=d.delivery_id,
+                webhook_id=d.webhook_id,
+                decision_id=d.decision_id,
+                attempts=d.attempts,
+                last_error=d.last_error,
+            )
+            for d in found
+        ]
+    )
+
+
+@router.post(
+    "/dead-letters/{delivery_id}/replay",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=DeadDelivery,
+    responses={**ERRORS, 404: {"description": "No such dead-lettered delivery"}},
+)
+async def replay(
+    delivery_id: str, platform: WebhookManager, deliveries: DeliveryQueueDep, request: Request
+) -> DeadDelivery:
+    """Send a dead-lettered delivery again, with a fresh set of retries."""
+    delivery = await deliveries.replay(platform.tenant, delivery_id)
+    if delivery is None:
+        raise ApiError(404, "delivery_not_found", f"No dead-lettered delivery {delivery_id}.")
+    await publish(
+        request,
+        WebhookDeadLettered(
+            delivery_id=delivery_id,
+            webhook_id=delivery.webhook_id,
+            tenant=delivery.tenant,
+            decision_id=delivery.decision_id,
+            status="replayed",
+            attempts=0,
+        ),
+        topics.WEBHOOK_DELIVERIES,
+    )
+    return DeadDelivery(
+        delivery_id=delivery_id,
+        webhook_id=delivery.webhook_id,
+        decision_id=delivery.decision_id,
+        attempts=0,
+        last_error=delivery.last_error,
+    )

@@ -1,0 +1,123 @@
+"""Admin CLI for platform API keys and moderator tokens.
+
+  python -m services.gateway.cli keys create --tenant acme --name forum-prod [--scope score ...]
+  python -m services.gateway.cli keys list --tenant acme
+  python -m services.gateway.cli keys revoke KEY_ID
+  python -m services.gateway.cli moderators create --tenant acme --id alice --role triage
+  python -m services.gateway.cli moderators list --tenant acme
+  python -m services.gateway.cli moderators revoke TOKEN_ID
+
+Secrets are printed once, at creation; only their hashes are recorded (Kafka and Redis), so a
+lost secret is revoked and issued again. Reads KAFKA_BOOTSTRAP_SERVERS and REDIS_URL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import sys
+
+from redis.asyncio import Redis
+
+from services.contracts import topics
+from services.contracts.events import CredentialEvent
+from services.gateway.adapters.credentials import Credentials, CredentialStore
+from services.gateway.config import Settings
+from services.gateway.domain.access import ALL_SCOPES, Role, Scope
+from services.shared.kafka import ensure_topics, make_broker
+
+KINDS = {"keys": "api_key", "moderators": "moderator_token"}
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="python -m services.gateway.cli",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    groups = top.add_subparsers(dest="group", required=True)
+    keys = groups.add_parser("keys").add_subparsers(dest="verb", required=True)
+    create = keys.add_parser("create")
+    create.add_argument("--tenant", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument(
+        "--scope",
+        action="append",
+        choices=[s.value for s in Scope],
+        help="repeat for several; default: all",
+    )
+    create.add_argument("--rate-limit", type=int, help="requests a minute (default: server's)")
+    mods = groups.add_parser("moderators").add_subparsers(dest="verb", required=True)
+    create = mods.add_parser("create")
+    create.add_argument("--tenant", required=True)
+    create.add_argument("--id", required=True, dest="moderator_id")
+    create.add_argument("--role", required=True, choices=[r.label for r in Role])
+    for group in (keys, mods):
+        group.add_parser("list").add_argument("--tenant", required=True)
+        group.add_parser("revoke").add_argument("credential_id")
+    return top
+
+
+def summary(event: CredentialEvent) -> dict:
+    return {
+        "id": event.credential_id,
+        "tenant": event.tenant,
+        "name": event.name,
+        "role": event.role,
+        "scopes": event.scopes,
+        "revoked": event.revoked,
+        "rate_limit_per_minute": event.rate_limit_per_minute,
+        "changed_at": event.occurred_at.isoformat(),
+        "changed_by": event.actor,
+    }
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    broker = make_broker(settings, "gateway-cli")
+    redis = Redis.from_url(settings.redis_url, decode_responses=True)
+    store = CredentialStore(redis)
+
+    async def publish(event: CredentialEvent) -> None:
+        await broker.publish(
+            event.model_dump(mode="json"), topics.CREDENTIALS, key=topics.tenant_key(event.tenant)
+        )
+
+    credentials, actor = Credentials(store, publish), f"cli:{getpass.getuser()}"
+    await ensure_topics(settings)
+    await broker.start()
+    try:
+        if args.verb == "list":
+            for event in await store.of_tenant(args.tenant, kind=KINDS[args.group]):
+                print(json.dumps(summary(event)))
+            return 0
+        if args.verb == "revoke":
+            event = await credentials.revoke(args.credential_id, actor)
+            if event is None:
+                print(f"no credential {args.credential_id}", file=sys.stderr)
+                return 1
+            print(json.dumps(summary(event)))
+            return 0
+        if args.group == "keys":
+            scopes = [Scope(s) for s in args.scope] if args.scope else list(ALL_SCOPES)
+            event, token = await credentials.issue_key(
+                args.tenant, args.name, scopes, args.rate_limit, actor
+            )
+        else:
+            event, token = await credentials.issue_moderator(
+                args.tenant, args.moderator_id, Role.parse(args.role), actor
+            )
+        print(json.dumps({**summary(event), "token": token}))
+        return 0
+    finally:
+        await broker.stop()
+        await redis.aclose()
+
+
+def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:
+    return asyncio.run(run(parser().parse_args(argv), settings or Settings()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""Perspective API (commentanalyzer v1alpha1) compatibility: request checks, attribute mapping,
+sentence spans in UTF-16 code units, and the response shape. Pure.
+
+Attributes map onto our labels; PROFANITY is Detoxify's `obscene`. An attribute whose label the
+running model cannot predict is unsupported: rejected, unless `dropUnsupportedAttributes`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ATTRIBUTES: dict[str, str] = {
+    "TOXICITY": "toxicity",
+    "SEVERE_TOXICITY": "severe_toxicity",
+    "IDENTITY_ATTACK": "identity_attack",
+    "INSULT": "insult",
+    "PROFANITY": "obscene",
+    "THREAT": "threat",
+    "SEXUALLY_EXPLICIT": "sexual_explicit",
+}
+MAX_COMMENT_BYTES = 20_480
+_SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*\s+")
+
+
+class PerspectiveError(Exception):
+    """An error in Google's shape: {"error": {"code", "message", "status", "details"}}."""
+
+    def __init__(self, code: int, status: str, message: str, error_type: str | None = None):
+        super().__init__(message)
+        self.code, self.status, self.message, self.error_type = code, status, message, error_type
+
+    def body(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.message, "status": self.status}
+        if self.error_type:
+            error["details"] = [
+                {
+                    "@type": "type.googleapis.com/google.commentanalyzer.v1alpha1.Error",
+                    "errorType": self.error_type,
+                }
+            ]
+        return {"error": error}
+
+
+def invalid(message: str, error_type: str | None = None) -> PerspectiveError:
+    return PerspectiveError(400, "INVALID_ARGUMENT", message, error_type)
+
+
+class AttributeParameters(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    scoreType: str | None = Field(default=None, examples=["PROBABILITY"])
+    scoreThreshold: float | None = Field(default=None, ge=0, le=1)
+
+
+class Comment(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    text: str = Field(max_length=200_000)
+    type: str | None = Field(default=None, examples=["PLAIN_TEXT"])
+
+
+class AnalyzeRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    comment: Comment
+    requestedAttributes: dict[str, AttributeParameters] = Field(examples=[{"TOXICITY": {}}])
+    languages: list[str] | None = Field(default=None, examples=[["en"]])
+    doNotStore: bool = False
+    clientToken: str | None = None
+    sessionId: str | None = None
+    spanAnnotations: bool = False
+    communityId: str | None = None
+    dropUnsupportedAttributes: bool = False
+
+
+@dataclass(frozen=True)
+class Requested:
+    attribute: str
+    label: str
+    threshold: float | None
+
+
+def check_comment(request: AnalyzeRequest) -> None:
+    """The comment errors Perspective gives before anything is scored."""
+    text = request.comment.text
+    if not text.strip():
+        raise invalid("Comment must be non-empty.", "COMMENT_EMPTY")
+    if len(text.encode()) > MAX_COMMENT_BYTES:
+        raise invalid(
+            f"Comment text too long: at most {MAX_COMMENT_BYTES} bytes.", "COMMENT_TOO_LONG"
+        )
+    if request.comment.type not in (None, "PLAIN_TEXT"):
+        raise invalid(f"Unsupported comment type {request.comment.type}; only PLAIN_TEXT.")
+
+
+def plan(request: AnalyzeRequest, labels: set[str], languages: set[str]) -> list[Requested]:
+    """What to report for the model's `labels`, or the error Perspective would give."""
+    if not request.requestedAttributes:
+        raise invalid("requestedAttributes must name at least one attribute.")
+    wanted = []
+    for name, parameters in request.requestedAttributes.items():
+        label = ATTRIBUTES.get(name.upper())
+        if label is None or label not in labels:
+            if request.dropUnsupportedAttributes:
+                continue
+            raise invalid(
+                f"Requested attribute {name} is not supported.", "ATTRIBUTE_NOT_SUPPORTED"
+            )
+        if parameters.scoreType not in (None, "PROBABILITY"):
+            raise invalid(f"Attribute {name}: only scoreType PROBABILITY is supported.")
+        asked = [code.lower().split("-")[0] for code in request.languages or []]
+        if asked and not set(asked) & languages:
+            raise invalid(
+                f"Attribute {name} does not support request languages: {','.join(asked)}",
+                "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE",
+            )
+        wanted.append(Requested(name.upper(), label, parameters.scoreThreshold))
+    if not wanted:
+        raise invalid("None of the requested attributes is supported.", "ATTRIBUTE_NOT_SUPPORTED")
+    return wanted
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """[begin, end) character ranges of the sentences, trailing spaces excluded."""
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end() - len(match.group()) + len(match.group().rstrip())
+        spans.append((start, end))
+        start = match.end()
+    if start < len(text.rstrip()):
+        spans.append((start, len(text.rstrip())))
+    return [(b, e) for b, e in spans if text[b:e].strip()] or [(0, len(text))]
+
+
+def utf16_offset(text: str, index: int) -> int:
+    """Perspective's offsets count UTF-16 code units (as JavaScript strings do)."""
+    return len(text[:index].encode("utf-16-le")) // 2
+
+
+def _score(value: float) -> dict[str, Any]:
+    return {"value": round(float(value), 6), "type": "PROBABILITY"}
+
+
+def response(
+    request: AnalyzeRequest,
+    wanted: list[Requested],
+    summary: dict[str, float],
+    spans: list[tuple[int, int]],
+    span_scores: list[dict[str, float]],
+    languages: list[str],
+) -> dict[str, Any]:
+    """attributeScores with summary and span scores; attributes under their threshold are left
+    out, as Perspective does."""
+    text = request.comment.text
+    attributes = {}
+    for item in wanted:
+        value = summary[item.label]
+        if item.threshold is not None and value < item.threshold:
+            continue
+        attributes[item.attribute] = {
+            "summaryScore": _score(value),
+            "spanScores": [
+                {
+                    "begin": utf16_offset(text, b),
+                    "end": utf16_offset(text, e),
+                    "score": _score(scores[item.label]),
+                }
+                for (b, e), scores in zip(spans, span_scores, strict=True)
+            ],
+        }
+    body: dict[str, Any] = {
+        "attributeScores": attributes,
+        "languages": request.languages or languages[:1],
+        "detectedLanguages": languages[:1],
+    }
+    if request.clientToken is not None:
+        body["clientToken"] = request.clientToken
+    return body

@@ -1,0 +1,85 @@
+"""The gateway with what it talks to, on the session's real Kafka and Redis: the classifier
+(offline model) and the gateway served over HTTP, escalation running in-process."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+
+import pytest
+
+from services.classifier.app import create_app as create_classifier
+from services.classifier.config import Settings as ClassifierSettings
+from services.contracts import topics
+from services.contracts.events import ModelInfo, Post, PostScored, post_id_for
+from services.escalation.app import create_app as create_escalation
+from services.escalation.config import REPO_POLICIES
+from services.escalation.config import Settings as EscalationSettings
+from services.gateway.config import Settings as GatewaySettings
+from services.gateway.main import create_app as create_gateway
+from tests.conftest import Infra
+from tests.integration.helpers import produce, running, serving
+
+MODEL = ModelInfo(id="test", version="1")
+
+
+@pytest.fixture(scope="package")
+async def classifier_url(infra: Infra) -> AsyncIterator[str]:
+    settings = ClassifierSettings(
+        kafka_bootstrap_servers=infra.kafka_bootstrap,
+        redis_url=infra.redis_url,
+        classifier_model="offline",
+    )
+    async with serving(create_classifier(settings)) as url:
+        yield url
+
+
+@pytest.fixture(scope="package")
+async def escalation(infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[None]:
+    folder = tmp_path_factory.mktemp("gateway-policies")
+    shutil.copytree(REPO_POLICIES, folder, dirs_exist_ok=True)
+    settings = EscalationSettings(
+        kafka_bootstrap_servers=infra.kafka_bootstrap, redis_url=infra.redis_url, policy_dir=folder
+    )
+    async with running(create_escalation(settings)):
+        yield
+
+
+def gateway_settings(infra: Infra, classifier_url: str, **overrides) -> GatewaySettings:
+    return GatewaySettings(
+        kafka_bootstrap_servers=infra.kafka_bootstrap,
+        redis_url=infra.redis_url,
+        classifier_url=classifier_url,
+        webhook_max_attempts=4,
+        webhook_backoff_base_seconds=0.1,
+        webhook_backoff_max_seconds=0.5,
+        webhook_poll_seconds=0.05,
+        **overrides,
+    )
+
+
+@pytest.fixture(scope="package")
+async def gateway(infra: Infra, classifier_url: str, escalation: None) -> AsyncIterator[str]:
+    async with serving(create_gateway(gateway_settings(infra, classifier_url))) as url:
+        yield url
+
+
+def scored(tenant: str, external_id: str, scores: dict[str, float], **post) -> PostScored:
+    fields = {"author_id": "a1", "text": f"text of {external_id}", **post}
+    return PostScored(
+        post=Post(
+            post_id=post_id_for(tenant, external_id),
+            tenant=tenant,
+            external_id=external_id,
+            **fields,
+        ),
+        scores=scores,
+        model=MODEL,
+    )
+
+
+async def publish_scored(infra: Infra, *events: PostScored) -> None:
+    """Straight onto the scored topic: escalation decides, the gateway materializes."""
+    await produce(
+        infra.kafka_bootstrap, topics.POSTS_SCORED, [e.model_dump_json().encode() for e in events]
+    )

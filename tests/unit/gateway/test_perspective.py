@@ -1,0 +1,120 @@
+"""Perspective compatibility: request checks, attribute mapping, spans in UTF-16 units."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.contracts.events import LABELS
+from services.gateway.domain.perspective import (
+    AnalyzeRequest,
+    PerspectiveError,
+    check_comment,
+    plan,
+    response,
+    sentence_spans,
+    utf16_offset,
+)
+
+OFFLINE = set(LABELS) - {"sexual_explicit"}
+
+
+def request(text: str = "you are an idiot", **fields) -> AnalyzeRequest:
+    body = {"comment": {"text": text}, "requestedAttributes": {"TOXICITY": {}}, **fields}
+    return AnalyzeRequest.model_validate(body)
+
+
+def error_of(call) -> PerspectiveError:
+    with pytest.raises(PerspectiveError) as caught:
+        call()
+    return caught.value
+
+
+def test_attributes_map_to_our_labels_profanity_is_obscene() -> None:
+    attrs = {name: {} for name in ["TOXICITY", "PROFANITY", "IDENTITY_ATTACK", "THREAT"]}
+    wanted = plan(request(requestedAttributes=attrs), OFFLINE, {"en"})
+    assert [(w.attribute, w.label) for w in wanted] == [
+        ("TOXICITY", "toxicity"),
+        ("PROFANITY", "obscene"),
+        ("IDENTITY_ATTACK", "identity_attack"),
+        ("THREAT", "threat"),
+    ]
+
+
+@pytest.mark.parametrize("text", ["", "   \n"])
+def test_empty_comment_is_comment_empty(text: str) -> None:
+    error = error_of(lambda: check_comment(request(text)))
+    assert (error.code, error.status) == (400, "INVALID_ARGUMENT")
+    assert error.body()["error"]["details"][0]["errorType"] == "COMMENT_EMPTY"
+
+
+def test_over_20kb_is_comment_too_long_counting_bytes_not_characters() -> None:
+    check_comment(request("a" * 20_480))
+    error = error_of(lambda: check_comment(request("é" * 10_241)))  # 20,482 bytes
+    assert error.error_type == "COMMENT_TOO_LONG"
+
+
+def test_an_attribute_the_model_cannot_score_is_rejected() -> None:
+    body = request(requestedAttributes={"TOXICITY": {}, "SEXUALLY_EXPLICIT": {}})
+    error = error_of(lambda: plan(body, OFFLINE, {"en"}))
+    assert "SEXUALLY_EXPLICIT" in error.message and error.code == 400
+
+
+def test_unknown_attributes_too_unless_drop_unsupported_attributes() -> None:
+    body = request(requestedAttributes={"TOXICITY": {}, "FLIRTATION": {}})
+    assert error_of(lambda: plan(body, OFFLINE, {"en"})).error_type == "ATTRIBUTE_NOT_SUPPORTED"
+    dropped = request(
+        requestedAttributes={"TOXICITY": {}, "FLIRTATION": {}}, dropUnsupportedAttributes=True
+    )
+    assert [w.attribute for w in plan(dropped, OFFLINE, {"en"})] == ["TOXICITY"]
+
+
+def test_dropping_every_attribute_is_still_an_error() -> None:
+    body = request(requestedAttributes={"FLIRTATION": {}}, dropUnsupportedAttributes=True)
+    assert error_of(lambda: plan(body, OFFLINE, {"en"})).code == 400
+
+
+def test_unsupported_language_is_named_in_the_error() -> None:
+    error = error_of(lambda: plan(request(languages=["de"]), OFFLINE, {"en"}))
+    assert error.error_type == "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE" and "de" in error.message
+    assert plan(request(languages=["en-US"]), OFFLINE, {"en"})
+
+
+def test_only_probability_scores() -> None:
+    body = request(requestedAttributes={"TOXICITY": {"scoreType": "STD_DEV"}})
+    assert error_of(lambda: plan(body, OFFLINE, {"en"})).code == 400
+
+
+def test_sentences_split_on_end_punctuation_without_trailing_space() -> None:
+    text = "You are great. You are an idiot!  Really?"
+    assert [text[b:e] for b, e in sentence_spans(text)] == [
+        "You are great.",
+        "You are an idiot!",
+        "Really?",
+    ]
+    assert sentence_spans("no end mark") == [(0, 11)]
+
+
+def test_offsets_count_utf16_code_units() -> None:
+    text = "😀 hi. ok"  # the emoji is one code point but two UTF-16 units
+    assert utf16_offset(text, 1) == 2
+    assert utf16_offset(text, len(text)) == len(text) + 1
+
+
+def test_response_has_summary_and_span_scores_and_echoes_the_client_token() -> None:
+    text = "😀 nice. you idiot."
+    body = request(text, clientToken="abc", spanAnnotations=True)
+    spans = sentence_spans(text)
+    out = response(body, plan(body, OFFLINE, {"en"}), {"toxicity": 0.7}, spans,
+                   [{"toxicity": 0.1}, {"toxicity": 0.9}], ["en"])  # fmt: skip
+    toxicity = out["attributeScores"]["TOXICITY"]
+    assert toxicity["summaryScore"] == {"value": 0.7, "type": "PROBABILITY"}
+    assert [(s["begin"], s["end"]) for s in toxicity["spanScores"]] == [(0, 8), (9, 19)]
+    assert [s["score"]["value"] for s in toxicity["spanScores"]] == [0.1, 0.9]
+    assert out["clientToken"] == "abc" and out["languages"] == ["en"]
+
+
+def test_attributes_under_their_score_threshold_are_left_out() -> None:
+    body = request(requestedAttributes={"TOXICITY": {"scoreThreshold": 0.8}, "INSULT": {}})
+    out = response(body, plan(body, OFFLINE, {"en"}), {"toxicity": 0.5, "insult": 0.4},
+                   [(0, 16)], [{"toxicity": 0.5, "insult": 0.4}], ["en"])  # fmt: skip
+    assert list(out["attributeScores"]) == ["INSULT"]
