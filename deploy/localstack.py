@@ -408,6 +408,7 @@ def service_env(kafka_bootstrap: str, redis_url: str, ports: dict[str, int]) -> 
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
         "REDIS_URL": redis_url,
         "CLASSIFIER_URL": f"http://127.0.0.1:{ports['classifier']}",
+        "INGEST_URL": f"http://127.0.0.1:{ports['ingest']}",
         "GATEWAY_PUBLIC_URL": f"http://127.0.0.1:{ports['gateway']}",
     }
 

@@ -56,6 +56,7 @@ async def moderations(
     thresholds = settings.openai_flag_thresholds
     results = [result(s, thresholds, settings.openai_flag_threshold) for s in scored.scores]
     metrics.COMPAT_SECONDS.labels("openai").observe(time.perf_counter() - started)
+    metrics.COMPAT_REQUESTS.labels("openai", "200").inc()
     return {
         "id": f"modr-{uuid.uuid4().hex}",
         "model": f"{scored.model.id}-{scored.model.version}",

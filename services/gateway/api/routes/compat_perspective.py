@@ -73,6 +73,7 @@ async def analyze(
     if settings.perspective_submit_to_pipeline and not body.doNotStore:
         await submit_post(settings, platform.tenant, body)
     metrics.COMPAT_SECONDS.labels("perspective").observe(time.perf_counter() - started)
+    metrics.COMPAT_REQUESTS.labels("perspective", "200").inc()
     return response(body, wanted, scored.scores[0], spans, span_scores, languages)
 
 

@@ -1,0 +1,200 @@
+"""The Perspective and OpenAI compatible endpoints, driven by their real client libraries and
+by the request Coral Talk sends, scored by the real classifier (offline model)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import httpx
+import openai
+import pytest
+from perspective import Attribute, Perspective
+from redis.asyncio import Redis
+
+from services.contracts import topics
+from tests.conftest import Infra
+from tests.integration.helpers import collect, issue
+
+pytestmark = pytest.mark.integration
+RUDE = "you are a stupid worthless idiot, shut up"
+KIND = "Have a lovely day, friends!"
+
+
+async def test_openai_sdk_gets_results_through_moderations_create(
+    gateway: str, infra: Infra, tenant: str
+) -> None:
+    client = openai.OpenAI(api_key=await issue(infra, tenant), base_url=f"{gateway}/v1")
+    answer = await asyncio.to_thread(
+        client.moderations.create, input=[RUDE, KIND], model="omni-moderation-latest"
+    )
+    rude, kind = answer.results
+    assert answer.id.startswith("modr-") and answer.model.startswith("offline-minilm")
+    assert rude.flagged and rude.categories.harassment and not kind.flagged
+    assert rude.category_scores.harassment > 0.5 > kind.category_scores.harassment
+    assert rude.category_scores.self_harm == 0.0  # no honest counterpart: 0, never flagged
+    assert rude.category_applied_input_types.harassment == ["text"]
+    assert rude.category_applied_input_types.self_harm == []
+
+
+async def test_openai_sdk_sees_a_bad_key_as_authentication_error(gateway: str) -> None:
+    client = openai.OpenAI(api_key="mk_nope.bad", base_url=f"{gateway}/v1", max_retries=0)
+    with pytest.raises(openai.AuthenticationError) as caught:
+        await asyncio.to_thread(client.moderations.create, input="hi")
+    assert caught.value.status_code == 401
+
+
+async def test_openai_errors_use_openais_shape(gateway: str, infra: Infra, tenant: str) -> None:
+    headers = {"authorization": f"Bearer {await issue(infra, tenant)}"}
+    async with httpx.AsyncClient(base_url=gateway, headers=headers) as client:
+        missing = await client.post("/v1/moderations", json={"model": "x"})
+        image = await client.post(
+            "/v1/moderations",
+            json={"input": [{"type": "image_url", "image_url": {"url": "https://x/y.png"}}]},
+        )
+    for response in (missing, image):
+        assert response.status_code == 400
+        assert response.json()["error"]["type"] == "invalid_request_error"
+    assert image.json()["error"]["code"] == "unsupported_input"
+
+
+class ToGateway(httpx.AsyncHTTPTransport):
+    """The perspectiveapi client has Google's URL built in: send its requests to ours."""
+
+    def __init__(self, base: str) -> None:
+        super().__init__()
+        self.base = httpx.URL(base)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        request.url = request.url.copy_with(
+            scheme=self.base.scheme, host=self.base.host, port=self.base.port
+        )
+        return await super().handle_async_request(request)
+
+
+async def test_perspectiveapi_client_gets_scores(gateway: str, infra: Infra, tenant: str) -> None:
+    client = Perspective(await issue(infra, tenant))  # the package's asyncio client
+    client._Perspective__client = httpx.AsyncClient(transport=ToGateway(gateway))
+    rude = await client.score(RUDE, [Attribute.TOXICITY, Attribute.INSULT])
+    kind = await client.score(KIND, [Attribute.TOXICITY, Attribute.INSULT])
+    assert rude.toxicity > 0.5 > kind.toxicity
+    assert rude.insult > kind.insult
+
+
+async def test_coral_talk_request_with_do_not_store_keeps_nothing(
+    gateway: str, infra: Infra, tenant: str
+) -> None:
+    marker = f"{RUDE} {uuid.uuid4().hex}"
+    body = {
+        "comment": {"text": marker},
+        "languages": ["en"],
+        "doNotStore": True,
+        "requestedAttributes": {"TOXICITY": {}},
+    }
+    async with httpx.AsyncClient(base_url=gateway) as client:
+        response = await client.post(
+            "/v1alpha1/comments:analyze", params={"key": await issue(infra, tenant)}, json=body
+        )
+    assert response.status_code == 200, response.text
+    toxicity = response.json()["attributeScores"]["TOXICITY"]
+    assert toxicity["summaryScore"]["type"] == "PROBABILITY"
+    assert toxicity["summaryScore"]["value"] > 0.5
+    assert response.json()["languages"] == ["en"]
+    assert not await redis_holds(infra, marker)
+    submitted = await collect(
+        infra.kafka_bootstrap,
+        topics.POSTS_SUBMITTED,
+        until=lambda f: bool(f),
+        match=lambda e: marker in e["post"]["text"],
+        timeout=3,
+    )
+    assert submitted == []
+
+
+async def redis_holds(infra: Infra, text: str) -> bool:
+    redis = Redis.from_url(infra.redis_url, decode_responses=True)
+    readers = {
+        "string": lambda k: redis.get(k),
+        "hash": lambda k: redis.hgetall(k),
+        "list": lambda k: redis.lrange(k, 0, -1),
+        "set": lambda k: redis.smembers(k),
+        "zset": lambda k: redis.zrange(k, 0, -1),
+        "stream": lambda k: redis.xrange(k),
+    }
+    try:
+        async for key in redis.scan_iter(count=1000):
+            value = await readers[await redis.type(key)](key)
+            if text in str(value):
+                return True
+        return False
+    finally:
+        await redis.aclose()
+
+
+async def analyze(gateway: str, key: str | None, body: dict) -> httpx.Response:
+    async with httpx.AsyncClient(base_url=gateway) as client:
+        params = {"key": key} if key else {}
+        return await client.post("/v1alpha1/comments:analyze", params=params, json=body)
+
+
+async def test_perspective_spans_are_sentences_in_utf16_units(
+    gateway: str, infra: Infra, tenant: str
+) -> None:
+    text = f"😀 {KIND} {RUDE}."
+    body = {
+        "comment": {"text": text},
+        "requestedAttributes": {"TOXICITY": {}, "PROFANITY": {}},
+        "spanAnnotations": True,
+        "clientToken": "ct-1",
+    }
+    response = await analyze(gateway, await issue(infra, tenant), body)
+    out = response.json()
+    spans = out["attributeScores"]["TOXICITY"]["spanScores"]
+    assert out["clientToken"] == "ct-1" and "PROFANITY" in out["attributeScores"]
+    assert [(s["begin"], s["end"]) for s in spans] == [(0, 30), (31, len(text) + 1)]
+    assert spans[1]["score"]["value"] > 0.5 > spans[0]["score"]["value"]
+
+
+@pytest.mark.parametrize(
+    ("body", "error_type"),
+    [
+        ({"comment": {"text": ""}, "requestedAttributes": {"TOXICITY": {}}}, "COMMENT_EMPTY"),
+        (
+            {"comment": {"text": "x" * 20_481}, "requestedAttributes": {"TOXICITY": {}}},
+            "COMMENT_TOO_LONG",
+        ),
+        (
+            {"comment": {"text": "hi"}, "requestedAttributes": {"SEXUALLY_EXPLICIT": {}}},
+            "ATTRIBUTE_NOT_SUPPORTED",
+        ),
+    ],
+    ids=["empty", "too-long", "unsupported-attribute"],
+)
+async def test_perspective_errors_in_googles_shape(
+    gateway: str, infra: Infra, tenant: str, body: dict, error_type: str
+) -> None:
+    response = await analyze(gateway, await issue(infra, tenant), body)
+    error = response.json()["error"]
+    assert response.status_code == 400 == error["code"] and error["status"] == "INVALID_ARGUMENT"
+    assert error["details"][0]["errorType"] == error_type
+
+
+async def test_unsupported_attributes_can_be_dropped(
+    gateway: str, infra: Infra, tenant: str
+) -> None:
+    body = {
+        "comment": {"text": RUDE},
+        "dropUnsupportedAttributes": True,
+        "requestedAttributes": {"SEXUALLY_EXPLICIT": {}, "TOXICITY": {}},
+    }
+    response = await analyze(gateway, await issue(infra, tenant), body)
+    assert list(response.json()["attributeScores"]) == ["TOXICITY"]
+
+
+async def test_perspective_without_a_key_is_unauthenticated(gateway: str) -> None:
+    body = {"comment": {"text": "hi"}, "requestedAttributes": {"TOXICITY": {}}}
+    response = await analyze(gateway, None, body)
+    assert response.status_code == 401
+    assert response.json()["error"]["status"] == "UNAUTHENTICATED"
+    malformed = await analyze(gateway, "mk_x.y", {"comment": "not an object"})
+    assert malformed.status_code in (400, 401)
