@@ -6,7 +6,8 @@ Detoxify `original` is bert-base; its real weights cannot be fetched here, so a 
 initialised checkpoint of exactly that shape is built and loaded *through Detoxify* from a local
 path (speed does not depend on the weights' values). Each variant runs in its own process, one after
 the other, so its peak RSS is its own. Inputs: post-like texts of 5-60 words from test.jsonl
-(synthetic ones if the data is absent). Prints a table and writes benchmarks/results/classifier.json.
+(synthetic ones if the data is absent); every variant first scores 64 other such texts, so what
+is timed is the steady state of a running service. Prints a table and writes benchmarks/results/classifier.json.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ RESULTS = ROOT / "benchmarks" / "results"
 DATA = ROOT.parent / "shared" / "data" / "toxicity" / "test.jsonl"
 CACHE = Path.home() / ".cache" / "moderation" / "bench"
 
-RUNTIMES = ("torch", "onnx-int8", "openvino-bf16")
+RUNTIMES = ("torch", "onnx-int8", "openvino-bf16", "openvino-int8")
+WARM_UP_TEXTS = 64
+MAX_DIFF = 0.02  # the issue's bound on |score difference| against plain fp32 Detoxify
 VARIANTS = {
     "a_naive_detoxify_predict": "Detoxify.predict(text), one text per call (the naive baseline)",
     **{
@@ -108,40 +111,43 @@ def load(variant: str, ckpt: Path, threads: int):
     return DetoxifyScorer(None, checkpoint=str(ckpt), threads=threads, runtime=runtime)
 
 
-def run_one(variant: str, ckpt: Path, texts: list[str], threads: int, max_batch: int) -> dict:
+def run_one(
+    variant: str, ckpt: Path, texts: list[str], warm: list[str], threads: int, max_batch: int
+) -> dict:
     import torch
 
     torch.set_num_threads(threads)
     model = load(variant, ckpt, threads)
     if variant.startswith("a_"):
-        model(texts[:8])  # warm-up
-        started = time.perf_counter()
-        results = model(texts)
-        elapsed = time.perf_counter() - started
+        path = model  # a plain function: no batcher
     else:
-        from services.classifier.batching import MicroBatcher
 
-        model.score(texts[:8])  # warm-up
+        def path(batch: list[str]) -> list:
+            return asyncio.run(through_batcher(model, batch, max_batch))
 
-        async def through_batcher() -> tuple[list, float]:
-            batcher = MicroBatcher(
-                model.score, max_batch, max_wait_ms=10, lengths=model.token_lengths
-            )
-            batcher.start()
-            try:
-                started = time.perf_counter()
-                out = await batcher.score(texts, source="bench")
-                return out, time.perf_counter() - started
-            finally:
-                await batcher.stop()
-
-        results, elapsed = asyncio.run(through_batcher())
+    # Steady state, as in a running service: every variant first scores other texts of the same
+    # kind, so one-off costs (OpenVINO compiling a kernel for a new shape) are not timed.
+    path(warm)
+    started = time.perf_counter()
+    results = path(texts)
+    elapsed = time.perf_counter() - started
     return {
         "texts_per_s": round(len(texts) / elapsed, 1),
         "seconds": round(elapsed, 2),
         "peak_rss_mb": peak_rss_mb(),
         "scores": results,
     }
+
+
+async def through_batcher(model, texts: list[str], max_batch: int) -> list:
+    from services.classifier.batching import MicroBatcher
+
+    batcher = MicroBatcher(model.score, max_batch, max_wait_ms=10, lengths=model.token_lengths)
+    batcher.start()
+    try:
+        return await batcher.score(texts, source="bench")
+    finally:
+        await batcher.stop()
 
 
 def _child(variant: str, args: argparse.Namespace) -> dict:
@@ -178,11 +184,12 @@ def main() -> None:
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    texts = post_texts(args.texts)
+    pool = post_texts(args.texts + WARM_UP_TEXTS)
+    texts, warm = pool[: args.texts], pool[args.texts :]
 
     if args.one:  # child process: one variant
         subset = texts[: args.naive_texts] if args.one.startswith("a_") else texts
-        result = run_one(args.one, checkpoint(), subset, args.threads, args.max_batch)
+        result = run_one(args.one, checkpoint(), subset, warm, args.threads, args.max_batch)
         Path(args.out).write_text(json.dumps(result))
         return
 
@@ -191,8 +198,9 @@ def main() -> None:
         load(
             variant, ckpt, args.threads
         )  # export + cache the ONNX files here, not in a timed child
-    for variant in ("detoxify_openvino-bf16_batched", "offline_openvino-bf16_batched"):
-        load(variant, ckpt, args.threads)
+    for variant in VARIANTS:  # export, quantize and cache here, not in a timed child
+        if "_openvino-" in variant:
+            load(variant, ckpt, args.threads)
     from transformers import AutoTokenizer
 
     from services.classifier.offline.features import encoder_dir
@@ -257,15 +265,21 @@ def main() -> None:
         offline["max_abs_diff_vs_offline_torch"] = round(
             max_diff(scores[f"offline_{r}_batched"], scores["offline_torch_batched"]), 4
         )
-    b = report["variants"][f"detoxify_{default}_batched"]
-    report["ratio_b_over_a"] = b["ratio_over_naive"]
-    report["max_abs_diff_b_vs_fp32_detoxify"] = b["max_abs_diff_vs_fp32_detoxify"]
+    # (b) is the fastest runtime of the service whose scores stay within the issue's 0.02 of
+    # fp32 Detoxify; the default runtime's ratio is reported beside it.
+    detoxify = {r: report["variants"][f"detoxify_{r}_batched"] for r in RUNTIMES}
+    within = [r for r in RUNTIMES if detoxify[r]["max_abs_diff_vs_fp32_detoxify"] <= MAX_DIFF]
+    best = max(within, key=lambda r: detoxify[r]["ratio_over_naive"])
+    report["b_runtime"] = best
+    report["ratio_b_over_a"] = detoxify[best]["ratio_over_naive"]
+    report["max_abs_diff_b_vs_fp32_detoxify"] = detoxify[best]["max_abs_diff_vs_fp32_detoxify"]
+    report["ratio_default_runtime_over_a"] = detoxify[default]["ratio_over_naive"]
     print(
         json.dumps(
             {
                 k: v
                 for k, v in report.items()
-                if k.startswith(("ratio", "max_abs", "cpu", "service"))
+                if k.startswith(("ratio", "max_abs", "cpu", "service", "b_"))
             },
             indent=2,
         )

@@ -10,7 +10,9 @@ class Settings(ServiceSettings):
     http_port: int = 8002
     classifier_model: str = "auto"  # auto | offline | detoxify:<type> | detoxify-checkpoint:<path>
     classifier_device: str = "cpu"
-    classifier_runtime: Literal["auto", "torch", "onnx-int8", "openvino-bf16"] = "auto"
+    classifier_runtime: Literal["auto", "torch", "onnx-int8", "openvino-bf16", "openvino-int8"] = (
+        "auto"
+    )
     classifier_hf_config_path: str | None = None  # local config + tokenizer folder for checkpoints
     classifier_threads: int = os.cpu_count() or 1
     classifier_max_batch: int = 16

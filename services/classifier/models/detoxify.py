@@ -89,15 +89,16 @@ class DetoxifyScorer:
         from services.classifier.models.onnx import compiled
 
         self._fast = compiled(
-            self.model, f"detoxify-{name}", runtime, threads or torch.get_num_threads()
+            self.model, f"detoxify-{name}", runtime, threads or torch.get_num_threads(), self.encode
         )
 
     def token_lengths(self, texts: Sequence[str]) -> list[int]:
         encoded = self.tokenizer(list(texts), truncation=True, max_length=MAX_TOKENS)
         return [len(ids) for ids in encoded["input_ids"]]
 
-    def logits(self, texts: Sequence[str]) -> np.ndarray:
-        encoded = dict(
+    def encode(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """Token arrays for one batch, padded to its longest text."""
+        return dict(
             self.tokenizer(
                 list(texts),
                 return_tensors="np",
@@ -106,6 +107,9 @@ class DetoxifyScorer:
                 padding=True,
             )
         )
+
+    def logits(self, texts: Sequence[str]) -> np.ndarray:
+        encoded = self.encode(texts)
         if self._fast is not None:
             return self._fast(encoded)
         with torch.inference_mode():

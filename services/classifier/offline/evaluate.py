@@ -18,6 +18,7 @@ import numpy as np
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from services.classifier.models.offline import OfflineScorer
+from services.classifier.models.onnx import FAST_RUNTIMES
 from services.classifier.normalize import make_normalizer
 from services.classifier.offline.data import DEFAULT_DATA, Dataset, cached_embeddings, load
 from services.classifier.offline.features import NgramFeatures, combine
@@ -50,7 +51,7 @@ def metrics_for(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--runtime", choices=["torch", "onnx-int8"], default="onnx-int8")
+    parser.add_argument("--runtime", choices=["torch", *FAST_RUNTIMES], default="onnx-int8")
     args = parser.parse_args()
 
     test = load(args.data / "test.jsonl")

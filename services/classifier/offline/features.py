@@ -54,8 +54,8 @@ class NgramFeatures:
 class SentenceEncoder:
     """MiniLM-L6 mean-pooled, unit-length embeddings over length-bucketed batches.
 
-    runtime "torch" runs fp32 under inference mode (training uses it); "onnx-int8" runs a fused,
-    int8-quantized export under ONNX Runtime (about twice as fast on these CPUs).
+    runtime "torch" runs fp32 under inference mode (training uses it); the others are the fast
+    runtimes of services/classifier/models/onnx.py.
     """
 
     def __init__(
@@ -75,18 +75,27 @@ class SentenceEncoder:
         self.runtime = runtime
         from services.classifier.models.onnx import compiled
 
-        self._fast = compiled(self.model, "minilm-l6", runtime, threads)
+        self._fast = compiled(self.model, "minilm-l6", runtime, threads, self._tokens)
 
     def lengths(self, texts: Sequence[str]) -> list[int]:
         encoded = self.tokenizer(list(texts), truncation=True, max_length=MAX_TOKENS, padding=False)
         return [len(ids) for ids in encoded["input_ids"]]
 
-    def _hidden(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        encoded = self.tokenizer(
-            texts, truncation=True, max_length=MAX_TOKENS, padding=True, return_tensors="np"
+    def _tokens(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        return dict(
+            self.tokenizer(
+                list(texts),
+                truncation=True,
+                max_length=MAX_TOKENS,
+                padding=True,
+                return_tensors="np",
+            )
         )
+
+    def _hidden(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        encoded = self._tokens(texts)
         if self._fast is not None:
-            return self._fast(dict(encoded)), encoded["attention_mask"]
+            return self._fast(encoded), encoded["attention_mask"]
         with torch.inference_mode():
             tensors = {k: torch.from_numpy(v) for k, v in encoded.items()}
             return self.model(**tensors).last_hidden_state.numpy(), encoded["attention_mask"]

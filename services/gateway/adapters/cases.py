@@ -4,6 +4,7 @@ topic), the answers it records to moderator commands, and authors' strike record
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from datetime import UTC, datetime
 
@@ -13,6 +14,11 @@ from services.contracts.events import CaseEvent
 from services.escalation.adapters.cases import ActionLedger, CaseStore, queue_key
 from services.escalation.adapters.state import strikes_key
 from services.escalation.domain.cases import Case
+
+
+def glob_escape(text: str) -> str:
+    """`text` matched literally in a Redis MATCH pattern (a tenant named 'a*' sees only itself)."""
+    return re.sub(r"([*?\[\]\\])", r"\\\1", text)
 
 
 class CaseDesk:
@@ -29,7 +35,7 @@ class CaseDesk:
         """(queue, open cases, age in seconds of the oldest) for every queue with open cases."""
         prefix = queue_key(tenant, "")
         out = []
-        async for key in self.redis.scan_iter(match=f"{prefix}*"):
+        async for key in self.redis.scan_iter(match=f"{glob_escape(prefix)}*"):
             cases = await self.cases.queue(tenant, key.removeprefix(prefix), limit=100_000)
             if cases:
                 oldest = min(c.opened_at for c in cases)

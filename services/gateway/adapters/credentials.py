@@ -57,38 +57,38 @@ class Credentials:
         await self.publish(event)
         await self.store.apply(event)
 
-    async def issue_key(
-        self, tenant: str, name: str, scopes: list[Scope], rate_limit: int | None, actor: str
-    ) -> tuple[CredentialEvent, str]:
-        secret = issue(API_KEY_PREFIX)
+    async def _issue(self, prefix: str, **fields) -> tuple[CredentialEvent, str]:
+        secret = issue(prefix)
         event = CredentialEvent(
-            credential_id=secret.credential_id,
-            kind="api_key",
-            tenant=tenant,
-            name=name,
-            scopes=[s.value for s in scopes],
-            rate_limit_per_minute=rate_limit,
-            secret_sha256=secret.sha256,
-            actor=actor,
+            credential_id=secret.credential_id, secret_sha256=secret.sha256, **fields
         )
         await self._record(event)
         return event, secret.token
 
+    async def issue_key(
+        self, tenant: str, name: str, scopes: list[Scope], rate_limit: int | None, actor: str
+    ) -> tuple[CredentialEvent, str]:
+        return await self._issue(
+            API_KEY_PREFIX,
+            kind="api_key",
+            tenant=tenant,
+            name=name,
+            actor=actor,
+            scopes=[s.value for s in scopes],
+            rate_limit_per_minute=rate_limit,
+        )
+
     async def issue_moderator(
         self, tenant: str, moderator_id: str, role: Role, actor: str
     ) -> tuple[CredentialEvent, str]:
-        secret = issue(MODERATOR_TOKEN_PREFIX)
-        event = CredentialEvent(
-            credential_id=secret.credential_id,
+        return await self._issue(
+            MODERATOR_TOKEN_PREFIX,
             kind="moderator_token",
             tenant=tenant,
             name=moderator_id,
             role=role.label,
-            secret_sha256=secret.sha256,
             actor=actor,
         )
-        await self._record(event)
-        return event, secret.token
 
     async def revoke(
         self, credential_id: str, actor: str, tenant: str | None = None

@@ -22,7 +22,15 @@ from services.ingest.adapters.registry import post_key
 
 FEED_MAX = 1_000_000  # entries kept per tenant (approximate trim)
 AUTHOR_MAX = 50
-CURSOR = re.compile(r"^\d{1,20}-\d{1,20}$")
+_CURSOR = re.compile(r"^(\d{1,20})-(\d{1,20})$")
+_MAX_ID_PART = 2**64 - 1
+
+
+def valid_cursor(cursor: str) -> bool:
+    """A Redis stream id: two unsigned 64-bit numbers, `<ms>-<seq>`."""
+    match = _CURSOR.match(cursor)
+    return bool(match) and all(int(part) <= _MAX_ID_PART for part in match.groups())
+
 
 _STORE_IF_NEWER = """
 local current = redis.call('HGET', KEYS[1], 'revision')

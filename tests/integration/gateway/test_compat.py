@@ -13,8 +13,12 @@ from perspective import Attribute, Perspective
 from redis.asyncio import Redis
 
 from services.contracts import topics
+from services.gateway.main import create_app as create_gateway
+from services.ingest.config import Settings as IngestSettings
+from services.ingest.main import create_app as create_ingest
 from tests.conftest import Infra
-from tests.integration.helpers import collect, issue
+from tests.integration.gateway.conftest import gateway_settings
+from tests.integration.helpers import collect, issue, serving
 
 pytestmark = pytest.mark.integration
 RUDE = "you are a stupid worthless idiot, shut up"
@@ -198,3 +202,33 @@ async def test_perspective_without_a_key_is_unauthenticated(gateway: str) -> Non
     assert response.json()["error"]["status"] == "UNAUTHENTICATED"
     malformed = await analyze(gateway, "mk_x.y", {"comment": "not an object"})
     assert malformed.status_code in (400, 401)
+
+
+async def test_opted_in_comments_also_enter_the_pipeline_unless_do_not_store(
+    infra: Infra, classifier_url: str, tenant: str
+) -> None:
+    ingest = create_ingest(
+        IngestSettings(kafka_bootstrap_servers=infra.kafka_bootstrap, redis_url=infra.redis_url)
+    )
+    async with serving(ingest) as ingest_url:
+        settings = gateway_settings(
+            infra, classifier_url, ingest_url=ingest_url, perspective_submit_to_pipeline=True
+        )
+        async with serving(create_gateway(settings)) as gateway:
+            key = await issue(infra, tenant)
+            for token, do_not_store in (("kept", False), ("private", True)):
+                body = {
+                    "comment": {"text": f"{RUDE} {token}"},
+                    "clientToken": token,
+                    "doNotStore": do_not_store,
+                    "requestedAttributes": {"TOXICITY": {}},
+                }
+                assert (await analyze(gateway, key, body)).status_code == 200
+    posts = await collect(
+        infra.kafka_bootstrap,
+        topics.POSTS_SUBMITTED,
+        until=lambda f: len(f) >= 2,
+        match=lambda e: e["post"]["tenant"] == tenant,
+        timeout=5,
+    )
+    assert [p["post"]["external_id"] for p in posts] == ["perspective:kept"]

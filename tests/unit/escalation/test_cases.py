@@ -7,7 +7,7 @@ from functools import reduce
 
 import pytest
 
-from services.contracts.events import Action, CaseEvent, CaseEventKind, ModeratorAction
+from services.contracts.events import Action, CaseEvent, CaseEventKind, ModeratorAction, Post
 from services.escalation.domain.cases import Case, CaseState, case_id_for, fold, handle, sla_breach
 from services.escalation.domain.policy_text import parse_policy
 
@@ -187,3 +187,15 @@ def test_sanction_resolves_as_a_removal() -> None:
 def test_sanction_needs_a_known_sanction() -> None:
     _, events = run(opened(), command("claim"), command("sanction", sanction="exile"))
     assert events[1].kind is CaseEventKind.REJECTED and "arguments.sanction" in events[1].reason
+
+
+def test_the_opened_case_keeps_the_post_and_its_scores_for_moderators() -> None:
+    post = Post(post_id="p1", tenant="t", external_id="c-9", author_id="a", text="you idiot")
+    event = CaseEvent(
+        occurred_at=T0, case_id=case_id_for("p1"), post_id="p1", tenant="t", author_id="a",
+        kind=CaseEventKind.OPENED, queue="general", actor="system", post=post,
+        scores={"toxicity": 0.9},
+    )  # fmt: skip
+    case, _ = run(fold(None, event), command("claim"))
+    assert (case.text, case.external_id, case.scores) == ("you idiot", "c-9", {"toxicity": 0.9})
+    assert opened().text == "" and opened().scores == {}  # events from before the field existed

@@ -115,3 +115,10 @@ def test_a_label_is_fully_automated() -> None:
         "labelled",
         "fully_automated",
     )
+
+
+def test_a_held_post_opens_a_case_carrying_the_post_and_its_scores() -> None:
+    event = scored({"toxicity": 0.95})
+    outcome = automated_outcome(event, evaluate(PostFacts(scores=event.scores), POLICY), POLICY, 0)
+    assert outcome.case is not None and outcome.case.queue == "general"
+    assert outcome.case.post == event.post and outcome.case.scores == {"toxicity": 0.95}

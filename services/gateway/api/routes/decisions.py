@@ -20,7 +20,7 @@ from services.contracts.events import (
     StatementOfReasons,
 )
 from services.gateway import metrics
-from services.gateway.adapters.decisions import CURSOR
+from services.gateway.adapters.decisions import valid_cursor
 from services.gateway.api.deps import (
     DecisionStoreDep,
     PlatformReader,
@@ -124,7 +124,7 @@ async def get_decision(
 
 
 def checked_cursor(cursor: str | None) -> str | None:
-    if cursor is not None and not CURSOR.match(cursor):
+    if cursor is not None and not valid_cursor(cursor):
         raise ApiError(422, "invalid_cursor", "A cursor looks like '1732270000000-0'.")
     return cursor
 
