@@ -90,32 +90,21 @@ def test_auto_falls_back_to_the_offline_model_with_a_warning(monkeypatch, caplog
     assert "could not be loaded, using the offline model" in caplog.text
 
 
-def test_onnx_int8_runtime_stays_close_to_fp32(
-    tiny_checkpoint, tmp_path: Path, monkeypatch
+@pytest.mark.parametrize(
+    ("runtime", "cached"),
+    [("onnx-int8", "*.int8pc.onnx"), ("openvino-int8", "*.ov-int8-c*.xml")],
+)
+def test_fast_runtimes_are_cached_and_stay_close_to_fp32(
+    tiny_checkpoint, tmp_path: Path, monkeypatch, runtime: str, cached: str
 ) -> None:
     from services.classifier.models import onnx
 
     monkeypatch.setattr(onnx, "CACHE", tmp_path)
     path, _ = tiny_checkpoint
     fp32 = DetoxifyScorer(model_type=None, checkpoint=str(path)).score(TEXTS)
-    int8 = DetoxifyScorer(model_type=None, checkpoint=str(path), runtime="onnx-int8")
-    assert int8.info.version.endswith("+onnx-int8")
-    assert list(tmp_path.glob("*.int8pc.onnx")), "the export is cached on disk"
-    for ours, reference in zip(int8.score(TEXTS), fp32, strict=True):
-        assert max(abs(ours[k] - reference[k]) for k in reference) < 0.02
-
-
-def test_openvino_int8_runtime_is_calibrated_cached_and_close_to_fp32(
-    tiny_checkpoint, tmp_path: Path, monkeypatch
-) -> None:
-    from services.classifier.models import onnx
-
-    monkeypatch.setattr(onnx, "CACHE", tmp_path)
-    path, _ = tiny_checkpoint
-    fp32 = DetoxifyScorer(model_type=None, checkpoint=str(path)).score(TEXTS)
-    int8 = DetoxifyScorer(model_type=None, checkpoint=str(path), runtime="openvino-int8")
-    assert int8.info.version.endswith("+openvino-int8")
-    xml = list(tmp_path.glob("*.ov-int8-c*.xml"))
-    assert xml and xml[0].with_suffix(".bin").exists(), "the IR pair is cached on disk"
-    for ours, reference in zip(int8.score(TEXTS), fp32, strict=True):
+    fast = DetoxifyScorer(model_type=None, checkpoint=str(path), runtime=runtime)
+    assert fast.info.version.endswith(f"+{runtime}")
+    assert list(tmp_path.glob(cached)), "the export is cached on disk"
+    assert all(ir.with_suffix(".bin").exists() for ir in tmp_path.glob("*.xml"))
+    for ours, reference in zip(fast.score(TEXTS), fp32, strict=True):
         assert max(abs(ours[k] - reference[k]) for k in reference) < 0.02
