@@ -361,3 +361,18 @@ class WebhookDeadLettered(Event):
     status: Literal["dead_lettered", "replayed"]
     attempts: int
     error: str = ""
+
+
+class PolicyPublished(Event):
+    """Topic moderation.policies.v1 — an admin published (or withdrew) a platform's policy.
+
+    `name` is where it applies, as the policy files name it: `<tenant>` or `<tenant>/<community>`,
+    with `.shadow` for a candidate. A published policy overrides a file of the same name; the
+    global default stays a file. Every escalation replica replays this topic from the start.
+    """
+
+    tenant: str
+    name: str = Field(examples=["acme", "acme/gaming", "acme.shadow"])
+    text: str = Field(default="", description="The policy YAML (empty when withdrawn).")
+    withdrawn: bool = False
+    actor: str

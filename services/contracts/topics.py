@@ -20,6 +20,7 @@ DEAD_LETTER = "moderation.dead-letter.v1"
 CREDENTIALS = "moderation.credentials.v1"
 WEBHOOKS = "moderation.webhooks.v1"
 WEBHOOK_DELIVERIES = "moderation.webhook-deliveries.v1"
+POLICIES = "moderation.policies.v1"
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(CREDENTIALS, 1, "tenant"),
     TopicSpec(WEBHOOKS, 1, "tenant"),
     TopicSpec(WEBHOOK_DELIVERIES, 3, "tenant"),
+    TopicSpec(POLICIES, 1, "tenant"),
 )
 
 

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
-from services.escalation import cases_worker, handlers
+from services.escalation import cases_worker, handlers, policy_feed
 from services.escalation.adapters.cases import ActionLedger, CaseStore
 from services.escalation.adapters.policies import PolicyBook
 from services.escalation.adapters.state import DecisionLedger, StrikeLedger
@@ -27,6 +27,7 @@ def create_app(settings: Settings) -> FastAPI:
     strikes = StrikeLedger(redis)
     handlers.register(broker, settings, DecisionLedger(redis), strikes, book, cases)
     cases_worker.register(broker, settings, cases, ActionLedger(redis), book, strikes)
+    policy_feed.register(broker, book)
 
     async def reload_policies(stop: asyncio.Event) -> None:
         while not stop.is_set():

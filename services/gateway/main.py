@@ -19,6 +19,7 @@ from services.gateway.adapters.cases import CaseDesk
 from services.gateway.adapters.classifier import ClassifierClient
 from services.gateway.adapters.credentials import Credentials, CredentialStore
 from services.gateway.adapters.decisions import DecisionStore, PostDirectory
+from services.gateway.adapters.policies import PolicyRegistry
 from services.gateway.adapters.ratelimit import RateLimiter
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.api.routes import (
@@ -27,6 +28,7 @@ from services.gateway.api.routes import (
     compat_openai,
     compat_perspective,
     decisions,
+    policies,
     webhooks,
 )
 from services.gateway.config import Settings
@@ -89,12 +91,13 @@ def create_app(settings: Settings) -> FastAPI:
         rate_limiter=RateLimiter(redis),
         classifier=classifier,
         case_desk=CaseDesk(redis),
+        policy_registry=PolicyRegistry(redis),
     )
     install_error_handlers(
         app, shapes={"/v1alpha1/": perspective_shape, "/v1/moderations": openai_shape}
     )
     install_compat_errors(app)
-    for module in (decisions, webhooks, cases, admin, compat_perspective, compat_openai):
+    for module in (decisions, webhooks, cases, admin, policies, compat_perspective, compat_openai):
         app.include_router(module.router)
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
     return app

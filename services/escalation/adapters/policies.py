@@ -6,7 +6,8 @@
     <any of these>.shadow.yaml          a candidate evaluated beside it, which never acts
 
 A file that fails validation is reported (file, line, reason) and the version loaded before it
-stays active; a file that disappears stops applying.
+stays active; a file that disappears stops applying. Policies that admins publish through the
+gateway (the policies topic) override a file of the same name.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class PolicyBook:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._loaded: dict[str, _Loaded] = {}
+        self._published: dict[str, Policy] = {}
         errors = self.reload()
         if "default.yaml" not in self._loaded:
             reason = "; ".join(str(e) for e in errors) or "file missing"
@@ -72,6 +74,14 @@ class PolicyBook:
         POLICIES.set(len(self._loaded))
         return errors
 
+    def publish(self, name: str, policy: Policy | None) -> None:
+        """Put a published policy in force under `name` (e.g. 'acme/gaming'); None withdraws it."""
+        if policy is None:
+            self._published.pop(name, None)
+        else:
+            self._published[name] = policy
+        log.info("published policy", extra={"policy_name": name, "in_force": policy is not None})
+
     def for_post(self, tenant: str, community: str | None) -> Policy:
         policy = self._find(tenant, community, ".yaml")
         if policy is None:
@@ -84,6 +94,10 @@ class PolicyBook:
 
     def _find(self, tenant: str, community: str | None, suffix: str) -> Policy | None:
         for stem in (f"{tenant}/{community}" if community else None, tenant, "default"):
-            if stem and f"{stem}{suffix}" in self._loaded:
+            if not stem:
+                continue
+            if f"{stem}{suffix}" in self._published:
+                return self._published[f"{stem}{suffix}"]
+            if f"{stem}{suffix}" in self._loaded:
                 return self._loaded[f"{stem}{suffix}"].policy
         return None

@@ -51,3 +51,25 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
         line = _node_at(root, loc).start_mark.line + 1
         where = ".".join(str(p) for p in loc) or "policy"
         raise PolicyError(source, line, f"{where}: {first['msg']}") from error
+
+
+def policy_name(tenant: str, community: str | None = None, shadow: bool = False) -> str:
+    """Where a published policy applies, named as the files are: 'acme', 'acme/gaming',
+    'acme.shadow'. The global default is never published: it stays a reviewed file."""
+    for part in (tenant, community):
+        if part is not None and (not part or "/" in part or part.endswith(".shadow")):
+            raise PolicyError(str(part), None, "tenant and community names cannot hold '/'")
+    if tenant == "default" and not community:
+        raise PolicyError("default", None, "the global default policy is a file, not published")
+    return f"{tenant}{f'/{community}' if community else ''}{'.shadow' if shadow else ''}"
+
+
+def published_policy(tenant: str, name: str, text: str, withdrawn: bool) -> Policy | None:
+    """The policy a PolicyPublished puts in force under `name`; None when withdrawn. A name
+    outside the publishing tenant is an error: one platform never sets another's policy."""
+    base = name.removesuffix(".shadow")
+    community = base[len(tenant) + 1 :] if base.startswith(f"{tenant}/") else None
+    if base != tenant and not community:
+        raise PolicyError(name, None, f"not a policy of tenant {tenant!r}")
+    policy_name(tenant, community)  # the same rules as when it was published
+    return None if withdrawn else parse_policy(text, f"{name}.yaml")
