@@ -18,6 +18,7 @@ import asyncio
 import getpass
 import json
 import sys
+from functools import partial
 
 from redis.asyncio import Redis
 
@@ -26,7 +27,7 @@ from services.contracts.events import CredentialEvent
 from services.gateway.adapters.credentials import Credentials, CredentialStore
 from services.gateway.config import Settings
 from services.gateway.domain.access import ALL_SCOPES, Role, Scope
-from services.shared.kafka import ensure_topics, make_broker
+from services.shared.kafka import ensure_topics, make_broker, publish_for_tenant
 
 KINDS = {"keys": "api_key", "moderators": "moderator_token"}
 
@@ -79,11 +80,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
     store = CredentialStore(redis)
 
-    async def publish(event: CredentialEvent) -> None:
-        await broker.publish(
-            event.model_dump(mode="json"), topics.CREDENTIALS, key=topics.tenant_key(event.tenant)
-        )
-
+    publish = partial(publish_for_tenant, broker, topics.CREDENTIALS)
     credentials, actor = Credentials(store, publish), f"cli:{getpass.getuser()}"
     await ensure_topics(settings)
     await broker.start()

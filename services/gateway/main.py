@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,7 +14,6 @@ from fastapi.responses import JSONResponse
 from redis.asyncio import Redis
 
 from services.contracts import topics
-from services.contracts.events import CredentialEvent, WebhookDeadLettered
 from services.gateway import handlers, metrics
 from services.gateway.adapters.cases import CaseDesk
 from services.gateway.adapters.classifier import ClassifierClient
@@ -36,7 +36,7 @@ from services.gateway.domain.moderations import ModerationError
 from services.gateway.domain.perspective import PerspectiveError, invalid
 from services.gateway.webhook_worker import WebhookSender
 from services.shared.errors import install_error_handlers
-from services.shared.kafka import ensure_topics, make_broker
+from services.shared.kafka import ensure_topics, make_broker, publish_for_tenant
 from services.shared.ops import kafka_check, ops_router, redis_check
 
 
@@ -46,20 +46,10 @@ def create_app(settings: Settings) -> FastAPI:
     store, hooks, deliveries = DecisionStore(redis), WebhookStore(redis), DeliveryQueue(redis)
     handlers.register(broker, settings, store, hooks, deliveries)
 
-    async def publish_credential(event: CredentialEvent) -> None:
-        await broker.publish(
-            event.model_dump(mode="json"), topics.CREDENTIALS, key=topics.tenant_key(event.tenant)
-        )
-
-    async def record_dead_letter(event: WebhookDeadLettered) -> None:
-        await broker.publish(
-            event.model_dump(mode="json"),
-            topics.WEBHOOK_DELIVERIES,
-            key=topics.tenant_key(event.tenant),
-        )
-
     classifier = ClassifierClient(settings.classifier_url, settings.classifier_timeout_seconds)
-    sender = WebhookSender(settings, deliveries, hooks, record_dead_letter)
+    sender = WebhookSender(
+        settings, deliveries, hooks, partial(publish_for_tenant, broker, topics.WEBHOOK_DELIVERIES)
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -87,7 +77,9 @@ def create_app(settings: Settings) -> FastAPI:
         webhooks=hooks,
         deliveries=deliveries,
         credential_store=credential_store,
-        credentials=Credentials(credential_store, publish_credential),
+        credentials=Credentials(
+            credential_store, partial(publish_for_tenant, broker, topics.CREDENTIALS)
+        ),
         rate_limiter=RateLimiter(redis),
         classifier=classifier,
         case_desk=CaseDesk(redis),

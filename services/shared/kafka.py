@@ -161,6 +161,12 @@ async def publish_all(broker: KafkaBroker, messages: list[tuple[BaseModel, str, 
     )
 
 
+async def publish_for_tenant(broker: KafkaBroker, topic: str, event: BaseModel) -> None:
+    """A platform's own configuration event (credentials, webhooks, policies), keyed by its
+    tenant so one platform's changes stay in order."""
+    await publish_all(broker, [(event, topic, topics.tenant_key(event.tenant))])
+
+
 async def read_topic(bootstrap: str, topic: str) -> AsyncIterator[bytes]:
     """Every value on `topic`, from the beginning to the end offsets seen when it starts
     (for rebuilds and reports; no consumer group is joined and nothing is committed)."""

@@ -16,6 +16,7 @@ from services.escalation.domain.policy_text import PolicyError, parse_policy, po
 from services.gateway.adapters.policies import PolicyRegistry
 from services.gateway.api.deps import Admin
 from services.shared.errors import ApiError
+from services.shared.kafka import publish_for_tenant
 
 router = APIRouter(prefix="/v1/admin/policies", tags=["admin"])
 ERRORS = {401: {"description": "Missing or invalid token"}, 403: {"description": "Not an admin"}}
@@ -55,12 +56,6 @@ def _name(tenant: str, community: str | None, shadow: bool) -> str:
         raise ApiError(422, "invalid_policy_name", str(error)) from error
 
 
-async def _publish(request: Request, event: PolicyPublished) -> None:
-    await request.app.state.broker.publish(
-        event.model_dump(mode="json"), topics.POLICIES, key=topics.tenant_key(event.tenant)
-    )
-
-
 @router.put(
     "",
     status_code=status.HTTP_202_ACCEPTED,
@@ -79,7 +74,7 @@ async def publish_policy(
     event = PolicyPublished(
         tenant=admin.tenant, name=name, text=body.text, actor=admin.moderator_id
     )
-    await _publish(request, event)
+    await publish_for_tenant(request.app.state.broker, topics.POLICIES, event)
     await registry.apply(event, policy.id, policy.version)
     return PublishedPolicy(
         name=name,
@@ -115,6 +110,6 @@ async def withdraw_policy(
     event = PolicyPublished(
         tenant=admin.tenant, name=name, withdrawn=True, actor=admin.moderator_id
     )
-    await _publish(request, event)
+    await publish_for_tenant(request.app.state.broker, topics.POLICIES, event)
     await registry.apply(event)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -13,6 +13,7 @@ from services.contracts import topics
 from services.contracts.events import WebhookDeadLettered, WebhookEvent, revised
 from services.gateway.api.deps import DeliveryQueueDep, WebhookManager, WebhookStoreDep
 from services.shared.errors import ApiError
+from services.shared.kafka import publish_for_tenant
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 ERRORS = {
@@ -53,12 +54,6 @@ class DeadDeliveryList(BaseModel):
     next_cursor: str | None = None
 
 
-async def publish(request: Request, event: WebhookEvent | WebhookDeadLettered, topic: str) -> None:
-    await request.app.state.broker.publish(
-        event.model_dump(mode="json"), topic, key=topics.tenant_key(event.tenant)
-    )
-
-
 @router.post(
     "", status_code=status.HTTP_201_CREATED, response_model=WebhookCreated, responses=ERRORS
 )
@@ -72,7 +67,7 @@ async def register_webhook(
         url=str(body.url),
         secret=f"whsec_{secrets.token_urlsafe(32)}",
     )
-    await publish(request, event, topics.WEBHOOKS)
+    await publish_for_tenant(request.app.state.broker, topics.WEBHOOKS, event)
     await hooks.apply(event)
     return WebhookCreated(webhook_id=event.webhook_id, url=event.url, secret=event.secret)
 
@@ -95,7 +90,7 @@ async def remove_webhook(
     if found is None or found.tenant != platform.tenant:
         raise ApiError(404, "webhook_not_found", f"No webhook {webhook_id}.")
     removed = revised(found, removed=True)
-    await publish(request, removed, topics.WEBHOOKS)
+    await publish_for_tenant(request.app.state.broker, topics.WEBHOOKS, removed)
     await hooks.apply(removed)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -135,18 +130,15 @@ async def replay(
     delivery = await deliveries.replay(platform.tenant, delivery_id)
     if delivery is None:
         raise ApiError(404, "delivery_not_found", f"No dead-lettered delivery {delivery_id}.")
-    await publish(
-        request,
-        WebhookDeadLettered(
-            delivery_id=delivery_id,
-            webhook_id=delivery.webhook_id,
-            tenant=delivery.tenant,
-            decision_id=delivery.decision_id,
-            status="replayed",
-            attempts=0,
-        ),
-        topics.WEBHOOK_DELIVERIES,
+    replayed = WebhookDeadLettered(
+        delivery_id=delivery_id,
+        webhook_id=delivery.webhook_id,
+        tenant=delivery.tenant,
+        decision_id=delivery.decision_id,
+        status="replayed",
+        attempts=0,
     )
+    await publish_for_tenant(request.app.state.broker, topics.WEBHOOK_DELIVERIES, replayed)
     return DeadDelivery(
         delivery_id=delivery_id,
         webhook_id=delivery.webhook_id,
