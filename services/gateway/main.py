@@ -19,6 +19,7 @@ from services.gateway.adapters.cases import CaseDesk
 from services.gateway.adapters.classifier import ClassifierClient
 from services.gateway.adapters.credentials import Credentials, CredentialStore
 from services.gateway.adapters.decisions import DecisionStore, PostDirectory
+from services.gateway.adapters.ingest import IngestClient
 from services.gateway.adapters.policies import PolicyRegistry
 from services.gateway.adapters.ratelimit import RateLimiter
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
@@ -47,6 +48,7 @@ def create_app(settings: Settings) -> FastAPI:
     handlers.register(broker, settings, store, hooks, deliveries)
 
     classifier = ClassifierClient(settings.classifier_url, settings.classifier_timeout_seconds)
+    ingest = IngestClient(settings.ingest_url)
     sender = WebhookSender(
         settings, deliveries, hooks, partial(publish_for_tenant, broker, topics.WEBHOOK_DELIVERIES)
     )
@@ -65,6 +67,7 @@ def create_app(settings: Settings) -> FastAPI:
             worker.cancel()
         await broker.stop()
         await classifier.aclose()
+        await ingest.aclose()
         await redis.aclose()
 
     app = FastAPI(title="moderation gateway", version="0.2.0", lifespan=lifespan)
@@ -84,6 +87,7 @@ def create_app(settings: Settings) -> FastAPI:
         classifier=classifier,
         case_desk=CaseDesk(redis),
         policy_registry=PolicyRegistry(redis),
+        ingest=ingest,
     )
     install_error_handlers(
         app, shapes={"/v1alpha1/": perspective_shape, "/v1/moderations": openai_shape}

@@ -58,8 +58,8 @@ class WebhookSender:
 
     async def send(self, delivery: Delivery) -> None:
         webhook = await self.hooks.get(delivery.webhook_id)
-        if webhook is None:  # removed since the decision was enqueued
-            await self.queue.drop(delivery)
+        if webhook is None:  # removed since the decision was enqueued: nothing to send
+            await self.queue.delivered(delivery)
             return
         body = payload_of(delivery)
         headers = {

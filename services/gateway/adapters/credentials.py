@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from redis.asyncio import Redis
 
 from services.contracts.events import CredentialEvent, revised
+from services.gateway.adapters.indexed import load_indexed
 from services.gateway.domain.access import (
     API_KEY_PREFIX,
     MODERATOR_TOKEN_PREFIX,
@@ -42,9 +43,10 @@ class CredentialStore:
         return CredentialEvent.model_validate_json(raw) if raw else None
 
     async def of_tenant(self, tenant: str, kind: str | None = None) -> list[CredentialEvent]:
-        ids = sorted(await self.redis.smembers(tenant_index(tenant)))
-        found = [await self.get(credential_id) for credential_id in ids]
-        return [c for c in found if c and (kind is None or c.kind == kind)]
+        found = await load_indexed(
+            self.redis, tenant_index(tenant), credential_key, CredentialEvent
+        )
+        return [c for c in found if kind is None or c.kind == kind]
 
 
 class Credentials:

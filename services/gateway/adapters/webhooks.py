@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from services.contracts.events import Decision, WebhookEvent, derived_id
+from services.gateway.adapters.indexed import load_indexed
 
 DUE = "moderation:deliveries:due"
 CREATED = "moderation:deliveries:created"
@@ -77,9 +78,7 @@ class WebhookStore:
         return WebhookEvent.model_validate_json(raw) if raw else None
 
     async def of_tenant(self, tenant: str) -> list[WebhookEvent]:
-        ids = sorted(await self.redis.smembers(tenant_webhooks(tenant)))
-        found = [await self.get(webhook_id) for webhook_id in ids]
-        return [w for w in found if w]
+        return await load_indexed(self.redis, tenant_webhooks(tenant), webhook_key, WebhookEvent)
 
 
 @dataclass(frozen=True)
@@ -165,10 +164,6 @@ class DeliveryQueue:
             pipe.zrem(CREATED, delivery.delivery_id)
             pipe.zadd(dead_key(delivery.tenant), {delivery.delivery_id: time.time()})
             await pipe.execute()
-
-    async def drop(self, delivery: Delivery) -> None:
-        """For a webhook that was removed meanwhile."""
-        await self.delivered(delivery)
 
     async def dead(self, tenant: str, limit: int) -> list[Delivery]:
         ids = await self.redis.zrange(dead_key(tenant), 0, limit - 1)

@@ -17,6 +17,7 @@ from services.gateway import metrics
 from services.gateway.adapters.classifier import ClassifierClient
 from services.gateway.adapters.credentials import Credentials, CredentialStore
 from services.gateway.adapters.decisions import DecisionStore, PostDirectory
+from services.gateway.adapters.ingest import IngestClient
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.config import Settings
 from services.gateway.domain.access import (
@@ -46,6 +47,7 @@ WebhookStoreDep = Annotated[WebhookStore, Depends(_state("webhooks"))]
 DeliveryQueueDep = Annotated[DeliveryQueue, Depends(_state("deliveries"))]
 CredentialsDep = Annotated[Credentials, Depends(_state("credentials"))]
 ClassifierDep = Annotated[ClassifierClient, Depends(_state("classifier"))]
+IngestDep = Annotated[IngestClient, Depends(_state("ingest"))]
 
 
 @dataclass(frozen=True)

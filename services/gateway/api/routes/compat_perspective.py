@@ -5,11 +5,9 @@ PERSPECTIVE_SUBMIT_TO_PIPELINE is on, the comment also enters the pipeline as a 
 from __future__ import annotations
 
 import hashlib
-import logging
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
-import httpx
 from fastapi import APIRouter, Depends, Query
 
 from services.gateway import metrics
@@ -17,11 +15,11 @@ from services.gateway.adapters.classifier import ClassifierUnavailable
 from services.gateway.api.deps import (
     AuthFailure,
     ClassifierDep,
+    IngestDep,
     Platform,
     SettingsDep,
     platform_auth,
 )
-from services.gateway.config import Settings
 from services.gateway.domain.access import Scope
 from services.gateway.domain.perspective import (
     AnalyzeRequest,
@@ -32,7 +30,6 @@ from services.gateway.domain.perspective import (
     sentence_spans,
 )
 
-log = logging.getLogger(__name__)
 router = APIRouter(tags=["compatibility"])
 GOOGLE_STATUS = {401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 429: "RESOURCE_EXHAUSTED"}
 
@@ -54,6 +51,7 @@ async def analyze(
     body: AnalyzeRequest,
     platform: PerspectiveCaller,
     classifier: ClassifierDep,
+    ingest: IngestDep,
     settings: SettingsDep,
     key: Annotated[str | None, Query(description="Your API key (Perspective style).")] = None,
 ) -> dict:
@@ -62,35 +60,29 @@ async def analyze(
     check_comment(body)
     text = body.comment.text
     spans = sentence_spans(text) if body.spanAnnotations else [(0, len(text))]
-    pieces = [text] + ([text[b:e] for b, e in spans] if body.spanAnnotations else [])
+    # one sentence (or no span annotations): its span score is the summary score
+    sentences = [text[b:e] for b, e in spans] if len(spans) > 1 else []
     try:
-        scored = await classifier.score(pieces)
+        scored = await classifier.score([text, *sentences])
     except ClassifierUnavailable as error:
         raise PerspectiveError(503, "UNAVAILABLE", "Scoring is unavailable; retry.") from error
     languages = [code.strip() for code in settings.perspective_languages.split(",") if code.strip()]
     wanted = plan(body, scored.labels, set(languages))
-    span_scores = scored.scores[1:] if body.spanAnnotations else scored.scores[:1]
+    span_scores = scored.scores[1:] if sentences else scored.scores[:1]
     if settings.perspective_submit_to_pipeline and not body.doNotStore:
-        await submit_post(settings, platform.tenant, body)
+        await ingest.submit(as_post(platform.tenant, body))
     metrics.COMPAT_SECONDS.labels("perspective").observe(time.perf_counter() - started)
     metrics.COMPAT_REQUESTS.labels("perspective", "200").inc()
     return response(body, wanted, scored.scores[0], spans, span_scores, languages)
 
 
-async def submit_post(settings: Settings, tenant: str, body: AnalyzeRequest) -> None:
-    """Best effort: the score is the answer the caller asked for, the post a side effect."""
+def as_post(tenant: str, body: AnalyzeRequest) -> dict[str, Any]:
+    """The comment as an ingest submission: the client token (or the text's hash) names it."""
     external = body.clientToken or hashlib.sha256(body.comment.text.encode()).hexdigest()[:32]
-    post = {
+    return {
         "tenant": tenant,
         "external_id": f"perspective:{external}",
         "author_id": body.sessionId or "perspective",
         "text": body.comment.text,
         "community": body.communityId,
     }
-    try:
-        async with httpx.AsyncClient(timeout=5) as http:
-            answer = await http.post(f"{settings.ingest_url.rstrip('/')}/v1/posts", json=post)
-        if answer.status_code >= 300:
-            log.warning("pipeline submit refused", extra={"status": answer.status_code})
-    except httpx.HTTPError as error:
-        log.warning("pipeline submit failed", extra={"error": repr(error)})
