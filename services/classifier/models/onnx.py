@@ -8,7 +8,8 @@
 - openvino-int8: the fp32 export statically quantized by NNCF (transformer preset: SmoothQuant,
   int8 matmuls, sensitive ops left in float), calibrated on services/classifier/models/
   calibration.py; runs on AMX-INT8 / VNNI.
-Exports are keyed by a fingerprint of the weights.
+Every export computes the last layer for the first token only where the model reads nothing else
+(first_token.py). Exports are keyed by a fingerprint of the weights and of the graph's shape.
 """
 
 from __future__ import annotations
@@ -24,9 +25,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from services.classifier.models.first_token import first_token_only
+
 log = logging.getLogger(__name__)
 CACHE = Path(os.environ.get("MODERATION_CACHE", Path.home() / ".cache" / "moderation")) / "onnx"
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+GRAPH_VERSION = 2  # 2: last layer for the first token only
 FAST_RUNTIMES = ("onnx-int8", "openvino-bf16", "openvino-int8")
 
 
@@ -42,7 +46,7 @@ class _Logits(torch.nn.Module):
 
 
 def fingerprint(model: torch.nn.Module) -> str:
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"graph {GRAPH_VERSION}".encode())
     for name, tensor in sorted(model.state_dict().items()):
         digest.update(name.encode())
         digest.update(tensor.detach().float().flatten()[:4096].numpy().tobytes())
@@ -59,7 +63,7 @@ def _export_fp32(model: torch.nn.Module, path: Path) -> None:
     sample["attention_mask"][1, 5:] = 0
     sample["token_type_ids"].zero_()
     axes = {k: {0: "batch", 1: "sequence"} for k in (*INPUTS, "output")}
-    with torch.inference_mode():
+    with torch.inference_mode(), first_token_only(model):
         torch.onnx.export(
             _Logits(model.eval()),
             tuple(sample.values()),
