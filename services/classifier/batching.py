@@ -3,7 +3,8 @@
 A round closes when `max_batch` texts are waiting or `max_wait_ms` after its first text arrived;
 whatever else is already queued joins it (up to `max_round` texts). The round is then sorted by
 length and cut into batches of `max_batch`, so texts of similar length share a batch and padding
-stays small. Inference runs in one worker thread, one batch at a time: the event loop never blocks.
+stays small. Inference runs in `streams` worker threads, a batch each (one by default): the event
+loop never blocks.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class MicroBatcher:
         max_wait_ms: int,
         max_round: int | None = None,
         lengths: LengthFn = char_lengths,
+        streams: int = 1,
     ) -> None:
         self._score = score
         self._lengths = lengths
@@ -45,16 +47,19 @@ class MicroBatcher:
         self.max_round = max_round or max_batch * 8
         self.max_wait = max_wait_ms / 1000
         self._queue: asyncio.Queue[_Item] = asyncio.Queue()
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inference")
+        self.streams = streams
+        self._executor = ThreadPoolExecutor(max_workers=streams, thread_name_prefix="inference")
         self._task: asyncio.Task | None = None
+        self._rounds: set[asyncio.Task] = set()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="micro-batcher")
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        tasks = [t for t in (self._task, *self._rounds) if t]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         self._executor.shutdown(wait=True)
 
     async def score(self, texts: list[str], source: str) -> list[dict[str, float] | Unscorable]:
@@ -84,25 +89,45 @@ class MicroBatcher:
         return batch
 
     async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
+        # Up to `streams` rounds in flight: the next round's batches queue up behind this one's
+        # last, so no stream idles while the longest batch of a round finishes.
+        in_flight = asyncio.Semaphore(self.streams)
         while True:
-            batch = await self._next_batch()
-            texts = [item.text for item in batch]
-            started = time.perf_counter()
-            try:
-                results = await loop.run_in_executor(self._executor, self._score_bucketed, texts)
-            except Exception as error:  # the whole batch failed even one by one
-                results = [Unscorable(repr(error))] * len(batch)
-            metrics.INFERENCE_SECONDS.observe(time.perf_counter() - started)
-            for item, result in zip(batch, results, strict=True):
-                if not item.future.done():
-                    item.future.set_result(result)
+            await in_flight.acquire()
+            task = asyncio.create_task(self._finish(await self._next_batch()))
+            self._rounds.add(task)
+            task.add_done_callback(self._rounds.discard)
+            task.add_done_callback(lambda _: in_flight.release())
 
-    def _score_bucketed(self, texts: list[str]) -> list[dict[str, float] | Unscorable]:
+    async def _finish(self, batch: list[_Item]) -> None:
+        texts = [item.text for item in batch]
+        started = time.perf_counter()
+        try:
+            results = await self._score_round(texts)
+        except Exception as error:  # the whole round failed even one by one
+            results = [Unscorable(repr(error))] * len(batch)
+        metrics.INFERENCE_SECONDS.observe(time.perf_counter() - started)
+        for item, result in zip(batch, results, strict=True):
+            if not item.future.done():
+                item.future.set_result(result)
+
+    async def _score_round(self, texts: list[str]) -> list[dict[str, float] | Unscorable]:
+        loop = asyncio.get_running_loop()
+        lengths = await loop.run_in_executor(self._executor, self._lengths, texts)
+        # Longest batches first: with several streams the short ones then fill in at the end.
+        buckets = length_buckets(lengths, self.max_batch)[::-1]
+        scored = await asyncio.gather(
+            *(
+                loop.run_in_executor(self._executor, self._score_bucket, [texts[i] for i in bucket])
+                for bucket in buckets
+            )
+        )
         results: list[dict[str, float] | Unscorable] = [Unscorable("not scored")] * len(texts)
-        for bucket in length_buckets(self._lengths(texts), self.max_batch):
-            metrics.BATCH_SIZE.observe(len(bucket))
-            scored = score_isolating_failures(self._score, [texts[i] for i in bucket])
-            for index, result in zip(bucket, scored, strict=True):
+        for bucket, bucket_results in zip(buckets, scored, strict=True):
+            for index, result in zip(bucket, bucket_results, strict=True):
                 results[index] = result
         return results
+
+    def _score_bucket(self, texts: list[str]) -> list[dict[str, float] | Unscorable]:
+        metrics.BATCH_SIZE.observe(len(texts))
+        return score_isolating_failures(self._score, texts)

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from services.classifier.models.tokens import SharedTokenizer
 from services.contracts.events import LABELS, ModelInfo
 
 MODEL_TYPES = ("original", "unbiased", "multilingual", "original-small", "unbiased-small")
@@ -56,6 +57,7 @@ class DetoxifyScorer:
         hf_config_path: str | None = None,
         batch_size: int = 32,
         runtime: str = "torch",
+        streams: int = 1,
     ) -> None:
         from detoxify import Detoxify
 
@@ -63,8 +65,8 @@ class DetoxifyScorer:
             raise DetoxifyLoadError(
                 f"unknown Detoxify model type {model_type!r}. {_hint(model_type)}"
             )
-        if threads:
-            torch.set_num_threads(threads)
+        threads = threads or torch.get_num_threads()
+        torch.set_num_threads(max(1, threads // streams))
         try:
             detoxify = Detoxify(
                 model_type=model_type or "original",
@@ -78,7 +80,7 @@ class DetoxifyScorer:
                 f"could not load Detoxify {what}: {error}. {_hint(model_type)}"
             ) from error
         self.model = detoxify.model.eval()
-        self.tokenizer = detoxify.tokenizer
+        self.tokenizer = SharedTokenizer(detoxify.tokenizer)
         self.device = device
         self.batch_size = batch_size
         # Detoxify's class names, with ours picked out; identity subgroups of `unbiased` are dropped.
@@ -89,7 +91,7 @@ class DetoxifyScorer:
         from services.classifier.models.onnx import compiled
 
         self._fast = compiled(
-            self.model, f"detoxify-{name}", runtime, threads or torch.get_num_threads(), self.encode
+            self.model, f"detoxify-{name}", runtime, threads, self.encode, streams
         )
 
     def token_lengths(self, texts: Sequence[str]) -> list[int]:

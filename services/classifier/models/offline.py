@@ -17,6 +17,7 @@ class OfflineScorer:
         batch_size: int = 32,
         runtime: str = "torch",
         head_path: Path = HEAD_PATH,
+        streams: int = 1,
     ) -> None:
         if not head_path.exists():
             raise RuntimeError(
@@ -24,7 +25,9 @@ class OfflineScorer:
                 "train it with `python -m services.classifier.offline.train`"
             )
         self.head = Head.load(head_path)
-        self.encoder = SentenceEncoder(threads=threads, batch_size=batch_size, runtime=runtime)
+        self.encoder = SentenceEncoder(
+            threads=threads, batch_size=batch_size, runtime=runtime, streams=streams
+        )
         self.ngrams = NgramFeatures()
         self.labels = self.head.labels
         self.info = ModelInfo(

@@ -36,6 +36,7 @@ def _offline(settings: Settings) -> Scorer:
         threads=settings.classifier_threads,
         batch_size=settings.classifier_max_batch,
         runtime=runtime(settings),
+        streams=settings.classifier_streams,
     )
 
 
@@ -50,6 +51,7 @@ def _detoxify(settings: Settings, model_type: str | None, checkpoint: str | None
         hf_config_path=settings.classifier_hf_config_path,
         batch_size=settings.classifier_max_batch,
         runtime=runtime(settings),
+        streams=settings.classifier_streams,
     )
 
 

@@ -16,6 +16,8 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.preprocessing import normalize as l2_normalize
 from transformers import AutoModel, AutoTokenizer
 
+from services.classifier.models.tokens import SharedTokenizer
+
 CHAR_FEATURES = 2**17
 WORD_FEATURES = 2**16
 EMBEDDING_SCALE = 1.0  # the embedding is unit length, like each n-gram block
@@ -64,18 +66,21 @@ class SentenceEncoder:
         threads: int | None = None,
         batch_size: int = 32,
         runtime: str = "torch",
+        streams: int = 1,
     ) -> None:
         path = path or encoder_dir()
         threads = threads or torch.get_num_threads()
-        torch.set_num_threads(threads)
-        self.tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+        torch.set_num_threads(max(1, threads // streams))
+        self.tokenizer = SharedTokenizer(
+            AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+        )
         self.model = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
         self.batch_size = batch_size
         self.dim = int(self.model.config.hidden_size)
         self.runtime = runtime
         from services.classifier.models.onnx import compiled
 
-        self._fast = compiled(self.model, "minilm-l6", runtime, threads, self._tokens)
+        self._fast = compiled(self.model, "minilm-l6", runtime, threads, self._tokens, streams)
 
     def lengths(self, texts: Sequence[str]) -> list[int]:
         encoded = self.tokenizer(list(texts), truncation=True, max_length=MAX_TOKENS, padding=False)

@@ -108,3 +108,25 @@ def test_fast_runtimes_are_cached_and_stay_close_to_fp32(
     assert all(ir.with_suffix(".bin").exists() for ir in tmp_path.glob("*.xml"))
     for ours, reference in zip(fast.score(TEXTS), fp32, strict=True):
         assert max(abs(ours[k] - reference[k]) for k in reference) < 0.02
+
+
+@pytest.mark.parametrize("runtime", ["torch", "onnx-int8", "openvino-int8"])
+def test_two_streams_score_concurrently_with_the_same_results(
+    tiny_checkpoint, tmp_path: Path, monkeypatch, runtime: str
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from services.classifier.models import onnx
+
+    monkeypatch.setattr(onnx, "CACHE", tmp_path)
+    path, _ = tiny_checkpoint
+    one = DetoxifyScorer(model_type=None, checkpoint=str(path), runtime=runtime, threads=2)
+    two = DetoxifyScorer(
+        model_type=None, checkpoint=str(path), runtime=runtime, threads=2, streams=2
+    )
+    batches = [TEXTS[i % 3 :] + TEXTS[: i % 3] for i in range(12)]
+    with ThreadPoolExecutor(max_workers=2) as pool:  # as the micro-batcher's two streams do
+        concurrent = list(pool.map(two.score, batches))
+    for batch, scores in zip(batches, concurrent, strict=True):
+        for ours, reference in zip(scores, one.score(batch), strict=True):
+            assert max(abs(ours[k] - reference[k]) for k in reference) < 1e-3

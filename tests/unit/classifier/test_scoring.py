@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from collections.abc import Sequence
 
 import pytest
@@ -86,5 +88,37 @@ async def test_a_round_is_cut_into_batches_of_similar_length() -> None:
         results = await batcher.score(texts, source="test")
     finally:
         await batcher.stop()
-    assert [[len(t) for t in batch] for batch in scorer.batches] == [[1, 2], [30, 50]]
+    assert sorted([len(t) for t in batch] for batch in scorer.batches) == [[1, 2], [30, 50]]
     assert results == [{"toxicity": len(t) / 100} for t in texts]  # each caller gets its own back
+
+
+class ConcurrencyScorer:
+    """Records how many batches were being scored at the same moment."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running = self.most = 0
+
+    def __call__(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        time.sleep(0.05)
+        with self.lock:
+            self.running -= 1
+        return fake_score(texts)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("streams", [1, 2])
+async def test_streams_bound_how_many_batches_are_scored_at_once(streams: int) -> None:
+    scorer = ConcurrencyScorer()
+    batcher = MicroBatcher(scorer, max_batch=2, max_wait_ms=20, streams=streams)
+    batcher.start()
+    try:
+        texts = ["a" * n for n in range(1, 9)]
+        results = await batcher.score(texts, source="test")
+    finally:
+        await batcher.stop()
+    assert scorer.most == streams
+    assert results == [{"toxicity": len(t) / 100} for t in texts]
