@@ -113,9 +113,7 @@ class MicroBatcher:
 
     async def _score_round(self, texts: list[str]) -> list[dict[str, float] | Unscorable]:
         loop = asyncio.get_running_loop()
-        lengths = await loop.run_in_executor(self._executor, self._lengths, texts)
-        # Longest batches first: with several streams the short ones then fill in at the end.
-        buckets = length_buckets(lengths, self.max_batch)[::-1]
+        buckets = await loop.run_in_executor(self._executor, self._buckets, texts)
         scored = await asyncio.gather(
             *(
                 loop.run_in_executor(self._executor, self._score_bucket, [texts[i] for i in bucket])
@@ -127,6 +125,10 @@ class MicroBatcher:
             for index, result in zip(bucket, bucket_results, strict=True):
                 results[index] = result
         return results
+
+    def _buckets(self, texts: list[str]) -> list[list[int]]:
+        # Longest batches first: with several streams the short ones then fill in at the end.
+        return length_buckets(self._lengths(texts), self.max_batch)[::-1]
 
     def _score_bucket(self, texts: list[str]) -> list[dict[str, float] | Unscorable]:
         metrics.BATCH_SIZE.observe(len(texts))

@@ -6,6 +6,10 @@ from collections.abc import Callable, Sequence
 
 ScoreFn = Callable[[Sequence[str]], list[dict[str, float]]]
 LengthFn = Callable[[Sequence[str]], list[int]]
+# What one more batch costs beyond its padded tokens (dispatch, smaller and less efficient
+# matrices), in tokens. Measured on bert-base int8, 2 cores: 16-64 all beat fixed chunks of
+# `max_batch` by 2-8 % in texts/s (ONNX Runtime gains most); 32 sits in the middle.
+BATCH_OVERHEAD_TOKENS = 32
 
 
 def char_lengths(texts: Sequence[str]) -> list[int]:
@@ -16,10 +20,29 @@ class Unscorable(Exception):
     """The model raised on this particular text."""
 
 
-def length_buckets(lengths: Sequence[int], size: int) -> list[list[int]]:
-    """Indices grouped into batches of similar (token) length, so padding stays small."""
+def length_buckets(
+    lengths: Sequence[int], size: int, overhead: int = BATCH_OVERHEAD_TOKENS
+) -> list[list[int]]:
+    """Indices grouped into batches of at most `size` texts of similar (token) length.
+
+    A batch costs its padded tokens (longest length x texts) plus a fixed `overhead`, in tokens.
+    Over the texts sorted by length, the cheapest split into consecutive batches is found by
+    dynamic programming, so a few long texts get batches of their own instead of padding fifteen
+    short ones to their length (cutting every `size` texts padded a realistic round by 16 %)."""
     order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-    return [order[i : i + size] for i in range(0, len(order), size)]
+    count = len(order)
+    cost = [0] * (count + 1)  # cost[j]: cheapest split of the first j sorted texts
+    start = [0] * (count + 1)  # start[j]: where the last batch of that split begins
+    for j in range(1, count + 1):
+        longest = lengths[order[j - 1]]
+        cost[j], start[j] = min(
+            (cost[i] + longest * (j - i) + overhead, i) for i in range(max(0, j - size), j)
+        )
+    batches = []
+    while count:
+        batches.append(order[start[count] : count])
+        count = start[count]
+    return batches[::-1]
 
 
 def score_isolating_failures(

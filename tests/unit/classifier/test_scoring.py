@@ -6,9 +6,16 @@ import time
 from collections.abc import Sequence
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.classifier.batching import MicroBatcher
-from services.classifier.scoring import Unscorable, length_buckets, score_isolating_failures
+from services.classifier.scoring import (
+    BATCH_OVERHEAD_TOKENS,
+    Unscorable,
+    length_buckets,
+    score_isolating_failures,
+)
 
 
 def fake_score(texts: Sequence[str]) -> list[dict[str, float]]:
@@ -22,6 +29,34 @@ def test_length_buckets_group_similar_lengths() -> None:
     buckets = length_buckets(lengths, 2)
     assert [[lengths[i] for i in b] for b in buckets] == [[1, 2], [3, 30], [40, 50]]
     assert sorted(i for b in buckets for i in b) == list(range(6))
+
+
+def test_a_long_text_gets_a_batch_of_its_own_rather_than_padding_the_rest() -> None:
+    lengths = [10] * 15 + [200]
+    buckets = length_buckets(lengths, 16)
+    assert [len(b) for b in buckets] == [15, 1]
+    assert buckets[1] == [15]
+
+
+def test_texts_of_one_length_fill_whole_batches() -> None:
+    buckets = length_buckets([12] * 40, 16)
+    assert sorted(len(b) for b in buckets) == [8, 16, 16]
+
+
+@given(st.lists(st.integers(min_value=1, max_value=512), max_size=300), st.integers(1, 32))
+def test_buckets_cover_every_text_once_and_never_pad_more_than_fixed_chunks(
+    lengths: list[int], size: int
+) -> None:
+    buckets = length_buckets(lengths, size)
+    assert sorted(i for b in buckets for i in b) == list(range(len(lengths)))
+    assert all(1 <= len(b) <= size for b in buckets)
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    chunks = [order[i : i + size] for i in range(0, len(order), size)]
+
+    def cost(batches: list[list[int]]) -> int:
+        return sum(max(lengths[i] for i in b) * len(b) + BATCH_OVERHEAD_TOKENS for b in batches)
+
+    assert cost(buckets) <= cost(chunks)
 
 
 def test_a_failing_text_fails_alone() -> None:
