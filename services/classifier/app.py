@@ -39,6 +39,7 @@ def create_app(settings: Settings) -> FastAPI:
             settings.classifier_max_wait_ms,
             lengths=scorer.token_lengths,
             streams=settings.classifier_streams,
+            batch_overhead=scorer.batch_overhead_tokens,
         )
         app.state.scorer, app.state.batcher, app.state.normalize = scorer, batcher, normalize
         batcher.start()

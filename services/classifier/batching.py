@@ -2,8 +2,8 @@
 
 A round closes when `max_batch` texts are waiting or `max_wait_ms` after its first text arrived;
 whatever else is already queued joins it (up to `max_round` texts). The round is then sorted by
-length and cut into batches of `max_batch`, so texts of similar length share a batch and padding
-stays small. Inference runs in `streams` worker threads, a batch each (one by default): the event
+length and split into batches of at most `max_batch` (scoring.length_buckets), so texts of
+similar length share a batch and padding stays small. Inference runs in `streams` worker threads, a batch each (one by default): the event
 loop never blocks.
 """
 
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from services.classifier import metrics
 from services.classifier.scoring import (
+    BATCH_OVERHEAD_TOKENS,
     LengthFn,
     ScoreFn,
     Unscorable,
@@ -40,6 +41,7 @@ class MicroBatcher:
         max_round: int | None = None,
         lengths: LengthFn = char_lengths,
         streams: int = 1,
+        batch_overhead: int = BATCH_OVERHEAD_TOKENS,
     ) -> None:
         self._score = score
         self._lengths = lengths
@@ -48,6 +50,7 @@ class MicroBatcher:
         self.max_wait = max_wait_ms / 1000
         self._queue: asyncio.Queue[_Item] = asyncio.Queue()
         self.streams = streams
+        self.batch_overhead = batch_overhead
         self._executor = ThreadPoolExecutor(max_workers=streams, thread_name_prefix="inference")
         self._task: asyncio.Task | None = None
         self._rounds: set[asyncio.Task] = set()
@@ -128,7 +131,7 @@ class MicroBatcher:
 
     def _buckets(self, texts: list[str]) -> list[list[int]]:
         # Longest batches first: with several streams the short ones then fill in at the end.
-        return length_buckets(self._lengths(texts), self.max_batch)[::-1]
+        return length_buckets(self._lengths(texts), self.max_batch, self.batch_overhead)[::-1]
 
     def _score_bucket(self, texts: list[str]) -> list[dict[str, float] | Unscorable]:
         metrics.BATCH_SIZE.observe(len(texts))

@@ -11,6 +11,8 @@ from services.contracts.events import ModelInfo
 class Scorer(Protocol):
     info: ModelInfo
     labels: tuple[str, ...]  # the labels this model can predict; others are reported missing
+    # What one more batch costs beyond its padded tokens, in tokens (see scoring.length_buckets)
+    batch_overhead_tokens: int
 
     def token_lengths(self, texts: Sequence[str]) -> list[int]:
         """Tokens per text, so the batcher can put texts of similar length in one batch."""

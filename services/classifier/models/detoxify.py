@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from services.classifier.models.tokens import SharedTokenizer
+from services.classifier.scoring import BATCH_OVERHEAD_TOKENS
 from services.contracts.events import LABELS, ModelInfo
 
 MODEL_TYPES = ("original", "unbiased", "multilingual", "original-small", "unbiased-small")
@@ -48,6 +49,8 @@ def _hint(model_type: str | None) -> str:
 
 
 class DetoxifyScorer:
+    batch_overhead_tokens = BATCH_OVERHEAD_TOKENS
+
     def __init__(
         self,
         model_type: str | None = "original",
