@@ -3,8 +3,8 @@
 A round closes when `max_batch` texts are waiting or `max_wait_ms` after its first text arrived;
 whatever else is already queued joins it (up to `max_round` texts). The round is then sorted by
 length and split into batches of at most `max_batch` (scoring.length_buckets), so texts of
-similar length share a batch and padding stays small. Inference runs in `streams` worker threads, a batch each (one by default): the event
-loop never blocks.
+similar length share a batch and padding stays small. Inference runs in `streams` worker threads,
+a batch each (one by default): the event loop never blocks.
 """
 
 from __future__ import annotations

@@ -222,7 +222,7 @@ def compiled(
     model: torch.nn.Module, name: str, runtime: str, threads: int, encode: Encode, streams: int = 1
 ):
     """The fast runtime for a torch model, or None for plain torch. `encode` tokenizes texts
-    as the model's scorer does (for calibration). `threads` are shared by `streams` batches at once."""
+    as the model's scorer does (for calibration). `streams` batches at once share `threads`."""
     if runtime == "onnx-int8":  # concurrent runs, each on its caller's share of the threads
         return OnnxModel(export_int8(model, name), max(1, threads // streams))
     if runtime == "openvino-bf16":
