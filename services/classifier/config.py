@@ -17,8 +17,9 @@ class Settings(ServiceSettings):
     )
     classifier_hf_config_path: str | None = None  # local config + tokenizer folder for checkpoints
     classifier_threads: int = os.cpu_count() or 1
-    # Batches scored at once, each on threads/streams cores. 2 on a dedicated 2-core node scores
-    # about 4 % more texts/s than 1 batch on 2 threads (benchmarks/classifier.py).
+    # Batches scored at once, each on threads/streams cores. On a dedicated 2-core node, 2 scored
+    # 4-12 % more texts/s than 1 batch on 2 threads (bert-base int8; benchmarks/classifier.py);
+    # a lone batch then takes up to twice as long, so the default stays 1.
     classifier_streams: int = Field(default=1, ge=1)
     classifier_max_batch: int = 16
     classifier_max_wait_ms: int = 10
