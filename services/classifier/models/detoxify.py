@@ -69,7 +69,6 @@ class DetoxifyScorer:
                 f"unknown Detoxify model type {model_type!r}. {_hint(model_type)}"
             )
         threads = threads or torch.get_num_threads()
-        torch.set_num_threads(max(1, threads // streams))
         try:
             detoxify = Detoxify(
                 model_type=model_type or "original",

@@ -223,8 +223,10 @@ def compiled(
 ):
     """The fast runtime for a torch model, or None for plain torch. `encode` tokenizes texts
     as the model's scorer does (for calibration). `streams` batches at once share `threads`."""
+    per_stream = max(1, threads // streams)
+    torch.set_num_threads(per_stream)  # for plain torch, and torch work beside a fast runtime
     if runtime == "onnx-int8":  # concurrent runs, each on its caller's share of the threads
-        return OnnxModel(export_int8(model, name), max(1, threads // streams))
+        return OnnxModel(export_int8(model, name), per_stream)
     if runtime == "openvino-bf16":
         return OpenVinoModel(export_fp32(model, name), threads, "bf16", streams)
     if runtime == "openvino-int8":  # float parts in bf16 where the CPU has it

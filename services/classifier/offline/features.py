@@ -70,7 +70,6 @@ class SentenceEncoder:
     ) -> None:
         path = path or encoder_dir()
         threads = threads or torch.get_num_threads()
-        torch.set_num_threads(max(1, threads // streams))
         self.tokenizer = SharedTokenizer(
             AutoTokenizer.from_pretrained(str(path), local_files_only=True)
         )
