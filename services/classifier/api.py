@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from services.classifier.scoring import Unscorable
+from services.classifier.domain.scoring import Unscorable
 from services.contracts.events import LABELS, ModelInfo
 from services.shared.errors import ApiError
 

@@ -11,8 +11,8 @@ from fastapi import FastAPI
 from services.classifier import api, handlers, metrics
 from services.classifier.batching import MicroBatcher
 from services.classifier.config import Settings
+from services.classifier.domain.normalize import make_normalizer
 from services.classifier.models.select import load_scorer
-from services.classifier.normalize import make_normalizer
 from services.classifier.offline.vocabulary import known_words
 from services.shared.errors import install_error_handlers
 from services.shared.kafka import ensure_topics, make_broker

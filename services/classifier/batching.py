@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from services.classifier import metrics
-from services.classifier.scoring import (
+from services.classifier.domain.scoring import (
     BATCH_OVERHEAD_TOKENS,
     LengthFn,
     ScoreFn,

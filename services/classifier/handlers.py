@@ -12,8 +12,8 @@ from faststream.kafka.annotations import KafkaMessage
 from services.classifier import metrics
 from services.classifier.batching import MicroBatcher
 from services.classifier.config import Settings
+from services.classifier.domain.scoring import Unscorable
 from services.classifier.models.base import Scorer
-from services.classifier.scoring import Unscorable
 from services.contracts import topics
 from services.contracts.events import PostScored, PostSubmitted
 from services.shared.kafka import (

@@ -227,6 +227,9 @@ class CaseEvent(Event):
     reason: str = ""
     priority: int | None = None
     sla_deadline: datetime | None = None
+    author_strikes: int | None = Field(
+        default=None, description="On `opened`: the author's strikes the policy judged by."
+    )
     resolution: Action | None = Field(default=None, description="What a resolution decided.")
     action_id: str | None = Field(default=None, description="The ModeratorAction this answers.")
     post: Post | None = Field(default=None, description="On `opened`: the post under review.")
@@ -273,6 +276,9 @@ class StrikeEvent(Event):
     removed: bool = False
     post_id: str
     reason: str = ""
+    window_days: int | None = Field(
+        default=None, description="How long the strike counts, as the deciding policy says."
+    )
 
 
 class AuthorSanctioned(Event):
@@ -286,6 +292,7 @@ class AuthorSanctioned(Event):
     strikes: int = Field(description="The author's strike count that triggered it.")
     policy: PolicyRef
     post_id: str
+    decided_by: str = Field(default="automated", description="'automated' or a moderator id.")
 
 
 class ShadowDecision(Event):
@@ -357,7 +364,8 @@ class WebhookDeadLettered(Event):
     delivery_id: str
     webhook_id: str
     tenant: str
-    decision_id: str
+    decision_id: str = Field(description="The id of the event delivered (decision or sanction).")
+    event_type: Literal["decision", "sanction"] = "decision"
     status: Literal["dead_lettered", "replayed"]
     attempts: int
     error: str = ""

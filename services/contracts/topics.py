@@ -28,22 +28,23 @@ class TopicSpec:
     name: str
     partitions: int
     key: str  # what the message key is, in words; the key functions below compute it
+    writer: str  # the one service that publishes on it (the topic's owner)
 
 
 TOPICS: tuple[TopicSpec, ...] = (
-    TopicSpec(POSTS_SUBMITTED, 6, "tenant:author_id"),
-    TopicSpec(POSTS_SCORED, 6, "tenant:author_id"),
-    TopicSpec(DECISIONS, 6, "tenant:author_id"),
-    TopicSpec(CASE_EVENTS, 6, "tenant:author_id"),
-    TopicSpec(MODERATOR_ACTIONS, 6, "tenant:author_id"),
-    TopicSpec(STRIKES, 6, "tenant:author_id"),
-    TopicSpec(SANCTIONS, 6, "tenant:author_id"),
-    TopicSpec(SHADOW_DECISIONS, 6, "tenant:author_id"),
-    TopicSpec(DEAD_LETTER, 1, "source topic"),
-    TopicSpec(CREDENTIALS, 1, "tenant"),
-    TopicSpec(WEBHOOKS, 1, "tenant"),
-    TopicSpec(WEBHOOK_DELIVERIES, 3, "tenant"),
-    TopicSpec(POLICIES, 1, "tenant"),
+    TopicSpec(POSTS_SUBMITTED, 6, "tenant:author_id", "ingest"),
+    TopicSpec(POSTS_SCORED, 6, "tenant:author_id", "classifier"),
+    TopicSpec(DECISIONS, 6, "tenant:author_id", "escalation"),
+    TopicSpec(CASE_EVENTS, 6, "tenant:author_id", "escalation"),
+    TopicSpec(MODERATOR_ACTIONS, 6, "tenant:author_id", "gateway"),
+    TopicSpec(STRIKES, 6, "tenant:author_id", "escalation"),
+    TopicSpec(SANCTIONS, 6, "tenant:author_id", "escalation"),
+    TopicSpec(SHADOW_DECISIONS, 6, "tenant:author_id", "escalation"),
+    TopicSpec(DEAD_LETTER, 1, "source topic", "every consumer"),
+    TopicSpec(CREDENTIALS, 1, "tenant", "gateway"),
+    TopicSpec(WEBHOOKS, 1, "tenant", "gateway"),
+    TopicSpec(WEBHOOK_DELIVERIES, 3, "tenant", "gateway"),
+    TopicSpec(POLICIES, 1, "tenant", "gateway"),
 )
 
 

@@ -10,8 +10,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
-from services.escalation import cases_worker, handlers, policy_feed
+from services.escalation import handlers, sla
 from services.escalation.adapters.cases import ActionLedger, CaseStore
+from services.escalation.adapters.effects import State
 from services.escalation.adapters.policies import PolicyBook
 from services.escalation.adapters.state import DecisionLedger, StrikeLedger
 from services.escalation.config import Settings
@@ -23,11 +24,9 @@ def create_app(settings: Settings) -> FastAPI:
     broker = make_broker(settings, "escalation")
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
     book = PolicyBook(settings.policy_dir)
-    cases = CaseStore(redis)
-    strikes = StrikeLedger(redis)
-    handlers.register(broker, settings, DecisionLedger(redis), strikes, book, cases)
-    cases_worker.register(broker, settings, cases, ActionLedger(redis), book, strikes)
-    policy_feed.register(broker, book)
+    state = State(DecisionLedger(redis), StrikeLedger(redis), CaseStore(redis), ActionLedger(redis))
+    broker.include_router(handlers.router(settings))
+    broker.context.set_global("escalation", handlers.Escalation(state, book))
 
     async def reload_policies(stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -43,9 +42,7 @@ def create_app(settings: Settings) -> FastAPI:
         tasks = [
             asyncio.create_task(reload_policies(stop), name="policy-reload"),
             asyncio.create_task(
-                cases_worker.sla_watch(
-                    broker, cases, book, redis, settings.sla_check_seconds, stop
-                ),
+                sla.sla_watch(broker, state.cases, book, redis, settings.sla_check_seconds, stop),
                 name="sla-watch",
             ),
         ]
@@ -57,9 +54,9 @@ def create_app(settings: Settings) -> FastAPI:
         await broker.stop()
         await redis.aclose()
 
-    app = FastAPI(title="moderation escalation", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(title="moderation escalation", version="0.2.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.policies = book
-    app.state.cases = cases
+    app.state.cases = state.cases
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
     return app

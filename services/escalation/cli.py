@@ -19,8 +19,8 @@ from pathlib import Path
 
 from services.contracts.events import AuthorFacts
 from services.escalation.config import REPO_POLICIES
-from services.escalation.domain.policy import Policy, PostFacts, evaluate
-from services.escalation.domain.policy_text import PolicyError, parse_policy
+from services.policy.language import Policy, PostFacts, evaluate
+from services.policy.text import PolicyError, parse_policy
 
 
 def _load(path: Path) -> Policy:

@@ -1,101 +1,200 @@
-"""Kafka side of escalation: PostScored in; Decision, strike and sanction events out.
+"""Kafka side of escalation: scored posts in, decisions out; moderator commands in, case events
+out; published policies into the policy book. Each handler decodes, asks the domain, and hands
+the Effects to `carry_out`.
 
-Idempotent on post_id: a post already decided is skipped, and a redelivered post recomputes the
-same outcome (its own strike is left out of the count it is judged against), with event ids
-derived from the decision id so downstream consumers can drop repeats.
+Idempotent: a post already decided is skipped, and a redelivered post recomputes the same
+outcome (its own strike is left out of the count it is judged against), with event ids derived
+from the decision id; a command already answered is not applied again.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Annotated
 
-from faststream.kafka import KafkaBroker
+from faststream import AckPolicy, Context
+from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
 from services.contracts import topics
-from services.contracts.events import PostScored, derived_id
-from services.escalation import metrics
-from services.escalation.adapters.cases import CaseStore
-from services.escalation.adapters.policies import PolicyBook
-from services.escalation.adapters.state import DecisionLedger, StrikeLedger
-from services.escalation.cases_worker import CASES_OPENED, apply_case_event
-from services.escalation.config import Settings
-from services.escalation.domain.decisions import Outcome, automated_outcome, shadow_decision
-from services.escalation.domain.policy import PostFacts, evaluate
-from services.shared.kafka import (
-    batch_subscriber,
-    decode_batch,
-    publish_all,
+from services.contracts.cases import Case, fold
+from services.contracts.events import (
+    Action,
+    AuthorSanctioned,
+    CaseEvent,
+    CaseEventKind,
+    ModeratorAction,
+    PolicyPublished,
+    PostScored,
+    SanctionKind,
+    StrikeEvent,
+    derived_id,
 )
+from services.escalation import metrics
+from services.escalation.adapters.effects import State, carry_out
+from services.escalation.adapters.policies import PolicyBook
+from services.escalation.config import Settings
+from services.escalation.domain import effects
+from services.escalation.domain.cases import handle
+from services.escalation.domain.decisions import (
+    Outcome,
+    automated_outcome,
+    moderator_decision,
+    shadow_decision,
+)
+from services.policy.language import Policy, PostFacts, evaluate
+from services.policy.text import PolicyError, published_policy
+from services.shared.kafka import batch_subscriber, dead_letter, decode_batch
 
 SERVICE = "escalation"
 
 
-def register(
-    broker: KafkaBroker,
-    settings: Settings,
-    decided: DecisionLedger,
-    strikes: StrikeLedger,
-    book: PolicyBook,
-    cases: CaseStore,
-) -> None:
-    async def decide(event: PostScored) -> Outcome:
-        post = event.post
-        policy = book.for_post(post.tenant, post.community)
-        own_strike = derived_id("decision", post.post_id, "0")
-        count = await strikes.count(
-            post.tenant,
-            post.community,
-            post.author_id,
-            time.time(),
-            policy.strikes.window_days,
-            excluding=own_strike,
-        )
-        facts = PostFacts(
-            scores=event.scores,
-            text=event.normalized_text or post.text,
-            community=post.community,
-            author=post.author,
-            strikes=count,
-        )
-        outcome = automated_outcome(event, evaluate(facts, policy), policy, count)
-        shadow = book.shadow_for(post.tenant, post.community)
-        if shadow is not None:  # recorded and counted, never acted on
-            verdict = evaluate(facts, shadow)
-            outcome = replace(
-                outcome, shadow=shadow_decision(event, verdict, shadow, outcome.decision)
-            )
-        if outcome.strike:  # counted before the next post of this author in the batch is judged
-            await strikes.add(outcome.strike, time.time())
-        return outcome
+@dataclass(frozen=True)
+class Escalation:
+    """What the handlers work with; set once in the broker's context by `create_app`."""
 
-    @batch_subscriber(broker, topics.POSTS_SCORED, settings.kafka_group_id, settings)
-    async def on_posts_scored(message: KafkaMessage) -> None:
-        scored: dict[str, PostScored] = {}
-        for _, event in await decode_batch(broker, SERVICE, message, PostScored, metrics.ERRORS):
-            scored.setdefault(event.post.post_id, event)
+    state: State
+    book: PolicyBook
 
-        done = await decided.already_decided(list(scored))
-        metrics.DUPLICATES.inc(len(done))
-        outcomes = [await decide(event) for post_id, event in scored.items() if post_id not in done]
-        out = []
-        for outcome in outcomes:
-            d = outcome.decision
-            key = topics.author_key(d.tenant, d.author_id)
-            out.append((d, topics.DECISIONS, key))
-            if outcome.strike:
-                out.append((outcome.strike, topics.STRIKES, key))
-            if outcome.sanction:
-                out.append((outcome.sanction, topics.SANCTIONS, key))
-            if outcome.case:
-                out.append((outcome.case, topics.CASE_EVENTS, key))
-            if outcome.shadow:
-                out.append((outcome.shadow, topics.SHADOW_DECISIONS, key))
-        await publish_all(broker, out)
-        for outcome in outcomes:
-            if outcome.case:
-                await apply_case_event(cases, outcome.case)
-                CASES_OPENED.labels(outcome.case.queue).inc()
-        await decided.mark_decided([o.decision.post_id for o in outcomes])
-        metrics.record(outcomes)
+
+Deps = Annotated[Escalation, Context("escalation")]
+Broker = Annotated[KafkaBroker, Context("broker")]
+
+
+def router(settings: Settings) -> KafkaRouter:
+    routes = KafkaRouter()
+    group = settings.kafka_group_id
+    batch_subscriber(routes, topics.POSTS_SCORED, group, settings)(on_posts_scored)
+    batch_subscriber(routes, topics.MODERATOR_ACTIONS, f"{group}-actions", settings)(
+        on_moderator_actions
+    )
+    # no group and nothing committed: every replica reads every published policy from the start
+    routes.subscriber(
+        topics.POLICIES, auto_offset_reset="earliest", batch=True, ack_policy=AckPolicy.MANUAL
+    )(on_policies)
+    return routes
+
+
+async def on_posts_scored(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
+    scored: dict[str, PostScored] = {}
+    for _, event in await decode_batch(broker, SERVICE, message, PostScored, metrics.ERRORS):
+        scored.setdefault(event.post.post_id, event)
+    done = await deps.state.decided.already_decided(list(scored))
+    metrics.DUPLICATES.inc(len(done))
+    outcomes = [
+        await decide(deps, event) for post_id, event in scored.items() if post_id not in done
+    ]
+    await carry_out(broker, deps.state, effects.of_outcomes(outcomes))
+    metrics.record(outcomes)
+
+
+async def decide(deps: Escalation, event: PostScored) -> Outcome:
+    post = event.post
+    policy = deps.book.for_post(post.tenant, post.community)
+    count = await deps.state.strikes.count(
+        post.tenant,
+        post.community,
+        post.author_id,
+        time.time(),
+        policy.strikes.window_days,
+        excluding=derived_id("decision", post.post_id, "0"),
+    )
+    facts = PostFacts(
+        scores=event.scores,
+        text=event.normalized_text or post.text,
+        community=post.community,
+        author=post.author,
+        strikes=count,
+    )
+    outcome = automated_outcome(event, evaluate(facts, policy), policy, count)
+    shadow = deps.book.shadow_for(post.tenant, post.community)
+    if shadow is not None:  # recorded and counted, never acted on
+        verdict = shadow_decision(event, evaluate(facts, shadow), shadow, outcome.decision)
+        outcome = replace(outcome, shadow=verdict)
+    if outcome.strike:  # counted before the next post of this author in the batch is judged
+        await deps.state.strikes.apply(outcome.strike)
+    return outcome
+
+
+async def on_moderator_actions(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
+    # one at a time: each command sees the state the one before it left
+    for _, command in await decode_batch(broker, SERVICE, message, ModeratorAction):
+        if not await deps.state.answers.seen(command.action_id):
+            await carry_out(broker, deps.state, await answer(deps, command))
+
+
+async def answer(deps: Escalation, command: ModeratorAction) -> effects.Effects:
+    case = await deps.state.cases.get(command.case_id)
+    policy = deps.book.for_post(command.tenant, case.community if case else None)
+    event = handle(case, command, policy, datetime.now(UTC)).model_copy(
+        update={"event_id": derived_id("case-event", command.action_id)}
+    )
+    new = fold(case, event)
+    if event.kind is CaseEventKind.REJECTED:
+        metrics.COMMANDS_REJECTED.inc()
+    if event.kind is not CaseEventKind.RESOLVED or new is None:
+        return effects.of_answer(command.action_id, case, event, new)
+    metrics.CASES_RESOLVED.labels(event.queue).inc()
+    lifted = None
+    if event.resolution is Action.ALLOW:  # overturned: the automated strike goes too
+        lifted = await lifted_strike(deps, new, event)
+    return effects.of_answer(
+        command.action_id,
+        case,
+        event,
+        new,
+        decision=moderator_decision(new, event, policy),
+        sanction=moderator_sanction(command, new, policy),
+        lifted=lifted,
+    )
+
+
+def moderator_sanction(
+    command: ModeratorAction, case: Case, policy: Policy
+) -> AuthorSanctioned | None:
+    if command.command != "sanction":
+        return None
+    hours = command.arguments.get("duration_hours")
+    return AuthorSanctioned(
+        event_id=derived_id("sanction", command.action_id),
+        tenant=case.tenant,
+        community=case.community,
+        author_id=case.author_id,
+        sanction=SanctionKind(command.arguments["sanction"]),
+        duration_hours=int(hours) if hours else None,
+        strikes=0,
+        policy=policy.ref,
+        post_id=case.post_id,
+        decided_by=command.moderator_id,
+    )
+
+
+async def lifted_strike(deps: Escalation, case: Case, event: CaseEvent) -> StrikeEvent | None:
+    """The removal of the strike the automated decision gave, when a moderator overturns it."""
+    strike_id = derived_id("decision", case.post_id, "0")
+    units = await deps.state.strikes.units(case.tenant, case.community, case.author_id, strike_id)
+    if not units:
+        return None
+    return StrikeEvent(
+        event_id=derived_id("strike-lifted", strike_id, event.event_id),
+        strike_id=strike_id,
+        tenant=case.tenant,
+        community=case.community,
+        author_id=case.author_id,
+        weight=units,
+        removed=True,
+        post_id=case.post_id,
+        reason=f"overturned by {event.actor}",
+    )
+
+
+async def on_policies(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
+    for record, event in await decode_batch(broker, SERVICE, message, PolicyPublished):
+        try:
+            policy = published_policy(event.tenant, event.name, event.text, event.withdrawn)
+        except PolicyError as error:  # the gateway validates first; this is a bad producer
+            await dead_letter(broker, SERVICE, record, "invalid_policy", str(error))
+            continue
+        deps.book.publish(f"{event.name}.yaml", policy)

@@ -1,4 +1,4 @@
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 
 DECISIONS = Counter("escalation_decisions_total", "Decisions published", ["action"])
 RULE_MATCHES = Counter("escalation_rule_matches_total", "Rules that matched", ["rule"])
@@ -16,6 +16,17 @@ SHADOW_DISAGREEMENTS = Counter(
     ["policy", "active_action", "shadow_action"],
 )
 
+CASES_OPENED = Counter("escalation_cases_opened_total", "Cases opened", ["queue"])
+CASES_RESOLVED = Counter("escalation_cases_resolved_total", "Cases resolved", ["queue"])
+COMMANDS_REJECTED = Counter("escalation_commands_rejected_total", "Moderator commands rejected")
+SLA_BREACHES = Counter(
+    "escalation_sla_breaches_total", "Cases open past their SLA deadline", ["queue"]
+)
+QUEUE_DEPTH = Gauge("escalation_queue_depth", "Open cases per queue", ["tenant", "queue"])
+OLDEST_AGE = Gauge(
+    "escalation_queue_oldest_case_age_seconds", "Age of the oldest open case", ["tenant", "queue"]
+)
+
 
 def record(outcomes) -> None:
     for outcome in outcomes:
@@ -27,6 +38,8 @@ def record(outcomes) -> None:
             ROUTED.labels(decision.queue).inc()
         if outcome.strike:
             STRIKES.inc(outcome.strike.weight)
+        if outcome.case:
+            CASES_OPENED.labels(outcome.case.queue).inc()
         if outcome.sanction:
             SANCTIONS.labels(outcome.sanction.sanction.value).inc()
         if shadow := outcome.shadow:

@@ -14,6 +14,8 @@ class Settings(ServiceSettings):
     feed_page_max: int = 500
     sse_heartbeat_seconds: float = 15.0
     moderator_answer_timeout_seconds: float = 10.0
+    # how long a submitted post is remembered as `pending`; its decision outlives it
+    known_post_ttl_seconds: int = 7 * 24 * 3600
     webhook_max_attempts: int = 8
     webhook_backoff_base_seconds: float = 2.0
     webhook_backoff_max_seconds: float = 600.0

@@ -1,15 +1,28 @@
-"""Kafka side of the gateway: materialize Decisions into the Redis read model and enqueue
-their webhook deliveries."""
+"""Kafka side of the gateway: it builds every view it serves from the topics. Decisions and
+sanctions go to the platform read model and its webhooks; submitted posts, case events and
+strikes go to the views moderators and platforms read."""
 
 from __future__ import annotations
 
-from faststream.kafka import KafkaBroker
+from dataclasses import dataclass
+from typing import Annotated
+
+from faststream import Context
+from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
 from services.contracts import topics
-from services.contracts.events import Decision, WebhookEvent
+from services.contracts.events import (
+    AuthorSanctioned,
+    CaseEvent,
+    Decision,
+    PostSubmitted,
+    StrikeEvent,
+    WebhookEvent,
+)
 from services.gateway import metrics
-from services.gateway.adapters.decisions import DecisionStore
+from services.gateway.adapters.cases import CaseBoard
+from services.gateway.adapters.decisions import DecisionStore, KnownPosts
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.config import Settings
 from services.shared.kafka import batch_subscriber, decode_batch
@@ -17,33 +30,75 @@ from services.shared.kafka import batch_subscriber, decode_batch
 SERVICE = "gateway"
 
 
-def register(
-    broker: KafkaBroker,
-    settings: Settings,
-    store: DecisionStore,
-    hooks: WebhookStore,
-    deliveries: DeliveryQueue,
-) -> None:
-    @batch_subscriber(broker, topics.DECISIONS, settings.kafka_group_id, settings)
-    async def on_decisions(message: KafkaMessage) -> None:
-        webhooks: dict[str, list[WebhookEvent]] = {}  # per tenant, read once a batch
-        for _, decision in await decode_batch(broker, SERVICE, message, Decision, metrics.ERRORS):
-            if decision.tenant not in webhooks:
-                webhooks[decision.tenant] = await hooks.of_tenant(decision.tenant)
-            await materialize(decision, store, webhooks[decision.tenant], deliveries)
+@dataclass(frozen=True)
+class Views:
+    """The gateway's stores; set once in the broker's context by `create_app`."""
+
+    decisions: DecisionStore
+    posts: KnownPosts
+    cases: CaseBoard
+    hooks: WebhookStore
+    deliveries: DeliveryQueue
 
 
-async def materialize(
-    decision: Decision,
-    store: DecisionStore,
-    webhooks: list[WebhookEvent],
-    deliveries: DeliveryQueue,
-) -> None:
+Deps = Annotated[Views, Context("gateway")]
+Broker = Annotated[KafkaBroker, Context("broker")]
+
+
+def router(settings: Settings) -> KafkaRouter:
+    routes = KafkaRouter()
+    group = settings.kafka_group_id
+    batch_subscriber(routes, topics.DECISIONS, group, settings)(on_decisions)
+    batch_subscriber(routes, topics.SANCTIONS, f"{group}-sanctions", settings)(on_sanctions)
+    batch_subscriber(routes, topics.POSTS_SUBMITTED, f"{group}-posts", settings)(on_posts)
+    batch_subscriber(routes, topics.CASE_EVENTS, f"{group}-cases", settings)(on_case_events)
+    batch_subscriber(routes, topics.STRIKES, f"{group}-strikes", settings)(on_strikes)
+    return routes
+
+
+async def on_decisions(message: KafkaMessage, broker: Broker, views: Deps) -> None:
+    webhooks: dict[str, list[WebhookEvent]] = {}  # per tenant, read once a batch
+    for _, decision in await decode_batch(broker, SERVICE, message, Decision, metrics.ERRORS):
+        if decision.tenant not in webhooks:
+            webhooks[decision.tenant] = await views.hooks.of_tenant(decision.tenant)
+        await materialize(decision, views, webhooks[decision.tenant])
+
+
+async def materialize(decision: Decision, views: Views, webhooks: list[WebhookEvent]) -> None:
     """Enqueue first, store second: a crash in between re-enqueues nothing new on redelivery
     (delivery ids are derived), and a stored decision always has its deliveries."""
-    if not await store.is_newer(decision):
+    if not await views.decisions.is_newer(decision):
         metrics.DECISIONS_STALE.inc()
         return
-    await deliveries.enqueue(decision, webhooks)
-    await store.store(decision)
+    await views.deliveries.enqueue(decision, webhooks)
+    await views.decisions.store(decision)
     metrics.DECISIONS_MATERIALIZED.inc()
+
+
+async def on_sanctions(message: KafkaMessage, broker: Broker, views: Deps) -> None:
+    for _, sanction in await decode_batch(
+        broker, SERVICE, message, AuthorSanctioned, metrics.ERRORS
+    ):
+        if not await views.decisions.is_new_sanction(sanction):
+            continue
+        await views.deliveries.enqueue(sanction, await views.hooks.of_tenant(sanction.tenant))
+        await views.decisions.store_sanction(sanction)
+        metrics.SANCTIONS_MATERIALIZED.inc()
+
+
+async def on_posts(message: KafkaMessage, broker: Broker, views: Deps) -> None:
+    events = await decode_batch(broker, SERVICE, message, PostSubmitted, metrics.ERRORS)
+    await views.posts.add([event for _, event in events])
+    metrics.VIEW_EVENTS.labels(topics.POSTS_SUBMITTED).inc(len(events))
+
+
+async def on_case_events(message: KafkaMessage, broker: Broker, views: Deps) -> None:
+    for _, event in await decode_batch(broker, SERVICE, message, CaseEvent, metrics.ERRORS):
+        await views.cases.apply(event)
+        metrics.VIEW_EVENTS.labels(topics.CASE_EVENTS).inc()
+
+
+async def on_strikes(message: KafkaMessage, broker: Broker, views: Deps) -> None:
+    for _, strike in await decode_batch(broker, SERVICE, message, StrikeEvent, metrics.ERRORS):
+        await views.cases.apply_strike(strike)
+        metrics.VIEW_EVENTS.labels(topics.STRIKES).inc()

@@ -15,16 +15,17 @@ from redis.asyncio import Redis
 
 from services.contracts import topics
 from services.gateway import handlers, metrics
-from services.gateway.adapters.cases import CaseDesk
+from services.gateway.adapters.cases import CaseBoard
 from services.gateway.adapters.classifier import ClassifierClient
 from services.gateway.adapters.credentials import Credentials, CredentialStore
-from services.gateway.adapters.decisions import DecisionStore, PostDirectory
+from services.gateway.adapters.decisions import DecisionStore, KnownPosts
 from services.gateway.adapters.ingest import IngestClient
 from services.gateway.adapters.policies import PolicyRegistry
 from services.gateway.adapters.ratelimit import RateLimiter
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.api.routes import (
     admin,
+    authors,
     cases,
     compat_openai,
     compat_perspective,
@@ -45,7 +46,9 @@ def create_app(settings: Settings) -> FastAPI:
     broker = make_broker(settings, "gateway")
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
     store, hooks, deliveries = DecisionStore(redis), WebhookStore(redis), DeliveryQueue(redis)
-    handlers.register(broker, settings, store, hooks, deliveries)
+    posts, board = KnownPosts(redis, settings.known_post_ttl_seconds), CaseBoard(redis)
+    broker.include_router(handlers.router(settings))
+    broker.context.set_global("gateway", handlers.Views(store, posts, board, hooks, deliveries))
 
     classifier = ClassifierClient(settings.classifier_url, settings.classifier_timeout_seconds)
     ingest = IngestClient(settings.ingest_url)
@@ -70,13 +73,14 @@ def create_app(settings: Settings) -> FastAPI:
         await ingest.aclose()
         await redis.aclose()
 
-    app = FastAPI(title="moderation gateway", version="0.2.0", lifespan=lifespan)
+    app = FastAPI(title="moderation gateway", version="0.3.0", lifespan=lifespan)
     credential_store = CredentialStore(redis)
     app.state.__dict__.update(
         settings=settings,
         broker=broker,
         decisions=store,
-        posts=PostDirectory(redis),
+        posts=posts,
+        cases=board,
         webhooks=hooks,
         deliveries=deliveries,
         credential_store=credential_store,
@@ -85,7 +89,6 @@ def create_app(settings: Settings) -> FastAPI:
         ),
         rate_limiter=RateLimiter(redis),
         classifier=classifier,
-        case_desk=CaseDesk(redis),
         policy_registry=PolicyRegistry(redis),
         ingest=ingest,
     )
@@ -93,7 +96,8 @@ def create_app(settings: Settings) -> FastAPI:
         app, shapes={"/v1alpha1/": perspective_shape, "/v1/moderations": openai_shape}
     )
     install_compat_errors(app)
-    for module in (decisions, webhooks, cases, admin, policies, compat_perspective, compat_openai):
+    routers = (decisions, authors, webhooks, cases, admin, policies)
+    for module in (*routers, compat_perspective, compat_openai):
         app.include_router(module.router)
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
     return app

@@ -30,3 +30,9 @@ COMPAT_SECONDS = Histogram(
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
 SSE_CLIENTS = Gauge("gateway_sse_clients", "Open decision streams")
+SANCTIONS_MATERIALIZED = Counter(
+    "gateway_sanctions_materialized_total", "Sanctions stored and sent to platforms"
+)
+VIEW_EVENTS = Counter(
+    "gateway_view_events_total", "Events applied to the gateway's own views", ["topic"]
+)

@@ -1,56 +1,118 @@
-"""Rebuild the gateway's Redis state from Kafka: credentials, webhooks, policies, decisions.
+"""Rebuild every view the gateway builds from Kafka, then exit.
 
-  python -m services.gateway.rebuild
+    python -m services.gateway.rebuild      # KAFKA_BOOTSTRAP_SERVERS, REDIS_URL
 
-Replaying is idempotent (latest credential and webhook events win; decisions keep the newest
-revision), so it can run against a partly filled Redis. A rebuilt feed has new cursors, and
-no webhook is sent again.
+Drops the key families below and replays their topics into them:
+- credentials (`gateway:credential*`) and webhooks (`gateway:webhook*`);
+- published policies (`gateway:published-policies:*`);
+- decisions, sanctions and the feed (`gateway:decision*`, `gateway:author-decisions:*`,
+  `gateway:sanction*`, `gateway:feed:*`): a rebuilt feed has new cursors;
+- submitted posts still pending (`gateway:post:*`), cases, queues, audit trails and strike
+  counts (`gateway:case*`, `gateway:queue*`, `gateway:strikes:*`).
+
+No webhook is sent again. Pending webhook deliveries and their dead letters, rate-limit
+windows and unanswered commands are not views of a topic: they are kept as they are (run
+Redis with AOF). Stop the gateway while it runs.
 """
 
 from __future__ import annotations
 
-import asyncio
+import time
 
 from redis.asyncio import Redis
 
 from services.contracts import topics
-from services.contracts.events import CredentialEvent, Decision, PolicyPublished, WebhookEvent
-from services.escalation.domain.policy_text import PolicyError, published_policy
-from services.gateway.adapters.credentials import CredentialStore
-from services.gateway.adapters.decisions import DecisionStore
-from services.gateway.adapters.policies import PolicyRegistry
-from services.gateway.adapters.webhooks import WebhookStore
+from services.contracts.events import (
+    AuthorSanctioned,
+    CaseEvent,
+    CredentialEvent,
+    Decision,
+    PolicyPublished,
+    PostSubmitted,
+    StrikeEvent,
+    WebhookEvent,
+)
+from services.gateway.adapters import cases, credentials, decisions, policies, webhooks
 from services.gateway.config import Settings
-from services.shared.kafka import read_topic
+from services.policy.text import PolicyError, published_policy
+from services.shared.kafka import read_events
+from services.shared.rebuild import command_line, drop
+
+FAMILIES = (
+    *credentials.FAMILIES,
+    *webhooks.FAMILIES,
+    *policies.FAMILIES,
+    *decisions.FAMILIES,
+    *cases.FAMILIES,
+)
 
 
-async def rebuild(settings: Settings) -> dict[str, int]:
+async def rebuild(settings: Settings | None = None) -> dict[str, int]:
+    settings = settings or Settings()
+    bootstrap = settings.kafka_bootstrap_servers
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
-    credentials, hooks = CredentialStore(redis), WebhookStore(redis)
-    decisions = DecisionStore(redis)
-    counts = {"credentials": 0, "webhooks": 0, "policies": 0, "decisions": 0}
+    store = decisions.DecisionStore(redis)
+    board = cases.CaseBoard(redis)
+    counts: dict[str, int] = {}
+
+    async def replay(name: str, topic: str, model, apply) -> None:
+        counts[name] = 0
+        async for event in read_events(bootstrap, topic, model):
+            counts[name] += bool(await apply(event) is not False)
+
     try:
-        async for value in read_topic(settings.kafka_bootstrap_servers, topics.CREDENTIALS):
-            await credentials.apply(CredentialEvent.model_validate_json(value))
-            counts["credentials"] += 1
-        async for value in read_topic(settings.kafka_bootstrap_servers, topics.WEBHOOKS):
-            await hooks.apply(WebhookEvent.model_validate_json(value))
-            counts["webhooks"] += 1
-        registry = PolicyRegistry(redis)
-        async for value in read_topic(settings.kafka_bootstrap_servers, topics.POLICIES):
-            event = PolicyPublished.model_validate_json(value)
-            try:
-                policy = published_policy(event.tenant, event.name, event.text, event.withdrawn)
-            except PolicyError:
-                continue  # escalation dead-letters it too; it never applied
-            await registry.apply(event, *((policy.id, policy.version) if policy else ()))
-            counts["policies"] += 1
-        async for value in read_topic(settings.kafka_bootstrap_servers, topics.DECISIONS):
-            counts["decisions"] += await decisions.store(Decision.model_validate_json(value))
+        await drop(redis, FAMILIES)
+        await replay(
+            "credentials",
+            topics.CREDENTIALS,
+            CredentialEvent,
+            credentials.CredentialStore(redis).apply,
+        )
+        await replay("webhooks", topics.WEBHOOKS, WebhookEvent, webhooks.WebhookStore(redis).apply)
+        await replay("policies", topics.POLICIES, PolicyPublished, _policy_into(redis))
+        await replay("decisions", topics.DECISIONS, Decision, store.store)
+        await replay("sanctions", topics.SANCTIONS, AuthorSanctioned, store.store_sanction)
+        await replay("posts", topics.POSTS_SUBMITTED, PostSubmitted, _pending_into(redis, settings))
+        await replay("case_events", topics.CASE_EVENTS, CaseEvent, _case_into(board))
+        await replay("strikes", topics.STRIKES, StrikeEvent, board.apply_strike)
     finally:
         await redis.aclose()
     return counts
 
 
+def _policy_into(redis: Redis):
+    registry = policies.PolicyRegistry(redis)
+
+    async def apply(event: PolicyPublished) -> bool:
+        try:
+            policy = published_policy(event.tenant, event.name, event.text, event.withdrawn)
+        except PolicyError:
+            return False  # escalation dead-letters it too; it never applied
+        await registry.apply(event, *((policy.id, policy.version) if policy else ()))
+        return True
+
+    return apply
+
+
+def _pending_into(redis: Redis, settings: Settings):
+    """Only posts still inside the pending window are remembered, for the time they have left."""
+
+    async def apply(event: PostSubmitted) -> bool:
+        left = int(event.occurred_at.timestamp() + settings.known_post_ttl_seconds - time.time())
+        if left <= 0:
+            return False
+        await decisions.KnownPosts(redis, left).add([event])
+        return True
+
+    return apply
+
+
+def _case_into(board: cases.CaseBoard):
+    async def apply(event: CaseEvent) -> None:
+        await board.apply(event, answer=False)
+
+    return apply
+
+
 if __name__ == "__main__":
-    print(asyncio.run(rebuild(Settings())))
+    command_line(__doc__ or "", rebuild)

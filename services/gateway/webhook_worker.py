@@ -65,7 +65,7 @@ class WebhookSender:
         headers = {
             "content-type": "application/json",
             SIGNATURE_HEADER: sign(webhook.secret, int(time.time()), body),
-            IDEMPOTENCY_HEADER: delivery.decision_id,
+            IDEMPOTENCY_HEADER: delivery.event_id,
             "user-agent": "moderation-gateway-webhooks/1",
         }
         try:
@@ -88,7 +88,8 @@ class WebhookSender:
                     delivery_id=delivery.delivery_id,
                     webhook_id=delivery.webhook_id,
                     tenant=delivery.tenant,
-                    decision_id=delivery.decision_id,
+                    decision_id=delivery.event_id,
+                    event_type=delivery.event_type,
                     status="dead_lettered",
                     attempts=attempt,
                     error=error,
@@ -112,4 +113,6 @@ class WebhookSender:
 
 
 def payload_of(delivery: Delivery) -> bytes:
-    return payload(json.loads(delivery.decision), delivery.delivery_id)
+    return payload(
+        delivery.event_type, delivery.event_id, json.loads(delivery.body), delivery.delivery_id
+    )

@@ -14,7 +14,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from faststream import AckPolicy
-from faststream.kafka import KafkaBroker
+from faststream.kafka import KafkaBroker, KafkaRouter
 from pydantic import BaseModel, ValidationError
 
 from services.contracts import topics
@@ -25,7 +25,9 @@ log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
 
 
-def batch_subscriber(broker: KafkaBroker, topic: str, group_id: str, settings: ServiceSettings):
+def batch_subscriber(
+    broker: KafkaBroker | KafkaRouter, topic: str, group_id: str, settings: ServiceSettings
+):
     """At-least-once batch consumption, the same for every consumer here: offsets are committed
     only after the handler returns (after its outputs are acknowledged by Kafka); an exception
     rewinds the batch, which is then redelivered."""
@@ -133,11 +135,14 @@ async def decode_batch(
 def records_of(message) -> tuple:
     """The aiokafka records behind a FastStream message, batch or single."""
     raw = message.raw_message
-    return raw if isinstance(raw, tuple) else (raw,)
+    return tuple(raw) if isinstance(raw, tuple | list) else (raw,)
 
 
 def decode_record(model: type[M], record) -> M:
-    value = record.value
+    return decode_value(model, record.value)
+
+
+def decode_value(model: type[M], value: bytes | None) -> M:
     if not value:
         raise PoisonMessage("undecodable", "empty message value")
     try:
@@ -194,6 +199,18 @@ async def read_topic(bootstrap: str, topic: str) -> AsyncIterator[bytes]:
                     yield record.value
     finally:
         await consumer.stop()
+
+
+async def read_events(bootstrap: str, topic: str, model: type[M]) -> AsyncIterator[M]:
+    """`read_topic`, decoded; a value that does not decode was dead-lettered when it was
+    consumed live, so a rebuild skips it too (and says so in the log)."""
+    async for value in read_topic(bootstrap, topic):
+        try:
+            yield decode_value(model, value)
+        except PoisonMessage as poison:
+            log.warning(
+                "skipped a message on replay", extra={"topic": topic, "error": poison.error}
+            )
 
 
 async def _behind(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:

@@ -96,9 +96,19 @@ async def test_decision_is_pending_before_it_exists_and_unknown_posts_are_404(
             )
             status_url = accepted.json()["status_url"]
             assert status_url.startswith(stack.url("gateway"))
+            # the gateway learns of the post from the posts topic, moments after the 202
+            deadline = time.monotonic() + 10
             pending = await client.get(status_url)
+            while pending.status_code == 404 and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+                pending = await client.get(status_url)
             assert pending.status_code == 200
-            assert pending.json() == {"post_id": accepted.json()["post_id"], "status": "pending"}
+            assert pending.json() == {
+                "type": "decision",
+                "schema_version": 1,
+                "post_id": accepted.json()["post_id"],
+                "status": "pending",
+            }
         finally:
             stack.services["escalation"].start()
         decided = await wait_for_decisions(

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from services.classifier.domain.scoring import BATCH_OVERHEAD_TOKENS
 from services.classifier.models.tokens import SharedTokenizer
-from services.classifier.scoring import BATCH_OVERHEAD_TOKENS
 from services.contracts.events import LABELS, ModelInfo
 
 MODEL_TYPES = ("original", "unbiased", "multilingual", "original-small", "unbiased-small")

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import average_precision_score, roc_auc_score
 
+from services.classifier.domain.normalize import make_normalizer
 from services.classifier.models.offline import OfflineScorer
 from services.classifier.models.onnx import FAST_RUNTIMES
-from services.classifier.normalize import make_normalizer
 from services.classifier.offline.data import DEFAULT_DATA, Dataset, cached_embeddings, load
 from services.classifier.offline.features import NgramFeatures, combine
 from services.classifier.offline.vocabulary import known_words

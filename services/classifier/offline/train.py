@@ -17,7 +17,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from services.classifier.normalize import make_normalizer
+from services.classifier.domain.normalize import make_normalizer
 from services.classifier.offline.data import DEFAULT_DATA, cached_embeddings, load
 from services.classifier.offline.features import NgramFeatures, SentenceEncoder, combine
 from services.classifier.offline.head import HEAD_PATH, Head

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from prometheus_client import Counter, Gauge
 
-from services.escalation.domain.policy import Policy
-from services.escalation.domain.policy_text import PolicyError, parse_policy
+from services.policy.language import Policy
+from services.policy.text import PolicyError, parse_policy
 
 log = logging.getLogger(__name__)
 LOAD_ERRORS = Counter("escalation_policy_load_errors_total", "Policy files rejected on load")

@@ -1,5 +1,9 @@
-"""Escalation's Redis state: decided posts and strike counts. Both rebuildable from Kafka
-(the decisions and strikes topics)."""
+"""Escalation's Redis state besides cases: decided posts and strike records. Both rebuilt
+from Kafka (the decisions and strikes topics).
+
+escalation:decided:{post_id}                          the post has its automated decision
+escalation:strikes:{tenant}:{community|-}:{author}    strike units, scored by when given
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,15 @@ from redis.asyncio import Redis
 from services.contracts.events import StrikeEvent
 
 DECIDED_TTL_SECONDS = 30 * 24 * 3600
+FAMILIES = ("escalation:decided:*", "escalation:strikes:*")
 
 
 def decided_key(post_id: str) -> str:
-    return f"moderation:escalation:decided:{post_id}"
+    return f"escalation:decided:{post_id}"
 
 
 def strikes_key(tenant: str, community: str | None, author_id: str) -> str:
-    return f"moderation:strikes:{tenant}:{community or '-'}:{author_id}"
+    return f"escalation:strikes:{tenant}:{community or '-'}:{author_id}"
 
 
 class DecisionLedger:
@@ -28,18 +33,19 @@ class DecisionLedger:
         flags = await self.redis.mget([decided_key(p) for p in post_ids])
         return {post_id for post_id, flag in zip(post_ids, flags, strict=True) if flag}
 
-    async def mark_decided(self, post_ids: list[str]) -> None:
+    async def mark_decided(self, post_ids: list[str], ttl: int = DECIDED_TTL_SECONDS) -> None:
         if not post_ids:
             return
         async with self.redis.pipeline(transaction=False) as pipe:
             for post_id in post_ids:
-                pipe.set(decided_key(post_id), "1", ex=DECIDED_TTL_SECONDS)
+                pipe.set(decided_key(post_id), "1", ex=ttl)
             await pipe.execute()
 
 
 class StrikeLedger:
-    """Per author and community: a sorted set of strike units scored by time; expired ones drop
-    out of the window. Adding the same strike twice is a no-op (members are strike ids)."""
+    """Per author and community: a sorted set of strike units scored by when the strike was
+    given (the event's time, so a rebuild scores them the same); expired ones drop out of the
+    window. Adding the same strike twice is a no-op (members are strike ids)."""
 
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
@@ -59,11 +65,14 @@ class StrikeLedger:
             1 for member in members if not excluding or not member.startswith(f"{excluding}#")
         )
 
-    async def add(self, strike: StrikeEvent, at: float) -> None:
+    async def apply(self, strike: StrikeEvent) -> None:
         key = strikes_key(strike.tenant, strike.community, strike.author_id)
-        await self.redis.zadd(
-            key, {f"{strike.strike_id}#{i}": at for i in range(strike.weight)}, nx=True
-        )
+        units = [f"{strike.strike_id}#{i}" for i in range(strike.weight)]
+        if strike.removed:
+            await self.redis.zrem(key, *units)
+        else:
+            at = strike.occurred_at.timestamp()
+            await self.redis.zadd(key, dict.fromkeys(units, at), nx=True)
 
     async def units(
         self, tenant: str, community: str | None, author_id: str, strike_id: str
@@ -71,7 +80,3 @@ class StrikeLedger:
         """How many units of this strike the author still carries."""
         members = await self.redis.zrange(strikes_key(tenant, community, author_id), 0, -1)
         return sum(1 for member in members if member.startswith(f"{strike_id}#"))
-
-    async def remove(self, strike: StrikeEvent) -> None:
-        key = strikes_key(strike.tenant, strike.community, strike.author_id)
-        await self.redis.zrem(key, *[f"{strike.strike_id}#{i}" for i in range(strike.weight)])

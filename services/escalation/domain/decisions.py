@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from services.contracts.cases import Case, case_id_for
 from services.contracts.events import (
     Action,
     AuthorSanctioned,
@@ -20,10 +21,9 @@ from services.contracts.events import (
     derived_id,
     utcnow,
 )
-from services.escalation.domain.cases import Case, case_id_for
-from services.escalation.domain.policy import Policy, Verdict
 from services.escalation.domain.statement import VISIBILITY, automated_statement
 from services.escalation.domain.strikes import sanction_for
+from services.policy.language import Policy, Verdict
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ def automated_outcome(
             weight=verdict.strikes,
             post_id=post.post_id,
             reason=",".join(verdict.matched),
+            window_days=policy.strikes.window_days,
         )
         step = sanction_for(strikes_before, strikes_before + verdict.strikes, policy.strikes)
         if step:
@@ -84,7 +85,8 @@ def automated_outcome(
         queue=verdict.queue,
         statement=automated_statement(verdict, scored.scores, policy, now, step),
     )
-    return Outcome(decision, strike, sanction, case_opened(decision, verdict, policy, scored))
+    case = case_opened(decision, verdict, policy, scored, strikes_before)
+    return Outcome(decision, strike, sanction, case)
 
 
 def shadow_decision(
@@ -106,7 +108,11 @@ def shadow_decision(
 
 
 def case_opened(
-    outcome_decision: Decision, verdict: Verdict, policy: Policy, scored: PostScored
+    outcome_decision: Decision,
+    verdict: Verdict,
+    policy: Policy,
+    scored: PostScored,
+    strikes_before: int = 0,
 ) -> CaseEvent | None:
     """A hold, an escalation or a routed post opens a case in the verdict's queue; the event
     carries the post and its scores, so the case view needs nothing but the case-events topic."""
@@ -130,6 +136,7 @@ def case_opened(
         sla_deadline=d.occurred_at + timedelta(minutes=spec.sla_minutes) if spec else None,
         post=scored.post,
         scores=scored.scores,
+        author_strikes=strikes_before,
     )
 
 

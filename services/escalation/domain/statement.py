@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from services.contracts.events import Action, Restriction, StatementOfReasons
-from services.escalation.domain.policy import Policy, SanctionStep, Verdict
+from services.policy.language import Policy, SanctionStep, Verdict
 
 VISIBILITY = {
     Action.LABEL: "labelled",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.escalation.domain.policy import SanctionStep, Strikes
+from services.policy.language import SanctionStep, Strikes
 
 
 def sanction_for(before: int, after: int, strikes: Strikes) -> SanctionStep | None:

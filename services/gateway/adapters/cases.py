@@ -1,60 +1,189 @@
-"""What moderators read: escalation's case view in Redis (a projection of the case-events
-topic), the answers it records to moderator commands, and authors' strike records."""
+"""What moderators read, built by the gateway from the topics: cases and queues (case-events),
+the audit trail of each case, authors' strike counts (strikes), and the answers to moderator
+commands (the case event that carries the command's action_id).
+
+gateway:case:{case_id}                         the folded case (JSON)
+gateway:case-trail:{case_id}                   every event of the case, by time (the audit trail)
+gateway:queue:{tenant}:{queue}                 open cases by priority, then SLA deadline
+gateway:queue-opened:{tenant}:{queue}          open cases by when they were opened
+gateway:queues:{tenant}                        the tenant's queues that have held a case
+gateway:strikes:{tenant}:{community|-}:{author} strike units, scored by when they expire
+gateway:answer:{action_id}                     the answering event, briefly (a list to BLPOP)
+"""
 
 from __future__ import annotations
 
-import asyncio
-import re
 import time
-from datetime import UTC, datetime
+from collections.abc import Callable
 
 from redis.asyncio import Redis
 
-from services.contracts.events import CaseEvent
-from services.escalation.adapters.cases import ActionLedger, CaseStore, queue_key
-from services.escalation.adapters.state import strikes_key
-from services.escalation.domain.cases import Case
+from services.contracts.cases import Case, case_from_json, case_to_json, fold, queue_rank
+from services.contracts.events import CaseEvent, StrikeEvent
+from services.gateway.domain import paging
+
+ANSWER_TTL_SECONDS = 300
+NO_WINDOW_DAYS = 3650  # a strike from a policy that named no window counts for ten years
+FAMILIES = (
+    "gateway:case:*",
+    "gateway:case-trail:*",
+    "gateway:queue:*",
+    "gateway:queue-opened:*",
+    "gateway:queues:*",
+    "gateway:strikes:*",
+)
 
 
-def glob_escape(text: str) -> str:
-    """`text` matched literally in a Redis MATCH pattern (a tenant named 'a*' sees only itself)."""
-    return re.sub(r"([*?\[\]\\])", r"\\\1", text)
+def case_key(case_id: str) -> str:
+    return f"gateway:case:{case_id}"
 
 
-class CaseDesk:
+def trail_key(case_id: str) -> str:
+    return f"gateway:case-trail:{case_id}"
+
+
+def queue_key(tenant: str, queue: str) -> str:
+    return f"gateway:queue:{tenant}:{queue}"
+
+
+def opened_key(tenant: str, queue: str) -> str:
+    return f"gateway:queue-opened:{tenant}:{queue}"
+
+
+def queues_key(tenant: str) -> str:
+    return f"gateway:queues:{tenant}"
+
+
+def strikes_key(tenant: str, community: str | None, author_id: str) -> str:
+    return f"gateway:strikes:{tenant}:{community or '-'}:{author_id}"
+
+
+def answer_key(action_id: str) -> str:
+    return f"gateway:answer:{action_id}"
+
+
+class CaseBoard:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
-        self.cases = CaseStore(redis)
-        self.answers = ActionLedger(redis)
 
-    async def get(self, tenant: str, case_id: str) -> Case | None:
-        case = await self.cases.get(case_id)
-        return case if case is not None and case.tenant == tenant else None
+    async def apply(self, event: CaseEvent, answer: bool = True) -> None:
+        """Fold one case event into the view, then hand its answer to whoever waits for it:
+        a moderator who gets the answer reads the case as the event left it."""
+        before = await self.get(event.case_id)
+        after = fold(before, event)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            if after is not None and after != before:
+                self._save(pipe, after, before)
+            if after is not None:
+                pipe.zadd(trail_key(event.case_id), {event.model_dump_json(): _at(event)})
+            if answer and event.action_id:
+                pipe.rpush(answer_key(event.action_id), event.model_dump_json())
+                pipe.expire(answer_key(event.action_id), ANSWER_TTL_SECONDS)
+            await pipe.execute()
+
+    def _save(self, pipe, case: Case, previous: Case | None) -> None:
+        pipe.set(case_key(case.case_id), case_to_json(case))
+        if previous and previous.queue != case.queue:
+            pipe.zrem(queue_key(previous.tenant, previous.queue), case.case_id)
+            pipe.zrem(opened_key(previous.tenant, previous.queue), case.case_id)
+        if case.is_open:
+            pipe.zadd(queue_key(case.tenant, case.queue), {case.case_id: queue_rank(case)})
+            pipe.zadd(
+                opened_key(case.tenant, case.queue), {case.case_id: case.opened_at.timestamp()}
+            )
+            pipe.sadd(queues_key(case.tenant), case.queue)
+        else:
+            pipe.zrem(queue_key(case.tenant, case.queue), case.case_id)
+            pipe.zrem(opened_key(case.tenant, case.queue), case.case_id)
+
+    async def get(self, case_id: str) -> Case | None:
+        raw = await self.redis.get(case_key(case_id))
+        return case_from_json(raw) if raw else None
+
+    async def trail(self, case_id: str, limit: int = 500) -> list[CaseEvent]:
+        raws = await self.redis.zrange(trail_key(case_id), 0, limit - 1)
+        return [CaseEvent.model_validate_json(raw) for raw in raws]
 
     async def queues(self, tenant: str) -> list[tuple[str, int, float | None]]:
-        """(queue, open cases, age in seconds of the oldest) for every queue with open cases."""
-        prefix = queue_key(tenant, "")
+        """(queue, open cases, when the oldest was opened) for the tenant's queues with open
+        cases: two index reads per queue, however many cases they hold."""
+        names = sorted(await self.redis.smembers(queues_key(tenant)))
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for name in names:
+                pipe.zcard(queue_key(tenant, name))
+                pipe.zrange(opened_key(tenant, name), 0, 0, withscores=True)
+            replies = await pipe.execute()
         out = []
-        async for key in self.redis.scan_iter(match=f"{glob_escape(prefix)}*"):
-            cases = await self.cases.queue(tenant, key.removeprefix(prefix), limit=100_000)
-            if cases:
-                oldest = min(c.opened_at for c in cases)
-                age = (datetime.now(UTC) - oldest).total_seconds()
-                out.append((key.removeprefix(prefix), len(cases), age))
-        return sorted(out)
+        for i, name in enumerate(names):
+            depth, oldest = replies[2 * i], replies[2 * i + 1]
+            if depth:
+                out.append((name, depth, oldest[0][1] if oldest else None))
+        return out
 
-    async def queue(self, tenant: str, queue: str, limit: int) -> list[Case]:
-        """Open cases in queue order: priority, then SLA deadline."""
-        return await self.cases.queue(tenant, queue, limit=limit)
+    async def page(
+        self,
+        tenant: str,
+        queue: str,
+        position: paging.Position | None,
+        limit: int,
+        keep: Callable[[Case], bool],
+        max_scan: int = 2000,
+    ) -> tuple[list[Case], str | None]:
+        """Up to `limit` open cases after `position` that `keep` accepts, in queue order, and
+        the cursor of the next page (None when the index has no more). At most `max_scan`
+        index entries are read per call; a filter that matches little returns a short page
+        with a cursor to go on from."""
+        key, chunk = queue_key(tenant, queue), min(max(limit + 1, 100), 500)
+        low = position.score if position else "-inf"
+        found: list[Case] = []
+        offset = scanned = 0
+        while True:
+            entries = await self.redis.zrangebyscore(
+                key, low, "+inf", start=offset, num=chunk, withscores=True
+            )
+            offset += len(entries)
+            fresh = paging.after(entries, position)
+            cases = {c.case_id: c for c in await self.many([m for m, _ in fresh])}
+            for i, (member, score) in enumerate(fresh):
+                position = paging.Position(score, member)
+                case = cases.get(member)
+                if case is not None and keep(case):
+                    found.append(case)
+                if len(found) == limit:
+                    more = i < len(fresh) - 1 or len(entries) == chunk
+                    return found, paging.encode(position) if more else None
+            scanned += len(entries)
+            if len(entries) < chunk:
+                return found, None
+            if scanned >= max_scan and position is not None:
+                return found, paging.encode(position)
+
+    async def many(self, case_ids: list[str]) -> list[Case]:
+        raws = await self.redis.mget([case_key(i) for i in case_ids]) if case_ids else []
+        return [case_from_json(raw) for raw in raws if raw]
+
+    async def apply_strike(self, strike: StrikeEvent) -> None:
+        key = strikes_key(strike.tenant, strike.community, strike.author_id)
+        units = [f"{strike.strike_id}#{i}" for i in range(strike.weight)]
+        if strike.removed:
+            await self.redis.zrem(key, *units)
+            return
+        days = strike.window_days or NO_WINDOW_DAYS
+        expires = strike.occurred_at.timestamp() + days * 86400
+        await self.redis.zadd(key, dict.fromkeys(units, expires), nx=True)
 
     async def strikes(self, tenant: str, community: str | None, author_id: str) -> int:
-        return await self.redis.zcard(strikes_key(tenant, community, author_id))
+        """The author's strikes still inside the window of the policy that gave them: the
+        count the policy judges the author's next post by."""
+        return await self.redis.zcount(
+            strikes_key(tenant, community, author_id), time.time(), "+inf"
+        )
 
     async def answer(self, action_id: str, timeout: float) -> CaseEvent | None:
-        """Escalation's answer to a command, polled until it comes or the time is up."""
-        deadline = time.monotonic() + timeout
-        while True:
-            found = await self.answers.answer(action_id)
-            if found is not None or time.monotonic() > deadline:
-                return found
-            await asyncio.sleep(0.05)
+        """The case event that answers a command, once the view has applied it, or None."""
+        found = await self.redis.blpop([answer_key(action_id)], timeout=timeout)
+        return CaseEvent.model_validate_json(found[1]) if found else None
+
+
+def _at(event: CaseEvent) -> float:
+    return event.occurred_at.timestamp()

@@ -20,12 +20,15 @@ from services.gateway.domain.access import (
 Publish = Callable[[CredentialEvent], Awaitable[None]]
 
 
+FAMILIES = ("gateway:credential:*", "gateway:credentials:*")
+
+
 def credential_key(credential_id: str) -> str:
-    return f"moderation:credential:{credential_id}"
+    return f"gateway:credential:{credential_id}"
 
 
 def tenant_index(tenant: str) -> str:
-    return f"moderation:credentials:{tenant}"
+    return f"gateway:credentials:{tenant}"
 
 
 class CredentialStore:

@@ -1,13 +1,17 @@
-"""The decisions read model in Redis, materialized from the decisions topic.
+"""What platforms read, built by the gateway from the topics: decisions, sanctions, the feed
+of both, and the posts it has seen submitted.
 
-moderation:decision:{post_id}                  latest revision (hash: revision, decision JSON)
-moderation:decision-history:{post_id}          every revision stored, oldest first
-moderation:feed:{tenant}                       a stream of the tenant's decisions (feed, SSE)
-moderation:author-decisions:{tenant}:{author}  the author's latest decisions, newest first
+gateway:decision:{post_id}                  latest revision (hash: revision, decision JSON)
+gateway:decision-history:{post_id}          every revision stored, oldest first
+gateway:author-decisions:{tenant}:{author}  the author's latest decisions, newest first
+gateway:feed:{tenant}                       a stream of the tenant's decisions and sanctions
+gateway:sanction:{sanction_id}              one sanction (AuthorSanctioned JSON)
+gateway:sanctions:{tenant}:{author}         the author's sanctions, by time
+gateway:post:{post_id}                      the tenant of a submitted post (expires)
 
-A decision is stored only if its revision is newer than the one held, so redelivered or
-reordered events never roll a post back. Rebuildable by replaying the topic (a rebuilt feed
-has new cursors).
+A decision is stored only if its revision is newer than the one held, and a sanction only once,
+so redelivered or reordered events never roll a post back or repeat an entry. Rebuilt by
+replaying the topics (a rebuilt feed has new cursors).
 """
 
 from __future__ import annotations
@@ -17,13 +21,23 @@ import re
 
 from redis.asyncio import Redis
 
-from services.contracts.events import Decision
-from services.ingest.adapters.registry import post_key
+from services.contracts.events import AuthorSanctioned, Decision, PostSubmitted
+from services.gateway.domain import paging
 
 FEED_MAX = 1_000_000  # entries kept per tenant (approximate trim)
 AUTHOR_MAX = 50
+FAMILIES = (
+    "gateway:decision:*",
+    "gateway:decision-history:*",
+    "gateway:author-decisions:*",
+    "gateway:feed:*",
+    "gateway:sanction:*",
+    "gateway:sanctions:*",
+    "gateway:post:*",
+)
 _CURSOR = re.compile(r"^(\d{1,20})-(\d{1,20})$")
 _MAX_ID_PART = 2**64 - 1
+FeedEntry = Decision | AuthorSanctioned
 
 
 def valid_cursor(cursor: str) -> bool:
@@ -39,37 +53,65 @@ if current and tonumber(current) >= tonumber(ARGV[1]) then
 end
 redis.call('HSET', KEYS[1], 'revision', ARGV[1], 'decision', ARGV[2])
 redis.call('RPUSH', KEYS[2], ARGV[2])
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'decision', ARGV[2])
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'type', 'decision', 'event', ARGV[2])
 redis.call('LPUSH', KEYS[4], ARGV[2])
 redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[4]) - 1)
 return 1
 """
 
+_STORE_ONCE = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX') == false then
+  return 0
+end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'type', 'sanction', 'event', ARGV[1])
+return 1
+"""
+
 
 def decision_key(post_id: str) -> str:
-    return f"moderation:decision:{post_id}"
+    return f"gateway:decision:{post_id}"
 
 
 def history_key(post_id: str) -> str:
-    return f"moderation:decision-history:{post_id}"
+    return f"gateway:decision-history:{post_id}"
 
 
 def feed_key(tenant: str) -> str:
-    return f"moderation:feed:{tenant}"
+    return f"gateway:feed:{tenant}"
 
 
 def author_key(tenant: str, author_id: str) -> str:
-    return f"moderation:author-decisions:{tenant}:{author_id}"
+    return f"gateway:author-decisions:{tenant}:{author_id}"
+
+
+def sanction_key(sanction_id: str) -> str:
+    return f"gateway:sanction:{sanction_id}"
+
+
+def sanctions_key(tenant: str, author_id: str) -> str:
+    return f"gateway:sanctions:{tenant}:{author_id}"
+
+
+def post_key(post_id: str) -> str:
+    return f"gateway:post:{post_id}"
 
 
 def _decode(raw: str) -> Decision:
     return Decision.model_validate(json.loads(raw))
 
 
+def _entry(fields: dict[str, str]) -> FeedEntry:
+    if fields.get("type") == "sanction":
+        return AuthorSanctioned.model_validate_json(fields["event"])
+    return Decision.model_validate_json(fields["event"])
+
+
 class DecisionStore:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
         self._store = redis.register_script(_STORE_IF_NEWER)
+        self._store_once = redis.register_script(_STORE_ONCE)
 
     async def is_newer(self, decision: Decision) -> bool:
         current = await self.redis.hget(decision_key(decision.post_id), "revision")
@@ -87,6 +129,39 @@ class DecisionStore:
         )
         return bool(stored)
 
+    async def is_new_sanction(self, sanction: AuthorSanctioned) -> bool:
+        return not await self.redis.exists(sanction_key(sanction.event_id))
+
+    async def store_sanction(self, sanction: AuthorSanctioned) -> bool:
+        keys = [
+            sanction_key(sanction.event_id),
+            sanctions_key(sanction.tenant, sanction.author_id),
+            feed_key(sanction.tenant),
+        ]
+        at = sanction.occurred_at.timestamp()
+        args = [sanction.model_dump_json(), at, sanction.event_id, FEED_MAX]
+        return bool(await self._store_once(keys=keys, args=args))
+
+    async def sanctions(
+        self, tenant: str, author_id: str, position: paging.Position | None, limit: int
+    ) -> tuple[list[AuthorSanctioned], str | None]:
+        """The author's sanctions, newest first, one page after `position`."""
+        high = position.score if position else "+inf"
+        entries = await self.redis.zrevrangebyscore(
+            sanctions_key(tenant, author_id), high, "-inf", start=0, num=limit + 50, withscores=True
+        )
+        if position is not None:  # newest first: ties on the time go by descending id
+            entries = [
+                (m, s)
+                for m, s in entries
+                if s < position.score or (s == position.score and m < position.member)
+            ]
+        page = entries[:limit]
+        raws = await self.redis.mget([sanction_key(m) for m, _ in page]) if page else []
+        found = [AuthorSanctioned.model_validate_json(raw) for raw in raws if raw]
+        more = len(entries) > limit
+        return found, paging.encode(paging.Position(page[-1][1], page[-1][0])) if more else None
+
     async def latest(self, post_id: str) -> Decision | None:
         raw = await self.redis.hget(decision_key(post_id), "decision")
         return _decode(raw) if raw else None
@@ -98,29 +173,38 @@ class DecisionStore:
         raws = await self.redis.lrange(author_key(tenant, author_id), 0, limit - 1)
         return [_decode(raw) for raw in raws]
 
-    async def feed(self, tenant: str, after: str | None, limit: int) -> list[tuple[str, Decision]]:
-        """Up to `limit` decisions after the cursor (exclusive), oldest first."""
+    async def feed(self, tenant: str, after: str | None, limit: int) -> list[tuple[str, FeedEntry]]:
+        """Up to `limit` feed entries after the cursor (exclusive), oldest first."""
         start = f"({after}" if after else "-"
         entries = await self.redis.xrange(feed_key(tenant), min=start, max="+", count=limit)
-        return [(entry_id, _decode(fields["decision"])) for entry_id, fields in entries]
+        return [(entry_id, _entry(fields)) for entry_id, fields in entries]
 
     async def wait_for(
         self, tenant: str, after: str, block_ms: int, limit: int = 100
-    ) -> list[tuple[str, Decision]]:
+    ) -> list[tuple[str, FeedEntry]]:
         """Like `feed`, but waits up to `block_ms` for something new (for the SSE stream)."""
         found = await self.redis.xread({feed_key(tenant): after}, count=limit, block=block_ms)
-        return [(i, _decode(f["decision"])) for _, entries in found or [] for i, f in entries]
+        return [(i, _entry(f)) for _, entries in found or [] for i, f in entries]
 
     async def last_cursor(self, tenant: str) -> str:
         entries = await self.redis.xrevrange(feed_key(tenant), count=1)
         return entries[0][0] if entries else "0-0"
 
 
-class PostDirectory:
-    """Reads the post registry that ingest writes, to tell a pending post from an unknown one."""
+class KnownPosts:
+    """The posts the gateway has seen submitted, so a post still in the pipeline is `pending`
+    rather than unknown. Entries expire: by then the post has its decision."""
 
-    def __init__(self, redis: Redis) -> None:
-        self.redis = redis
+    def __init__(self, redis: Redis, ttl_seconds: int) -> None:
+        self.redis, self.ttl = redis, ttl_seconds
+
+    async def add(self, events: list[PostSubmitted]) -> None:
+        if not events:
+            return
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for event in events:
+                pipe.set(post_key(event.post.post_id), event.post.tenant, ex=self.ttl)
+            await pipe.execute()
 
     async def tenant_of(self, post_id: str) -> str | None:
-        return await self.redis.hget(post_key(post_id), "tenant")
+        return await self.redis.get(post_key(post_id))

@@ -9,9 +9,11 @@ from redis.asyncio import Redis
 
 from services.contracts.events import PolicyPublished
 
+FAMILIES = ("gateway:published-policies:*",)
+
 
 def registry_key(tenant: str) -> str:
-    return f"moderation:published-policies:{tenant}"
+    return f"gateway:published-policies:{tenant}"
 
 
 class PolicyRegistry:

@@ -15,7 +15,7 @@ class RateLimiter:
         """None if this request is within the limit, else the seconds until the window resets."""
         now = time.time() if now is None else now
         window = int(now // 60)
-        key = f"moderation:ratelimit:{key_id}:{window}"
+        key = f"gateway:ratelimit:{key_id}:{window}"
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.incr(key)
             pipe.expire(key, 120)

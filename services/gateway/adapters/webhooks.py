@@ -1,11 +1,11 @@
 """Webhooks in Redis: registrations (a projection of the webhooks topic) and deliveries.
 
-moderation:webhook:{id}                   registration (WebhookEvent JSON)
-moderation:webhooks:{tenant}              the tenant's webhook ids
-moderation:delivery:{delivery_id}         one delivery (hash: webhook, decision, attempts, ...)
-moderation:deliveries:due                 pending deliveries by the time they are due
-moderation:deliveries:created             pending deliveries by creation time (oldest pending)
-moderation:deliveries:dead:{tenant}       dead-lettered deliveries by when they gave up
+gateway:webhook:{id}                   registration (WebhookEvent JSON)
+gateway:webhooks:{tenant}              the tenant's webhook ids
+gateway:delivery:{delivery_id}         one delivery (hash: webhook, event type and id, body, ...)
+gateway:deliveries:due                 pending deliveries by the time they are due
+gateway:deliveries:created             pending deliveries by creation time (oldest pending)
+gateway:deliveries:dead:{tenant}       dead-lettered deliveries by when they gave up
 
 A worker leases due deliveries by pushing their due time past a lease; one that crashes
 mid-delivery leaves them to come due again, so delivery is at least once.
@@ -18,11 +18,14 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
-from services.contracts.events import Decision, WebhookEvent, derived_id
+from services.contracts.events import AuthorSanctioned, Decision, WebhookEvent, derived_id
 from services.gateway.adapters.indexed import load_indexed
+from services.gateway.domain import paging
+from services.gateway.domain.views import public_view
 
-DUE = "moderation:deliveries:due"
-CREATED = "moderation:deliveries:created"
+FAMILIES = ("gateway:webhook:*", "gateway:webhooks:*")  # what a rebuild restores
+DUE = "gateway:deliveries:due"
+CREATED = "gateway:deliveries:created"
 
 _ENQUEUE = """
 if redis.call('EXISTS', KEYS[1]) == 1 then
@@ -44,19 +47,19 @@ return ids
 
 
 def webhook_key(webhook_id: str) -> str:
-    return f"moderation:webhook:{webhook_id}"
+    return f"gateway:webhook:{webhook_id}"
 
 
 def tenant_webhooks(tenant: str) -> str:
-    return f"moderation:webhooks:{tenant}"
+    return f"gateway:webhooks:{tenant}"
 
 
 def delivery_key(delivery_id: str) -> str:
-    return f"moderation:delivery:{delivery_id}"
+    return f"gateway:delivery:{delivery_id}"
 
 
 def dead_key(tenant: str) -> str:
-    return f"moderation:deliveries:dead:{tenant}"
+    return f"gateway:deliveries:dead:{tenant}"
 
 
 class WebhookStore:
@@ -86,8 +89,9 @@ class Delivery:
     delivery_id: str
     webhook_id: str
     tenant: str
-    decision: str  # Decision JSON, as stored
-    decision_id: str
+    event_type: str  # "decision" or "sanction"
+    event_id: str  # the decision or sanction id: the receiver's idempotency key
+    body: str  # the public view (DecisionView or SanctionView JSON)
     attempts: int
     created_at: float
     last_error: str = ""
@@ -99,18 +103,23 @@ class DeliveryQueue:
         self._lease = redis.register_script(_LEASE)
         self._enqueue = redis.register_script(_ENQUEUE)
 
-    async def enqueue(self, decision: Decision, webhooks: list[WebhookEvent]) -> None:
-        """One delivery per webhook; ids derive from (decision, webhook), so a redelivered
-        decision enqueues nothing new."""
+    async def enqueue(
+        self, event: Decision | AuthorSanctioned, webhooks: list[WebhookEvent]
+    ) -> None:
+        """One delivery per webhook; ids derive from (event, webhook), so a redelivered event
+        enqueues nothing new."""
         now = time.time()
+        view = public_view(event)
+        body = view.model_dump_json(exclude_none=True)
         for webhook in webhooks:
-            delivery_id = derived_id("delivery", decision.event_id, webhook.webhook_id)
+            delivery_id = derived_id("delivery", event.event_id, webhook.webhook_id)
             fields = {
                 "delivery_id": delivery_id,
                 "webhook_id": webhook.webhook_id,
-                "tenant": decision.tenant,
-                "decision": decision.model_dump_json(),
-                "decision_id": decision.event_id,
+                "tenant": event.tenant,
+                "event_type": view.type,
+                "event_id": event.event_id,
+                "body": body,
                 "attempts": 0,
                 "created_at": now,
             }
@@ -124,14 +133,15 @@ class DeliveryQueue:
 
     async def get(self, delivery_id: str) -> Delivery | None:
         raw = await self.redis.hgetall(delivery_key(delivery_id))
-        if not raw or "webhook_id" not in raw:
+        if not raw or "body" not in raw:
             return None
         return Delivery(
             delivery_id=raw["delivery_id"],
             webhook_id=raw["webhook_id"],
             tenant=raw["tenant"],
-            decision=raw["decision"],
-            decision_id=raw["decision_id"],
+            event_type=raw.get("event_type", "decision"),
+            event_id=raw["event_id"],
+            body=raw["body"],
             attempts=int(raw["attempts"]),
             created_at=float(raw["created_at"]),
             last_error=raw.get("last_error", ""),
@@ -165,10 +175,20 @@ class DeliveryQueue:
             pipe.zadd(dead_key(delivery.tenant), {delivery.delivery_id: time.time()})
             await pipe.execute()
 
-    async def dead(self, tenant: str, limit: int) -> list[Delivery]:
-        ids = await self.redis.zrange(dead_key(tenant), 0, limit - 1)
-        found = [await self.get(delivery_id) for delivery_id in ids]
-        return [d for d in found if d]
+    async def dead(
+        self, tenant: str, position: paging.Position | None, limit: int
+    ) -> tuple[list[Delivery], str | None]:
+        """Dead-lettered deliveries, oldest first, one page after `position`."""
+        low = position.score if position else "-inf"
+        entries = await self.redis.zrangebyscore(
+            dead_key(tenant), low, "+inf", start=0, num=limit + 50, withscores=True
+        )
+        entries = paging.after(entries, position)
+        page = entries[:limit]
+        found = [await self.get(delivery_id) for delivery_id, _ in page]
+        more = len(entries) > limit
+        cursor = paging.encode(paging.Position(page[-1][1], page[-1][0])) if more else None
+        return [d for d in found if d], cursor
 
     async def replay(self, tenant: str, delivery_id: str) -> Delivery | None:
         """Back onto the pending sets with a fresh attempt count; None if not dead-lettered."""

@@ -14,12 +14,14 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.gateway import metrics
+from services.gateway.adapters.cases import CaseBoard
 from services.gateway.adapters.classifier import ClassifierClient
 from services.gateway.adapters.credentials import Credentials, CredentialStore
-from services.gateway.adapters.decisions import DecisionStore, PostDirectory
+from services.gateway.adapters.decisions import DecisionStore, KnownPosts
 from services.gateway.adapters.ingest import IngestClient
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.config import Settings
+from services.gateway.domain import paging
 from services.gateway.domain.access import (
     API_KEY_PREFIX,
     MODERATOR_TOKEN_PREFIX,
@@ -42,7 +44,8 @@ def _state(name: str):
 
 SettingsDep = Annotated[Settings, Depends(_state("settings"))]
 DecisionStoreDep = Annotated[DecisionStore, Depends(_state("decisions"))]
-PostDirectoryDep = Annotated[PostDirectory, Depends(_state("posts"))]
+KnownPostsDep = Annotated[KnownPosts, Depends(_state("posts"))]
+CaseBoardDep = Annotated[CaseBoard, Depends(_state("cases"))]
 WebhookStoreDep = Annotated[WebhookStore, Depends(_state("webhooks"))]
 DeliveryQueueDep = Annotated[DeliveryQueue, Depends(_state("deliveries"))]
 CredentialsDep = Annotated[Credentials, Depends(_state("credentials"))]
@@ -153,3 +156,13 @@ def require_role(minimum: Role):
 PlatformReader = Annotated[Platform, Depends(platform_auth(Scope.DECISIONS_READ))]
 WebhookManager = Annotated[Platform, Depends(platform_auth(Scope.WEBHOOKS))]
 Admin = Annotated[Moderator, Depends(require_role(Role.ADMIN))]
+
+
+def position_of(cursor: str | None) -> paging.Position | None:
+    """The position a list cursor names; 422 if it is not a cursor this API gave out."""
+    if cursor is None:
+        return None
+    position = paging.decode(cursor)
+    if position is None:
+        raise ApiError(422, "invalid_cursor", "Pass back the next_cursor of the page before.")
+    return position

@@ -17,14 +17,15 @@ SIGNATURE_HEADER = "Moderation-Signature"
 IDEMPOTENCY_HEADER = "Moderation-Idempotency-Key"
 
 
-def payload(decision: dict[str, Any], delivery_id: str) -> bytes:
-    """The body POSTed for a decision. The idempotency key is the decision id: a receiver that
-    sees it twice (at-least-once delivery) can drop the repeat."""
+def payload(event_type: str, event_id: str, view: dict[str, Any], delivery_id: str) -> bytes:
+    """The body POSTed for a decision or a sanction: `{type, idempotency_key, delivery_id,
+    <type>: the public view}`. The idempotency key is the decision (or sanction) id: a receiver
+    that sees it twice (at-least-once delivery) can drop the repeat."""
     body = {
-        "type": "decision",
-        "idempotency_key": decision["event_id"],
+        "type": event_type,
+        "idempotency_key": event_id,
         "delivery_id": delivery_id,
-        "decision": decision,
+        event_type: view,
     }
     return json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
 

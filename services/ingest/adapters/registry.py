@@ -1,7 +1,7 @@
-"""The post registry in Redis: which (tenant, external_id) was accepted, and whether it was published.
+"""The post registry in Redis: which (tenant, external_id) was accepted, and whether it was
+published. Ingest's own state, rebuilt from the posts topic (`python -m services.ingest.rebuild`).
 
-It is a read model of the posts topic (rebuildable from Kafka); the gateway reads it to tell
-'pending' from 'unknown post'.
+ingest:post:{post_id}    hash: tenant, external_id, author_id, fingerprint, state, claimed_at
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from redis.asyncio import Redis
 
-from services.contracts.events import Post
+from services.contracts.events import PostSubmitted
 
 _CLAIM = """
 if redis.call('EXISTS', KEYS[1]) == 1 then
@@ -29,8 +29,25 @@ class ClaimOutcome(StrEnum):
     STALE = "stale"  # accepted earlier but never confirmed published: publish again
 
 
+FAMILIES = ("ingest:post:*",)
+
+
 def post_key(post_id: str) -> str:
-    return f"moderation:post:{post_id}"
+    return f"ingest:post:{post_id}"
+
+
+def record_of(event: PostSubmitted, fingerprint: str, state: str) -> dict[str, str]:
+    """The registry entry for a post; claimed when the event was made, so a rebuild from the
+    topic writes the same entry."""
+    post = event.post
+    return {
+        "tenant": post.tenant,
+        "external_id": post.external_id,
+        "author_id": post.author_id,
+        "fingerprint": fingerprint,
+        "state": state,
+        "claimed_at": f"{event.occurred_at.timestamp():.3f}",
+    }
 
 
 class PostRegistry:
@@ -39,21 +56,19 @@ class PostRegistry:
         self.stale_after = stale_after
         self._claim = redis.register_script(_CLAIM)
 
-    async def claim(self, post: Post, fingerprint: str) -> ClaimOutcome:
-        fields = {
-            "tenant": post.tenant,
-            "external_id": post.external_id,
-            "author_id": post.author_id,
-            "fingerprint": fingerprint,
-            "state": "pending",
-            "claimed_at": f"{time.time():.3f}",
-        }
+    async def claim(self, event: PostSubmitted, fingerprint: str) -> ClaimOutcome:
+        fields = record_of(event, fingerprint, "pending")
         args = [item for pair in fields.items() for item in pair]
-        existing = await self._claim(keys=[post_key(post.post_id)], args=args)
+        existing = await self._claim(keys=[post_key(event.post.post_id)], args=args)
         if not existing:
             return ClaimOutcome.NEW
         record = dict(zip(existing[::2], existing[1::2], strict=True))
         return classify(record, fingerprint, time.time(), self.stale_after)
+
+    async def restore(self, event: PostSubmitted, fingerprint: str) -> None:
+        """A published post's entry, as the rebuild writes it."""
+        record = record_of(event, fingerprint, "published")
+        await self.redis.hset(post_key(event.post.post_id), mapping=record)
 
     async def mark_published(self, post_id: str) -> None:
         await self.redis.hset(post_key(post_id), mapping={"state": "published"})

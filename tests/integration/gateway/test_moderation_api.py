@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from services.contracts import topics
-from services.escalation.domain.cases import case_id_for
+from services.contracts.cases import case_id_for
 from tests.conftest import Infra
 from tests.integration.gateway.conftest import publish_scored, scored
 from tests.integration.helpers import bearer, collect, eventually

@@ -73,7 +73,7 @@ async def test_a_failing_receiver_gets_the_signed_decision_after_retries(
     payload = json.loads(body)
     assert payload["decision"]["post_id"] == event.post.post_id
     assert payload["decision"]["action"] == "remove"
-    assert payload["idempotency_key"] == payload["decision"]["event_id"]
+    assert payload["idempotency_key"] == payload["decision"]["decision_id"]
     assert headers[IDEMPOTENCY_HEADER.lower()] == payload["idempotency_key"]
     assert 'gateway_webhook_deliveries_total{outcome="failed"}' in metrics
     assert "gateway_webhook_retry_backlog" in metrics

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.classifier.normalize import (
+from services.classifier.domain.normalize import (
     collapse_letter_runs,
     join_spaced_letters,
     make_normalizer,

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.classifier.batching import MicroBatcher
-from services.classifier.scoring import (
+from services.classifier.domain.scoring import (
     BATCH_OVERHEAD_TOKENS,
     Unscorable,
     length_buckets,

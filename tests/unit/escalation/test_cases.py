@@ -7,9 +7,10 @@ from functools import reduce
 
 import pytest
 
+from services.contracts.cases import Case, CaseState, case_id_for, fold
 from services.contracts.events import Action, CaseEvent, CaseEventKind, ModeratorAction, Post
-from services.escalation.domain.cases import Case, CaseState, case_id_for, fold, handle, sla_breach
-from services.escalation.domain.policy_text import parse_policy
+from services.escalation.domain.cases import handle, sla_breach
+from services.policy.text import parse_policy
 
 POLICY = parse_policy(
     """

@@ -8,10 +8,10 @@ import pytest
 
 from services.contracts.events import Action, ModelInfo, Post, PostScored, SanctionKind
 from services.escalation.domain.decisions import automated_outcome
-from services.escalation.domain.policy import PostFacts, Strikes, evaluate
-from services.escalation.domain.policy_text import parse_policy
 from services.escalation.domain.statement import automated_statement
 from services.escalation.domain.strikes import sanction_for
+from services.policy.language import PostFacts, Strikes, evaluate
+from services.policy.text import parse_policy
 
 POLICY = parse_policy(
     """

@@ -8,8 +8,8 @@ import pytest
 
 from services.contracts.events import Action, AuthorFacts
 from services.escalation.config import REPO_POLICIES
-from services.escalation.domain.policy import PostFacts, evaluate
-from services.escalation.domain.policy_text import parse_policy
+from services.policy.language import PostFacts, evaluate
+from services.policy.text import parse_policy
 
 POLICY = parse_policy(
     """

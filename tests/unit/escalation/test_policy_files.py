@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.escalation.domain.policy_text import PolicyError, parse_policy
+from services.policy.text import PolicyError, parse_policy
 
 HEAD = "id: x\nversion: '1'\n"
 

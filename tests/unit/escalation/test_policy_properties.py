@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from services.contracts.events import LABELS, AuthorFacts
 from services.escalation.config import REPO_POLICIES
-from services.escalation.domain.policy import SEVERITY, PostFacts, evaluate
-from services.escalation.domain.policy_text import parse_policy
+from services.policy.language import SEVERITY, PostFacts, evaluate
+from services.policy.text import parse_policy
 
 POLICY = parse_policy((REPO_POLICIES / "default.yaml").read_text(), "default.yaml")
 CRISIS = POLICY.model_copy(

@@ -9,7 +9,7 @@ import pytest
 
 from services.escalation.adapters.policies import PolicyBook
 from services.escalation.config import REPO_POLICIES
-from services.escalation.domain.policy_text import PolicyError, policy_name, published_policy
+from services.policy.text import PolicyError, policy_name, published_policy
 
 STRICT = """id: strict
 version: "3"

@@ -1,11 +1,11 @@
-"""Inputs that reach Redis commands: feed cursors and queue scan patterns."""
+"""Inputs that reach Redis commands: feed cursors and list cursors."""
 
 from __future__ import annotations
 
 import pytest
 
-from services.gateway.adapters.cases import glob_escape
 from services.gateway.adapters.decisions import valid_cursor
+from services.gateway.domain import paging
 
 
 @pytest.mark.parametrize(
@@ -31,7 +31,21 @@ def test_anything_redis_would_refuse_is_not_a_cursor(cursor: str) -> None:
     assert not valid_cursor(cursor)
 
 
-def test_glob_characters_in_a_tenant_match_only_themselves() -> None:
-    assert glob_escape("moderation:queue:a*:") == "moderation:queue:a\\*:"
-    assert glob_escape("q?[x]\\") == "q\\?\\[x\\]\\\\"
-    assert glob_escape("plain-tenant_1.x") == "plain-tenant_1.x"
+@pytest.mark.parametrize(
+    "position",
+    [paging.Position(5e12 + 1.7e9, "c-1"), paging.Position(-3.5, "a|b"), paging.Position(0, "x")],
+)
+def test_a_list_cursor_names_the_position_it_was_made_from(position: paging.Position) -> None:
+    assert paging.decode(paging.encode(position)) == position
+
+
+@pytest.mark.parametrize("cursor", ["", "!!!", "bm9wZQ", "aW5mfGM", "MXw", "bmFufGM"])
+def test_anything_else_is_not_a_list_cursor(cursor: str) -> None:
+    # "nope", "inf|c", "1|" (no member), "nan|c"
+    assert paging.decode(cursor) is None
+
+
+def test_a_page_goes_on_after_the_last_item_even_among_ties() -> None:
+    entries = [("a", 1.0), ("b", 2.0), ("c", 2.0), ("d", 3.0)]
+    assert paging.after(entries, paging.Position(2.0, "b")) == [("c", 2.0), ("d", 3.0)]
+    assert paging.after(entries, None) == entries

@@ -4,7 +4,7 @@ import pytest
 
 from services.contracts.events import post_id_for
 from services.ingest.adapters.registry import ClaimOutcome, classify
-from services.ingest.submission import (
+from services.ingest.domain.submission import (
     Rejection,
     SubmitPostRequest,
     check_submission,

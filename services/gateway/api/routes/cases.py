@@ -6,20 +6,32 @@ ModeratorAction, and answered once escalation has accepted or rejected it, or on
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from services.contracts import topics
-from services.contracts.events import Action, CaseEventKind, ModeratorAction, SanctionKind
-from services.escalation.domain.cases import Case, CaseState
+from services.contracts.cases import Case, CaseState
+from services.contracts.events import (
+    Action,
+    CaseEvent,
+    CaseEventKind,
+    ModeratorAction,
+    SanctionKind,
+)
 from services.gateway import metrics
-from services.gateway.adapters.cases import CaseDesk
-from services.gateway.api.deps import CurrentModerator, DecisionStoreDep
-from services.gateway.api.routes.decisions import DecisionRevision, revision_of
+from services.gateway.adapters.cases import CaseBoard
+from services.gateway.api.deps import (
+    CaseBoardDep,
+    CurrentModerator,
+    DecisionStoreDep,
+    position_of,
+)
 from services.gateway.domain.access import role_needed
+from services.gateway.domain.views import DecisionRevision, revision_of
 from services.shared.errors import ApiError
 
 router = APIRouter(prefix="/v1/moderation", tags=["moderation"])
@@ -33,13 +45,6 @@ COMMAND_ERRORS = {
     409: {"description": "Escalation rejected the command (the reason says why)"},
     504: {"description": "No answer in time; the command may still be applied"},
 }
-
-
-def _desk(request: Request) -> CaseDesk:
-    return request.app.state.case_desk
-
-
-DeskDep = Annotated[CaseDesk, Depends(_desk)]
 
 
 class QueueView(BaseModel):
@@ -84,8 +89,23 @@ class PostView(BaseModel):
 
 class AuthorHistory(BaseModel):
     author_id: str
-    strikes: int
+    strikes: int = Field(
+        description="Strikes inside the window of the policy that gave them: what the policy "
+        "judges the author's next post by."
+    )
+    strikes_at_decision: int | None = Field(
+        default=None, description="The strike count the policy judged this post by."
+    )
     recent_decisions: list[DecisionRevision]
+
+
+class TrailEntry(BaseModel):
+    at: datetime
+    kind: CaseEventKind
+    actor: str
+    queue: str
+    reason: str
+    resolution: Action | None = None
 
 
 class CaseDetail(BaseModel):
@@ -94,6 +114,20 @@ class CaseDetail(BaseModel):
     scores: dict[str, float]
     author: AuthorHistory
     decisions: list[DecisionRevision] = Field(description="This post's decisions, oldest first.")
+    trail: list[TrailEntry] = Field(
+        description="Every event of the case, oldest first: who did what, when (notes too)."
+    )
+
+
+def trail_entry(event: CaseEvent) -> TrailEntry:
+    return TrailEntry(
+        at=event.occurred_at,
+        kind=event.kind,
+        actor=event.actor,
+        queue=event.queue,
+        reason=event.reason,
+        resolution=event.resolution,
+    )
 
 
 class CommandResult(BaseModel):
@@ -137,47 +171,60 @@ def case_view(case: Case) -> CaseView:
     )
 
 
-async def found(desk: CaseDesk, tenant: str, case_id: str) -> Case:
-    case = await desk.get(tenant, case_id)
-    if case is None:
+async def found(board: CaseBoard, tenant: str, case_id: str) -> Case:
+    case = await board.get(case_id)
+    if case is None or case.tenant != tenant:
         raise ApiError(404, "case_not_found", f"No case {case_id}.")
     return case
 
 
 @router.get("/queues", response_model=QueueList, responses=ERRORS)
-async def list_queues(moderator: CurrentModerator, desk: DeskDep) -> QueueList:
+async def list_queues(moderator: CurrentModerator, board: CaseBoardDep) -> QueueList:
     """Queues with open cases: how many, and how long the oldest has waited."""
-    rows = await desk.queues(moderator.tenant)
-    return QueueList(data=[QueueView(queue=q, depth=d, oldest_age_seconds=a) for q, d, a in rows])
+    now = time.time()
+    return QueueList(
+        data=[
+            QueueView(queue=q, depth=d, oldest_age_seconds=now - o if o else None)
+            for q, d, o in await board.queues(moderator.tenant)
+        ]
+    )
 
 
 @router.get("/queues/{queue}/cases", response_model=CaseList, responses=ERRORS)
 async def list_cases(
     queue: str,
     moderator: CurrentModerator,
-    desk: DeskDep,
+    board: CaseBoardDep,
     state: CaseState | None = None,
     assignee: str | None = None,
     community: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(description="next_cursor of the page before")] = None,
 ) -> CaseList:
-    """Open cases by priority, then SLA deadline; filter by state, assignee or community."""
-    cases = [
-        c
-        for c in await desk.queue(moderator.tenant, queue, limit=10_000)
-        if (state is None or c.state is state)
-        and (assignee is None or c.assignee == assignee)
-        and (community is None or c.community == community)
-    ]
-    return CaseList(data=[case_view(c) for c in cases[:limit]])
+    """Open cases by priority, then SLA deadline; filter by state, assignee or community.
+    `next_cursor` is set while the queue has more; a narrow filter may give a short page with
+    a cursor to go on from."""
+
+    def keep(c: Case) -> bool:
+        return (
+            (state is None or c.state is state)
+            and (assignee is None or c.assignee == assignee)
+            and (community is None or c.community == community)
+        )
+
+    page, next_cursor = await board.page(moderator.tenant, queue, position_of(cursor), limit, keep)
+    return CaseList(data=[case_view(c) for c in page], next_cursor=next_cursor)
 
 
 @router.get("/cases/{case_id}", response_model=CaseDetail, responses=ERRORS)
 async def get_case(
-    case_id: str, moderator: CurrentModerator, desk: DeskDep, decisions: DecisionStoreDep
+    case_id: str, moderator: CurrentModerator, board: CaseBoardDep, decisions: DecisionStoreDep
 ) -> CaseDetail:
-    """The case with its post, scores, the author's record and the post's decisions."""
-    case = await found(desk, moderator.tenant, case_id)
+    """The case with its post, scores, the author's record, the post's decisions and the
+    case's audit trail."""
+    case = await found(board, moderator.tenant, case_id)
+    trail = await board.trail(case_id)
+    opened = next((e for e in trail if e.kind is CaseEventKind.OPENED), None)
     recent = await decisions.by_author(case.tenant, case.author_id)
     return CaseDetail(
         case=case_view(case),
@@ -191,19 +238,21 @@ async def get_case(
         scores=case.scores,
         author=AuthorHistory(
             author_id=case.author_id,
-            strikes=await desk.strikes(case.tenant, case.community, case.author_id),
+            strikes=await board.strikes(case.tenant, case.community, case.author_id),
+            strikes_at_decision=opened.author_strikes if opened else None,
             recent_decisions=[revision_of(d) for d in recent],
         ),
         decisions=[revision_of(d) for d in await decisions.history(case.post_id)],
+        trail=[trail_entry(e) for e in trail],
     )
 
 
 async def command(
     request: Request, moderator, case_id: str, verb: str, reason: str = "", **arguments: Any
 ) -> CommandResult:
-    desk: CaseDesk = request.app.state.case_desk
+    board: CaseBoard = request.app.state.cases
     settings = request.app.state.settings
-    case = await found(desk, moderator.tenant, case_id)
+    case = await found(board, moderator.tenant, case_id)
     needed = role_needed(verb, arguments.get("sanction"))
     if moderator.role < needed:
         metrics.MODERATOR_COMMANDS.labels(verb, "forbidden").inc()
@@ -222,7 +271,7 @@ async def command(
         topics.MODERATOR_ACTIONS,
         key=topics.author_key(case.tenant, case.author_id),
     )
-    answer = await desk.answer(action.action_id, settings.moderator_answer_timeout_seconds)
+    answer = await board.answer(action.action_id, settings.moderator_answer_timeout_seconds)
     details = {"action_id": action.action_id}
     if answer is None:
         metrics.MODERATOR_COMMANDS.labels(verb, "timeout").inc()
@@ -235,7 +284,7 @@ async def command(
         action_id=action.action_id,
         outcome="accepted",
         event=answer.kind,
-        case=case_view(await found(desk, moderator.tenant, case_id)),
+        case=case_view(await found(board, moderator.tenant, case_id)),
     )
 
 

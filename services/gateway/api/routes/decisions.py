@@ -4,29 +4,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
-from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from services.contracts.events import (
-    Action,
-    Decision,
-    ModelInfo,
-    PolicyRef,
-    Reason,
-    StatementOfReasons,
-)
 from services.gateway import metrics
 from services.gateway.adapters.decisions import valid_cursor
 from services.gateway.api.deps import (
     DecisionStoreDep,
+    KnownPostsDep,
     PlatformReader,
-    PostDirectoryDep,
     SettingsDep,
 )
+from services.gateway.domain.views import DecisionView, PublicEvent, decision_view, public_view
 from services.shared.errors import ApiError
 
 router = APIRouter(tags=["decisions"])
@@ -37,71 +29,11 @@ AUTH_ERRORS = {
 }
 
 
-class DecisionRevision(BaseModel):
-    decision_id: str
-    revision: int
-    action: Action
-    decided_by: str
-    decided_at: datetime
-    reasons: list[Reason]
-
-
-class DecisionView(BaseModel):
-    post_id: str
-    status: Literal["pending", "decided"]
-    tenant: str | None = None
-    author_id: str | None = None
-    community: str | None = None
-    action: Action | None = None
-    reasons: list[Reason] | None = None
-    scores: dict[str, float] | None = None
-    model: ModelInfo | None = None
-    policy: PolicyRef | None = None
-    revision: int | None = None
-    decided_by: str | None = None
-    decided_at: datetime | None = None
-    decision_id: str | None = None
-    queue: str | None = None
-    statement: StatementOfReasons | None = None
-    history: list[DecisionRevision] | None = None
-
-
 class DecisionPage(BaseModel):
-    data: list[DecisionView]
-    next_cursor: str
-
-
-def revision_of(d: Decision) -> DecisionRevision:
-    return DecisionRevision(
-        decision_id=d.event_id,
-        revision=d.revision,
-        action=d.action,
-        decided_by=d.decided_by,
-        decided_at=d.occurred_at,
-        reasons=d.reasons,
+    data: list[PublicEvent] = Field(
+        description="Decisions (`type: decision`) and sanctions (`type: sanction`), in order."
     )
-
-
-def view_of(d: Decision, history: list[Decision] | None = None) -> DecisionView:
-    return DecisionView(
-        post_id=d.post_id,
-        status="decided",
-        tenant=d.tenant,
-        author_id=d.author_id,
-        community=d.community,
-        action=d.action,
-        reasons=d.reasons,
-        scores=d.scores,
-        model=d.model,
-        policy=d.policy,
-        revision=d.revision,
-        decided_by=d.decided_by,
-        decided_at=d.occurred_at,
-        decision_id=d.event_id,
-        queue=d.queue,
-        statement=d.statement,
-        history=[revision_of(h) for h in history] if history is not None else None,
-    )
+    next_cursor: str = Field(description="Pass back as `since`; an empty page keeps it.")
 
 
 @router.get(
@@ -111,13 +43,13 @@ def view_of(d: Decision, history: list[Decision] | None = None) -> DecisionView:
     responses={**AUTH_ERRORS, 404: {"description": "No such post for this platform"}},
 )
 async def get_decision(
-    post_id: str, platform: PlatformReader, decisions: DecisionStoreDep, posts: PostDirectoryDep
+    post_id: str, platform: PlatformReader, decisions: DecisionStoreDep, posts: KnownPostsDep
 ) -> DecisionView:
     """The current decision with its history (automated first, then moderator changes), or
     `pending` while the post is still in the pipeline. Another platform's post is a 404."""
     decision = await decisions.latest(post_id)
     if decision is not None and decision.tenant == platform.tenant:
-        return view_of(decision, await decisions.history(post_id))
+        return decision_view(decision, await decisions.history(post_id))
     if decision is None and await posts.tenant_of(post_id) == platform.tenant:
         return DecisionView(post_id=post_id, status="pending")
     raise ApiError(404, "post_not_found", f"No post {post_id} is known.")
@@ -137,12 +69,14 @@ async def list_decisions(
     since: Annotated[str | None, Query(description="next_cursor of the page before")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> DecisionPage:
-    """Your decisions in the order they were made, oldest first. Keep `next_cursor` and pass it
-    as `since` to get only what came after; an empty page keeps the same cursor."""
+    """Your decisions, and your authors' sanctions, in the order they were made, oldest first.
+    Keep `next_cursor` and pass it as `since` to get only what came after; an empty page keeps
+    the same cursor."""
     after = checked_cursor(since)
     page = await decisions.feed(platform.tenant, after, min(limit, settings.feed_page_max))
     return DecisionPage(
-        data=[view_of(d) for _, d in page], next_cursor=page[-1][0] if page else (after or "0-0")
+        data=[public_view(e) for _, e in page],
+        next_cursor=page[-1][0] if page else (after or "0-0"),
     )
 
 
@@ -159,8 +93,9 @@ async def stream_decisions(
     since: Annotated[str | None, Query(description="start after this cursor")] = None,
     last_event_id: Annotated[str | None, Header(description="resume after this event")] = None,
 ) -> StreamingResponse:
-    """The feed as Server-Sent Events (`event: decision`, `id:` = cursor). Reconnect with
-    `Last-Event-ID` to resume where you stopped; without a cursor it starts with new decisions."""
+    """The feed as Server-Sent Events (`event: decision` or `event: sanction`, `id:` = cursor).
+    Reconnect with `Last-Event-ID` to resume where you stopped; without a cursor it starts with
+    what comes next."""
     after = checked_cursor(last_event_id or since) or await decisions.last_cursor(platform.tenant)
     events = sse(request, platform.tenant, after, decisions, settings.sse_heartbeat_seconds)
     return StreamingResponse(
@@ -179,10 +114,11 @@ async def sse(
         last_beat = time.monotonic()
         while not await request.is_disconnected():
             batch = await decisions.wait_for(tenant, after, block_ms=1000)
-            for cursor, decision in batch:
+            for cursor, entry in batch:
                 after = cursor
-                data = view_of(decision).model_dump_json(exclude_none=True)
-                yield f"id: {cursor}\nevent: decision\ndata: {data}\n\n"
+                view = public_view(entry)
+                data = view.model_dump_json(exclude_none=True)
+                yield f"id: {cursor}\nevent: {view.type}\ndata: {data}\n\n"
             if not batch and time.monotonic() - last_beat > heartbeat:
                 last_beat = time.monotonic()
                 yield ": keep-alive\n\n"

@@ -12,9 +12,9 @@ from pydantic import BaseModel, Field
 
 from services.contracts import topics
 from services.contracts.events import PolicyPublished
-from services.escalation.domain.policy_text import PolicyError, parse_policy, policy_name
 from services.gateway.adapters.policies import PolicyRegistry
 from services.gateway.api.deps import Admin
+from services.policy.text import PolicyError, parse_policy, policy_name
 from services.shared.errors import ApiError
 from services.shared.kafka import publish_for_tenant
 

@@ -4,14 +4,20 @@ dead-lettered deliveries. Registrations are events on the webhooks topic."""
 from __future__ import annotations
 
 import secrets
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, Field, HttpUrl
 
 from services.contracts import topics
 from services.contracts.events import WebhookDeadLettered, WebhookEvent, revised
-from services.gateway.api.deps import DeliveryQueueDep, WebhookManager, WebhookStoreDep
+from services.gateway.adapters.webhooks import Delivery
+from services.gateway.api.deps import (
+    DeliveryQueueDep,
+    WebhookManager,
+    WebhookStoreDep,
+    position_of,
+)
 from services.shared.errors import ApiError
 from services.shared.kafka import publish_for_tenant
 
@@ -44,9 +50,21 @@ class WebhookList(BaseModel):
 class DeadDelivery(BaseModel):
     delivery_id: str
     webhook_id: str
-    decision_id: str
+    event_type: Literal["decision", "sanction"]
+    event_id: str = Field(description="The decision or sanction id (the idempotency key).")
     attempts: int
     last_error: str
+
+
+def dead_view(d: Delivery, attempts: int | None = None) -> DeadDelivery:
+    return DeadDelivery(
+        delivery_id=d.delivery_id,
+        webhook_id=d.webhook_id,
+        event_type=d.event_type,  # type: ignore[arg-type]
+        event_id=d.event_id,
+        attempts=d.attempts if attempts is None else attempts,
+        last_error=d.last_error,
+    )
 
 
 class DeadDeliveryList(BaseModel):
@@ -100,21 +118,11 @@ async def dead_letters(
     platform: WebhookManager,
     deliveries: DeliveryQueueDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[str | None, Query(description="next_cursor of the page before")] = None,
 ) -> DeadDeliveryList:
     """Deliveries that failed every retry, oldest first."""
-    found = await deliveries.dead(platform.tenant, limit)
-    return DeadDeliveryList(
-        data=[
-            DeadDelivery(
-                delivery_id=d.delivery_id,
-                webhook_id=d.webhook_id,
-                decision_id=d.decision_id,
-                attempts=d.attempts,
-                last_error=d.last_error,
-            )
-            for d in found
-        ]
-    )
+    found, next_cursor = await deliveries.dead(platform.tenant, position_of(cursor), limit)
+    return DeadDeliveryList(data=[dead_view(d) for d in found], next_cursor=next_cursor)
 
 
 @router.post(
@@ -134,15 +142,10 @@ async def replay(
         delivery_id=delivery_id,
         webhook_id=delivery.webhook_id,
         tenant=delivery.tenant,
-        decision_id=delivery.decision_id,
+        decision_id=delivery.event_id,
+        event_type=delivery.event_type,  # type: ignore[arg-type]
         status="replayed",
         attempts=0,
     )
     await publish_for_tenant(request.app.state.broker, topics.WEBHOOK_DELIVERIES, replayed)
-    return DeadDelivery(
-        delivery_id=delivery_id,
-        webhook_id=delivery.webhook_id,
-        decision_id=delivery.decision_id,
-        attempts=0,
-        last_error=delivery.last_error,
-    )
+    return dead_view(delivery, attempts=0)

@@ -10,7 +10,7 @@ from services.contracts.events import PostSubmitted
 from services.ingest import metrics
 from services.ingest.adapters.registry import ClaimOutcome
 from services.ingest.api.deps import BrokerDep, RegistryDep, SettingsDep
-from services.ingest.submission import (
+from services.ingest.domain.submission import (
     Rejection,
     SubmitPostRequest,
     SubmitPostResponse,
@@ -51,7 +51,8 @@ async def submit_post(
         status_url=f"{settings.gateway_public_url.rstrip('/')}/v1/posts/{post.post_id}/decision",
         duplicate=False,
     )
-    claim = await registry.claim(post, content_fingerprint(post))
+    event = PostSubmitted(post=post)
+    claim = await registry.claim(event, content_fingerprint(post))
     if claim is ClaimOutcome.CONFLICT:
         metrics.POSTS_REJECTED.labels("external_id_conflict").inc()
         raise ApiError(
@@ -63,7 +64,6 @@ async def submit_post(
         metrics.POSTS_DUPLICATE.inc()
         return response.model_copy(update={"duplicate": True})
 
-    event = PostSubmitted(post=post)
     try:
         with metrics.PUBLISH_SECONDS.time():
             await broker.publish(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 from pydantic import ValidationError
 
-from services.escalation.domain.policy import Policy
+from services.policy.language import Policy
 
 
 class PolicyError(ValueError):

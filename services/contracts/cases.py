@@ -1,0 +1,137 @@
+"""The case a stream of CaseEvents describes: the one reading of the case-events topic that
+every consumer shares (escalation enforces commands against it, the gateway shows it to
+moderators). Pure.
+
+Lifecycle: open -> claimed -> resolved -> (appealed -> claimed -> resolved on appeal).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+
+from services.contracts.events import Action, CaseEvent, CaseEventKind, derived_id
+
+
+class CaseState(StrEnum):
+    OPEN = "open"
+    CLAIMED = "claimed"
+    RESOLVED = "resolved"
+
+
+@dataclass(frozen=True)
+class Case:
+    case_id: str
+    post_id: str
+    tenant: str
+    author_id: str
+    community: str | None
+    queue: str
+    priority: int
+    sla_deadline: datetime | None
+    opened_at: datetime
+    state: CaseState = CaseState.OPEN
+    assignee: str | None = None
+    first_decider: str | None = None
+    resolution: Action | None = None
+    appealed: bool = False
+    decision_revision: int = 0  # revision of the post's Decision this case last produced
+    sla_breaches: int = 0
+    external_id: str = ""
+    text: str = ""  # the post as submitted, for the moderator
+    scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state is not CaseState.RESOLVED
+
+
+def case_id_for(post_id: str) -> str:
+    return derived_id("case", post_id)
+
+
+def fold(case: Case | None, event: CaseEvent) -> Case | None:
+    """The case after one event. Rejections and notes leave it as it was, and so does an
+    opening of a case that is already open."""
+    kind = event.kind
+    if kind is CaseEventKind.OPENED and case is not None:
+        return case  # a case opens once; a redelivered opening changes nothing
+    if kind is CaseEventKind.OPENED:
+        return Case(
+            case_id=event.case_id,
+            post_id=event.post_id,
+            tenant=event.tenant,
+            author_id=event.author_id,
+            community=event.community,
+            queue=event.queue,
+            priority=event.priority if event.priority is not None else 5,
+            sla_deadline=event.sla_deadline,
+            opened_at=event.occurred_at,
+            external_id=event.post.external_id if event.post else "",
+            text=event.post.text if event.post else "",
+            scores=dict(event.scores or {}),
+        )
+    if case is None or kind in (CaseEventKind.REJECTED, CaseEventKind.NOTED):
+        return case
+    if kind is CaseEventKind.CLAIMED:
+        return replace(case, state=CaseState.CLAIMED, assignee=event.actor)
+    if kind is CaseEventKind.UNCLAIMED:
+        return replace(case, state=CaseState.OPEN, assignee=None)
+    if kind is CaseEventKind.ESCALATED:
+        breaches = case.sla_breaches + (1 if event.actor == "system" else 0)
+        return replace(
+            case,
+            state=CaseState.OPEN,
+            assignee=None,
+            queue=event.queue,
+            priority=event.priority if event.priority is not None else case.priority,
+            sla_deadline=event.sla_deadline,
+            sla_breaches=breaches,
+        )
+    if kind is CaseEventKind.RESOLVED:
+        return replace(
+            case,
+            state=CaseState.RESOLVED,
+            assignee=None,
+            resolution=event.resolution,
+            first_decider=case.first_decider or event.actor,
+            decision_revision=case.decision_revision + 1,
+            sla_deadline=None,
+        )
+    if kind is CaseEventKind.APPEALED:
+        return replace(
+            case,
+            state=CaseState.OPEN,
+            appealed=True,
+            queue=event.queue,
+            sla_deadline=event.sla_deadline,
+        )
+    return case
+
+
+FAR_FUTURE = 10**11  # seconds: sorts cases without a deadline after every real one
+
+
+def queue_rank(case: Case) -> float:
+    """Where a case stands in its queue: priority first (0 is the most urgent), then the
+    earliest SLA deadline."""
+    deadline = case.sla_deadline.timestamp() if case.sla_deadline else FAR_FUTURE
+    return case.priority * 1e12 + deadline
+
+
+def case_to_json(case: Case) -> str:
+    data = asdict(case)
+    for name in ("sla_deadline", "opened_at"):
+        data[name] = data[name].isoformat() if data[name] else None
+    return json.dumps(data, sort_keys=True)
+
+
+def case_from_json(raw: str) -> Case:
+    data = json.loads(raw)
+    for name in ("sla_deadline", "opened_at"):
+        data[name] = datetime.fromisoformat(data[name]) if data[name] else None
+    data["state"] = CaseState(data["state"])
+    data["resolution"] = Action(data["resolution"]) if data["resolution"] else None
+    return Case(**data)

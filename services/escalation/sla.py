@@ -1,0 +1,70 @@
+"""The SLA watch: open cases past their deadline move to their queue's escalation target, and
+the queue gauges are refreshed. Each sweep reads only what is due (an index by deadline) and
+two index entries per queue, so its cost does not grow with the number of open cases."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from datetime import UTC, datetime
+
+from faststream.kafka import KafkaBroker
+from redis.asyncio import Redis
+
+from services.contracts import topics
+from services.contracts.cases import fold
+from services.escalation import metrics
+from services.escalation.adapters.cases import CaseStore
+from services.escalation.adapters.policies import PolicyBook
+from services.escalation.domain.cases import sla_breach
+from services.shared.kafka import publish_all
+
+log = logging.getLogger(__name__)
+LOCK_KEY = "escalation:sla-lock"
+
+
+async def sla_watch(
+    broker: KafkaBroker,
+    store: CaseStore,
+    book: PolicyBook,
+    redis: Redis,
+    interval: float,
+    stop: asyncio.Event,
+) -> None:
+    """Every `interval` s until `stop`. State lives in Redis (and Kafka), so a restart loses
+    no timer; a lock keeps replicas from sweeping at the same time. It stops on `stop`, not on
+    cancellation: a cancelled Redis command can surface as an ordinary error, which this loop
+    would otherwise survive."""
+    while not stop.is_set():
+        try:
+            if await redis.set(LOCK_KEY, "1", nx=True, px=int(interval * 3000)):
+                try:
+                    await sweep(broker, store, book)
+                finally:
+                    await redis.delete(LOCK_KEY)
+        except Exception:  # keep watching; the next sweep retries
+            log.exception("SLA sweep failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), interval)
+
+
+async def sweep(broker: KafkaBroker, store: CaseStore, book: PolicyBook) -> None:
+    now = datetime.now(UTC)
+    for case in await store.many(await store.due(now)):
+        event = sla_breach(case, book.for_post(case.tenant, case.community), now)
+        if event is None:
+            continue
+        key = topics.author_key(case.tenant, case.author_id)
+        await publish_all(broker, [(event, topics.CASE_EVENTS, key)])
+        after = fold(case, event)
+        if after is not None:
+            await store.save(after, case)
+        metrics.SLA_BREACHES.labels(case.queue).inc()
+        log.warning(
+            "SLA breached", extra={"case_id": case.case_id, "from": case.queue, "to": event.queue}
+        )
+    for (tenant, queue), (depth, oldest) in (await store.queue_stats()).items():
+        metrics.QUEUE_DEPTH.labels(tenant, queue).set(depth)
+        metrics.OLDEST_AGE.labels(tenant, queue).set(time.time() - oldest if oldest else 0)

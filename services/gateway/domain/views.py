@@ -1,0 +1,136 @@
+"""What platforms receive: the public, versioned views of decisions and sanctions. Pure.
+
+One schema for every channel: `GET /v1/posts/{id}/decision`, the feed, the SSE stream and
+webhooks all send these, never the internal events. `schema_version` changes only when a
+field is removed or changes meaning; new optional fields can appear at any time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from services.contracts.events import (
+    Action,
+    AuthorSanctioned,
+    Decision,
+    ModelInfo,
+    PolicyRef,
+    Reason,
+    SanctionKind,
+    StatementOfReasons,
+)
+
+PUBLIC_SCHEMA_VERSION = 1
+
+
+class DecisionRevision(BaseModel):
+    decision_id: str
+    revision: int
+    action: Action
+    decided_by: str
+    decided_at: datetime
+    reasons: list[Reason]
+
+
+class DecisionView(BaseModel):
+    """A post's decision; `status: pending` while it is still in the pipeline."""
+
+    type: Literal["decision"] = "decision"
+    schema_version: int = PUBLIC_SCHEMA_VERSION
+    post_id: str
+    status: Literal["pending", "decided"]
+    tenant: str | None = None
+    author_id: str | None = None
+    community: str | None = None
+    action: Action | None = None
+    reasons: list[Reason] | None = None
+    scores: dict[str, float] | None = None
+    model: ModelInfo | None = None
+    policy: PolicyRef | None = None
+    revision: int | None = Field(default=None, description="0 automated; +1 per moderator change")
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    decision_id: str | None = None
+    queue: str | None = None
+    statement: StatementOfReasons | None = None
+    history: list[DecisionRevision] | None = None
+
+
+class SanctionView(BaseModel):
+    """A restriction of an author's account: the platform applies it."""
+
+    type: Literal["sanction"] = "sanction"
+    schema_version: int = PUBLIC_SCHEMA_VERSION
+    sanction_id: str
+    tenant: str
+    author_id: str
+    community: str | None = None
+    sanction: SanctionKind
+    duration_hours: int | None = Field(default=None, description="None: not timed")
+    starts_at: datetime
+    expires_at: datetime | None = None
+    strikes: int = Field(description="The strike count that triggered it (0: a moderator's call)")
+    decided_by: str
+    policy: PolicyRef
+    post_id: str
+
+
+PublicEvent = Annotated[DecisionView | SanctionView, Field(discriminator="type")]
+
+
+def revision_of(d: Decision) -> DecisionRevision:
+    return DecisionRevision(
+        decision_id=d.event_id,
+        revision=d.revision,
+        action=d.action,
+        decided_by=d.decided_by,
+        decided_at=d.occurred_at,
+        reasons=d.reasons,
+    )
+
+
+def decision_view(d: Decision, history: list[Decision] | None = None) -> DecisionView:
+    return DecisionView(
+        post_id=d.post_id,
+        status="decided",
+        tenant=d.tenant,
+        author_id=d.author_id,
+        community=d.community,
+        action=d.action,
+        reasons=d.reasons,
+        scores=d.scores,
+        model=d.model,
+        policy=d.policy,
+        revision=d.revision,
+        decided_by=d.decided_by,
+        decided_at=d.occurred_at,
+        decision_id=d.event_id,
+        queue=d.queue,
+        statement=d.statement,
+        history=[revision_of(h) for h in history] if history is not None else None,
+    )
+
+
+def sanction_view(s: AuthorSanctioned) -> SanctionView:
+    expires = s.occurred_at + timedelta(hours=s.duration_hours) if s.duration_hours else None
+    return SanctionView(
+        sanction_id=s.event_id,
+        tenant=s.tenant,
+        author_id=s.author_id,
+        community=s.community,
+        sanction=s.sanction,
+        duration_hours=s.duration_hours,
+        starts_at=s.occurred_at,
+        expires_at=expires,
+        strikes=s.strikes,
+        decided_by=s.decided_by,
+        policy=s.policy,
+        post_id=s.post_id,
+    )
+
+
+def public_view(event: Decision | AuthorSanctioned) -> DecisionView | SanctionView:
+    return decision_view(event) if isinstance(event, Decision) else sanction_view(event)

@@ -1,0 +1,36 @@
+"""What every service's `python -m services.<service>.rebuild` shares: the command line, and
+dropping the key families a rebuild restores (the service should be stopped meanwhile)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from collections.abc import Awaitable, Callable, Iterable
+
+from redis.asyncio import Redis
+
+
+async def drop(redis: Redis, families: Iterable[str]) -> int:
+    """Delete every key matching the families' patterns (SCAN: an offline tool, not a request)."""
+    dropped = 0
+    for pattern in families:
+        batch: list[str] = []
+        async for key in redis.scan_iter(match=pattern, count=1000):
+            batch.append(key)
+            if len(batch) >= 1000:
+                dropped += await redis.delete(*batch)
+                batch = []
+        if batch:
+            dropped += await redis.delete(*batch)
+    return dropped
+
+
+def command_line(doc: str, rebuild: Callable[[], Awaitable[dict[str, int]]]) -> None:
+    """`--help` prints the module's doc and exits; with no arguments the rebuild runs and
+    prints what it replayed, as JSON."""
+    parser = argparse.ArgumentParser(
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.parse_args()
+    print(json.dumps(asyncio.run(rebuild()), sort_keys=True))
