@@ -22,18 +22,24 @@ pytestmark = pytest.mark.integration
 
 @dataclass
 class Receiver:
-    """Answers 500 to the first `failures` requests, then 200; records every request."""
+    """Answers 500 to the first `failures` decision deliveries, then 200; records every
+    decision delivery, and every sanction delivery apart (answered 200)."""
 
     failures: int
     calls: list[tuple[dict[str, str], bytes, int]] = field(default_factory=list)
+    sanctions: list[dict] = field(default_factory=list)
 
     def app(self) -> FastAPI:
         app = FastAPI()
 
         @app.post("/hook")
         async def hook(request: Request) -> Response:
+            body = await request.body()
+            if json.loads(body)["type"] == "sanction":
+                self.sanctions.append(json.loads(body))
+                return Response(status_code=200)
             status = 500 if len(self.calls) < self.failures else 200
-            self.calls.append((dict(request.headers), await request.body(), status))
+            self.calls.append((dict(request.headers), body, status))
             return Response(status_code=status)
 
         return app
@@ -66,6 +72,16 @@ async def test_a_failing_receiver_gets_the_signed_decision_after_retries(
         assert await eventually(receiver.any_delivered, timeout=30)
         metrics = (await client.get("/metrics")).text
 
+        async def sanctioned() -> list[dict]:
+            return receiver.sanctions
+
+        sanctions = await eventually(sanctioned, timeout=30)
+
+    # the 2 strikes of severe abuse cross the ladder's first step: the platform hears of it
+    assert [
+        (p["type"], p["sanction"]["sanction"], p["sanction"]["author_id"]) for p in sanctions
+    ] == [("sanction", "warn", event.post.author_id)]
+    assert sanctions[0]["idempotency_key"] == sanctions[0]["sanction"]["sanction_id"]
     assert [status for *_, status in receiver.calls] == [500, 500, 200]
     headers, body = receiver.delivered()[0]
     assert verify(hook["secret"], headers[SIGNATURE_HEADER.lower()], body, now=int(time.time()))

@@ -1,0 +1,121 @@
+"""Escalation's Kafka handlers on FastStream's in-memory broker and an in-memory Redis: what
+each decodes, publishes, writes and dead-letters. The same flows run on real Kafka and Redis in
+tests/integration; these only check the wiring, fast."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+
+import fakeredis
+import pytest
+from faststream.kafka import KafkaBroker, TestKafkaBroker
+
+from services.contracts import topics
+from services.contracts.cases import case_id_for
+from services.contracts.events import ModelInfo, ModeratorAction, Post, PostScored
+from services.escalation import handlers
+from services.escalation.adapters.cases import ActionLedger, CaseStore
+from services.escalation.adapters.effects import State
+from services.escalation.adapters.policies import PolicyBook
+from services.escalation.adapters.state import DecisionLedger, StrikeLedger
+from services.escalation.config import REPO_POLICIES, Settings
+from tests.unit.support import Sink
+
+
+@pytest.fixture
+async def escalation() -> AsyncIterator[tuple[KafkaBroker, Sink, State]]:
+    redis = fakeredis.FakeAsyncRedis(decode_responses=True)
+    state = State(DecisionLedger(redis), StrikeLedger(redis), CaseStore(redis), ActionLedger(redis))
+    broker = KafkaBroker()
+    broker.include_router(handlers.router(Settings()))
+    broker.context.set_global("escalation", handlers.Escalation(state, PolicyBook(REPO_POLICIES)))
+    outputs = (topics.DECISIONS, topics.CASE_EVENTS, topics.STRIKES, topics.SANCTIONS, topics.DEAD_LETTER)  # fmt: skip
+    sink = Sink(broker, *outputs)
+    async with TestKafkaBroker(broker) as test_broker:
+        yield test_broker, sink, state
+    await redis.aclose()
+
+
+def scored(external_id: str, scores: dict[str, float]) -> PostScored:
+    post = Post(post_id=f"p-{external_id}", tenant="acme", external_id=external_id,
+                author_id="u-1", text="t")  # fmt: skip
+    return PostScored(post=post, scores=scores, model=ModelInfo(id="m", version="1"))
+
+
+async def test_a_scored_post_gets_one_decision(escalation) -> None:
+    broker, sink, state = escalation
+    await broker.publish(
+        scored("a", {"toxicity": 0.01}).model_dump(mode="json"), topics.POSTS_SCORED
+    )
+    assert [(d["post_id"], d["action"]) for d in sink.seen[topics.DECISIONS]] == [("p-a", "allow")]
+    assert await state.decided.already_decided(["p-a"]) == {"p-a"}
+
+
+async def test_a_redelivered_post_is_not_decided_again(escalation) -> None:
+    broker, sink, _ = escalation
+    event = scored("a", {"toxicity": 0.01}).model_dump(mode="json")
+    await broker.publish(event, topics.POSTS_SCORED)
+    await broker.publish(event, topics.POSTS_SCORED)
+    assert len(sink.seen[topics.DECISIONS]) == 1
+
+
+async def test_a_threat_opens_a_case_gives_strikes_and_warns(escalation) -> None:
+    broker, sink, state = escalation
+    await broker.publish(scored("t", {"threat": 0.95}).model_dump(mode="json"), topics.POSTS_SCORED)
+    [opened] = sink.seen[topics.CASE_EVENTS]
+    assert (opened["kind"], opened["queue"], opened["author_strikes"]) == ("opened", "safety", 0)
+    assert [s["weight"] for s in sink.seen[topics.STRIKES]] == [2]
+    assert [s["sanction"] for s in sink.seen[topics.SANCTIONS]] == ["warn"]
+    case = await state.cases.get(case_id_for("p-t"))
+    assert case is not None and case.queue == "safety"
+
+
+async def test_a_poison_message_is_dead_lettered_and_the_rest_decided(escalation) -> None:
+    broker, sink, _ = escalation
+    await broker.publish(b"not json", topics.POSTS_SCORED)
+    await broker.publish({"post": {"post_id": "x"}}, topics.POSTS_SCORED)
+    await broker.publish(
+        scored("ok", {"toxicity": 0.01}).model_dump(mode="json"), topics.POSTS_SCORED
+    )
+    assert [d["error_kind"] for d in sink.seen[topics.DEAD_LETTER]] == [
+        "undecodable",
+        "invalid_schema",
+    ]
+    assert [d["post_id"] for d in sink.seen[topics.DECISIONS]] == ["p-ok"]
+
+
+def command(verb: str, moderator: str = "mo", **arguments) -> ModeratorAction:
+    return ModeratorAction(case_id=case_id_for("p-t"), tenant="acme", author_id="u-1",
+                           moderator_id=moderator, command=verb, arguments=arguments)  # fmt: skip
+
+
+async def test_a_command_is_answered_once_with_its_action_id(escalation) -> None:
+    broker, sink, state = escalation
+    await broker.publish(scored("t", {"threat": 0.95}).model_dump(mode="json"), topics.POSTS_SCORED)
+    claim = command("claim").model_dump(mode="json")
+    await broker.publish(claim, topics.MODERATOR_ACTIONS)
+    await broker.publish(claim, topics.MODERATOR_ACTIONS)  # redelivered
+    answers = [e for e in sink.seen[topics.CASE_EVENTS] if e["action_id"] == claim["action_id"]]
+    assert [(a["kind"], a["actor"]) for a in answers] == [("claimed", "mo")]
+    assert await state.answers.seen(claim["action_id"])
+
+
+async def test_overturning_publishes_the_new_decision_and_lifts_the_strike(escalation) -> None:
+    broker, sink, state = escalation
+    await broker.publish(scored("t", {"threat": 0.95}).model_dump(mode="json"), topics.POSTS_SCORED)
+    for verb in ("claim", "approve"):
+        await broker.publish(command(verb).model_dump(mode="json"), topics.MODERATOR_ACTIONS)
+    assert [(d["revision"], d["action"], d["decided_by"]) for d in sink.seen[topics.DECISIONS]] == [
+        (0, "escalate", "automated"), (1, "allow", "mo"),
+    ]  # fmt: skip
+    assert [s["removed"] for s in sink.seen[topics.STRIKES]] == [False, True]
+    assert await state.strikes.count("acme", None, "u-1", time.time(), 90) == 0
+
+
+async def test_a_command_on_no_case_is_rejected(escalation) -> None:
+    broker, sink, _ = escalation
+    await broker.publish(command("claim").model_dump(mode="json"), topics.MODERATOR_ACTIONS)
+    assert [(e["kind"], e["reason"]) for e in sink.seen[topics.CASE_EVENTS]] == [
+        ("rejected", "no such case")
+    ]
