@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,9 +27,9 @@ class Infra:
         return {"KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap, "REDIS_URL": self.redis_url}
 
 
-@pytest.fixture(scope="session")
-def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
-    root = tmp_path_factory.mktemp("infra")
+@contextmanager
+def own_infra(root: Path) -> Iterator[Infra]:
+    """A Kafka broker and a Redis of their own, on free ports, stopped on exit."""
     kafka = Kafka(
         "kafka",
         root / "kafka.log",
@@ -43,7 +44,15 @@ def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
     kafka.start()
     try:
         redis.start()
-        infra = Infra(kafka.bootstrap, redis.url, root)
+        yield Infra(kafka.bootstrap, redis.url, root)
+    finally:
+        redis.stop(timeout=5)
+        kafka.stop(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
+    with own_infra(tmp_path_factory.mktemp("infra")) as infra:
         previous = {k: os.environ.get(k) for k in infra.env()}
         os.environ.update(infra.env())
         yield infra
@@ -52,9 +61,6 @@ def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-    finally:
-        redis.stop(timeout=5)
-        kafka.stop(timeout=10)
 
 
 @pytest.fixture

@@ -60,4 +60,4 @@ async def rebuild(settings: Settings | None = None) -> dict[str, int]:
 
 
 if __name__ == "__main__":
-    command_line(__doc__ or "", rebuild)
+    command_line("services.escalation.rebuild", __doc__ or "", rebuild)

@@ -115,4 +115,4 @@ def _case_into(board: cases.CaseBoard):
 
 
 if __name__ == "__main__":
-    command_line(__doc__ or "", rebuild)
+    command_line("services.gateway.rebuild", __doc__ or "", rebuild)

@@ -26,11 +26,13 @@ async def drop(redis: Redis, families: Iterable[str]) -> int:
     return dropped
 
 
-def command_line(doc: str, rebuild: Callable[[], Awaitable[dict[str, int]]]) -> None:
+def command_line(module: str, doc: str, rebuild: Callable[[], Awaitable[dict[str, int]]]) -> None:
     """`--help` prints the module's doc and exits; with no arguments the rebuild runs and
-    prints what it replayed, as JSON."""
+    prints how many events of each kind it replayed, as JSON."""
     parser = argparse.ArgumentParser(
-        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog=f"python -m {module}",
+        description=doc,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.parse_args()
     print(json.dumps(asyncio.run(rebuild()), sort_keys=True))

@@ -152,3 +152,28 @@ async def serving(app: FastAPI) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
+
+
+async def snapshot(redis: Redis, families: tuple[str, ...]) -> dict[str, Any]:
+    """Every key of the families with its value, for comparing a rebuild with the original.
+    TTLs are left out; a stream is compared by its entries, not their ids (a rebuilt feed has
+    new cursors, and one author's order is all Kafka keeps across partitions)."""
+    out: dict[str, Any] = {}
+    for pattern in families:
+        async for key in redis.scan_iter(match=pattern, count=1000):
+            kind = await redis.type(key)
+            if kind == "string":
+                value: Any = await redis.get(key)
+            elif kind == "hash":
+                value = await redis.hgetall(key)
+            elif kind == "list":
+                value = await redis.lrange(key, 0, -1)
+            elif kind == "set":
+                value = sorted(await redis.smembers(key))
+            elif kind == "zset":
+                value = await redis.zrange(key, 0, -1, withscores=True)
+            else:
+                entries = await redis.xrange(key)
+                value = sorted(json.dumps(fields, sort_keys=True) for _, fields in entries)
+            out[key] = (kind, value)
+    return out

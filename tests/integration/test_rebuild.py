@@ -1,0 +1,211 @@
+"""Kafka is the system of record: state is built through the real pipeline (ingest, classifier,
+escalation and gateway in-process, moderators acting through the gateway), Redis is flushed,
+and each service's `rebuild` must restore its keys exactly (TTLs aside, and the feed's cursors,
+which are documented as new after a rebuild).
+
+On a Kafka and Redis of its own, so the topics hold only what this test wrote and a FLUSHDB
+touches no other test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack
+from pathlib import Path
+
+import httpx
+import pytest
+from redis.asyncio import Redis
+
+from services.classifier.app import create_app as create_classifier
+from services.classifier.config import Settings as ClassifierSettings
+from services.contracts import topics
+from services.contracts.cases import case_id_for
+from services.escalation import rebuild as escalation_rebuild
+from services.escalation.adapters import cases as escalation_cases
+from services.escalation.adapters import state as escalation_state
+from services.escalation.app import create_app as create_escalation
+from services.escalation.config import Settings as EscalationSettings
+from services.gateway import rebuild as gateway_rebuild
+from services.gateway.config import Settings as GatewaySettings
+from services.gateway.main import create_app as create_gateway
+from services.ingest import rebuild as ingest_rebuild
+from services.ingest.adapters.registry import FAMILIES as INGEST_FAMILIES
+from services.ingest.config import Settings as IngestSettings
+from services.ingest.main import create_app as create_ingest
+from tests.conftest import Infra, own_infra
+from tests.integration.gateway.conftest import scored
+from tests.integration.helpers import bearer, eventually, produce, running, snapshot
+
+pytestmark = pytest.mark.integration
+
+ESCALATION_FAMILIES = (*escalation_state.FAMILIES, *escalation_cases.FAMILIES)
+OWNERS = ("ingest:", "escalation:", "gateway:")
+POLICY = (Path(__file__).resolve().parents[2] / "deploy" / "policies" / "default.yaml").read_text()
+
+
+@pytest.fixture(scope="module")
+def tenant() -> str:
+    """One platform for the whole module: the second test works on what the first rebuilt."""
+    return f"r{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
+    with own_infra(tmp_path_factory.mktemp("rebuild-infra")) as infra:
+        yield infra
+
+
+def settings_for(fresh: Infra) -> dict[str, str]:
+    return {"kafka_bootstrap_servers": fresh.kafka_bootstrap, "redis_url": fresh.redis_url}
+
+
+@pytest.fixture(scope="module")
+async def stack(fresh: Infra) -> AsyncIterator[dict[str, httpx.AsyncClient]]:
+    common = settings_for(fresh)
+    apps = {
+        "ingest": create_ingest(IngestSettings(**common)),
+        "classifier": create_classifier(ClassifierSettings(**common, classifier_model="offline")),
+        "escalation": create_escalation(EscalationSettings(**common)),
+        "gateway": create_gateway(GatewaySettings(**common, webhook_max_attempts=100)),
+    }
+    async with AsyncExitStack() as running_apps:
+        yield {
+            name: await running_apps.enter_async_context(running(app)) for name, app in apps.items()
+        }
+
+
+async def settled(redis: Redis, families: tuple[str, ...]) -> dict:
+    """A snapshot that stays the same for a second: every consumer has caught up."""
+    previous = None
+    for _ in range(30):
+        current = await snapshot(redis, families)
+        if current == previous:
+            return current
+        previous = current
+        await asyncio.sleep(1.0)
+    raise AssertionError("the views never settled")
+
+
+async def build_state(fresh: Infra, stack: dict[str, httpx.AsyncClient], tenant: str) -> None:
+    """Posts through ingest and the classifier, scored posts that open cases, a published
+    policy, a webhook that never answers, and moderators working the cases."""
+    gateway, ingest = stack["gateway"], stack["ingest"]
+    platform = await bearer(fresh, tenant)
+    moderator = await bearer(fresh, tenant, moderator=("mo", "moderator"))
+    admin = await bearer(fresh, tenant, moderator=("ad", "admin"))
+    hook = await gateway.post("/v1/webhooks", json={"url": "http://127.0.0.1:9/"}, headers=platform)
+    assert hook.status_code == 201
+    published = await gateway.put(
+        "/v1/admin/policies", json={"text": POLICY, "community": "c1"}, headers=admin
+    )
+    assert published.status_code == 202, published.text
+    for n in range(5):
+        body = {"tenant": tenant, "external_id": f"e{n}", "author_id": f"u{n % 2}",
+                "text": f"thanks for the update number {n}"}  # fmt: skip
+        assert (await ingest.post("/v1/posts", json=body)).status_code == 202
+    threat = scored(tenant, "t1", {"threat": 0.95})
+    held = scored(tenant, "h1", {"toxicity": 0.95})
+    other = scored(tenant, "t2", {"threat": 0.9}, author_id="a2")
+    events = [e.model_dump_json().encode() for e in (threat, held, other)]
+    await produce(fresh.kafka_bootstrap, topics.POSTS_SCORED, events)
+
+    async def case_open(post_id: str):
+        answer = await gateway.get(
+            f"/v1/moderation/cases/{case_id_for(post_id)}", headers=moderator
+        )
+        return answer.status_code == 200
+
+    for event in (threat, held, other):
+        assert await eventually(lambda e=event: case_open(e.post.post_id))
+    steps = [
+        (threat, "claim", None), (threat, "notes", {"text": "clear threat"}),
+        (threat, "actions", {"action": "remove", "reason": "threat"}),
+        (held, "claim", None), (held, "actions", {"action": "approve", "reason": "banter"}),
+        (other, "claim", None),
+    ]  # fmt: skip
+    for event, verb, body in steps:
+        url = f"/v1/moderation/cases/{case_id_for(event.post.post_id)}/{verb}"
+        answer = await gateway.post(url, json=body, headers=moderator)
+        assert answer.status_code == 200, answer.text
+
+
+async def test_every_service_rebuilds_its_redis_from_kafka(
+    fresh: Infra, stack: dict[str, httpx.AsyncClient], tenant: str
+) -> None:
+    await build_state(fresh, stack, tenant)
+    redis = Redis.from_url(fresh.redis_url, decode_responses=True)
+    families = {
+        "ingest": INGEST_FAMILIES,
+        "escalation": ESCALATION_FAMILIES,
+        "gateway": gateway_rebuild.FAMILIES,
+    }
+    before = {name: await settled(redis, f) for name, f in families.items()}
+    every_key = [key async for key in redis.scan_iter(count=1000)]
+    assert every_key and all(key.startswith(OWNERS) for key in every_key), every_key
+    assert len(before["escalation"]) > 10 and len(before["gateway"]) > 20
+
+    await redis.flushdb()
+    common = settings_for(fresh)
+    await ingest_rebuild.rebuild(IngestSettings(**common))
+    await escalation_rebuild.rebuild(EscalationSettings(**common))
+    await gateway_rebuild.rebuild(GatewaySettings(**common))
+    after = {name: await snapshot(redis, f) for name, f in families.items()}
+    await redis.aclose()
+    for name in families:
+        assert after[name] == before[name], name
+
+
+async def test_after_a_rebuild_the_services_carry_on(
+    fresh: Infra, stack: dict[str, httpx.AsyncClient], tenant: str
+) -> None:
+    """Runs after the rebuild above, on the same state: nothing a platform or a moderator
+    relies on was lost."""
+    gateway, ingest = stack["gateway"], stack["ingest"]
+    repeat = {"tenant": tenant, "external_id": "e1", "author_id": "u1",
+              "text": "thanks for the update number 1"}  # fmt: skip
+    again = await ingest.post("/v1/posts", json=repeat)
+    assert again.status_code == 202 and again.json()["duplicate"] is True
+    changed = await ingest.post("/v1/posts", json={**repeat, "text": "something else"})
+    assert changed.status_code == 409
+    moderator = await bearer(fresh, tenant, moderator=("mo", "moderator"))
+    claimed = scored(tenant, "t2", {"threat": 0.9}, author_id="a2")
+    detail = await gateway.get(
+        f"/v1/moderation/cases/{case_id_for(claimed.post.post_id)}", headers=moderator
+    )
+    assert detail.status_code == 200
+    assert (detail.json()["case"]["state"], detail.json()["case"]["assignee"]) == ("claimed", "mo")
+    assert detail.json()["author"]["strikes"] == 2  # the threat's two, inside the window
+    resolve = await gateway.post(
+        f"/v1/moderation/cases/{case_id_for(claimed.post.post_id)}/actions",
+        json={"action": "remove", "reason": "after the rebuild"},
+        headers=moderator,
+    )
+    assert resolve.status_code == 200, resolve.text  # escalation still knows the claim
+
+
+@pytest.mark.parametrize("service", ["ingest", "escalation", "gateway"])
+def test_rebuild_help_prints_help_and_touches_nothing(service: str) -> None:
+    env = {"KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1", "REDIS_URL": "redis://127.0.0.1:1/0"}
+    done = subprocess.run(
+        [sys.executable, "-m", f"services.{service}.rebuild", "--help"],
+        capture_output=True, text=True, timeout=60, env={**env, "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    # nothing listens on port 1: a rebuild that ran anyway would fail to connect
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"usage: python -m services.{service}.rebuild")
+    assert "Rebuild" in done.stdout
+    assert not json_line(done.stdout)
+
+
+def json_line(text: str) -> bool:
+    try:
+        json.loads(text.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return False
+    return True
