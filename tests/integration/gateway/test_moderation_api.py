@@ -4,15 +4,17 @@ goes to escalation over Kafka and is answered once escalation accepted or reject
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
 from services.contracts import topics
 from services.contracts.cases import case_id_for
+from services.contracts.events import StrikeEvent
 from tests.conftest import Infra
 from tests.integration.gateway.conftest import publish_scored, scored
-from tests.integration.helpers import bearer, collect, eventually
+from tests.integration.helpers import bearer, collect, eventually, produce
 
 pytestmark = pytest.mark.integration
 THREAT = {"threat": 0.95, "toxicity": 0.9}
@@ -55,9 +57,30 @@ async def test_queues_cases_and_the_case_view(gateway: str, infra: Infra, tenant
     assert claimed.json()["data"] == []
     assert detail["post"]["text"] == "I will find you and hurt you"
     assert detail["scores"] == THREAT and detail["case"]["state"] == "open"
-    assert detail["author"]["author_id"] == "u9" and detail["author"]["strikes"] == 2
+    assert detail["author"]["author_id"] == "u9" and detail["author"]["strikes_at_decision"] == 0
+    assert [(t["kind"], t["actor"]) for t in detail["trail"]] == [("opened", "system")]
     assert [d["action"] for d in detail["author"]["recent_decisions"]] == ["escalate"]
     assert [d["decided_by"] for d in detail["decisions"]] == ["automated"]
+
+
+async def test_the_strike_count_is_the_windowed_one_the_policy_uses(
+    gateway: str, infra: Infra, tenant: str
+) -> None:
+    """The threat's 2 strikes count; one given long ago, outside the 90-day window, does not."""
+    team = await staff(infra, tenant)
+    old = StrikeEvent(strike_id="old", tenant=tenant, author_id="u9", weight=3, post_id="p-old",
+                      window_days=90, occurred_at=datetime.now(UTC) - timedelta(days=200))  # fmt: skip
+    await produce(infra.kafka_bootstrap, topics.STRIKES, [old.model_dump_json().encode()],
+                  key=topics.author_key(tenant, "u9"))  # fmt: skip
+    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
+        case_id = await open_case(client, infra, tenant, team["tia"])
+
+        async def strikes():
+            url = f"/v1/moderation/cases/{case_id}"
+            count = (await client.get(url, headers=team["tia"])).json()["author"]["strikes"]
+            return count if count == 2 else None
+
+        assert await eventually(strikes, timeout=15) == 2
 
 
 async def test_two_moderators_claiming_at_once_one_wins(
