@@ -21,6 +21,7 @@ from services.shared.ops import kafka_check, ops_router
 
 def create_app(settings: Settings) -> FastAPI:
     broker = make_broker(settings, "classifier")
+    broker.include_router(handlers.router(settings))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -43,7 +44,8 @@ def create_app(settings: Settings) -> FastAPI:
         )
         app.state.scorer, app.state.batcher, app.state.normalize = scorer, batcher, normalize
         batcher.start()
-        handlers.register(broker, settings, batcher, scorer, normalize)
+        scoring = handlers.Scoring(batcher, scorer, normalize, settings.classifier_max_text_chars)
+        broker.context.set_global("classifier", scoring)
         await ensure_topics(settings)
         await broker.start()
         yield

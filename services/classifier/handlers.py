@@ -6,7 +6,12 @@ Offsets are committed only after every PostScored of the batch is acknowledged b
 
 from __future__ import annotations
 
-from faststream.kafka import KafkaBroker
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from faststream import Context
+from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
 from services.classifier import metrics
@@ -26,25 +31,39 @@ from services.shared.kafka import (
 SERVICE = "classifier"
 
 
-def register(
-    broker: KafkaBroker, settings: Settings, batcher: MicroBatcher, scorer: Scorer, normalize
-) -> None:
-    @batch_subscriber(broker, topics.POSTS_SUBMITTED, settings.kafka_group_id, settings)
-    async def on_posts_submitted(message: KafkaMessage) -> None:
-        decoded = await decode_batch(broker, SERVICE, message, PostSubmitted, metrics.ERRORS)
-        records = [record for record, _ in decoded]
-        posts = [event.post for _, event in decoded]
+@dataclass(frozen=True)
+class Scoring:
+    """What the handler scores with; set in the broker's context once the model is loaded."""
 
-        texts = [normalize(post.text)[: settings.classifier_max_text_chars] for post in posts]
-        results = await batcher.score(texts, source="kafka")
-        out = []
-        for post, record, text, result in zip(posts, records, texts, results, strict=True):
-            if isinstance(result, Unscorable):
-                metrics.ERRORS.labels("unscorable").inc()
-                await dead_letter(broker, SERVICE, record, "unscorable", str(result))
-                continue
-            scored = PostScored(post=post, scores=result, model=scorer.info, normalized_text=text)
-            out.append(
-                (scored, topics.POSTS_SCORED, topics.author_key(post.tenant, post.author_id))
-            )
-        await publish_all(broker, out)
+    batcher: MicroBatcher
+    scorer: Scorer
+    normalize: Callable[[str], str]
+    max_text_chars: int
+
+
+Deps = Annotated[Scoring, Context("classifier")]
+Broker = Annotated[KafkaBroker, Context("broker")]
+
+
+def router(settings: Settings) -> KafkaRouter:
+    routes = KafkaRouter()
+    batch_subscriber(routes, topics.POSTS_SUBMITTED, settings.kafka_group_id, settings)(
+        on_posts_submitted
+    )
+    return routes
+
+
+async def on_posts_submitted(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
+    decoded = await decode_batch(broker, SERVICE, message, PostSubmitted, metrics.ERRORS)
+    texts = [deps.normalize(event.post.text)[: deps.max_text_chars] for _, event in decoded]
+    results = await deps.batcher.score(texts, source="kafka")
+    out = []
+    for (record, event), text, result in zip(decoded, texts, results, strict=True):
+        post = event.post
+        if isinstance(result, Unscorable):
+            metrics.ERRORS.labels("unscorable").inc()
+            await dead_letter(broker, SERVICE, record, "unscorable", str(result))
+            continue
+        scored = PostScored(post=post, scores=result, model=deps.scorer.info, normalized_text=text)
+        out.append((scored, topics.POSTS_SCORED, topics.author_key(post.tenant, post.author_id)))
+    await publish_all(broker, out)

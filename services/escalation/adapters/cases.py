@@ -15,8 +15,9 @@ from datetime import datetime
 
 from redis.asyncio import Redis
 
-from services.contracts.cases import Case, case_from_json, case_to_json, queue_rank
+from services.contracts.cases import Case, case_from_json
 from services.contracts.events import CaseEvent
+from services.shared.queues import CaseKeys, write_case
 
 PREFIX = "escalation:"
 SLA_KEY = "escalation:sla"
@@ -48,6 +49,9 @@ def answer_key(action_id: str) -> str:
     return f"escalation:action:{action_id}"
 
 
+KEYS = CaseKeys(case_key, queue_key, opened_key)
+
+
 class CaseStore:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
@@ -62,19 +66,9 @@ class CaseStore:
 
     async def save(self, case: Case, previous: Case | None) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.set(case_key(case.case_id), case_to_json(case))
-            if previous and previous.queue != case.queue:
-                pipe.zrem(queue_key(previous.tenant, previous.queue), case.case_id)
-                pipe.zrem(opened_key(previous.tenant, previous.queue), case.case_id)
+            write_case(pipe, KEYS, case, previous)
             if case.is_open:
-                pipe.zadd(queue_key(case.tenant, case.queue), {case.case_id: queue_rank(case)})
-                pipe.zadd(
-                    opened_key(case.tenant, case.queue), {case.case_id: case.opened_at.timestamp()}
-                )
                 pipe.sadd(QUEUES_KEY, json.dumps([case.tenant, case.queue]))
-            else:
-                pipe.zrem(queue_key(case.tenant, case.queue), case.case_id)
-                pipe.zrem(opened_key(case.tenant, case.queue), case.case_id)
             if case.is_open and case.sla_deadline:
                 pipe.zadd(SLA_KEY, {case.case_id: case.sla_deadline.timestamp()})
             else:

@@ -18,9 +18,10 @@ from collections.abc import Callable
 
 from redis.asyncio import Redis
 
-from services.contracts.cases import Case, case_from_json, case_to_json, fold, queue_rank
+from services.contracts.cases import Case, case_from_json, fold
 from services.contracts.events import CaseEvent, StrikeEvent
 from services.gateway.domain import paging
+from services.shared.queues import CaseKeys, write_case
 
 ANSWER_TTL_SECONDS = 300
 NO_WINDOW_DAYS = 3650  # a strike from a policy that named no window counts for ten years
@@ -62,6 +63,9 @@ def answer_key(action_id: str) -> str:
     return f"gateway:answer:{action_id}"
 
 
+KEYS = CaseKeys(case_key, queue_key, opened_key)
+
+
 class CaseBoard:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
@@ -73,28 +77,15 @@ class CaseBoard:
         after = fold(before, event)
         async with self.redis.pipeline(transaction=True) as pipe:
             if after is not None and after != before:
-                self._save(pipe, after, before)
+                write_case(pipe, KEYS, after, before)
+                if after.is_open:
+                    pipe.sadd(queues_key(after.tenant), after.queue)
             if after is not None:
                 pipe.zadd(trail_key(event.case_id), {event.model_dump_json(): _at(event)})
             if answer and event.action_id:
                 pipe.rpush(answer_key(event.action_id), event.model_dump_json())
                 pipe.expire(answer_key(event.action_id), ANSWER_TTL_SECONDS)
             await pipe.execute()
-
-    def _save(self, pipe, case: Case, previous: Case | None) -> None:
-        pipe.set(case_key(case.case_id), case_to_json(case))
-        if previous and previous.queue != case.queue:
-            pipe.zrem(queue_key(previous.tenant, previous.queue), case.case_id)
-            pipe.zrem(opened_key(previous.tenant, previous.queue), case.case_id)
-        if case.is_open:
-            pipe.zadd(queue_key(case.tenant, case.queue), {case.case_id: queue_rank(case)})
-            pipe.zadd(
-                opened_key(case.tenant, case.queue), {case.case_id: case.opened_at.timestamp()}
-            )
-            pipe.sadd(queues_key(case.tenant), case.queue)
-        else:
-            pipe.zrem(queue_key(case.tenant, case.queue), case.case_id)
-            pipe.zrem(opened_key(case.tenant, case.queue), case.case_id)
 
     async def get(self, case_id: str) -> Case | None:
         raw = await self.redis.get(case_key(case_id))

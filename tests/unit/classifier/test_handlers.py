@@ -1,0 +1,76 @@
+"""The classifier's Kafka handler on FastStream's in-memory broker, with a stand-in model:
+submitted posts in, scored posts (keyed by author) or dead letters out. The real model on the
+real broker is tests/integration/test_classifier.py."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+
+import pytest
+from faststream.kafka import KafkaBroker, TestKafkaBroker
+
+from services.classifier import handlers
+from services.classifier.batching import MicroBatcher
+from services.classifier.config import Settings
+from services.contracts import topics
+from services.contracts.events import ModelInfo, Post, PostSubmitted
+from tests.unit.support import Sink
+
+
+class RudeWordModel:
+    """Scores 'idiot' as toxic and refuses to score 'BOOM' (the model raising on one text)."""
+
+    info = ModelInfo(id="rude-word", version="1")
+    labels = ("toxicity",)
+    batch_overhead_tokens = 0
+
+    def token_lengths(self, texts: Sequence[str]) -> list[int]:
+        return [len(t) for t in texts]
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        if any("BOOM" in t for t in texts):
+            raise ValueError("cannot score this")
+        return [{"toxicity": 0.9 if "idiot" in t else 0.01} for t in texts]
+
+
+@pytest.fixture(params=[str.lower])
+async def classifier(request) -> AsyncIterator[tuple[KafkaBroker, Sink]]:
+    model = RudeWordModel()
+    batcher = MicroBatcher(model.score, max_batch=8, max_wait_ms=1, lengths=model.token_lengths)
+    broker = KafkaBroker()
+    broker.include_router(handlers.router(Settings()))
+    broker.context.set_global("classifier", handlers.Scoring(batcher, model, request.param, 100))
+    sink = Sink(broker, topics.POSTS_SCORED, topics.DEAD_LETTER)
+    batcher.start()
+    async with TestKafkaBroker(broker) as test_broker:
+        yield test_broker, sink
+    await batcher.stop()
+
+
+def submitted(text: str) -> dict:
+    post = Post(post_id="p", tenant="acme", external_id="e", author_id="u", text=text)
+    return PostSubmitted(post=post).model_dump(mode="json")
+
+
+async def test_a_post_is_scored_on_its_normalized_text(classifier) -> None:
+    broker, sink = classifier
+    await broker.publish(submitted("You IDIOT"), topics.POSTS_SUBMITTED)
+    [scored] = sink.seen[topics.POSTS_SCORED]
+    assert scored["scores"] == {"toxicity": 0.9} and scored["normalized_text"] == "you idiot"
+    assert scored["post"]["text"] == "You IDIOT" and scored["model"]["id"] == "rude-word"
+
+
+async def test_a_post_that_is_not_a_post_is_dead_lettered(classifier) -> None:
+    broker, sink = classifier
+    await broker.publish({**submitted("x"), "post": {"text": "no id"}}, topics.POSTS_SUBMITTED)
+    await broker.publish(submitted("fine"), topics.POSTS_SUBMITTED)
+    assert [d["error_kind"] for d in sink.seen[topics.DEAD_LETTER]] == ["invalid_schema"]
+    assert len(sink.seen[topics.POSTS_SCORED]) == 1
+
+
+@pytest.mark.parametrize("classifier", [str], indirect=True)  # no normalizing: BOOM stays BOOM
+async def test_an_unscorable_text_goes_to_the_dead_letter_topic(classifier) -> None:
+    broker, sink = classifier
+    await broker.publish(submitted("BOOM"), topics.POSTS_SUBMITTED)
+    assert [d["error_kind"] for d in sink.seen[topics.DEAD_LETTER]] == ["unscorable"]
+    assert sink.seen[topics.POSTS_SCORED] == []
