@@ -46,7 +46,7 @@ from services.escalation.domain.decisions import (
 )
 from services.policy.language import Policy, PostFacts, evaluate
 from services.policy.text import PolicyError, published_policy
-from services.shared.kafka import batch_subscriber, dead_letter, decode_batch
+from services.shared.kafka import batch_subscriber, dead_letter, decode_batch, event_subscriber
 
 SERVICE = "escalation"
 
@@ -67,13 +67,12 @@ def router(settings: Settings) -> KafkaRouter:
     routes = KafkaRouter()
     group = settings.kafka_group_id
     batch_subscriber(routes, topics.POSTS_SCORED, group, settings)(on_posts_scored)
-    batch_subscriber(routes, topics.MODERATOR_ACTIONS, f"{group}-actions", settings)(
-        on_moderator_actions
-    )
+    # commands are few and each waits for a moderator: one at a time, no polling while quiet
+    event_subscriber(routes, topics.MODERATOR_ACTIONS, f"{group}-actions")(on_moderator_actions)
     # no group and nothing committed: every replica reads every published policy from the start
-    routes.subscriber(
-        topics.POLICIES, auto_offset_reset="earliest", batch=True, ack_policy=AckPolicy.MANUAL
-    )(on_policies)
+    routes.subscriber(topics.POLICIES, auto_offset_reset="earliest", ack_policy=AckPolicy.MANUAL)(
+        on_policies
+    )
     return routes
 
 

@@ -14,6 +14,8 @@ class Settings(ServiceSettings):
     feed_page_max: int = 500
     sse_heartbeat_seconds: float = 15.0
     moderator_answer_timeout_seconds: float = 10.0
+    # SSE streams and moderators waiting for an answer each hold a connection while they wait
+    redis_max_connections: int = 2000
     # how long a submitted post is remembered as `pending`; its decision outlives it
     known_post_ttl_seconds: int = 7 * 24 * 3600
     webhook_max_attempts: int = 8

@@ -25,7 +25,13 @@ from services.gateway.adapters.cases import CaseBoard
 from services.gateway.adapters.decisions import DecisionStore, KnownPosts
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.config import Settings
-from services.shared.kafka import batch_subscriber, decode_batch
+from services.shared.kafka import (
+    batch_subscriber,
+    decode_batch,
+    decode_records,
+    event_subscriber,
+    records_of,
+)
 
 SERVICE = "gateway"
 
@@ -48,17 +54,31 @@ Broker = Annotated[KafkaBroker, Context("broker")]
 def router(settings: Settings) -> KafkaRouter:
     routes = KafkaRouter()
     group = settings.kafka_group_id
-    batch_subscriber(routes, topics.DECISIONS, group, settings)(on_decisions)
-    batch_subscriber(routes, topics.SANCTIONS, f"{group}-sanctions", settings)(on_sanctions)
-    batch_subscriber(routes, topics.POSTS_SUBMITTED, f"{group}-posts", settings)(on_posts)
-    batch_subscriber(routes, topics.CASE_EVENTS, f"{group}-cases", settings)(on_case_events)
-    batch_subscriber(routes, topics.STRIKES, f"{group}-strikes", settings)(on_strikes)
+    # the two busy topics share one consumer: one poll loop instead of two while idle
+    batch_subscriber(routes, (topics.DECISIONS, topics.POSTS_SUBMITTED), group, settings)(
+        on_pipeline
+    )
+    # low-volume topics: one message at a time, and no polling while they are quiet
+    event_subscriber(routes, topics.SANCTIONS, f"{group}-sanctions")(on_sanctions)
+    event_subscriber(routes, topics.CASE_EVENTS, f"{group}-cases")(on_case_events)
+    event_subscriber(routes, topics.STRIKES, f"{group}-strikes")(on_strikes)
     return routes
 
 
-async def on_decisions(message: KafkaMessage, broker: Broker, views: Deps) -> None:
+async def on_pipeline(message: KafkaMessage, broker: Broker, views: Deps) -> None:
+    """A batch of decisions and submitted posts, each topic handled in the order it came."""
+    records = records_of(message)
+    posts = [r for r in records if r.topic == topics.POSTS_SUBMITTED]
+    decisions = [r for r in records if r.topic == topics.DECISIONS]
+    if posts:
+        await on_posts(broker, views, posts)
+    if decisions:
+        await on_decisions(broker, views, decisions)
+
+
+async def on_decisions(broker: KafkaBroker, views: Views, records) -> None:
     webhooks: dict[str, list[WebhookEvent]] = {}  # per tenant, read once a batch
-    for _, decision in await decode_batch(broker, SERVICE, message, Decision, metrics.ERRORS):
+    for _, decision in await decode_records(broker, SERVICE, records, Decision, metrics.ERRORS):
         if decision.tenant not in webhooks:
             webhooks[decision.tenant] = await views.hooks.of_tenant(decision.tenant)
         await materialize(decision, views, webhooks[decision.tenant])
@@ -86,8 +106,8 @@ async def on_sanctions(message: KafkaMessage, broker: Broker, views: Deps) -> No
         metrics.SANCTIONS_MATERIALIZED.inc()
 
 
-async def on_posts(message: KafkaMessage, broker: Broker, views: Deps) -> None:
-    events = await decode_batch(broker, SERVICE, message, PostSubmitted, metrics.ERRORS)
+async def on_posts(broker: KafkaBroker, views: Views, records) -> None:
+    events = await decode_records(broker, SERVICE, records, PostSubmitted, metrics.ERRORS)
     await views.posts.add([event for _, event in events])
     metrics.VIEW_EVENTS.labels(topics.POSTS_SUBMITTED).inc(len(events))
 

@@ -44,7 +44,9 @@ from services.shared.ops import kafka_check, ops_router, redis_check
 
 def create_app(settings: Settings) -> FastAPI:
     broker = make_broker(settings, "gateway")
-    redis = Redis.from_url(settings.redis_url, decode_responses=True)
+    redis = Redis.from_url(
+        settings.redis_url, decode_responses=True, max_connections=settings.redis_max_connections
+    )
     store, hooks, deliveries = DecisionStore(redis), WebhookStore(redis), DeliveryQueue(redis)
     posts, board = KnownPosts(redis, settings.known_post_ttl_seconds), CaseBoard(redis)
     broker.include_router(handlers.router(settings))

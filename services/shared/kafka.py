@@ -26,17 +26,34 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def batch_subscriber(
-    broker: KafkaBroker | KafkaRouter, topic: str, group_id: str, settings: ServiceSettings
+    broker: KafkaBroker | KafkaRouter,
+    topic: str | tuple[str, ...],
+    group_id: str,
+    settings: ServiceSettings,
 ):
     """At-least-once batch consumption, the same for every consumer here: offsets are committed
     only after the handler returns (after its outputs are acknowledged by Kafka); an exception
-    rewinds the batch, which is then redelivered."""
+    rewinds the batch, which is then redelivered. Several topics share one consumer, whose
+    batches then mix them (an idle consumer still polls, so fewer is cheaper)."""
     return broker.subscriber(
-        topic,
+        *((topic,) if isinstance(topic, str) else topic),
         group_id=group_id,
         batch=True,
         max_records=settings.kafka_max_records,
         batch_timeout_ms=settings.kafka_batch_timeout_ms,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+    )
+
+
+def event_subscriber(broker: KafkaBroker | KafkaRouter, topic: str, group_id: str):
+    """At-least-once, one message at a time, for low-volume topics (moderator commands, case
+    events, strikes, sanctions): the consumer waits for the next message instead of polling
+    for a batch, so an idle topic costs nothing, and the offset is committed once the handler
+    returns."""
+    return broker.subscriber(
+        topic,
+        group_id=group_id,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
     )
@@ -121,8 +138,14 @@ async def decode_batch(
 ) -> list[tuple[Any, M]]:
     """(record, event) for each record of the batch that decodes; the rest are dead-lettered
     (and counted in `errors`, a Counter labelled by kind, when given)."""
+    return await decode_records(broker, service, records_of(message), model, errors)
+
+
+async def decode_records(
+    broker: KafkaBroker, service: str, records, model: type[M], errors=None
+) -> list[tuple[Any, M]]:
     decoded = []
-    for record in records_of(message):
+    for record in records:
         try:
             decoded.append((record, decode_record(model, record)))
         except PoisonMessage as poison:

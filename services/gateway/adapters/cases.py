@@ -171,9 +171,17 @@ class CaseBoard:
         )
 
     async def answer(self, action_id: str, timeout: float) -> CaseEvent | None:
-        """The case event that answers a command, once the view has applied it, or None."""
-        found = await self.redis.blpop([answer_key(action_id)], timeout=timeout)
-        return CaseEvent.model_validate_json(found[1]) if found else None
+        """The case event that answers a command, once the view has applied it, or None.
+        Waits in slices of a second: a blocking read must end well inside the client's socket
+        timeout (redis-py's default is 5 s)."""
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            found = await self.redis.blpop(
+                [answer_key(action_id)], timeout=max(0.01, min(1.0, left))
+            )
+            if found:
+                return CaseEvent.model_validate_json(found[1])
+        return None
 
 
 def _at(event: CaseEvent) -> float:

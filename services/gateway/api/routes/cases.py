@@ -1,7 +1,9 @@
-"""The moderator API: queues, cases, and commands on cases.
+"""The moderator API: queues, cases, and commands on cases, served from the gateway's own views
+of the case-events and strikes topics.
 
 A command is checked against the moderator's role (403, nothing published), published as a
-ModeratorAction, and answered once escalation has accepted or rejected it, or on a timeout.
+ModeratorAction, and answered when the case event carrying its action_id (escalation's
+acceptance or rejection) has reached the gateway's view, or on a timeout.
 """
 
 from __future__ import annotations
@@ -190,7 +192,11 @@ async def list_queues(moderator: CurrentModerator, board: CaseBoardDep) -> Queue
     )
 
 
-@router.get("/queues/{queue}/cases", response_model=CaseList, responses=ERRORS)
+@router.get(
+    "/queues/{queue}/cases",
+    response_model=CaseList,
+    responses={**ERRORS, 422: {"description": "A cursor this API did not give out"}},
+)
 async def list_cases(
     queue: str,
     moderator: CurrentModerator,
