@@ -410,6 +410,8 @@ def service_env(kafka_bootstrap: str, redis_url: str, ports: dict[str, int]) -> 
         "CLASSIFIER_URL": f"http://127.0.0.1:{ports['classifier']}",
         "INGEST_URL": f"http://127.0.0.1:{ports['ingest']}",
         "GATEWAY_PUBLIC_URL": f"http://127.0.0.1:{ports['gateway']}",
+        # the local stack serves plain HTTP on 127.0.0.1; behind TLS keep the default (true)
+        "CONSOLE_COOKIE_SECURE": os.environ.get("CONSOLE_COOKIE_SECURE", "false"),
     }
 
 
@@ -475,6 +477,9 @@ def up() -> None:
     for name in ("ingest", "gateway", "classifier", "escalation"):
         print(f"  {name:<11} http://127.0.0.1:{ports[name]}   (/docs, /metrics, /healthz, /readyz)")
     print(f"  kafka       127.0.0.1:{ports['kafka']}\n  redis       {redis.url}")
+    print(
+        f"  console     http://127.0.0.1:{ports['gateway']}/console/   (sign in with a moderator token)"
+    )
     print(f"logs in {logs}; stop with `make down`.")
 
 

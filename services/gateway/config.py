@@ -26,5 +26,13 @@ class Settings(ServiceSettings):
     webhook_batch: int = 50
     perspective_languages: str = "en"  # what the running model scores (comma-separated)
     perspective_submit_to_pipeline: bool = False  # also send analyzed comments through ingest
+    console_session_hours: int = 12
+    # send the console's cookie over HTTPS only; turn off only for plain-HTTP local use
+    console_cookie_secure: bool = True
+    console_blur_threshold: float = 0.8  # post text scored above this is blurred until revealed
     openai_flag_threshold: float = 0.5
+    console_session_hours: int = 12
+    # send the console's cookie over HTTPS only; turn off only for plain-HTTP local use
+    console_cookie_secure: bool = True
+    console_blur_threshold: float = 0.8  # post text scored above this is blurred until revealed
     openai_flag_thresholds: dict[str, float] = {}  # per category, e.g. {"harassment": 0.7}

@@ -22,6 +22,7 @@ from services.gateway.adapters.decisions import DecisionStore, KnownPosts
 from services.gateway.adapters.ingest import IngestClient
 from services.gateway.adapters.policies import PolicyRegistry
 from services.gateway.adapters.ratelimit import RateLimiter
+from services.gateway.adapters.sessions import ConsoleSessions
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.api.routes import (
     admin,
@@ -33,6 +34,7 @@ from services.gateway.api.routes import (
     policies,
     webhooks,
 )
+from services.gateway.api.routes.console import install_console
 from services.gateway.config import Settings
 from services.gateway.domain.moderations import ModerationError
 from services.gateway.domain.perspective import PerspectiveError, invalid
@@ -93,6 +95,7 @@ def create_app(settings: Settings) -> FastAPI:
         classifier=classifier,
         policy_registry=PolicyRegistry(redis),
         ingest=ingest,
+        console_sessions=ConsoleSessions(redis, settings.console_session_hours * 3600),
     )
     install_error_handlers(
         app, shapes={"/v1alpha1/": perspective_shape, "/v1/moderations": openai_shape}
@@ -101,6 +104,8 @@ def create_app(settings: Settings) -> FastAPI:
     routers = (decisions, authors, webhooks, cases, admin, policies)
     for module in (*routers, compat_perspective, compat_openai):
         app.include_router(module.router)
+    app.include_router(admin.moderators)
+    install_console(app)
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
     return app
 

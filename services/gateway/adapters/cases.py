@@ -7,6 +7,11 @@ gateway:case-trail:{case_id}                   every event of the case, by time 
 gateway:queue:{tenant}:{queue}                 open cases by priority, then SLA deadline
 gateway:queue-opened:{tenant}:{queue}          open cases by when they were opened
 gateway:queues:{tenant}                        the tenant's queues that have held a case
+gateway:queue-due:{tenant}:{queue}             open cases with a deadline, by SLA deadline
+gateway:queue-breached:{tenant}:{queue}        cases that breached this queue's SLA, by when
+gateway:cases-by-time:{tenant}                 every case, by when it opened (search)
+gateway:author-cases:{tenant}:{author}         every case of an author, by when it opened
+gateway:appeals:{tenant}                       open appealed cases, in queue order
 gateway:strikes:{tenant}:{community|-}:{author} strike units, scored by when they expire
 gateway:answer:{action_id}                     the answering event, briefly (a list to BLPOP)
 """
@@ -15,11 +20,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 
 from redis.asyncio import Redis
 
-from services.contracts.cases import Case, case_from_json, fold
-from services.contracts.events import CaseEvent, StrikeEvent
+from services.contracts.cases import Case, CaseState, case_from_json, case_id_for, fold, queue_rank
+from services.contracts.events import CaseEvent, CaseEventKind, StrikeEvent
 from services.gateway.domain import paging
 from services.shared.queues import CaseKeys, write_case
 
@@ -31,8 +38,14 @@ FAMILIES = (
     "gateway:queue:*",
     "gateway:queue-opened:*",
     "gateway:queues:*",
+    "gateway:queue-due:*",
+    "gateway:queue-breached:*",
+    "gateway:cases-by-time:*",
+    "gateway:author-cases:*",
+    "gateway:appeals:*",
     "gateway:strikes:*",
 )
+BREACH_MEMORY_SECONDS = 7 * 86400  # breaches older than this are forgotten
 
 
 def case_key(case_id: str) -> str:
@@ -55,6 +68,26 @@ def queues_key(tenant: str) -> str:
     return f"gateway:queues:{tenant}"
 
 
+def due_key(tenant: str, queue: str) -> str:
+    return f"gateway:queue-due:{tenant}:{queue}"
+
+
+def breached_key(tenant: str, queue: str) -> str:
+    return f"gateway:queue-breached:{tenant}:{queue}"
+
+
+def by_time_key(tenant: str) -> str:
+    return f"gateway:cases-by-time:{tenant}"
+
+
+def author_cases_key(tenant: str, author_id: str) -> str:
+    return f"gateway:author-cases:{tenant}:{author_id}"
+
+
+def appeals_key(tenant: str) -> str:
+    return f"gateway:appeals:{tenant}"
+
+
 def strikes_key(tenant: str, community: str | None, author_id: str) -> str:
     return f"gateway:strikes:{tenant}:{community or '-'}:{author_id}"
 
@@ -64,6 +97,34 @@ def answer_key(action_id: str) -> str:
 
 
 KEYS = CaseKeys(case_key, queue_key, opened_key)
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    queue: str
+    depth: int
+    oldest_opened: float | None  # epoch seconds
+    overdue: int  # open cases past their SLA deadline
+    breaches_24h: int  # cases that breached this queue's SLA in the last day
+
+
+@dataclass(frozen=True)
+class Search:
+    post_id: str | None = None
+    author_id: str | None = None
+    state: CaseState | None = None
+    community: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def matches(self, case: Case) -> bool:
+        return (
+            (self.state is None or case.state is self.state)
+            and (self.community is None or case.community == self.community)
+            and (self.author_id is None or case.author_id == self.author_id)
+            and (self.since is None or case.opened_at >= self.since)
+            and (self.until is None or case.opened_at <= self.until)
+        )
 
 
 class CaseBoard:
@@ -78,6 +139,7 @@ class CaseBoard:
         async with self.redis.pipeline(transaction=True) as pipe:
             if after is not None and after != before:
                 write_case(pipe, KEYS, after, before)
+                _index(pipe, event, after, before)
                 if after.is_open:
                     pipe.sadd(queues_key(after.tenant), after.queue)
             if after is not None:
@@ -95,20 +157,25 @@ class CaseBoard:
         raws = await self.redis.zrange(trail_key(case_id), 0, limit - 1)
         return [CaseEvent.model_validate_json(raw) for raw in raws]
 
-    async def queues(self, tenant: str) -> list[tuple[str, int, float | None]]:
-        """(queue, open cases, when the oldest was opened) for the tenant's queues with open
-        cases: two index reads per queue, however many cases they hold."""
-        names = sorted(await self.redis.smembers(queues_key(tenant)))
+    async def queues(self, tenant: str) -> list[QueueStats]:
+        """The tenant's queues with open cases: depth, the oldest case's opening, cases past
+        their deadline and SLA breaches of the last day; five index reads per queue, however
+        many cases they hold."""
+        names, now = sorted(await self.redis.smembers(queues_key(tenant))), time.time()
         async with self.redis.pipeline(transaction=False) as pipe:
             for name in names:
                 pipe.zcard(queue_key(tenant, name))
                 pipe.zrange(opened_key(tenant, name), 0, 0, withscores=True)
+                pipe.zcount(due_key(tenant, name), "-inf", now)
+                pipe.zcount(breached_key(tenant, name), now - 86400, "+inf")
             replies = await pipe.execute()
         out = []
         for i, name in enumerate(names):
-            depth, oldest = replies[2 * i], replies[2 * i + 1]
+            depth, oldest, overdue, breaches = replies[4 * i : 4 * i + 4]
             if depth:
-                out.append((name, depth, oldest[0][1] if oldest else None))
+                out.append(
+                    QueueStats(name, depth, oldest[0][1] if oldest else None, overdue, breaches)
+                )
         return out
 
     async def page(
@@ -121,19 +188,62 @@ class CaseBoard:
         max_scan: int = 2000,
     ) -> tuple[list[Case], str | None]:
         """Up to `limit` open cases after `position` that `keep` accepts, in queue order, and
-        the cursor of the next page (None when the index has no more). At most `max_scan`
-        index entries are read per call; a filter that matches little returns a short page
-        with a cursor to go on from."""
-        key, chunk = queue_key(tenant, queue), min(max(limit + 1, 100), 500)
-        low = position.score if position else "-inf"
+        the cursor of the next page (None when the index has no more)."""
+        return await self.scan(queue_key(tenant, queue), position, limit, keep, max_scan=max_scan)
+
+    async def appeals(
+        self, tenant: str, position: paging.Position | None, limit: int
+    ) -> tuple[list[Case], str | None]:
+        """Open appealed cases, in queue order."""
+        return await self.scan(appeals_key(tenant), position, limit, lambda _: True)
+
+    async def search(
+        self, tenant: str, found: Search, position: paging.Position | None, limit: int
+    ) -> tuple[list[Case], str | None]:
+        """Cases of every state, newest first, that match the search."""
+        if found.post_id:
+            case = await self.get(case_id_for(found.post_id))
+            hit = case is not None and case.tenant == tenant and found.matches(case)
+            return ([case] if hit else []), None  # type: ignore[list-item]
+        key = author_cases_key(tenant, found.author_id) if found.author_id else by_time_key(tenant)
+        return await self.scan(
+            key, position, limit, found.matches, newest_first=True,
+            low=found.since.timestamp() if found.since else "-inf",
+            high=found.until.timestamp() if found.until else "+inf",
+        )  # fmt: skip
+
+    async def scan(
+        self,
+        key: str,
+        position: paging.Position | None,
+        limit: int,
+        keep: Callable[[Case], bool],
+        newest_first: bool = False,
+        low: float | str = "-inf",
+        high: float | str = "+inf",
+        max_scan: int = 2000,
+    ) -> tuple[list[Case], str | None]:
+        """Up to `limit` cases of the index `key` past `position` that `keep` accepts, and the
+        cursor of the next page (None when the index has no more). At most `max_scan` index
+        entries are read per call; a filter that matches little returns a short page with a
+        cursor to go on from."""
+        chunk = min(max(limit + 1, 100), 500)
+        if position is not None:
+            low, high = (low, position.score) if newest_first else (position.score, high)
+        past = paging.before if newest_first else paging.after
         found: list[Case] = []
         offset = scanned = 0
         while True:
-            entries = await self.redis.zrangebyscore(
-                key, low, "+inf", start=offset, num=chunk, withscores=True
-            )
+            if newest_first:
+                entries = await self.redis.zrevrangebyscore(
+                    key, high, low, start=offset, num=chunk, withscores=True
+                )
+            else:
+                entries = await self.redis.zrangebyscore(
+                    key, low, high, start=offset, num=chunk, withscores=True
+                )
             offset += len(entries)
-            fresh = paging.after(entries, position)
+            fresh = past(entries, position)
             cases = {c.case_id: c for c in await self.many([m for m, _ in fresh])}
             for i, (member, score) in enumerate(fresh):
                 position = paging.Position(score, member)
@@ -182,6 +292,28 @@ class CaseBoard:
             if found:
                 return CaseEvent.model_validate_json(found[1])
         return None
+
+
+def _index(pipe, event: CaseEvent, case: Case, previous: Case | None) -> None:
+    """The gateway's own indexes over cases: deadlines, breaches, search and appeals."""
+    tenant, opened = case.tenant, case.opened_at.timestamp()
+    if previous is None:
+        pipe.zadd(by_time_key(tenant), {case.case_id: opened})
+        pipe.zadd(author_cases_key(tenant, case.author_id), {case.case_id: opened})
+    if previous and previous.queue != case.queue:
+        pipe.zrem(due_key(tenant, previous.queue), case.case_id)
+    if case.is_open and case.sla_deadline:
+        pipe.zadd(due_key(tenant, case.queue), {case.case_id: case.sla_deadline.timestamp()})
+    else:
+        pipe.zrem(due_key(tenant, case.queue), case.case_id)
+    if previous and event.kind is CaseEventKind.ESCALATED and event.actor == "system":
+        at, key = _at(event), breached_key(tenant, previous.queue)
+        pipe.zadd(key, {case.case_id: at})
+        pipe.zremrangebyscore(key, "-inf", at - BREACH_MEMORY_SECONDS)
+    if case.appealed and case.is_open:
+        pipe.zadd(appeals_key(tenant), {case.case_id: queue_rank(case)})
+    else:
+        pipe.zrem(appeals_key(tenant), case.case_id)
 
 
 def _at(event: CaseEvent) -> float:

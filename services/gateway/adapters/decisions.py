@@ -186,6 +186,12 @@ class DecisionStore:
         found = await self.redis.xread({feed_key(tenant): after}, count=limit, block=block_ms)
         return [(i, _entry(f)) for _, entries in found or [] for i, f in entries]
 
+    async def recent(self, tenant: str, limit: int) -> list[Decision]:
+        """The tenant's last `limit` feed entries that are decisions, newest first."""
+        entries = await self.redis.xrevrange(feed_key(tenant), count=limit)
+        found = (_entry(fields) for _, fields in entries)
+        return [e for e in found if isinstance(e, Decision)]
+
     async def last_cursor(self, tenant: str) -> str:
         entries = await self.redis.xrevrange(feed_key(tenant), count=1)
         return entries[0][0] if entries else "0-0"

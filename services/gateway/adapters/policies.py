@@ -30,12 +30,17 @@ class PolicyRegistry:
             "version": version,
             "published_at": event.occurred_at.isoformat(),
             "published_by": event.actor,
+            "text": event.text,
         }
         await self.redis.hset(registry_key(event.tenant), event.name, json.dumps(entry))
 
     async def of_tenant(self, tenant: str) -> list[dict]:
         entries = await self.redis.hgetall(registry_key(tenant))
         return [json.loads(entries[name]) for name in sorted(entries)]
+
+    async def named(self, tenant: str, name: str) -> dict | None:
+        raw = await self.redis.hget(registry_key(tenant), name)
+        return json.loads(raw) if raw else None
 
     async def has(self, tenant: str, name: str) -> bool:
         return bool(await self.redis.hexists(registry_key(tenant), name))

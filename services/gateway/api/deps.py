@@ -2,10 +2,15 @@
 
 Tokens are read from `Authorization: Bearer …`, then `X-API-Key`, then `?key=` (Perspective's
 way). Each failure is an AuthFailure; every API turns it into its own error shape.
+
+A moderator signed in to the console presents a session cookie instead of a token. The browser
+sends cookies on its own, so a state-changing request made with the cookie must also carry the
+session's CSRF token in `X-CSRF-Token`, which only pages of this origin can read.
 """
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
@@ -125,17 +130,42 @@ def api_error(failure: AuthFailure) -> ApiError:
     return ApiError(failure.status, failure.code, failure.message, headers=headers)
 
 
+SESSION_COOKIE = "console_session"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def _session_credential(request: Request, session_id: str):
+    session = await request.app.state.console_sessions.get(session_id)
+    if session is None:
+        raise AuthFailure(401, "unauthenticated", "The console session ended; sign in again.")
+    sent = request.headers.get("x-csrf-token", "")
+    if request.method not in SAFE_METHODS and not hmac.compare_digest(sent, session.csrf_token):
+        raise AuthFailure(403, "csrf_failed", "Missing or wrong X-CSRF-Token for this session.")
+    found = await request.app.state.credential_store.get(session.credential_id)
+    if found is None or found.revoked:
+        raise AuthFailure(401, "unauthenticated", "The moderator token was revoked.")
+    return found
+
+
 async def _moderator(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> Moderator:
+    token = presented_token(request, credentials)
+    session_id = request.cookies.get(SESSION_COOKIE)
     try:
-        token = await _credential(
-            request, presented_token(request, credentials), MODERATOR_TOKEN_PREFIX
-        )
+        if not token and session_id:
+            found = await _session_credential(request, session_id)
+        else:
+            found = await _credential(request, token, MODERATOR_TOKEN_PREFIX)
     except AuthFailure as failure:
         metrics.AUTH_FAILURES.labels(failure.code).inc()
         raise api_error(failure) from None
-    return Moderator(token.tenant, token.name, Role.parse(token.role or "triage"))
+    return Moderator(found.tenant, found.name, Role.parse(found.role or "triage"))
+
+
+async def moderator_of_token(request: Request, token: str):
+    """The moderator token's credential, for signing in; AuthFailure if it is not one."""
+    return await _credential(request, token, MODERATOR_TOKEN_PREFIX)
 
 
 CurrentModerator = Annotated[Moderator, Depends(_moderator)]

@@ -69,6 +69,13 @@ def role_needed(command: str, sanction: str | None = None) -> Role:
     return COMMAND_ROLE.get(command, Role.ADMIN)
 
 
+def allowed_commands(role: Role) -> list[str]:
+    """The commands (and `sanction:<kind>`) a role may send, for showing only those."""
+    commands = [c for c, needed in COMMAND_ROLE.items() if role >= needed]
+    sanctions = [f"sanction:{k}" for k, needed in SANCTION_ROLE.items() if role >= needed]
+    return commands + sanctions
+
+
 @dataclass(frozen=True)
 class IssuedSecret:
     credential_id: str

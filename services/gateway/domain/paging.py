@@ -41,3 +41,14 @@ def after(entries: list[tuple[str, float]], position: Position | None) -> list[t
         for m, s in entries
         if s > position.score or (s == position.score and m > position.member)
     ]
+
+
+def before(entries: list[tuple[str, float]], position: Position | None) -> list[tuple[str, float]]:
+    """Entries (in reverse index order, newest first) past the position."""
+    if position is None:
+        return entries
+    return [
+        (m, s)
+        for m, s in entries
+        if s < position.score or (s == position.score and m < position.member)
+    ]

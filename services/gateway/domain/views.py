@@ -33,6 +33,7 @@ class DecisionRevision(BaseModel):
     decided_by: str
     decided_at: datetime
     reasons: list[Reason]
+    policy: PolicyRef | None = None
 
 
 class DecisionView(BaseModel):
@@ -89,6 +90,7 @@ def revision_of(d: Decision) -> DecisionRevision:
         decided_by=d.decided_by,
         decided_at=d.occurred_at,
         reasons=d.reasons,
+        policy=d.policy,
     )
 
 

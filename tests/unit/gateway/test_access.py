@@ -70,3 +70,19 @@ def test_malformed_tokens_do_not_parse(token: str) -> None:
 def test_moderator_tokens_have_their_own_prefix() -> None:
     token = issue(MODERATOR_TOKEN_PREFIX)
     assert parse_token(token.token)[0] == MODERATOR_TOKEN_PREFIX
+
+
+def test_each_role_is_offered_only_what_it_may_send() -> None:
+    from services.gateway.domain.access import Role, allowed_commands, role_needed
+
+    triage = allowed_commands(Role.TRIAGE)
+    assert "claim" in triage and "label" in triage
+    assert "remove" not in triage and "sanction:warn" not in triage
+    moderator = allowed_commands(Role.MODERATOR)
+    assert {"remove", "approve", "sanction:warn", "sanction:mute"} <= set(moderator)
+    assert "sanction:ban" not in moderator
+    assert "sanction:ban" in allowed_commands(Role.ADMIN)
+    for role in Role:
+        for command in allowed_commands(role):
+            verb, _, kind = command.partition(":")
+            assert role >= role_needed(verb, kind or None)

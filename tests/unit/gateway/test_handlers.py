@@ -113,7 +113,10 @@ async def test_a_case_event_updates_the_case_and_answers_its_command(gateway) ->
     assert [e.kind for e in await views.cases.trail("c-1")] == [
         CaseEventKind.OPENED, CaseEventKind.CLAIMED,
     ]  # fmt: skip
-    assert await views.cases.queues("acme") == [("safety", 1, opened.occurred_at.timestamp())]
+    (queue,) = await views.cases.queues("acme")
+    assert (queue.queue, queue.depth, queue.oldest_opened) == (
+        "safety", 1, opened.occurred_at.timestamp(),
+    )  # fmt: skip
 
 
 async def test_strikes_count_inside_their_window_and_a_lifted_one_goes(gateway) -> None:

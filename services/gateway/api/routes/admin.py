@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
 
 from services.contracts.events import CredentialEvent
 from services.gateway.api.deps import Admin, CredentialsDep
-from services.gateway.domain.access import ALL_SCOPES, Scope
+from services.gateway.domain.access import ALL_SCOPES, Role, Scope
 from services.shared.errors import ApiError
 
 router = APIRouter(prefix="/v1/admin/keys", tags=["admin"])
@@ -77,4 +78,73 @@ async def revoke_key(key_id: str, admin: Admin, credentials: CredentialsDep) -> 
     if current is None or current.kind != "api_key" or current.tenant != admin.tenant:
         raise ApiError(404, "key_not_found", f"No key {key_id}.")
     await credentials.revoke(key_id, admin.moderator_id, tenant=admin.tenant)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+moderators = APIRouter(prefix="/v1/admin/moderators", tags=["admin"])
+
+
+class ModeratorCreate(BaseModel):
+    moderator_id: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][\w.@-]*$")
+    role: Literal["triage", "moderator", "admin"] = "triage"
+
+
+class ModeratorView(BaseModel):
+    token_id: str
+    moderator_id: str
+    role: str
+    revoked: bool
+    changed_at: datetime
+    changed_by: str
+
+
+class ModeratorCreated(ModeratorView):
+    token: str = Field(description="Shown only now; only its hash is kept.")
+
+
+class ModeratorList(BaseModel):
+    data: list[ModeratorView]
+    next_cursor: str | None = None
+
+
+def moderator_view(event: CredentialEvent) -> ModeratorView:
+    return ModeratorView(
+        token_id=event.credential_id,
+        moderator_id=event.name,
+        role=event.role or "triage",
+        revoked=event.revoked,
+        changed_at=event.occurred_at,
+        changed_by=event.actor,
+    )
+
+
+@moderators.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=ModeratorCreated, responses=ERRORS
+)
+async def create_moderator(
+    body: ModeratorCreate, admin: Admin, credentials: CredentialsDep
+) -> ModeratorCreated:
+    """Issue a moderator token for your platform (the same as `cli moderators create`)."""
+    event, token = await credentials.issue_moderator(
+        admin.tenant, body.moderator_id, Role.parse(body.role), admin.moderator_id
+    )
+    return ModeratorCreated(**moderator_view(event).model_dump(), token=token)
+
+
+@moderators.get("", response_model=ModeratorList, responses=ERRORS)
+async def list_moderators(admin: Admin, credentials: CredentialsDep) -> ModeratorList:
+    tokens = await credentials.store.of_tenant(admin.tenant, kind="moderator_token")
+    return ModeratorList(data=[moderator_view(t) for t in tokens])
+
+
+@moderators.delete(
+    "/{token_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**ERRORS, 404: {"description": "No such moderator token"}},
+)
+async def revoke_moderator(token_id: str, admin: Admin, credentials: CredentialsDep) -> Response:
+    current = await credentials.store.get(token_id)
+    if current is None or current.kind != "moderator_token" or current.tenant != admin.tenant:
+        raise ApiError(404, "token_not_found", f"No moderator token {token_id}.")
+    await credentials.revoke(token_id, admin.moderator_id, tenant=admin.tenant)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

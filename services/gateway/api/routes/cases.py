@@ -25,7 +25,7 @@ from services.contracts.events import (
     SanctionKind,
 )
 from services.gateway import metrics
-from services.gateway.adapters.cases import CaseBoard
+from services.gateway.adapters.cases import CaseBoard, Search
 from services.gateway.api.deps import (
     CaseBoardDep,
     CurrentModerator,
@@ -53,6 +53,8 @@ class QueueView(BaseModel):
     queue: str
     depth: int
     oldest_age_seconds: float | None
+    overdue: int = Field(description="Open cases past their SLA deadline.")
+    sla_breaches_24h: int = Field(description="Cases that breached this queue's SLA in 24 h.")
 
 
 class QueueList(BaseModel):
@@ -74,6 +76,9 @@ class CaseView(BaseModel):
     resolution: Action | None
     appealed: bool
     sla_breaches: int
+    first_decider: str | None = Field(
+        description="Who resolved the case first: that moderator may not decide its appeal."
+    )
 
 
 class CaseList(BaseModel):
@@ -170,6 +175,7 @@ def case_view(case: Case) -> CaseView:
         resolution=case.resolution,
         appealed=case.appealed,
         sla_breaches=case.sla_breaches,
+        first_decider=case.first_decider,
     )
 
 
@@ -186,10 +192,85 @@ async def list_queues(moderator: CurrentModerator, board: CaseBoardDep) -> Queue
     now = time.time()
     return QueueList(
         data=[
-            QueueView(queue=q, depth=d, oldest_age_seconds=now - o if o else None)
-            for q, d, o in await board.queues(moderator.tenant)
+            QueueView(
+                queue=q.queue,
+                depth=q.depth,
+                oldest_age_seconds=now - q.oldest_opened if q.oldest_opened else None,
+                overdue=q.overdue,
+                sla_breaches_24h=q.breaches_24h,
+            )
+            for q in await board.queues(moderator.tenant)
         ]
     )
+
+
+NEXT_ATTEMPTS = 5
+
+
+@router.post(
+    "/queues/{queue}/next",
+    response_model=CommandResult,
+    responses={**COMMAND_ERRORS, 404: {"description": "No unclaimed case you may take"}},
+)
+async def next_case(
+    queue: str, moderator: CurrentModerator, board: CaseBoardDep, request: Request
+) -> CommandResult:
+    """Claim, for you, the unclaimed case with the highest priority and the earliest deadline.
+    Escalation decides claims one at a time, so two moderators asking at once get different
+    cases: the one whose claim loses moves on to the next case."""
+    lost: set[str] = set()
+
+    def takeable(c: Case) -> bool:
+        mine_to_appeal = c.appealed and c.first_decider == moderator.moderator_id
+        return c.state is CaseState.OPEN and c.case_id not in lost and not mine_to_appeal
+
+    for _ in range(NEXT_ATTEMPTS):
+        page, _cursor = await board.page(moderator.tenant, queue, None, 1, takeable)
+        if not page:
+            raise ApiError(404, "queue_empty", f"No unclaimed case you may take in {queue}.")
+        try:
+            return await command(request, moderator, page[0].case_id, "claim")
+        except ApiError as error:
+            if error.status != 409:
+                raise
+            lost.add(page[0].case_id)
+    raise ApiError(409, "queue_busy", "Others claimed every case tried; ask again.")
+
+
+@router.get(
+    "/cases",
+    response_model=CaseList,
+    responses={**ERRORS, 422: {"description": "A cursor this API did not give out"}},
+)
+async def search_cases(
+    moderator: CurrentModerator,
+    board: CaseBoardDep,
+    post_id: str | None = None,
+    author_id: str | None = None,
+    state: CaseState | None = None,
+    community: str | None = None,
+    since: Annotated[datetime | None, Query(description="Opened at or after")] = None,
+    until: Annotated[datetime | None, Query(description="Opened at or before")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(description="next_cursor of the page before")] = None,
+) -> CaseList:
+    """Find cases of any state (resolved included), newest first, by post id, author, state,
+    community and when they opened."""
+    search = Search(post_id, author_id, state, community, since, until)
+    page, next_cursor = await board.search(moderator.tenant, search, position_of(cursor), limit)
+    return CaseList(data=[case_view(c) for c in page], next_cursor=next_cursor)
+
+
+@router.get("/appeals", response_model=CaseList, responses=ERRORS)
+async def list_appeals(
+    moderator: CurrentModerator,
+    board: CaseBoardDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(description="next_cursor of the page before")] = None,
+) -> CaseList:
+    """Appealed cases still open, in queue order; `first_decider` may not take them."""
+    page, next_cursor = await board.appeals(moderator.tenant, position_of(cursor), limit)
+    return CaseList(data=[case_view(c) for c in page], next_cursor=next_cursor)
 
 
 @router.get(

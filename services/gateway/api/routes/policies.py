@@ -13,7 +13,8 @@ from pydantic import BaseModel, Field
 from services.contracts import topics
 from services.contracts.events import PolicyPublished
 from services.gateway.adapters.policies import PolicyRegistry
-from services.gateway.api.deps import Admin
+from services.gateway.api.deps import Admin, DecisionStoreDep
+from services.gateway.domain.dryrun import dry_run
 from services.policy.text import PolicyError, parse_policy, policy_name
 from services.shared.errors import ApiError
 from services.shared.kafka import publish_for_tenant
@@ -44,9 +45,50 @@ class PublishedPolicy(BaseModel):
     published_by: str
 
 
+class PolicyText(PublishedPolicy):
+    text: str = Field(description="The policy YAML as published.")
+
+
+class PolicyCheck(BaseModel):
+    text: str = Field(min_length=1, max_length=200_000, description="The policy YAML.")
+    community: str | None = Field(default=None, pattern=COMMUNITY)
+    last: int = Field(default=500, ge=1, le=5000, description="Dry run: how many recent posts.")
+
+
+class Validated(BaseModel):
+    policy_id: str
+    version: str
+    rules: list[str]
+    queues: list[str]
+
+
+class ChangeView(BaseModel):
+    post_id: str
+    before: str
+    after: str
+    rules: list[str]
+    scores: dict[str, float]
+
+
+class DryRunView(BaseModel):
+    policy_id: str
+    version: str
+    examined: int = Field(description="Recent automated decisions judged again.")
+    changed: int
+    transitions: dict[str, int] = Field(examples=[{"allow -> hold": 3}])
+    examples: list[ChangeView]
+
+
 class PolicyList(BaseModel):
     data: list[PublishedPolicy]
     next_cursor: str | None = None
+
+
+def _parsed(text: str, name: str):
+    try:
+        return parse_policy(text, f"{name}.yaml")
+    except PolicyError as error:
+        raise ApiError(422, "invalid_policy", str(error), {"line": error.line}) from error
 
 
 def _name(tenant: str, community: str | None, shadow: bool) -> str:
@@ -67,10 +109,7 @@ async def publish_policy(
 ) -> PublishedPolicy:
     """Replace the platform's (or a community's) policy; it applies to posts decided from then on."""
     name = _name(admin.tenant, body.community, body.shadow)
-    try:
-        policy = parse_policy(body.text, f"{name}.yaml")
-    except PolicyError as error:
-        raise ApiError(422, "invalid_policy", str(error), {"line": error.line}) from error
+    policy = _parsed(body.text, name)
     event = PolicyPublished(
         tenant=admin.tenant, name=name, text=body.text, actor=admin.moderator_id
     )
@@ -89,6 +128,63 @@ async def publish_policy(
 async def list_policies(admin: Admin, registry: RegistryDep) -> PolicyList:
     """What this platform has published (files on the escalation side are not listed)."""
     return PolicyList(data=[PublishedPolicy(**e) for e in await registry.of_tenant(admin.tenant)])
+
+
+INVALID = {**ERRORS, 422: {"description": "The policy does not validate (file:line: reason)"}}
+
+
+@router.get(
+    "/active",
+    response_model=PolicyText,
+    responses={**ERRORS, 404: {"description": "Nothing published under that name"}},
+)
+async def active_policy(
+    admin: Admin,
+    registry: RegistryDep,
+    community: Annotated[str | None, Query(pattern=COMMUNITY)] = None,
+    shadow: bool = False,
+) -> PolicyText:
+    """The text of the policy published for the platform (or a community)."""
+    name = _name(admin.tenant, community, shadow)
+    entry = await registry.named(admin.tenant, name)
+    if entry is None:
+        message = f"No published policy {name}; escalation's file or default applies."
+        raise ApiError(404, "policy_not_found", message)
+    return PolicyText(**entry)
+
+
+@router.post("/validate", response_model=Validated, responses=INVALID)
+async def validate_policy(body: PolicyCheck, admin: Admin) -> Validated:
+    """Check a policy without publishing it: 422 names the line of the first problem."""
+    policy = _parsed(body.text, _name(admin.tenant, body.community, False))
+    return Validated(
+        policy_id=policy.id,
+        version=policy.version,
+        rules=[r.id for r in policy.rules],
+        queues=sorted(policy.queues),
+    )
+
+
+@router.post("/dry-run", response_model=DryRunView, responses=INVALID)
+async def dry_run_policy(
+    body: PolicyCheck, admin: Admin, decisions: DecisionStoreDep
+) -> DryRunView:
+    """What a candidate policy would change on the platform's last `last` automated
+    decisions, judged by their scores and community (term lists and strikes are not
+    replayed here)."""
+    policy = _parsed(body.text, _name(admin.tenant, body.community, False))
+    recent = await decisions.recent(admin.tenant, body.last)
+    if body.community:
+        recent = [d for d in recent if d.community == body.community]
+    result = dry_run(recent, policy)
+    return DryRunView(
+        policy_id=policy.id,
+        version=policy.version,
+        examined=result.examined,
+        changed=result.changed,
+        transitions=result.transitions,
+        examples=[ChangeView(**vars(c)) for c in result.examples],
+    )
 
 
 @router.delete(

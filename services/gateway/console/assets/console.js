@@ -1,0 +1,602 @@
+// The moderator console: one page over the gateway's moderator API. Every piece of user
+// content is inserted as text (never as HTML), so a post cannot run script, load an image or
+// follow a link by itself.
+
+const POLL_MS = 3000;
+const main = document.getElementById("main");
+const flash = document.getElementById("flash");
+let me = null; // {tenant, moderator_id, role, csrf_token, allowed, blur_threshold}
+let timers = [];
+let keys = {}; // key -> {label, run}
+
+// ---------- helpers ----------
+
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else if (name === "text") node.textContent = value;
+    else if (name === "style") node.style.cssText = value; // CSSOM: allowed by the page's CSP
+    else node.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+class ApiFailure extends Error {
+  constructor(status, body) {
+    super(body?.error?.message || `HTTP ${status}`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+async function api(path, { method = "GET", body } = {}) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET" && me) headers["X-CSRF-Token"] = me.csrf_token;
+  const response = await fetch(path, {
+    method, headers, credentials: "same-origin",
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = { error: { message: text } }; }
+  if (response.status === 401 && path !== "/console/session") {
+    me = null;
+    showSignIn("Your session ended. Sign in again.");
+  }
+  if (!response.ok) throw new ApiFailure(response.status, data);
+  return data;
+}
+
+function say(message, error = false) {
+  flash.textContent = message;
+  flash.className = error ? "flash error" : "flash";
+}
+
+function every(ms, run) {
+  run();
+  timers.push(setInterval(run, ms));
+}
+
+function age(seconds) {
+  if (seconds === null || seconds === undefined) return "–";
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 90) return `${s} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+}
+
+function when(iso) {
+  return iso ? new Date(iso).toLocaleString() : "–";
+}
+
+function may(command) {
+  return me && me.allowed.includes(command);
+}
+
+function shortcut(key, label, run) {
+  keys[key] = { label, run };
+}
+
+function leave() {
+  timers.forEach(clearInterval);
+  timers = [];
+  keys = {};
+  globalShortcuts();
+}
+
+function page(title, ...children) {
+  main.replaceChildren(h("h1", { text: title }), ...children);
+  document.title = `${title} · Moderation console`;
+  for (const link of document.querySelectorAll("nav a")) {
+    const current = location.hash.startsWith(link.getAttribute("href"));
+    if (current) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+}
+
+function globalShortcuts() {
+  shortcut("q", "Go to queues", () => (location.hash = "#/queues"));
+  shortcut("p", "Go to appeals", () => (location.hash = "#/appeals"));
+  shortcut("/", "Go to search", () => (location.hash = "#/search"));
+  shortcut("?", "Show these shortcuts", showHelp);
+}
+
+function keyButton(label, key, onclick, attrs = {}) {
+  const button = h("button", { type: "button", "aria-keyshortcuts": key, onclick, ...attrs },
+    label, h("kbd", { "aria-hidden": "true", text: key }));
+  if (key) shortcut(key, label, () => button.getAttribute("aria-disabled") !== "true" && !button.disabled && button.click());
+  return button;
+}
+
+function showHelp() {
+  const body = document.querySelector("#help-keys tbody");
+  body.replaceChildren(...Object.entries(keys).map(([key, { label }]) =>
+    h("tr", {}, h("td", {}, h("kbd", { text: key })), h("td", { text: label }))));
+  document.getElementById("help").showModal();
+}
+
+document.addEventListener("keydown", (event) => {
+  const typing = event.target.closest("input, textarea, select");
+  if (event.key === "Escape" && typing) { event.target.blur(); return; }
+  if (typing) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && keys["ctrl+enter"]) {
+      event.preventDefault();
+      keys[event.shiftKey ? "ctrl+shift+enter" : "ctrl+enter"]?.run();
+    }
+    return;
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey || document.getElementById("help").open) return;
+  const found = keys[event.key];
+  if (found && me) {
+    event.preventDefault();
+    found.run();
+  }
+});
+
+// ---------- sign-in ----------
+
+function showSignIn(message = "") {
+  leave();
+  document.getElementById("nav").hidden = true;
+  document.getElementById("sign-out").hidden = true;
+  document.getElementById("help-button").hidden = true;
+  document.getElementById("who").textContent = "";
+  const token = h("input", { id: "token", type: "password", autocomplete: "off", required: true });
+  const problem = h("p", { class: "error", role: "alert", text: message });
+  const form = h("form", {
+    onsubmit: async (event) => {
+      event.preventDefault();
+      try {
+        me = await api("/console/session", { method: "POST", body: { token: token.value } });
+        token.value = "";
+        signedIn();
+      } catch (failure) {
+        problem.textContent = failure.message;
+      }
+    },
+  },
+  h("label", { for: "token" }, "Moderator token", token),
+  h("button", { type: "submit" }, "Sign in"), problem);
+  page("Sign in", h("p", { class: "meta", text: "Paste the moderator token your admin gave you. It is kept in a secure session cookie, not in this page." }), form);
+  token.focus();
+}
+
+function signedIn() {
+  document.getElementById("nav").hidden = false;
+  document.getElementById("sign-out").hidden = false;
+  document.getElementById("help-button").hidden = false;
+  document.getElementById("nav-admin").hidden = me.role !== "admin";
+  document.getElementById("who").textContent = `${me.moderator_id} · ${me.role}`;
+  if (!location.hash || location.hash === "#/") location.hash = "#/queues";
+  else route();
+}
+
+document.getElementById("sign-out").addEventListener("click", async () => {
+  try { await api("/console/session", { method: "DELETE" }); } catch { /* signed out anyway */ }
+  me = null;
+  location.hash = "";
+  showSignIn("Signed out.");
+});
+document.getElementById("help-button").addEventListener("click", showHelp);
+
+// ---------- queues ----------
+
+async function nextCase(queue) {
+  try {
+    const result = await api(`/v1/moderation/queues/${encodeURIComponent(queue)}/next`, { method: "POST" });
+    location.hash = `#/case/${result.case.case_id}`;
+    say(`Claimed the next case from ${queue}.`);
+  } catch (failure) {
+    say(failure.message, true);
+  }
+}
+
+function queuesPage(selected) {
+  const rows = h("tbody");
+  const table = h("table", {},
+    h("caption", { class: "meta", text: "Updated every 3 seconds" }),
+    h("thead", {}, h("tr", {}, ...["Queue", "Open cases", "Oldest waiting", "Past deadline", "SLA breaches (24 h)", "Work"].map((t) => h("th", { scope: "col", text: t })))),
+    rows);
+  const cases = h("section", { "aria-labelledby": "cases-title" });
+  page("Queues", table, cases);
+  let first = true;
+  every(POLL_MS, async () => {
+    const { data } = await api("/v1/moderation/queues");
+    rows.replaceChildren(...data.map((q) => h("tr", { "data-queue": q.queue },
+      h("th", { scope: "row" }, h("a", { href: `#/queues/${encodeURIComponent(q.queue)}`, text: q.queue })),
+      h("td", { text: q.depth }),
+      h("td", { text: age(q.oldest_age_seconds) }),
+      h("td", { class: q.overdue ? "error" : "", text: q.overdue }),
+      h("td", { text: q.sla_breaches_24h }),
+      h("td", {}, h("button", { type: "button", "aria-label": `Next case in ${q.queue}`, onclick: () => nextCase(q.queue) }, "Next case")))));
+    if (!data.length) rows.replaceChildren(h("tr", {}, h("td", { colspan: 6, text: "No open cases. Nice work." })));
+    const queue = selected || (data[0] && data[0].queue);
+    if (first && queue) shortcut("n", `Next case in ${queue}`, () => nextCase(queue));
+    first = false;
+    if (selected) await caseList(cases, selected);
+  });
+}
+
+async function caseList(section, queue) {
+  const { data } = await api(`/v1/moderation/queues/${encodeURIComponent(queue)}/cases?limit=50`);
+  section.replaceChildren(h("h2", { id: "cases-title", text: `Cases in ${queue}` }), caseTable(data));
+}
+
+function caseTable(cases) {
+  if (!cases.length) return h("p", { class: "meta", text: "No cases." });
+  return h("table", {},
+    h("thead", {}, h("tr", {}, ...["Case", "Author", "Community", "State", "Priority", "Deadline", "Opened"].map((t) => h("th", { scope: "col", text: t })))),
+    h("tbody", {}, ...cases.map((c) => h("tr", {},
+      h("td", {}, h("a", { href: `#/case/${c.case_id}`, text: c.post_id })),
+      h("td", { text: c.author_id }), h("td", { text: c.community || "–" }),
+      h("td", { text: c.state + (c.assignee ? ` (${c.assignee})` : "") + (c.appealed ? ", appealed" : "") }),
+      h("td", { text: c.priority }), h("td", { text: when(c.sla_deadline) }), h("td", { text: when(c.opened_at) })))));
+}
+
+// ---------- a case ----------
+
+const RESOLUTIONS = [
+  ["approve", "Approve", "a"], ["label", "Label", "l"], ["hold", "Hold", "h"],
+  ["remove", "Remove", "r"], ["escalate", "Escalate", "e"], ["sanction", "Sanction", "s"],
+];
+
+function scoreBars(scores) {
+  const entries = Object.entries(scores).sort((a, b) => b[1] - a[1]);
+  return h("ul", { class: "scores", "aria-label": "Scores" }, ...entries.map(([label, value]) =>
+    h("li", {}, h("span", { text: label }),
+      h("span", { class: "track", "aria-hidden": "true" }, h("span", { class: value >= 0.5 ? "fill high" : "fill", style: `width:${Math.round(value * 100)}%` })),
+      h("span", { text: value.toFixed(2) }))));
+}
+
+function countdown(deadline) {
+  const node = h("span", { class: "countdown", role: "timer", "aria-live": "off" });
+  const tick = () => {
+    if (!deadline) { node.textContent = "no deadline"; return; }
+    const left = (new Date(deadline) - Date.now()) / 1000;
+    node.textContent = left >= 0 ? `${age(left)} left` : `${age(-left)} past the deadline`;
+    node.classList.toggle("late", left < 0);
+  };
+  tick();
+  timers.push(setInterval(tick, 1000));
+  return node;
+}
+
+async function casePage(caseId) {
+  let detail;
+  try {
+    detail = await api(`/v1/moderation/cases/${encodeURIComponent(caseId)}`);
+  } catch (failure) {
+    page("Case", h("p", { class: "error", role: "alert", text: failure.message }));
+    return;
+  }
+  const { case: c, post, scores, author, decisions, trail } = detail;
+  const top = Math.max(0, ...Object.values(scores));
+  const blurred = top >= me.blur_threshold;
+  const text = h("p", { class: blurred ? "post-text blurred" : "post-text", id: "post-text", text: post.text });
+  const reveal = blurred ? keyButton("Reveal text", "v", () => {
+    text.classList.remove("blurred");
+    reveal.remove();
+  }, { class: "quiet" }) : null;
+  if (blurred) text.setAttribute("aria-describedby", "blur-note");
+  const automated = decisions.find((d) => d.revision === 0) || decisions[0];
+  const rules = automated ? automated.reasons : [];
+
+  const postCard = h("section", { class: "card", "aria-labelledby": "post-title" },
+    h("h2", { id: "post-title", text: "Post" }),
+    blurred ? h("p", { id: "blur-note", class: "meta", text: `Blurred: scored ${top.toFixed(2)}, above ${me.blur_threshold}.` }) : null,
+    text, reveal,
+    h("p", { class: "meta" }, `Post ${post.post_id} · author ${post.author_id} · community ${post.community || "–"}`));
+  const scoreCard = h("section", { class: "card", "aria-labelledby": "scores-title" },
+    h("h2", { id: "scores-title", text: "Scores" }), scoreBars(scores),
+    h("h2", { text: "Matched rules" }),
+    rules.length ? h("ul", {}, ...rules.map((r) => h("li", {}, h("strong", { text: r.rule }), ` → ${r.action}: ${r.detail}`))) : h("p", { class: "meta", text: "No rule matched." }),
+    h("p", { class: "meta", text: automated && automated.policy ? `Policy ${automated.policy.id} version ${automated.policy.version}` : "Policy unknown" }));
+  const authorCard = h("section", { class: "card", "aria-labelledby": "author-title" },
+    h("h2", { id: "author-title", text: "Author" }),
+    h("p", {}, `${author.author_id}: `, h("strong", { text: `${author.strikes} strikes` }),
+      author.strikes_at_decision !== null ? ` (${author.strikes_at_decision} when this post was judged)` : ""),
+    h("h3", { text: "Recent decisions" }),
+    author.recent_decisions.length ? h("ul", {}, ...author.recent_decisions.slice(0, 10).map((d) => h("li", { text: `${d.action} by ${d.decided_by}, ${when(d.decided_at)}` }))) : h("p", { class: "meta", text: "None." }));
+  const historyCard = h("section", { class: "card", "aria-labelledby": "history-title" },
+    h("h2", { id: "history-title", text: "Decision history" }),
+    h("ol", {}, ...decisions.map((d) => h("li", { text: `r${d.revision}: ${d.action} by ${d.decided_by}, ${when(d.decided_at)}` }))));
+  const notes = trail.filter((e) => e.kind === "noted");
+  const trailCard = h("section", { class: "card", "aria-labelledby": "trail-title" },
+    h("h2", { id: "notes-title", text: "Notes" }),
+    notes.length ? h("ul", {}, ...notes.map((e) => h("li", {}, h("strong", { text: e.actor }), `: ${e.reason}`, h("span", { class: "meta", text: ` ${when(e.at)}` })))) : h("p", { class: "meta", text: "No notes yet." }),
+    h("h2", { id: "trail-title", text: "Audit trail" }),
+    h("ol", { class: "trail" }, ...trail.map((e) => h("li", {},
+      h("strong", { text: e.kind }), ` by ${e.actor} in ${e.queue || "–"}`, e.resolution ? ` → ${e.resolution}` : "",
+      e.reason ? `: ${e.reason}` : "", h("div", { class: "meta", text: when(e.at) })))));
+
+  const status = h("p", {}, `State: `, h("strong", { text: c.state }),
+    c.assignee ? ` (held by ${c.assignee})` : "", c.appealed ? " · on appeal" : "",
+    ` · queue ${c.queue} · priority ${c.priority} · `, countdown(c.sla_deadline));
+  page(`Case ${c.post_id}`, status, h("div", { class: "grid" },
+    h("div", {}, postCard, actionPanel(c), historyCard, trailCard),
+    h("div", {}, scoreCard, authorCard)));
+}
+
+async function command(c, verb, body) {
+  const path = verb === "act" ? "actions" : verb;
+  return api(`/v1/moderation/cases/${c.case_id}/${path}`, { method: "POST", body });
+}
+
+function claimBlock(c) {
+  const mine = c.assignee === me.moderator_id;
+  const firstDecider = c.appealed && c.first_decider === me.moderator_id;
+  const why = firstDecider ? "You made the first decision on this case: another moderator must take its appeal." : null;
+  const run = (verb) => async () => {
+    try { await command(c, verb); say(verb === "claim" ? "Claimed." : "Released."); route(); }
+    catch (failure) { say(failure.message, true); }
+  };
+  if (c.state === "resolved") return null;
+  if (mine) return keyButton("Unclaim", "u", run("unclaim"), { class: "quiet" });
+  if (c.state === "claimed") return h("p", { class: "why", text: `Held by ${c.assignee}.` });
+  return h("div", {}, keyButton("Claim", "c", why ? () => say(why, true) : run("claim"), why ? { "aria-disabled": "true", "aria-describedby": "claim-why" } : {}),
+    why ? h("p", { id: "claim-why", class: "why", text: why }) : null);
+}
+
+function actionPanel(c) {
+  const panel = h("section", { class: "card", "aria-labelledby": "act-title" }, h("h2", { id: "act-title", text: "Act" }));
+  panel.append(claimBlock(c) || "");
+  if (c.state === "resolved") {
+    panel.append(h("p", { text: `Resolved: ${c.resolution}.` }));
+    if (may("appeal") && !c.appealed) panel.append(appealForm(c));
+    panel.append(noteForm(c));
+    return panel;
+  }
+  if (c.assignee !== me.moderator_id) {
+    panel.append(h("p", { class: "why", text: "Claim the case to act on it." }), noteForm(c));
+    return panel;
+  }
+  let chosen = null;
+  const reason = h("textarea", { id: "reason", rows: 2, cols: 50 });
+  const queue = h("input", { id: "target-queue", value: "", placeholder: "e.g. senior" });
+  const kinds = ["warn", "mute", "suspend", "ban"].filter((k) => may(`sanction:${k}`));
+  const sanction = h("select", { id: "sanction-kind" }, ...kinds.map((k) => h("option", { value: k, text: k })));
+  const duration = h("input", { id: "duration", type: "number", min: 1, value: 24 });
+  const extra = h("div");
+  const problem = h("p", { class: "error", role: "alert" });
+  const buttons = RESOLUTIONS.filter(([verb]) => verb === "sanction" ? kinds.length : may(verb)).map(([verb, label, key]) => {
+    const button = keyButton(label, key, () => choose(verb, button), { "aria-pressed": "false", class: verb === "remove" || verb === "sanction" ? "danger" : "" });
+    return button;
+  });
+  function choose(verb, button) {
+    chosen = verb;
+    buttons.forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+    extra.replaceChildren();
+    if (verb === "escalate") extra.append(h("label", { for: "target-queue" }, "Target queue", queue));
+    if (verb === "sanction") extra.append(h("label", { for: "sanction-kind" }, "Sanction", sanction), h("label", { for: "duration" }, "Hours (mute, suspend)", duration));
+    reason.focus();
+  }
+  async function submit(next) {
+    if (!chosen) { problem.textContent = "Choose an action first."; return; }
+    if (!reason.value.trim()) { problem.textContent = "Give a reason: it goes into the statement of reasons."; reason.focus(); return; }
+    const body = { action: chosen, reason: reason.value.trim() };
+    if (chosen === "escalate") body.queue = queue.value.trim();
+    if (chosen === "sanction") {
+      body.sanction = sanction.value;
+      if (["mute", "suspend"].includes(sanction.value)) body.duration_hours = Number(duration.value);
+    }
+    try {
+      await command(c, "act", body);
+      say(`${chosen} recorded for ${c.post_id}.`);
+      if (next) await nextCase(c.queue);
+      else route();
+    } catch (failure) {
+      problem.textContent = failure.message;
+    }
+  }
+  const submitButton = keyButton("Submit", "y", () => submit(false));
+  const nextButton = keyButton("Submit and next", "n", () => submit(true));
+  shortcut("ctrl+enter", "Submit (in the reason field)", () => submit(false));
+  shortcut("ctrl+shift+enter", "Submit and next (in the reason field)", () => submit(true));
+  shortcut("t", "Write the reason", () => reason.focus());
+  panel.append(h("div", { class: "actions", role: "group", "aria-label": "Action" }, ...buttons), extra,
+    h("label", { for: "reason" }, "Reason", reason),
+    h("div", { class: "actions" }, submitButton, nextButton), problem, noteForm(c));
+  return panel;
+}
+
+function noteForm(c) {
+  const text = h("textarea", { id: "note", rows: 2, cols: 50 });
+  return h("form", {
+    onsubmit: async (event) => {
+      event.preventDefault();
+      if (!text.value.trim()) return;
+      try { await command(c, "notes", { text: text.value.trim() }); say("Note added."); route(); }
+      catch (failure) { say(failure.message, true); }
+    },
+  }, h("label", { for: "note" }, "Note for other moderators", text), h("button", { type: "submit", class: "quiet" }, "Add note"));
+}
+
+function appealForm(c) {
+  const reason = h("input", { id: "appeal-reason", size: 40 });
+  return h("form", {
+    onsubmit: async (event) => {
+      event.preventDefault();
+      try { await command(c, "appeal", { reason: reason.value.trim() }); say("Appeal opened."); route(); }
+      catch (failure) { say(failure.message, true); }
+    },
+  }, h("label", { for: "appeal-reason" }, "The author's appeal", reason), h("button", { type: "submit" }, "Open appeal"));
+}
+
+// ---------- appeals ----------
+
+function appealsPage() {
+  const list = h("div");
+  page("Appeals", h("p", { class: "meta", text: "Appealed cases waiting for a second moderator. The moderator who decided first cannot take them." }), list);
+  every(POLL_MS, async () => {
+    const { data } = await api("/v1/moderation/appeals");
+    if (!data.length) { list.replaceChildren(h("p", { text: "No appeals waiting." })); return; }
+    list.replaceChildren(h("table", {},
+      h("thead", {}, h("tr", {}, ...["Case", "Author", "First decided by", "State", "Take it"].map((t) => h("th", { scope: "col", text: t })))),
+      h("tbody", {}, ...data.map((c) => {
+        const mine = c.first_decider === me.moderator_id;
+        const id = `why-${c.case_id}`;
+        return h("tr", {},
+          h("td", {}, h("a", { href: `#/case/${c.case_id}`, text: c.post_id })),
+          h("td", { text: c.author_id }), h("td", { text: c.first_decider || "–" }),
+          h("td", { text: c.state + (c.assignee ? ` (${c.assignee})` : "") }),
+          h("td", {}, c.state === "open" ? h("button", {
+            type: "button", "aria-disabled": mine ? "true" : null, "aria-describedby": mine ? id : null,
+            onclick: async () => {
+              if (mine) return;
+              try { await command(c, "claim"); location.hash = `#/case/${c.case_id}`; } catch (failure) { say(failure.message, true); }
+            },
+          }, "Take appeal") : "", mine ? h("span", { id, class: "why", text: " You decided this case first." }) : null));
+      }))));
+  });
+}
+
+// ---------- search ----------
+
+function searchPage() {
+  const fields = {
+    post_id: h("input", { id: "s-post" }), author_id: h("input", { id: "s-author" }),
+    community: h("input", { id: "s-community" }),
+    state: h("select", { id: "s-state" }, ...["", "open", "claimed", "resolved"].map((s) => h("option", { value: s, text: s || "any" }))),
+    since: h("input", { id: "s-since", type: "date" }), until: h("input", { id: "s-until", type: "date" }),
+  };
+  const results = h("div", { "aria-live": "polite" });
+  let cursor = null;
+  const more = h("button", { type: "button", class: "quiet", hidden: true, onclick: () => run(true) }, "More results");
+  async function run(append) {
+    const query = new URLSearchParams();
+    for (const [name, input] of Object.entries(fields)) {
+      let value = input.value.trim();
+      if (!value) continue;
+      if (name === "since") value = `${value}T00:00:00Z`;
+      if (name === "until") value = `${value}T23:59:59Z`;
+      query.set(name, value);
+    }
+    if (append && cursor) query.set("cursor", cursor);
+    try {
+      const found = await api(`/v1/moderation/cases?${query}`);
+      cursor = found.next_cursor;
+      more.hidden = !cursor;
+      const table = caseTable(found.data);
+      if (append) results.append(table); else results.replaceChildren(h("p", { class: "meta", text: `${found.data.length}${cursor ? "+" : ""} cases` }), table);
+    } catch (failure) {
+      results.replaceChildren(h("p", { class: "error", role: "alert", text: failure.message }));
+    }
+  }
+  const labels = { post_id: "Post id", author_id: "Author", community: "Community", state: "State", since: "Opened from", until: "Opened until" };
+  const form = h("form", { role: "search", onsubmit: (e) => { e.preventDefault(); run(false); } },
+    ...Object.entries(fields).map(([name, input]) => h("label", { for: input.id }, labels[name], input)),
+    h("button", { type: "submit" }, "Search"));
+  page("Search cases", form, results, more);
+  fields.post_id.focus();
+}
+
+// ---------- admin ----------
+
+function adminPage() {
+  const keysList = h("div");
+  const modsList = h("div");
+  const shown = h("div", { "aria-live": "polite" });
+  async function refresh() {
+    const [apiKeys, mods] = await Promise.all([api("/v1/admin/keys"), api("/v1/admin/moderators")]);
+    keysList.replaceChildren(credentialTable(apiKeys.data, "key_id", "name", (k) => k.scopes.join(", "), (k) => `/v1/admin/keys/${k.key_id}`));
+    modsList.replaceChildren(credentialTable(mods.data, "token_id", "moderator_id", (m) => m.role, (m) => `/v1/admin/moderators/${m.token_id}`));
+  }
+  function credentialTable(rows, id, name, detail, path) {
+    return h("table", {}, h("thead", {}, h("tr", {}, ...["Name", "Id", "Scopes or role", "State", ""].map((t) => h("th", { scope: "col", text: t })))),
+      h("tbody", {}, ...rows.map((row) => h("tr", {}, h("td", { text: row[name] }), h("td", { text: row[id] }), h("td", { text: detail(row) }),
+        h("td", { text: row.revoked ? "revoked" : "active" }),
+        h("td", {}, row.revoked ? "" : h("button", { type: "button", class: "danger", "aria-label": `Revoke ${row[name]}`, onclick: async () => { await api(path(row), { method: "DELETE" }); say(`Revoked ${row[name]}.`); refresh(); } }, "Revoke"))))));
+  }
+  const keyName = h("input", { id: "key-name", required: true });
+  const keyForm = h("form", { onsubmit: async (e) => {
+    e.preventDefault();
+    const made = await api("/v1/admin/keys", { method: "POST", body: { name: keyName.value.trim() } });
+    shown.replaceChildren(h("p", { text: `API key for ${made.name} (shown once):` }), h("p", { class: "token", text: made.api_key }));
+    keyName.value = ""; refresh();
+  } }, h("label", { for: "key-name" }, "Key name", keyName), h("button", { type: "submit" }, "Create API key"));
+  const modId = h("input", { id: "mod-id", required: true });
+  const modRole = h("select", { id: "mod-role" }, ...["triage", "moderator", "admin"].map((r) => h("option", { value: r, text: r })));
+  const modForm = h("form", { onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      const made = await api("/v1/admin/moderators", { method: "POST", body: { moderator_id: modId.value.trim(), role: modRole.value } });
+      shown.replaceChildren(h("p", { text: `Token for ${made.moderator_id} (${made.role}), shown once:` }), h("p", { class: "token", text: made.token }));
+      modId.value = ""; refresh();
+    } catch (failure) { say(failure.message, true); }
+  } }, h("label", { for: "mod-id" }, "Moderator id", modId), h("label", { for: "mod-role" }, "Role", modRole), h("button", { type: "submit" }, "Create moderator token"));
+
+  const community = h("input", { id: "policy-community", placeholder: "all communities" });
+  const text = h("textarea", { id: "policy-text", class: "policy", spellcheck: "false" });
+  const outcome = h("div", { role: "alert" });
+  const body = () => ({ text: text.value, community: community.value.trim() || null });
+  const showError = (failure) => outcome.replaceChildren(h("p", { class: "error", text: failure.message }));
+  const policyForm = h("div", {},
+    h("label", { for: "policy-community" }, "Community", community),
+    h("button", { type: "button", class: "quiet", onclick: async () => {
+      const q = community.value.trim() ? `?community=${encodeURIComponent(community.value.trim())}` : "";
+      try {
+        const active = await api(`/v1/admin/policies/active${q}`);
+        text.value = active.text;
+        outcome.replaceChildren(h("p", { text: `Active: ${active.policy_id} version ${active.version}, published by ${active.published_by} ${when(active.published_at)}.` }));
+      } catch (failure) { showError(failure); }
+    } }, "Load active policy"),
+    h("label", { for: "policy-text", style: "display:flex" }, "Policy YAML", text),
+    h("div", { class: "actions" },
+      h("button", { type: "button", class: "quiet", onclick: async () => {
+        try { const v = await api("/v1/admin/policies/validate", { method: "POST", body: body() }); outcome.replaceChildren(h("p", { class: "ok", text: `Valid: ${v.policy_id} version ${v.version}, rules ${v.rules.join(", ")}.` })); }
+        catch (failure) { showError(failure); }
+      } }, "Validate"),
+      h("button", { type: "button", class: "quiet", onclick: async () => {
+        try {
+          const run = await api("/v1/admin/policies/dry-run", { method: "POST", body: { ...body(), last: 500 } });
+          outcome.replaceChildren(h("p", { text: `Dry run on the last ${run.examined} automated decisions: ${run.changed} would change.` }),
+            h("ul", {}, ...Object.entries(run.transitions).map(([t, n]) => h("li", { text: `${t}: ${n}` }))),
+            h("ul", {}, ...run.examples.slice(0, 20).map((x) => h("li", { text: `${x.post_id}: ${x.before} → ${x.after} (${x.rules.join(", ") || "no rule"})` }))));
+        } catch (failure) { showError(failure); }
+      } }, "Dry run"),
+      h("button", { type: "button", onclick: async () => {
+        try { const p = await api("/v1/admin/policies", { method: "PUT", body: body() }); outcome.replaceChildren(h("p", { text: `Published ${p.policy_id} version ${p.version} as ${p.name}.` })); }
+        catch (failure) { showError(failure); }
+      } }, "Publish policy")),
+    outcome);
+  page("Admin",
+    h("section", { "aria-labelledby": "keys-title" }, h("h2", { id: "keys-title", text: "API keys" }), keysList, keyForm),
+    h("section", { "aria-labelledby": "mods-title" }, h("h2", { id: "mods-title", text: "Moderators" }), modsList, modForm),
+    shown,
+    h("section", { "aria-labelledby": "policy-title" }, h("h2", { id: "policy-title", text: "Policy" }), policyForm));
+  refresh().catch((failure) => say(failure.message, true));
+}
+
+// ---------- routing ----------
+
+function route() {
+  if (!me) { showSignIn(); return; }
+  leave();
+  const [, view, arg] = location.hash.split("/");
+  const id = arg ? decodeURIComponent(arg) : null;
+  say("");
+  if (view === "case" && id) casePage(id);
+  else if (view === "appeals") appealsPage();
+  else if (view === "search") searchPage();
+  else if (view === "admin" && me.role === "admin") adminPage();
+  else queuesPage(view === "queues" ? id : null);
+  main.focus({ preventScroll: true });
+}
+
+window.addEventListener("hashchange", route);
+
+(async () => {
+  try {
+    me = await api("/console/session");
+    signedIn();
+  } catch {
+    showSignIn();
+  }
+})();

@@ -1,0 +1,362 @@
+"""The moderator console in a real browser (Debian's chromium, driven by Playwright) against
+the four services as processes on real Kafka and Redis, with the offline classifier.
+
+Every screen is screenshotted into .run/console-screenshots/ (not committed) and checked with
+axe-core: no serious or critical violations.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+
+from services.contracts.cases import case_id_for
+from tests.conftest import Infra
+from tests.e2e.conftest import Stack
+from tests.integration.helpers import bearer, eventually, issue
+
+pytestmark = pytest.mark.e2e
+
+SHOTS = Path(os.environ.get("CONSOLE_SCREENSHOTS", ".run/console-screenshots"))
+WAIT_MS = 45_000
+# Posts with the word "quarantine" are held in the review queue, whatever the model scores:
+# the tests need to know which posts become cases.
+POLICY = """id: console-{tenant}
+version: "1"
+default_queue: review
+queues:
+  review: {{priority: 1, sla_minutes: 30}}
+  senior: {{priority: 0, sla_minutes: 15}}
+rules:
+  - id: quarantine-word
+    action: hold
+    queue: review
+    clause: "Test rule 1: held for review"
+    when: {{any_words: [quarantine]}}
+"""
+BROKEN = """id: broken
+version: "1"
+rules:
+  - id: r1
+    action: hold
+    clause: "x"
+    when: {scores: {toxicity: 0.5}}
+    colour: blue
+"""
+
+
+def chromium_path() -> str:
+    found = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    assert found, "the console tests need Debian's chromium (make test installs it as root)"
+    return found
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=chromium_path(), args=["--no-sandbox", "--disable-gpu"]
+        )
+        yield launched
+        await launched.close()
+
+
+class Community:
+    """A tenant of its own with a policy that holds known posts, and its people."""
+
+    def __init__(self, stack: Stack, infra: Infra, tenant: str) -> None:
+        self.stack, self.infra, self.tenant = stack, infra, tenant
+        self.gateway, self.ingest = stack.url("gateway"), stack.url("ingest")
+
+    async def token(self, moderator_id: str, role: str) -> str:
+        return await issue(self.infra, self.tenant, moderator=(moderator_id, role))
+
+    async def platform(self) -> dict[str, str]:
+        return await bearer(self.infra, self.tenant)
+
+    async def publish_policy(self) -> None:
+        admin = {"authorization": f"Bearer {await self.token('boss', 'admin')}"}
+        async with httpx.AsyncClient(base_url=self.gateway, timeout=30) as client:
+            body = {"text": POLICY.format(tenant=self.tenant)}
+            answer = await client.put("/v1/admin/policies", json=body, headers=admin)
+            assert answer.status_code == 202, answer.text
+        # escalation applies it within moments: wait until a probe post is held by it
+        probe = await self.submit("probe quarantine")
+        assert await self.decision_of(probe, lambda d: d["action"] == "hold", timeout=60)
+
+    async def submit(self, text: str, author: str = "member-1") -> str:
+        body = {"tenant": self.tenant, "external_id": uuid.uuid4().hex, "author_id": author,
+                "text": text, "community": "general"}  # fmt: skip
+        async with httpx.AsyncClient(timeout=30) as client:
+            answer = await client.post(f"{self.ingest}/v1/posts", json=body)
+        assert answer.status_code == 202, answer.text
+        return answer.json()["post_id"]
+
+    async def decision_of(self, post_id: str, until=lambda d: True, timeout: float = 45) -> dict:
+        headers = await self.platform()
+        async with httpx.AsyncClient(base_url=self.gateway, timeout=30) as client:
+
+            async def decided():
+                view = (await client.get(f"/v1/posts/{post_id}/decision", headers=headers)).json()
+                return view if view.get("status") == "decided" and until(view) else None
+
+            return await eventually(decided, timeout=timeout, interval=0.3)
+
+    async def held(self, text: str) -> str:
+        """A post that became a case in the review queue, once the gateway shows the case."""
+        post_id = await self.submit(f"{text} quarantine")
+        token = await self.token("watcher", "triage")
+        async with httpx.AsyncClient(base_url=self.gateway, timeout=30) as client:
+
+            async def case_open():
+                answer = await client.get(
+                    f"/v1/moderation/cases/{case_id_for(post_id)}",
+                    headers={"authorization": f"Bearer {token}"},
+                )
+                return answer.status_code == 200
+
+            assert await eventually(case_open, timeout=60), f"no case for {post_id}"
+        return post_id
+
+    async def api(self, token: str, method: str, path: str, **body) -> httpx.Response:
+        async with httpx.AsyncClient(base_url=self.gateway, timeout=30) as client:
+            return await client.request(
+                method, path, json=body or None, headers={"authorization": f"Bearer {token}"}
+            )
+
+
+@pytest.fixture
+async def community(stack: Stack, infra: Infra, tenant: str) -> Community:
+    found = Community(stack, infra, tenant)
+    await found.publish_policy()
+    return found
+
+
+async def signed_in(
+    browser: Browser, community: Community, token: str
+) -> tuple[BrowserContext, Page]:
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    await page.goto(f"{community.gateway}/console/")
+    await page.get_by_label("Moderator token").fill(token)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_role("heading", name="Queues")).to_be_visible()
+    return context, page
+
+
+async def screen(page: Page, name: str) -> None:
+    """Screenshot the screen and hold it to axe-core: no serious or critical violation."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    results = await Axe().run(page)
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not bad, f"{name}: {bad}"
+
+
+async def test_signing_in_sets_a_session_cookie_and_signing_out_ends_it(
+    browser: Browser, community: Community
+) -> None:
+    context = await browser.new_context()
+    page = await context.new_page()
+    await page.goto(f"{community.gateway}/")  # the gateway's root leads to the console
+    await expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    await screen(page, "01-sign-in")
+    await page.get_by_label("Moderator token").fill("mt_nope.nope")
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_role("alert")).to_contain_text("not valid")
+    await page.get_by_label("Moderator token").fill(await community.token("mo1", "moderator"))
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_role("heading", name="Queues")).to_be_visible()
+    (cookie,) = [c for c in await context.cookies() if c["name"] == "console_session"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert await page.evaluate("Object.keys(localStorage).length") == 0
+    assert "console_session" not in await page.evaluate("document.cookie")
+    await page.reload()  # the session outlives the page
+    await expect(page.get_by_text("mo1 · moderator")).to_be_visible()
+    await page.get_by_role("button", name="Sign out").click()
+    await expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    answer = await page.evaluate("fetch('/v1/moderation/queues').then(r => r.status)")
+    assert answer == 401
+    await context.close()
+
+
+async def test_a_held_post_appears_in_its_queue_without_a_reload(
+    browser: Browser, community: Community
+) -> None:
+    context, page = await signed_in(browser, community, await community.token("mo1", "moderator"))
+    await page.goto(f"{community.gateway}/console/#/queues/review")
+    await expect(page.get_by_role("heading", name="Cases in review")).to_be_visible()
+    post_id = await community.submit("the new release broke my saves quarantine")
+    await expect(page.get_by_role("link", name=post_id)).to_be_visible(timeout=WAIT_MS)
+    row = page.locator("tr[data-queue=review]")
+    await expect(row).to_be_visible()
+    await screen(page, "02-queues")
+    await context.close()
+
+
+async def test_next_case_then_approve_by_keyboard_revises_the_decision(
+    browser: Browser, community: Community
+) -> None:
+    await community.held("you are all clowns")
+    context, page = await signed_in(browser, community, await community.token("mo1", "moderator"))
+    await page.goto(f"{community.gateway}/console/#/queues/review")
+    await expect(page.get_by_role("heading", name="Cases in review")).to_be_visible()
+    await page.keyboard.press("n")  # Next case: claims the top of the queue for me
+    await expect(page.get_by_text("held by mo1")).to_be_visible(timeout=WAIT_MS)
+    await expect(page.get_by_role("list", name="Scores")).to_be_visible()
+    await expect(page.get_by_text("quarantine-word").first).to_be_visible()
+    await expect(page.get_by_text("Policy console-")).to_be_visible()
+    await expect(page.get_by_role("timer")).to_contain_text("left")
+    await screen(page, "03-case")
+    await page.keyboard.press("?")
+    await expect(page.get_by_role("dialog")).to_contain_text("Approve")
+    await screen(page, "04-shortcuts")
+    await page.keyboard.press("Escape")
+    case_heading = await page.get_by_role("heading", level=1).text_content()
+    await page.keyboard.press("a")  # choose Approve; focus moves to the reason
+    await page.keyboard.type("civil enough")
+    await page.keyboard.press("Control+Enter")
+    await expect(page.get_by_text("Resolved: allow")).to_be_visible(timeout=WAIT_MS)
+    approved = case_heading.removeprefix("Case ").strip()
+    decision = await community.decision_of(approved, lambda d: d["revision"] == 1)
+    assert decision and decision["action"] == "allow" and decision["decided_by"] == "mo1"
+    await expect(page.get_by_text("by mo1").first).to_be_visible()
+    # resolved cases are found by search
+    await page.keyboard.press("/")
+    await page.get_by_label("Post id").fill(approved)
+    await page.get_by_label("State").select_option("resolved")
+    await page.get_by_role("button", name="Search").click()
+    await expect(page.get_by_role("link", name=approved)).to_be_visible()
+    await screen(page, "05-search")
+    await context.close()
+
+
+async def test_two_moderators_pressing_next_case_at_once_get_different_cases(
+    browser: Browser, community: Community
+) -> None:
+    for text in ("first of two", "second of two"):
+        await community.held(text)
+    (ctx_a, a), (ctx_b, b) = [
+        await signed_in(browser, community, await community.token(m, "moderator"))
+        for m in ("mo1", "mo2")
+    ]
+    for page in (a, b):
+        await page.goto(f"{community.gateway}/console/#/queues/review")
+        await expect(page.get_by_role("button", name="Next case in review")).to_be_visible()
+    await asyncio.gather(
+        *(p.get_by_role("button", name="Next case in review").click() for p in (a, b))
+    )
+    await expect(a.get_by_text("held by mo1")).to_be_visible(timeout=WAIT_MS)
+    await expect(b.get_by_text("held by mo2")).to_be_visible(timeout=WAIT_MS)
+    assert a.url != b.url
+    await b.goto(a.url)  # the case mo1 holds: mo2 may not act on it
+    await expect(b.get_by_text("Held by mo1.")).to_be_visible()
+    assert await b.get_by_role("button", name="Approve").count() == 0
+    await ctx_a.close()
+    await ctx_b.close()
+
+
+async def test_triage_sees_no_remove_and_a_forged_remove_is_refused(
+    browser: Browser, community: Community
+) -> None:
+    post_id = await community.held("blurred and rude, idiot, you stupid moron quarantine")
+    context, page = await signed_in(browser, community, await community.token("tri", "triage"))
+    await page.goto(f"{community.gateway}/console/#/case/{case_id_for(post_id)}")
+    await page.get_by_role("button", name="Claim").click()
+    await expect(page.get_by_text("held by tri")).to_be_visible(timeout=WAIT_MS)
+    await expect(page.get_by_role("button", name="Label")).to_be_visible()
+    assert await page.get_by_role("button", name="Remove").count() == 0
+    assert await page.get_by_role("button", name="Approve").count() == 0
+    await screen(page, "06-case-triage")
+    forged = """async (caseId) => {
+      const me = await (await fetch('/console/session')).json();
+      const send = (headers) => fetch(`/v1/moderation/cases/${caseId}/actions`, {
+        method: 'POST', headers: {'Content-Type': 'application/json', ...headers},
+        body: JSON.stringify({action: 'remove', reason: 'forged'})});
+      const withToken = await send({'X-CSRF-Token': me.csrf_token});
+      const without = await send({});
+      return [withToken.status, without.status, (await without.json()).error.code];
+    }"""
+    assert await page.evaluate(forged, case_id_for(post_id)) == [403, 403, "csrf_failed"]
+    await context.close()
+
+
+async def test_toxic_text_starts_blurred_and_is_revealed_by_key(
+    browser: Browser, community: Community
+) -> None:
+    post_id = await community.held("you stupid worthless idiot, shut up you moron")
+    token = await community.token("mo1", "moderator")
+    detail = await community.api(token, "GET", f"/v1/moderation/cases/{case_id_for(post_id)}")
+    top = max(detail.json()["scores"].values())
+    assert top >= 0.8, f"the offline model scored this {top}: pick a ruder text"
+    context, page = await signed_in(browser, community, token)
+    await page.goto(f"{community.gateway}/console/#/case/{case_id_for(post_id)}")
+    text = page.locator("#post-text")
+    await expect(text).to_have_class("post-text blurred")
+    await page.keyboard.press("v")
+    await expect(text).to_have_class("post-text")
+    await context.close()
+
+
+async def test_an_appeal_is_taken_by_another_moderator(
+    browser: Browser, community: Community
+) -> None:
+    post_id = await community.held("appeal me")
+    case = case_id_for(post_id)
+    mo1 = await community.token("mo1", "moderator")
+    for verb, body in (("claim", {}), ("actions", {"action": "remove", "reason": "rude"}),
+                       ("appeal", {"reason": "the author disagrees"})):  # fmt: skip
+        answer = await community.api(mo1, "POST", f"/v1/moderation/cases/{case}/{verb}", **body)
+        assert answer.status_code == 200, answer.text
+    context, page = await signed_in(browser, community, mo1)
+    await page.goto(f"{community.gateway}/console/#/appeals")
+    take = page.get_by_role("button", name="Take appeal")
+    await expect(take).to_have_attribute("aria-disabled", "true", timeout=WAIT_MS)
+    await expect(page.get_by_text("You decided this case first.")).to_be_visible()
+    await screen(page, "07-appeals")
+    other, page2 = await signed_in(browser, community, await community.token("mo2", "moderator"))
+    await page2.goto(f"{community.gateway}/console/#/appeals")
+    await page2.get_by_role("button", name="Take appeal").click()
+    await expect(page2.get_by_text("held by mo2")).to_be_visible(timeout=WAIT_MS)
+    await page2.get_by_role("button", name="Approve").click()
+    await page2.get_by_label("Reason").fill("fair criticism after all")
+    await page2.get_by_role("button", name="Submit", exact=False).first.click()
+    await expect(page2.get_by_text("Resolved: allow")).to_be_visible(timeout=WAIT_MS)
+    decision = await community.decision_of(post_id, lambda d: d["revision"] == 2)
+    assert decision and decision["action"] == "allow" and decision["decided_by"] == "mo2"
+    await context.close()
+    await other.close()
+
+
+async def test_admin_sees_an_invalid_policy_refused_with_its_line(
+    browser: Browser, community: Community
+) -> None:
+    context, page = await signed_in(browser, community, await community.token("boss", "admin"))
+    await page.get_by_role("link", name="Admin").click()
+    await page.get_by_role("button", name="Load active policy").click()
+    await expect(page.get_by_label("Policy YAML")).to_have_value(
+        POLICY.format(tenant=community.tenant)
+    )
+    await page.get_by_role("button", name="Dry run").click()
+    await expect(page.get_by_text("Dry run on the last")).to_be_visible()
+    await page.get_by_label("Policy YAML").fill(BROKEN)
+    await page.get_by_role("button", name="Publish policy").click()
+    await expect(page.get_by_role("alert")).to_contain_text(":8:")  # `colour` is on line 8
+    await page.get_by_label("Moderator id").fill("newcomer")
+    await page.get_by_role("button", name="Create moderator token").click()
+    await expect(page.locator(".token")).to_contain_text("mt_")
+    await screen(page, "08-admin")
+    await context.close()
