@@ -126,9 +126,10 @@ document.addEventListener("keydown", (event) => {
   const typing = event.target.closest("input, textarea, select");
   if (event.key === "Escape" && typing) { event.target.blur(); return; }
   if (typing) {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && keys["ctrl+enter"]) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
-      keys[event.shiftKey ? "ctrl+shift+enter" : "ctrl+enter"]?.run();
+      if (event.target.form) event.target.form.requestSubmit(); // e.g. the note
+      else if (event.target.id === "reason") keys[event.shiftKey ? "ctrl+shift+enter" : "ctrl+enter"]?.run();
     }
     return;
   }
@@ -397,17 +398,19 @@ function actionPanel(c) {
   }
   const submitButton = keyButton("Submit", "y", () => submit(false));
   const nextButton = keyButton("Submit and next", "n", () => submit(true));
+  reason.setAttribute("aria-keyshortcuts", "t");
   shortcut("ctrl+enter", "Submit (in the reason field)", () => submit(false));
   shortcut("ctrl+shift+enter", "Submit and next (in the reason field)", () => submit(true));
   shortcut("t", "Write the reason", () => reason.focus());
   panel.append(h("div", { class: "actions", role: "group", "aria-label": "Action" }, ...buttons), extra,
-    h("label", { for: "reason" }, "Reason", reason),
+    h("label", { for: "reason" }, h("span", {}, "Reason", h("kbd", { "aria-hidden": "true", text: "t" })), reason),
     h("div", { class: "actions" }, submitButton, nextButton), problem, noteForm(c));
   return panel;
 }
 
 function noteForm(c) {
-  const text = h("textarea", { id: "note", rows: 2, cols: 50 });
+  const text = h("textarea", { id: "note", rows: 2, cols: 50, "aria-keyshortcuts": "m" });
+  shortcut("m", "Write a note (Ctrl+Enter adds it)", () => text.focus());
   return h("form", {
     onsubmit: async (event) => {
       event.preventDefault();
@@ -415,7 +418,7 @@ function noteForm(c) {
       try { await command(c, "notes", { text: text.value.trim() }); say("Note added."); route(); }
       catch (failure) { say(failure.message, true); }
     },
-  }, h("label", { for: "note" }, "Note for other moderators", text), h("button", { type: "submit", class: "quiet" }, "Add note"));
+  }, h("label", { for: "note" }, h("span", {}, "Note for other moderators", h("kbd", { "aria-hidden": "true", text: "m" })), text), h("button", { type: "submit", class: "quiet" }, "Add note"));
 }
 
 function appealForm(c) {
