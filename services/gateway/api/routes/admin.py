@@ -74,10 +74,15 @@ async def list_keys(admin: Admin, credentials: CredentialsDep) -> KeyList:
     responses={**ERRORS, 404: {"description": "No such key"}},
 )
 async def revoke_key(key_id: str, admin: Admin, credentials: CredentialsDep) -> Response:
-    current = await credentials.store.get(key_id)
-    if current is None or current.kind != "api_key" or current.tenant != admin.tenant:
-        raise ApiError(404, "key_not_found", f"No key {key_id}.")
-    await credentials.revoke(key_id, admin.moderator_id, tenant=admin.tenant)
+    return await revoke(key_id, "api_key", admin, credentials)
+
+
+async def revoke(credential_id: str, kind: str, admin, credentials) -> Response:
+    """Revoke one of the admin's platform's credentials of `kind`; 404 for any other."""
+    current = await credentials.store.get(credential_id)
+    if current is None or current.kind != kind or current.tenant != admin.tenant:
+        raise ApiError(404, "credential_not_found", f"No {kind} {credential_id}.")
+    await credentials.revoke(credential_id, admin.moderator_id, tenant=admin.tenant)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -143,8 +148,4 @@ async def list_moderators(admin: Admin, credentials: CredentialsDep) -> Moderato
     responses={**ERRORS, 404: {"description": "No such moderator token"}},
 )
 async def revoke_moderator(token_id: str, admin: Admin, credentials: CredentialsDep) -> Response:
-    current = await credentials.store.get(token_id)
-    if current is None or current.kind != "moderator_token" or current.tenant != admin.tenant:
-        raise ApiError(404, "token_not_found", f"No moderator token {token_id}.")
-    await credentials.revoke(token_id, admin.moderator_id, tenant=admin.tenant)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return await revoke(token_id, "moderator_token", admin, credentials)
