@@ -22,7 +22,7 @@ down:  ## stop what `make up` started
 	$(PY) -m deploy.localstack down
 
 test: install  ## unit, integration and e2e tests on a Kafka and Redis of their own
-	command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || echo "the console tests need Debian's chromium: apt-get install chromium"
+	command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && export DEBIAN_FRONTEND=noninteractive && { apt-get install -y -qq chromium || { apt-get update -qq && apt-get install -y -qq chromium; }; }; } || echo "the console tests need Debian's chromium: apt-get install chromium"
 	$(PY) -m pytest tests -ra
 
 test-unit: $(STAMP)
