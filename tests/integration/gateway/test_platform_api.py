@@ -99,6 +99,31 @@ async def test_a_revoked_key_stops_working(gateway: str, infra: Infra, tenant: s
         assert [k["revoked"] for k in listed if k["key_id"] == created.json()["key_id"]] == [True]
 
 
+async def test_an_admin_issues_and_revokes_moderator_tokens(
+    gateway: str, infra: Infra, tenant: str
+) -> None:
+    admin = await bearer(infra, tenant, moderator=("root", "admin"))
+    async with httpx.AsyncClient(base_url=gateway) as client:
+        body = {"moderator_id": "newbie", "role": "triage"}
+        created = await client.post("/v1/admin/moderators", json=body, headers=admin)
+        assert created.status_code == 201, created.text
+        token = {"authorization": f"Bearer {created.json()['token']}"}
+        assert (await client.get("/v1/moderation/queues", headers=token)).status_code == 200
+        token_id = created.json()["token_id"]
+        other = await bearer(infra, f"x-{tenant}", moderator=("root", "admin"))
+        assert (
+            await client.delete(f"/v1/admin/moderators/{token_id}", headers=other)
+        ).status_code == 404
+        assert (
+            await client.delete(f"/v1/admin/moderators/{token_id}", headers=admin)
+        ).status_code == 204
+        assert (await client.get("/v1/moderation/queues", headers=token)).status_code == 401
+        listed = (await client.get("/v1/admin/moderators", headers=admin)).json()["data"]
+        assert [(m["moderator_id"], m["revoked"]) for m in listed if m["token_id"] == token_id] == [
+            ("newbie", True)
+        ]
+
+
 async def test_only_admins_manage_keys(gateway: str, infra: Infra, tenant: str) -> None:
     moderator = await bearer(infra, tenant, moderator=("max", "moderator"))
     async with httpx.AsyncClient(base_url=gateway) as client:
