@@ -32,6 +32,7 @@ from services.gateway.api.deps import (
     DecisionStoreDep,
     position_of,
 )
+from services.gateway.domain import paging
 from services.gateway.domain.access import role_needed
 from services.gateway.domain.views import DecisionRevision, revision_of
 from services.shared.errors import ApiError
@@ -205,6 +206,7 @@ async def list_queues(moderator: CurrentModerator, board: CaseBoardDep) -> Queue
 
 
 NEXT_ATTEMPTS = 5
+NEXT_SLICES = 10  # of up to 2,000 index entries each: past that many claimed cases, 404
 
 
 @router.post(
@@ -224,8 +226,18 @@ async def next_case(
         mine_to_appeal = c.appealed and c.first_decider == moderator.moderator_id
         return c.state is CaseState.OPEN and c.case_id not in lost and not mine_to_appeal
 
+    async def top() -> list[Case]:
+        """The first takeable case, looking past claimed ones a bounded slice at a time."""
+        position = None
+        for _ in range(NEXT_SLICES):
+            page, cursor = await board.page(moderator.tenant, queue, position, 1, takeable)
+            if page or cursor is None:
+                return page
+            position = paging.decode(cursor)
+        return []
+
     for _ in range(NEXT_ATTEMPTS):
-        page, _cursor = await board.page(moderator.tenant, queue, None, 1, takeable)
+        page = await top()
         if not page:
             raise ApiError(404, "queue_empty", f"No unclaimed case you may take in {queue}.")
         try:
