@@ -21,13 +21,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from redis.asyncio import Redis
 
-from services.contracts.cases import Case, CaseState, case_from_json, case_id_for, fold, queue_rank
+from services.contracts.cases import Case, case_from_json, case_id_for, fold, queue_rank
 from services.contracts.events import CaseEvent, CaseEventKind, StrikeEvent
 from services.gateway.domain import paging
+from services.gateway.domain.search import Search
 from services.shared.queues import CaseKeys, write_case
 
 ANSWER_TTL_SECONDS = 300
@@ -106,25 +106,6 @@ class QueueStats:
     oldest_opened: float | None  # epoch seconds
     overdue: int  # open cases past their SLA deadline
     breaches_24h: int  # cases that breached this queue's SLA in the last day
-
-
-@dataclass(frozen=True)
-class Search:
-    post_id: str | None = None
-    author_id: str | None = None
-    state: CaseState | None = None
-    community: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-
-    def matches(self, case: Case) -> bool:
-        return (
-            (self.state is None or case.state is self.state)
-            and (self.community is None or case.community == self.community)
-            and (self.author_id is None or case.author_id == self.author_id)
-            and (self.since is None or case.opened_at >= self.since)
-            and (self.until is None or case.opened_at <= self.until)
-        )
 
 
 class CaseBoard:

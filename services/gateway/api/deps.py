@@ -141,6 +141,7 @@ async def _session_credential(request: Request, session_id: str):
     sent = request.headers.get("x-csrf-token", "")
     if request.method not in SAFE_METHODS and not hmac.compare_digest(sent, session.csrf_token):
         raise AuthFailure(403, "csrf_failed", "Missing or wrong X-CSRF-Token for this session.")
+    request.state.console_session = session  # for the console's own routes; read once
     found = await request.app.state.credential_store.get(session.credential_id)
     if found is None or found.revoked:
         raise AuthFailure(401, "unauthenticated", "The moderator token was revoked.")

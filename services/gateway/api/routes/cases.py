@@ -25,7 +25,7 @@ from services.contracts.events import (
     SanctionKind,
 )
 from services.gateway import metrics
-from services.gateway.adapters.cases import CaseBoard, Search
+from services.gateway.adapters.cases import CaseBoard
 from services.gateway.api.deps import (
     CaseBoardDep,
     CurrentModerator,
@@ -34,6 +34,7 @@ from services.gateway.api.deps import (
 )
 from services.gateway.domain import paging
 from services.gateway.domain.access import role_needed
+from services.gateway.domain.search import Search
 from services.gateway.domain.views import DecisionRevision, revision_of
 from services.shared.errors import ApiError
 
@@ -268,7 +269,7 @@ async def search_cases(
 ) -> CaseList:
     """Find cases of any state (resolved included), newest first, by post id, author, state,
     community and when they opened."""
-    search = Search(post_id, author_id, state, community, since, until)
+    search = Search(post_id, author_id, state=state, community=community, since=since, until=until)
     page, next_cursor = await board.search(moderator.tenant, search, position_of(cursor), limit)
     return CaseList(data=[case_view(c) for c in page], next_cursor=next_cursor)
 
@@ -303,14 +304,7 @@ async def list_cases(
     """Open cases by priority, then SLA deadline; filter by state, assignee or community.
     `next_cursor` is set while the queue has more; a narrow filter may give a short page with
     a cursor to go on from."""
-
-    def keep(c: Case) -> bool:
-        return (
-            (state is None or c.state is state)
-            and (assignee is None or c.assignee == assignee)
-            and (community is None or c.community == community)
-        )
-
+    keep = Search(state=state, assignee=assignee, community=community).matches
     page, next_cursor = await board.page(moderator.tenant, queue, position_of(cursor), limit, keep)
     return CaseList(data=[case_view(c) for c in page], next_cursor=next_cursor)
 

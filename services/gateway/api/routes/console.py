@@ -121,9 +121,8 @@ async def sign_in(body: SignIn, request: Request, response: Response) -> Console
 )
 async def whoami(moderator: CurrentModerator, request: Request) -> ConsoleIdentity:
     """Who is signed in, with the session's CSRF token."""
-    session_id = request.cookies.get(SESSION_COOKIE)
-    session = await request.app.state.console_sessions.get(session_id) if session_id else None
-    if session is None:
+    session = getattr(request.state, "console_session", None)
+    if session is None:  # authenticated by a token, not by the console's cookie
         raise ApiError(401, "unauthenticated", "Not signed in to the console.")
     return identity(
         request, moderator.tenant, moderator.moderator_id, moderator.role, session.csrf_token
