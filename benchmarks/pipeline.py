@@ -15,11 +15,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import platform
 import re
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -79,15 +81,37 @@ async def decisions_listener(
         await consumer.stop()
 
 
-async def latency_at_rate(ingest: str, bootstrap: str, rate: float, seconds: float) -> dict:
-    tenant = f"lat{uuid.uuid4().hex[:6]}"
+def new_platform(env: dict[str, str], ingest: str, prefix: str) -> tuple[str, dict[str, str]]:
+    """A fresh tenant with a platform key (no practical rate limit), from the admin CLI as an
+    operator would make one, once ingest has read it from the credentials topic."""
+    tenant = f"{prefix}{uuid.uuid4().hex[:6]}"
+    done = subprocess.run(
+        [sys.executable, "-m", "services.gateway.cli", "keys", "create", "--tenant", tenant,
+         "--name", "bench", "--rate-limit", "1000000000"],
+        env={**os.environ, **env}, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    headers = {"authorization": f"Bearer {json.loads(done.stdout.splitlines()[-1])['token']}"}
+    deadline = time.monotonic() + 30
+    while httpx.post(f"{ingest}/v1/posts", json={}, headers=headers).status_code != 422:
+        if time.monotonic() > deadline:
+            raise RuntimeError("ingest never learnt the benchmark's key")
+        time.sleep(0.1)
+    return tenant, headers
+
+
+async def latency_at_rate(
+    ingest: str, bootstrap: str, rate: float, seconds: float, platform: tuple[str, dict]
+) -> dict:
+    tenant, headers = platform
     seen: dict[str, float] = {}
     ready = asyncio.Event()
     listener = asyncio.create_task(decisions_listener(bootstrap, tenant, seen, ready))
     await ready.wait()
     sent: dict[str, float] = {}
     errors = 0
-    async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=200)) as client:
+    async with httpx.AsyncClient(
+        timeout=30, limits=httpx.Limits(max_connections=200), headers=headers
+    ) as client:
 
         async def send(i: int) -> None:
             nonlocal errors
@@ -131,23 +155,23 @@ async def latency_at_rate(ingest: str, bootstrap: str, rate: float, seconds: flo
 
 WRK_SCRIPT = """
 local counter = 0
-local tenant = "sat" .. tostring(os.time())
 request = function()
   counter = counter + 1
-  local body = '{"tenant":"' .. tenant .. '","external_id":"e' .. counter .. '-' .. math.random(1, 1000000000)
+  local body = '{"external_id":"e' .. counter .. '-' .. math.random(1, 1000000000)
     .. '","author_id":"a' .. (counter % 97) .. '","text":"This update is terrible, I want a refund. #' .. counter .. '"}'
-  return wrk.format("POST", "/v1/posts", {["content-type"] = "application/json"}, body)
+  return wrk.format("POST", "/v1/posts",
+    {["content-type"] = "application/json", ["authorization"] = "AUTHORIZATION"}, body)
 end
 """
 
 
-def wrk_saturation(ingest: str, seconds: float, concurrency: int) -> dict | None:
+def wrk_saturation(ingest: str, seconds: float, concurrency: int, headers: dict) -> dict | None:
     """wrk (C) as the load generator: a Python client saturates a core before ingest does."""
     wrk = shutil.which("wrk")
     if not wrk:
         return None
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        script.write(WRK_SCRIPT)
+        script.write(WRK_SCRIPT.replace("AUTHORIZATION", headers["authorization"]))
         script.flush()
         out = subprocess.run(
             [wrk, "-t1", f"-c{concurrency}", f"-d{int(seconds)}s", "-s", script.name, ingest],
@@ -159,12 +183,12 @@ def wrk_saturation(ingest: str, seconds: float, concurrency: int) -> dict | None
             "concurrency": concurrency, "seconds": seconds}  # fmt: skip
 
 
-async def saturation(ingest: str, seconds: float, concurrency: int) -> dict:
-    tenant = f"sat{uuid.uuid4().hex[:6]}"
+async def saturation(ingest: str, seconds: float, concurrency: int, platform: tuple) -> dict:
+    tenant, headers = platform
     accepted = errors = 0
     counter = iter(range(10**9))
     async with httpx.AsyncClient(
-        timeout=30, limits=httpx.Limits(max_connections=concurrency)
+        timeout=30, limits=httpx.Limits(max_connections=concurrency), headers=headers
     ) as client:
         stop = time.perf_counter() + seconds
 
@@ -222,13 +246,15 @@ def main() -> None:
         print(f"model: {model['id']} {model['version']}", flush=True)
         latency = {}
         for rate in (float(r) for r in args.rates.split(",")):
+            caller = new_platform(env, ingest, "lat")
             latency[f"{rate:g}_per_s"] = asyncio.run(
-                latency_at_rate(ingest, kafka.bootstrap, rate, args.seconds)
+                latency_at_rate(ingest, kafka.bootstrap, rate, args.seconds, caller)
             )
             print(f"latency at {rate:g} posts/s: {latency[f'{rate:g}_per_s']}", flush=True)
-        sat = wrk_saturation(ingest, args.saturation_seconds, args.concurrency) or asyncio.run(
-            saturation(ingest, args.saturation_seconds, args.concurrency)
-        )
+        caller = new_platform(env, ingest, "sat")
+        sat = wrk_saturation(
+            ingest, args.saturation_seconds, args.concurrency, caller[1]
+        ) or asyncio.run(saturation(ingest, args.saturation_seconds, args.concurrency, caller))
         print(f"ingest saturation: {sat}", flush=True)
     finally:
         for service in reversed(services):
@@ -239,7 +265,7 @@ def main() -> None:
         "benchmark": "pipeline",
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": {
-            "cpus": __import__("os").cpu_count(),
+            "cpus": os.cpu_count(),
             "processor": platform.processor() or platform.machine(),
         },
         "model": model,

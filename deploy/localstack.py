@@ -480,6 +480,16 @@ def up() -> None:
     print(
         f"  console     http://127.0.0.1:{ports['gateway']}/console/   (sign in with a moderator token)"
     )
+    print(
+        "\nevery request needs a key; make one for your platform (printed once):\n"
+        "  .venv/bin/python -m services.gateway.cli keys create --tenant acme --name forum\n"
+        f'  curl -XPOST 127.0.0.1:{ports["ingest"]}/v1/posts -H "authorization: Bearer $KEY" '
+        "-H 'content-type: application/json' \\\n"
+        '       -d \'{"external_id":"c-1","author_id":"u-1","text":"hello"}\'\n'
+        "  a moderator token for the console:\n"
+        "  .venv/bin/python -m services.gateway.cli moderators create --tenant acme --id alex "
+        "--role admin"
+    )
     print(f"logs in {logs}; stop with `make down`.")
 
 

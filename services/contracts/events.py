@@ -340,6 +340,9 @@ class CredentialEvent(Event):
     rate_limit_per_minute: int | None = Field(default=None, ge=1)
     secret_sha256: str
     revoked: bool = False
+    expires_at: datetime | None = Field(
+        default=None, description="After this it admits no one (moderator tokens); None: never."
+    )
     actor: str = Field(default="cli", description="Who issued or revoked it.")
 
 

@@ -23,10 +23,11 @@ from functools import partial
 from redis.asyncio import Redis
 
 from services.contracts import topics
+from services.contracts.credentials import ALL_SCOPES, Scope
 from services.contracts.events import CredentialEvent
 from services.gateway.adapters.credentials import Credentials, CredentialStore
 from services.gateway.config import Settings
-from services.gateway.domain.access import ALL_SCOPES, Role, Scope
+from services.gateway.domain.access import Role
 from services.shared.kafka import ensure_topics, make_broker, publish_for_tenant
 
 KINDS = {"keys": "api_key", "moderators": "moderator_token"}
@@ -55,6 +56,7 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--tenant", required=True)
     create.add_argument("--id", required=True, dest="moderator_id")
     create.add_argument("--role", required=True, choices=[r.label for r in Role])
+    create.add_argument("--hours", type=float, help="how long it is valid (MODERATOR_TOKEN_HOURS)")
     for group in (keys, mods):
         group.add_parser("list").add_argument("--tenant", required=True)
         group.add_parser("revoke").add_argument("credential_id")
@@ -69,6 +71,7 @@ def summary(event: CredentialEvent) -> dict:
         "role": event.role,
         "scopes": event.scopes,
         "revoked": event.revoked,
+        "expires_at": event.expires_at.isoformat() if event.expires_at else None,
         "rate_limit_per_minute": event.rate_limit_per_minute,
         "changed_at": event.occurred_at.isoformat(),
         "changed_by": event.actor,
@@ -103,7 +106,11 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             )
         else:
             event, token = await credentials.issue_moderator(
-                args.tenant, args.moderator_id, Role.parse(args.role), actor
+                args.tenant,
+                args.moderator_id,
+                Role.parse(args.role),
+                actor,
+                args.hours or settings.moderator_token_hours,
             )
         print(json.dumps({**summary(event), "token": token}))
         return 0

@@ -26,13 +26,20 @@ class Settings(ServiceSettings):
     webhook_batch: int = 50
     perspective_languages: str = "en"  # what the running model scores (comma-separated)
     perspective_submit_to_pipeline: bool = False  # also send analyzed comments through ingest
-    console_session_hours: int = 12
-    # send the console's cookie over HTTPS only; turn off only for plain-HTTP local use
-    console_cookie_secure: bool = True
-    console_blur_threshold: float = 0.8  # post text scored above this is blurred until revealed
     openai_flag_threshold: float = 0.5
     console_session_hours: int = 12
     # send the console's cookie over HTTPS only; turn off only for plain-HTTP local use
     console_cookie_secure: bool = True
     console_blur_threshold: float = 0.8  # post text scored above this is blurred until revealed
+    # a moderator token admits no one after this (sessions opened with it end with it)
+    moderator_token_hours: float = 12.0
+    # webhook targets must not resolve into these networks (SSRF); comma-separated CIDRs
+    webhook_deny_networks: str = (
+        "127.0.0.0/8,::1/128,0.0.0.0/8,::/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,"
+        "169.254.0.0/16,fe80::/10,fc00::/7,100.64.0.0/10,224.0.0.0/4,ff00::/8,"
+        "168.63.129.16/32,100.100.100.200/32,fd00:ec2::254/128"
+    )
+    # self-hosted platforms on the same private network: allow private and loopback targets
+    # (link-local and metadata addresses stay refused)
+    webhook_allow_private: bool = False
     openai_flag_thresholds: dict[str, float] = {}  # per category, e.g. {"harassment": 0.7}

@@ -21,8 +21,8 @@ from services.gateway.adapters.credentials import Credentials, CredentialStore
 from services.gateway.adapters.decisions import DecisionStore, KnownPosts
 from services.gateway.adapters.ingest import IngestClient
 from services.gateway.adapters.policies import PolicyRegistry
-from services.gateway.adapters.ratelimit import RateLimiter
 from services.gateway.adapters.sessions import ConsoleSessions
+from services.gateway.adapters.targets import WebhookTargets
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.api.routes import (
     admin,
@@ -38,10 +38,12 @@ from services.gateway.api.routes.console import install_console
 from services.gateway.config import Settings
 from services.gateway.domain.moderations import ModerationError
 from services.gateway.domain.perspective import PerspectiveError, invalid
+from services.gateway.domain.targets import DenyList
 from services.gateway.webhook_worker import WebhookSender
 from services.shared.errors import install_error_handlers
 from services.shared.kafka import ensure_topics, make_broker, publish_for_tenant
 from services.shared.ops import kafka_check, ops_router, redis_check
+from services.shared.ratelimit import RateLimiter
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -56,8 +58,15 @@ def create_app(settings: Settings) -> FastAPI:
 
     classifier = ClassifierClient(settings.classifier_url, settings.classifier_timeout_seconds)
     ingest = IngestClient(settings.ingest_url)
+    targets = WebhookTargets(
+        DenyList.parse(settings.webhook_deny_networks, settings.webhook_allow_private)
+    )
     sender = WebhookSender(
-        settings, deliveries, hooks, partial(publish_for_tenant, broker, topics.WEBHOOK_DELIVERIES)
+        settings,
+        deliveries,
+        hooks,
+        partial(publish_for_tenant, broker, topics.WEBHOOK_DELIVERIES),
+        targets,
     )
 
     @asynccontextmanager
@@ -91,10 +100,11 @@ def create_app(settings: Settings) -> FastAPI:
         credentials=Credentials(
             credential_store, partial(publish_for_tenant, broker, topics.CREDENTIALS)
         ),
-        rate_limiter=RateLimiter(redis),
+        rate_limiter=RateLimiter(redis, "gateway"),
         classifier=classifier,
         policy_registry=PolicyRegistry(redis),
         ingest=ingest,
+        webhook_targets=targets,
         console_sessions=ConsoleSessions(redis, settings.console_session_hours * 3600),
     )
     install_error_handlers(

@@ -11,6 +11,11 @@ WEBHOOK_DELIVERIES = Counter(
     "Webhook delivery attempts by outcome (delivered, failed, dead_lettered)",
     ["outcome"],
 )
+WEBHOOK_TARGETS_REFUSED = Counter(
+    "gateway_webhook_targets_refused_total",
+    "Webhook URLs refused by the deny list (SSRF), at registration or delivery",
+    ["stage"],
+)
 WEBHOOK_BACKLOG = Gauge("gateway_webhook_retry_backlog", "Webhook deliveries not yet delivered")
 WEBHOOK_OLDEST_PENDING = Gauge(
     "gateway_webhook_oldest_pending_seconds", "Age of the oldest pending webhook delivery"

@@ -15,6 +15,7 @@ import httpx
 
 from services.contracts.events import WebhookDeadLettered
 from services.gateway import metrics
+from services.gateway.adapters.targets import TargetRefused, WebhookTargets
 from services.gateway.adapters.webhooks import Delivery, DeliveryQueue, WebhookStore
 from services.gateway.config import Settings
 from services.gateway.domain.webhooks import (
@@ -31,10 +32,19 @@ Record = Callable[[WebhookDeadLettered], Awaitable[None]]
 
 class WebhookSender:
     def __init__(
-        self, settings: Settings, queue: DeliveryQueue, hooks: WebhookStore, record: Record
+        self,
+        settings: Settings,
+        queue: DeliveryQueue,
+        hooks: WebhookStore,
+        record: Record,
+        targets: WebhookTargets,
     ) -> None:
         self.settings, self.queue, self.hooks, self.record = settings, queue, hooks, record
-        self.http = httpx.AsyncClient(timeout=settings.webhook_timeout_seconds)
+        self.targets = targets
+        # redirects are not followed: a 3xx could point anywhere, past the deny list
+        self.http = httpx.AsyncClient(
+            timeout=settings.webhook_timeout_seconds, follow_redirects=False
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
         """Until `stop`: lease what is due, send it, and wait a little when nothing is."""
@@ -69,8 +79,17 @@ class WebhookSender:
             "user-agent": "moderation-gateway-webhooks/1",
         }
         try:
-            response = await self.http.post(webhook.url, content=body, headers=headers)
+            target = await self.targets.pin(webhook.url)
+            response = await self.http.post(
+                target.url,
+                content=body,
+                headers={**headers, "host": target.host_header},
+                extensions={"sni_hostname": target.sni_hostname},
+            )
             error = "" if response.is_success else f"HTTP {response.status_code}"
+        except TargetRefused as refused:
+            error = f"target refused: {refused}"
+            metrics.WEBHOOK_TARGETS_REFUSED.labels("delivery").inc()
         except httpx.HTTPError as failure:
             error = f"{type(failure).__name__}: {failure}"
         if not error:

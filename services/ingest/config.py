@@ -11,3 +11,6 @@ class Settings(ServiceSettings):
     # A claim that was never confirmed as published (crash between claim and publish) may be
     # re-published by a retry after this long; downstream dedupes by post_id anyway.
     stale_claim_seconds: float = 30.0
+    kafka_group_id: str = "moderation-ingest"
+    # per platform key, unless the key sets its own; a batch request counts once
+    default_rate_limit_per_minute: int = 6000

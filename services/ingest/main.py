@@ -1,4 +1,5 @@
-"""ingest: platforms POST posts here; each accepted post becomes a PostSubmitted on Kafka."""
+"""ingest: platforms POST posts here, signed with a platform key (`posts:write`); each accepted
+post becomes a PostSubmitted on Kafka. Keys are known from the credentials topic."""
 
 from __future__ import annotations
 
@@ -8,17 +9,23 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
+from services.ingest import handlers
+from services.ingest.adapters.keys import PlatformKeys
 from services.ingest.adapters.registry import PostRegistry
 from services.ingest.api.routes import posts
 from services.ingest.config import Settings
 from services.shared.errors import install_error_handlers
 from services.shared.kafka import ensure_topics, make_broker
 from services.shared.ops import kafka_check, ops_router, redis_check
+from services.shared.ratelimit import RateLimiter
 
 
 def create_app(settings: Settings) -> FastAPI:
     broker = make_broker(settings, "ingest")
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
+    keys = PlatformKeys(redis)
+    broker.include_router(handlers.router(settings))
+    broker.context.set_global("platform_keys", keys)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -32,6 +39,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.broker = broker
     app.state.registry = PostRegistry(redis, settings.stale_claim_seconds)
+    app.state.platform_keys = keys
+    app.state.rate_limiter = RateLimiter(redis, "ingest")
     install_error_handlers(app)
     app.include_router(posts.router)
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))

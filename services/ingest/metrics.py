@@ -10,3 +10,6 @@ PUBLISH_SECONDS = Histogram(
     "Time to publish a PostSubmitted with acks=all",
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
+AUTH_FAILURES = Counter("ingest_auth_failures_total", "Requests refused by auth", ["code"])
+KEY_EVENTS = Counter("ingest_key_events_total", "Platform key changes applied", ["change"])
+ERRORS = Counter("ingest_consume_errors_total", "Messages dead-lettered", ["kind"])

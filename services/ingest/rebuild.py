@@ -3,7 +3,8 @@
     python -m services.ingest.rebuild      # KAFKA_BOOTSTRAP_SERVERS, REDIS_URL
 
 Drops every `ingest:post:*` entry and writes one per PostSubmitted, as published, with the
-same fingerprint, so a retried submission is still a duplicate and a changed one a conflict.
+same fingerprint, so a retried submission is still a duplicate and a changed one a conflict;
+and ingest's view of the platform keys (`ingest:key:*`) from the credentials topic.
 Stop ingest while it runs.
 """
 
@@ -12,8 +13,10 @@ from __future__ import annotations
 from redis.asyncio import Redis
 
 from services.contracts import topics
-from services.contracts.events import PostSubmitted
-from services.ingest.adapters.registry import FAMILIES, PostRegistry
+from services.contracts.events import CredentialEvent, PostSubmitted
+from services.ingest.adapters import keys, registry
+from services.ingest.adapters.keys import PlatformKeys
+from services.ingest.adapters.registry import PostRegistry
 from services.ingest.config import Settings
 from services.ingest.domain.submission import content_fingerprint
 from services.shared.kafka import read_events
@@ -23,17 +26,19 @@ from services.shared.rebuild import command_line, drop
 async def rebuild(settings: Settings | None = None) -> dict[str, int]:
     settings = settings or Settings()
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
-    registry = PostRegistry(redis, settings.stale_claim_seconds)
-    posts = 0
+    posts, platform_keys = PostRegistry(redis, settings.stale_claim_seconds), PlatformKeys(redis)
+    counts = {"posts": 0, "keys": 0}
     try:
-        await drop(redis, FAMILIES)
+        await drop(redis, registry.FAMILIES + keys.FAMILIES)
         bootstrap = settings.kafka_bootstrap_servers
         async for event in read_events(bootstrap, topics.POSTS_SUBMITTED, PostSubmitted):
-            await registry.restore(event, content_fingerprint(event.post))
-            posts += 1
+            await posts.restore(event, content_fingerprint(event.post))
+            counts["posts"] += 1
+        async for credential in read_events(bootstrap, topics.CREDENTIALS, CredentialEvent):
+            counts["keys"] += await platform_keys.apply(credential)
     finally:
         await redis.aclose()
-    return {"posts": posts}
+    return counts
 
 
 if __name__ == "__main__":

@@ -6,9 +6,11 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import httpx
 import pytest
 
 from deploy.localstack import Service, free_port, service_env
@@ -61,7 +63,21 @@ def admin_cli(infra: Infra, *args: str) -> dict:
 
 
 @pytest.fixture
-def platform_headers(infra: Infra, tenant: str) -> dict[str, str]:
-    """A platform API key (all scopes) for this test's tenant, from the admin CLI."""
+def platform_headers(infra: Infra, tenant: str, stack: Stack) -> dict[str, str]:
+    """A platform API key (all scopes) for this test's tenant, from the admin CLI, once ingest
+    has read it from the credentials topic."""
     token = admin_cli(infra, "keys", "create", "--tenant", tenant, "--name", "e2e")["token"]
-    return {"authorization": f"Bearer {token}"}
+    headers = {"authorization": f"Bearer {token}"}
+    wait_until_ingest_knows(stack.url("ingest"), headers)
+    return headers
+
+
+def wait_until_ingest_knows(ingest: str, headers: dict[str, str], timeout: float = 30) -> None:
+    """An empty body passes authentication and fails validation (422) once the key is known."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status = httpx.post(f"{ingest}/v1/posts", json={}, headers=headers).status_code
+        if status == 422:
+            return
+        assert status == 401 and time.monotonic() < deadline, f"ingest answered {status}"
+        time.sleep(0.1)

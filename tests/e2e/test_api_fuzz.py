@@ -13,7 +13,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from tests.conftest import Infra
-from tests.e2e.conftest import Stack, admin_cli
+from tests.e2e.conftest import Stack, admin_cli, wait_until_ingest_knows
 
 pytestmark = pytest.mark.e2e
 FUZZ = settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
@@ -74,11 +74,15 @@ def test_gateway_never_answers_5xx(stack: Stack, tokens: dict[str, str]) -> None
     assert len(counts) >= 20 and all(counts.values()), counts
 
 
-def test_ingest_never_answers_5xx(stack: Stack) -> None:
+def test_ingest_never_answers_5xx(stack: Stack, tokens: dict[str, str]) -> None:
     base = stack.url("ingest")
-    counts = fuzz(
-        f"{base}/openapi.json", lambda case: case.call(base_url=base, timeout=30).status_code
-    )
+    headers = {"authorization": f"Bearer {tokens['platform']}"}
+    wait_until_ingest_knows(base, headers)
+
+    def call(case) -> int:
+        return case.call(base_url=base, headers=headers, timeout=30).status_code
+
+    counts = fuzz(f"{base}/openapi.json", call)
     assert "POST /v1/posts" in counts and all(counts.values()), counts
 
 

@@ -19,8 +19,10 @@ def valid(tenant: str, **changes: object) -> dict:
 
 
 @pytest.fixture
-async def ingest(stack: Stack):
-    async with httpx.AsyncClient(base_url=stack.url("ingest"), timeout=10) as client:
+async def ingest(stack: Stack, platform_headers: dict[str, str]):
+    async with httpx.AsyncClient(
+        base_url=stack.url("ingest"), timeout=10, headers=platform_headers
+    ) as client:
         yield client
 
 

@@ -21,7 +21,7 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from services.contracts.cases import case_id_for
 from tests.conftest import Infra
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import Stack, wait_until_ingest_knows
 from tests.integration.helpers import bearer, eventually, issue
 
 pytestmark = pytest.mark.e2e
@@ -96,7 +96,9 @@ class Community:
     async def submit(self, text: str, author: str = "member-1") -> str:
         body = {"tenant": self.tenant, "external_id": uuid.uuid4().hex, "author_id": author,
                 "text": text, "community": "general"}  # fmt: skip
-        async with httpx.AsyncClient(timeout=30) as client:
+        headers = await self.platform()
+        await asyncio.to_thread(wait_until_ingest_knows, self.ingest, headers)
+        async with httpx.AsyncClient(timeout=30, headers=headers) as client:
             answer = await client.post(f"{self.ingest}/v1/posts", json=body)
         assert answer.status_code == 202, answer.text
         return answer.json()["post_id"]

@@ -32,9 +32,13 @@ def post_body(tenant: str, i: int) -> dict:
     }
 
 
-async def submit_all(client: httpx.AsyncClient, ingest: str, tenant: str, count: int) -> list[str]:
+async def submit_all(
+    client: httpx.AsyncClient, ingest: str, tenant: str, count: int, headers: dict[str, str]
+) -> list[str]:
     async def submit(i: int) -> str:
-        response = await client.post(f"{ingest}/v1/posts", json=post_body(tenant, i))
+        response = await client.post(
+            f"{ingest}/v1/posts", json=post_body(tenant, i), headers=headers
+        )
         assert response.status_code == 202, response.text
         return response.json()["post_id"]
 
@@ -67,7 +71,7 @@ async def test_two_hundred_posts_all_decided_none_lost_none_duplicated(
     stack: Stack, tenant: str, platform_headers: dict[str, str]
 ) -> None:
     async with httpx.AsyncClient(timeout=30) as client:
-        post_ids = await submit_all(client, stack.url("ingest"), tenant, POSTS)
+        post_ids = await submit_all(client, stack.url("ingest"), tenant, POSTS, platform_headers)
         assert len(set(post_ids)) == POSTS
 
         decided = await wait_for_decisions(client, stack.url("gateway"), post_ids, platform_headers)
@@ -118,10 +122,10 @@ async def test_decision_is_pending_before_it_exists_and_unknown_posts_are_404(
 
 
 async def test_resubmitting_the_same_external_id_gives_the_same_post_and_one_pipeline_run(
-    stack: Stack, tenant: str
+    stack: Stack, tenant: str, platform_headers: dict[str, str]
 ) -> None:
     body = post_body(tenant, 7)
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with httpx.AsyncClient(timeout=30, headers=platform_headers) as client:
         first = await client.post(f"{stack.url('ingest')}/v1/posts", json=body)
         again = await asyncio.gather(
             *(client.post(f"{stack.url('ingest')}/v1/posts", json=body) for _ in range(5))

@@ -30,7 +30,9 @@ async def test_escalation_crash_mid_stream_loses_and_duplicates_nothing(
 
         async def feed() -> None:
             for i in range(POSTS):
-                response = await client.post(f"{ingest}/v1/posts", json=post_body(tenant, i))
+                response = await client.post(
+                    f"{ingest}/v1/posts", json=post_body(tenant, i), headers=platform_headers
+                )
                 assert response.status_code == 202, response.text
                 post_ids.append(response.json()["post_id"])
                 await asyncio.sleep(0.01)

@@ -20,8 +20,9 @@ from redis.asyncio import Redis
 
 from deploy.localstack import free_port
 from services.contracts import topics
+from services.contracts.credentials import ALL_SCOPES, Scope
 from services.gateway.adapters.credentials import Credentials, CredentialStore
-from services.gateway.domain.access import ALL_SCOPES, Role, Scope
+from services.gateway.domain.access import Role
 
 
 @asynccontextmanager
@@ -92,7 +93,13 @@ async def issue(infra, tenant: str, moderator: tuple[str, str] | None = None, **
     """A real credential for `tenant`, recorded on the credentials topic and projected into
     Redis as the admin CLI does: an API key, or with `moderator=(id, role)` a moderator token.
     Tokens are cached per (tenant, what), so tests sharing a tenant share them."""
-    cache = (tenant, moderator, tuple(sorted(key.get("scopes", ALL_SCOPES))), key.get("rate_limit"))
+    cache = (
+        tenant,
+        moderator,
+        tuple(sorted(key.get("scopes", ALL_SCOPES))),
+        key.get("rate_limit"),
+        key.get("hours"),
+    )
     if cache in _TOKENS:
         return _TOKENS[cache]
     producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, acks="all")
@@ -107,7 +114,7 @@ async def issue(infra, tenant: str, moderator: tuple[str, str] | None = None, **
         credentials = Credentials(CredentialStore(redis), publish)
         if moderator:
             _, token = await credentials.issue_moderator(
-                tenant, moderator[0], Role.parse(moderator[1]), "test"
+                tenant, moderator[0], Role.parse(moderator[1]), "test", key.get("hours", 12.0)
             )
         else:
             scopes = [Scope(s) for s in key.get("scopes", ALL_SCOPES)]
@@ -123,6 +130,18 @@ async def issue(infra, tenant: str, moderator: tuple[str, str] | None = None, **
 
 async def bearer(infra, tenant: str, **what) -> dict[str, str]:
     return {"authorization": f"Bearer {await issue(infra, tenant, **what)}"}
+
+
+async def ingest_knows(ingest: httpx.AsyncClient, headers: dict[str, str]) -> None:
+    """Wait until ingest has read the key from the credentials topic: an empty body then
+    passes authentication and fails validation (422)."""
+
+    async def known() -> bool:
+        status = (await ingest.post("/v1/posts", json={}, headers=headers)).status_code
+        assert status in (401, 422), status
+        return status == 422
+
+    assert await eventually(known, timeout=30, interval=0.1), "ingest never learnt the key"
 
 
 async def reader(tenant: str) -> dict[str, str]:

@@ -35,12 +35,20 @@ from services.gateway import rebuild as gateway_rebuild
 from services.gateway.config import Settings as GatewaySettings
 from services.gateway.main import create_app as create_gateway
 from services.ingest import rebuild as ingest_rebuild
-from services.ingest.adapters.registry import FAMILIES as INGEST_FAMILIES
+from services.ingest.adapters import keys as ingest_keys
+from services.ingest.adapters import registry as ingest_registry
 from services.ingest.config import Settings as IngestSettings
 from services.ingest.main import create_app as create_ingest
 from tests.conftest import Infra, own_infra
 from tests.integration.gateway.conftest import scored
-from tests.integration.helpers import bearer, eventually, produce, running, snapshot
+from tests.integration.helpers import (
+    bearer,
+    eventually,
+    ingest_knows,
+    produce,
+    running,
+    snapshot,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -72,7 +80,9 @@ async def stack(fresh: Infra) -> AsyncIterator[dict[str, httpx.AsyncClient]]:
         "ingest": create_ingest(IngestSettings(**common)),
         "classifier": create_classifier(ClassifierSettings(**common, classifier_model="offline")),
         "escalation": create_escalation(EscalationSettings(**common)),
-        "gateway": create_gateway(GatewaySettings(**common, webhook_max_attempts=100)),
+        "gateway": create_gateway(
+            GatewaySettings(**common, webhook_max_attempts=100, webhook_allow_private=True)
+        ),
     }
     async with AsyncExitStack() as running_apps:
         yield {
@@ -97,6 +107,7 @@ async def build_state(fresh: Infra, stack: dict[str, httpx.AsyncClient], tenant:
     policy, a webhook that never answers, and moderators working the cases."""
     gateway, ingest = stack["gateway"], stack["ingest"]
     platform = await bearer(fresh, tenant)
+    await ingest_knows(ingest, platform)
     moderator = await bearer(fresh, tenant, moderator=("mo", "moderator"))
     admin = await bearer(fresh, tenant, moderator=("ad", "admin"))
     hook = await gateway.post("/v1/webhooks", json={"url": "http://127.0.0.1:9/"}, headers=platform)
@@ -108,7 +119,8 @@ async def build_state(fresh: Infra, stack: dict[str, httpx.AsyncClient], tenant:
     for n in range(5):
         body = {"tenant": tenant, "external_id": f"e{n}", "author_id": f"u{n % 2}",
                 "text": f"thanks for the update number {n}"}  # fmt: skip
-        assert (await ingest.post("/v1/posts", json=body)).status_code == 202
+        answer = await ingest.post("/v1/posts", json=body, headers=platform)
+        assert answer.status_code == 202
     threat = scored(tenant, "t1", {"threat": 0.95})
     held = scored(tenant, "h1", {"toxicity": 0.95})
     other = scored(tenant, "t2", {"threat": 0.9}, author_id="a2")
@@ -136,7 +148,7 @@ async def build_state(fresh: Infra, stack: dict[str, httpx.AsyncClient], tenant:
 
 
 FAMILIES = {
-    "ingest": INGEST_FAMILIES,
+    "ingest": ingest_registry.FAMILIES + ingest_keys.FAMILIES,
     "escalation": ESCALATION_FAMILIES,
     "gateway": gateway_rebuild.FAMILIES,
 }
@@ -161,7 +173,8 @@ async def built(fresh: Infra, stack: dict[str, httpx.AsyncClient], tenant: str) 
     every_key = [key async for key in redis.scan_iter(count=1000)]
     await redis.aclose()
     assert every_key and all(key.startswith(OWNERS) for key in every_key), every_key
-    assert len(before["ingest"]) == 5
+    ingest_keys = sorted(key.split(":")[1] for key in before["ingest"])
+    assert ingest_keys == ["key"] + ["post"] * 5  # the platform's key, its five posts
     assert len(before["escalation"]) > 10 and len(before["gateway"]) > 20
     return before
 
@@ -191,9 +204,12 @@ async def test_after_a_rebuild_the_services_carry_on(
     gateway, ingest = stack["gateway"], stack["ingest"]
     repeat = {"tenant": tenant, "external_id": "e1", "author_id": "u1",
               "text": "thanks for the update number 1"}  # fmt: skip
-    again = await ingest.post("/v1/posts", json=repeat)
+    platform = await bearer(fresh, tenant)  # ingest knows it again: its keys were rebuilt
+    again = await ingest.post("/v1/posts", json=repeat, headers=platform)
     assert again.status_code == 202 and again.json()["duplicate"] is True
-    changed = await ingest.post("/v1/posts", json={**repeat, "text": "something else"})
+    changed = await ingest.post(
+        "/v1/posts", json={**repeat, "text": "something else"}, headers=platform
+    )
     assert changed.status_code == 409
     moderator = await bearer(fresh, tenant, moderator=("mo", "moderator"))
     claimed = scored(tenant, "t2", {"threat": 0.9}, author_id="a2")

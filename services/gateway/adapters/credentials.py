@@ -4,18 +4,14 @@ from a Redis projection of it (rebuildable by replaying the topic)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from redis.asyncio import Redis
 
-from services.contracts.events import CredentialEvent, revised
+from services.contracts.credentials import API_KEY_PREFIX, MODERATOR_TOKEN_PREFIX, Scope, issue
+from services.contracts.events import CredentialEvent, revised, utcnow
 from services.gateway.adapters.indexed import load_indexed
-from services.gateway.domain.access import (
-    API_KEY_PREFIX,
-    MODERATOR_TOKEN_PREFIX,
-    Role,
-    Scope,
-    issue,
-)
+from services.gateway.domain.access import Role
 
 Publish = Callable[[CredentialEvent], Awaitable[None]]
 
@@ -84,7 +80,7 @@ class Credentials:
         )
 
     async def issue_moderator(
-        self, tenant: str, moderator_id: str, role: Role, actor: str
+        self, tenant: str, moderator_id: str, role: Role, actor: str, valid_hours: float
     ) -> tuple[CredentialEvent, str]:
         return await self._issue(
             MODERATOR_TOKEN_PREFIX,
@@ -93,6 +89,7 @@ class Credentials:
             name=moderator_id,
             role=role.label,
             actor=actor,
+            expires_at=utcnow() + timedelta(hours=valid_hours),
         )
 
     async def revoke(

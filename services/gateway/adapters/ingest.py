@@ -14,10 +14,12 @@ class IngestClient:
     def __init__(self, base_url: str, timeout: float = 5.0) -> None:
         self.http = httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=timeout)
 
-    async def submit(self, post: dict[str, Any]) -> None:
-        """Best effort: a refusal or an outage is logged, never raised to the caller."""
+    async def submit(self, post: dict[str, Any], token: str) -> None:
+        """Best effort, on the platform's own key: a refusal or an outage is logged, never
+        raised to the caller."""
         try:
-            answer = await self.http.post("/v1/posts", json=post)
+            headers = {"authorization": f"Bearer {token}"}
+            answer = await self.http.post("/v1/posts", json=post, headers=headers)
             if answer.status_code >= 300:
                 log.warning("pipeline submit refused", extra={"status": answer.status_code})
         except httpx.HTTPError as error:

@@ -1,7 +1,5 @@
-"""Dependencies for the gateway's routes: stores from app state, and authentication.
-
-Tokens are read from `Authorization: Bearer …`, then `X-API-Key`, then `?key=` (Perspective's
-way). Each failure is an AuthFailure; every API turns it into its own error shape.
+"""Dependencies for the gateway's routes: stores from app state, and authentication
+(how a token is read and checked is `services/shared/auth.py`, shared with ingest).
 
 A moderator signed in to the console presents a session cookie instead of a token. The browser
 sends cookies on its own, so a state-changing request made with the cookie must also carry the
@@ -12,12 +10,13 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPAuthorizationCredentials
 
+from services.contracts.credentials import API_KEY_PREFIX, MODERATOR_TOKEN_PREFIX, Scope
 from services.gateway import metrics
 from services.gateway.adapters.cases import CaseBoard
 from services.gateway.adapters.classifier import ClassifierClient
@@ -27,17 +26,16 @@ from services.gateway.adapters.ingest import IngestClient
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.config import Settings
 from services.gateway.domain import paging
-from services.gateway.domain.access import (
-    API_KEY_PREFIX,
-    MODERATOR_TOKEN_PREFIX,
-    Role,
-    Scope,
-    matches,
-    parse_token,
+from services.gateway.domain.access import Role
+from services.shared.auth import (
+    AuthFailure,
+    admit_key,
+    bearer,
+    credential_of,
+    presented_token,
+    usable,
 )
 from services.shared.errors import ApiError
-
-bearer = HTTPBearer(auto_error=False, description="A platform API key or a moderator token.")
 
 
 def _state(name: str):
@@ -63,6 +61,7 @@ class Platform:
     tenant: str
     key_id: str
     scopes: frozenset[str]
+    token: str = field(repr=False, default="")  # to pass on to ingest, for the same platform
 
 
 @dataclass(frozen=True)
@@ -72,39 +71,18 @@ class Moderator:
     role: Role
 
 
-class AuthFailure(Exception):
-    def __init__(self, status: int, code: str, message: str, retry_after: int | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.retry_after = status, code, message, retry_after
-
-
-def presented_token(request: Request, credentials: HTTPAuthorizationCredentials | None) -> str:
-    if credentials is not None:
-        return credentials.credentials.strip()
-    return request.headers.get("x-api-key") or request.query_params.get("key") or ""
-
-
 async def _credential(request: Request, token: str, prefix: str):
-    if not token:
-        raise AuthFailure(401, "unauthenticated", "No API key or token was sent.")
-    parsed = parse_token(token)
     store: CredentialStore = request.app.state.credential_store
-    found = await store.get(parsed[1]) if parsed and parsed[0] == prefix else None
-    if found is None or found.revoked or not matches(token, found.secret_sha256):
-        raise AuthFailure(401, "unauthenticated", "The API key or token is not valid.")
-    return found
+    return await credential_of(token, prefix, store.get)
 
 
 async def authenticate_platform(request: Request, token: str, scope: Scope) -> Platform:
     key = await _credential(request, token, API_KEY_PREFIX)
-    if scope.value not in key.scopes:
-        raise AuthFailure(403, "forbidden", f"This API key lacks the {scope.value!r} scope.")
     settings: Settings = request.app.state.settings
-    limit = key.rate_limit_per_minute or settings.default_rate_limit_per_minute
-    wait = await request.app.state.rate_limiter.hit(key.credential_id, limit)
-    if wait is not None:
-        raise AuthFailure(429, "rate_limited", f"Over {limit} requests a minute.", wait)
-    return Platform(key.tenant, key.credential_id, frozenset(key.scopes))
+    await admit_key(
+        key, scope.value, request.app.state.rate_limiter, settings.default_rate_limit_per_minute
+    )
+    return Platform(key.tenant, key.credential_id, frozenset(key.scopes), token)
 
 
 def platform_auth(scope: Scope, to_error: Callable[[AuthFailure], Exception] | None = None):
@@ -143,8 +121,9 @@ async def _session_credential(request: Request, session_id: str):
         raise AuthFailure(403, "csrf_failed", "Missing or wrong X-CSRF-Token for this session.")
     request.state.console_session = session  # for the console's own routes; read once
     found = await request.app.state.credential_store.get(session.credential_id)
-    if found is None or found.revoked:
-        raise AuthFailure(401, "unauthenticated", "The moderator token was revoked.")
+    failure = usable(found)
+    if failure is not None:
+        raise failure
     return found
 
 

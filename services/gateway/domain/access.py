@@ -1,4 +1,5 @@
-"""Who may do what: platform API keys with scopes, moderator tokens with roles. Pure.
+"""Who may do what: moderator tokens with roles (platform keys' scopes and the token format
+are in `services/contracts/credentials.py`). Pure.
 
 Roles follow Bluesky Ozone's ladder, each including the one below it:
 - triage: view queues and cases, claim and unclaim, label, add notes;
@@ -8,14 +9,7 @@ Roles follow Bluesky Ozone's ladder, each including the one below it:
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
-from dataclasses import dataclass
-from enum import IntEnum, StrEnum
-
-API_KEY_PREFIX = "mk"
-MODERATOR_TOKEN_PREFIX = "mt"
+from enum import IntEnum
 
 
 class Role(IntEnum):
@@ -34,14 +28,6 @@ class Role(IntEnum):
     def label(self) -> str:
         return self.name.lower()
 
-
-class Scope(StrEnum):
-    DECISIONS_READ = "decisions:read"  # decisions, the feed and the stream
-    WEBHOOKS = "webhooks:manage"  # register, list, remove webhooks; dead letters
-    SCORE = "score"  # the Perspective and OpenAI compatible endpoints
-
-
-ALL_SCOPES: tuple[Scope, ...] = tuple(Scope)
 
 COMMAND_ROLE: dict[str, Role] = {
     "claim": Role.TRIAGE,
@@ -74,36 +60,3 @@ def allowed_commands(role: Role) -> list[str]:
     commands = [c for c, needed in COMMAND_ROLE.items() if role >= needed]
     sanctions = [f"sanction:{k}" for k, needed in SANCTION_ROLE.items() if role >= needed]
     return commands + sanctions
-
-
-@dataclass(frozen=True)
-class IssuedSecret:
-    credential_id: str
-    token: str  # shown once; only its hash is kept
-    sha256: str
-
-
-def issue(prefix: str) -> IssuedSecret:
-    credential_id = secrets.token_hex(6)
-    token = f"{prefix}_{credential_id}.{secrets.token_urlsafe(32)}"
-    return IssuedSecret(credential_id, token, digest(token))
-
-
-def digest(token: str) -> str:
-    # The token carries 256 random bits, so a fast hash is enough: there is nothing to brute-force.
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def parse_token(token: str) -> tuple[str, str] | None:
-    """(prefix, credential_id) of a well-formed token, else None."""
-    head, dot, rest = token.partition(".")
-    prefix, underscore, credential_id = head.partition("_")
-    if not (dot and underscore and rest and credential_id):
-        return None
-    if prefix not in (API_KEY_PREFIX, MODERATOR_TOKEN_PREFIX):
-        return None
-    return prefix, credential_id
-
-
-def matches(token: str, sha256: str) -> bool:
-    return hmac.compare_digest(digest(token), sha256)

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials
 from faststream.kafka import KafkaBroker
 
+from services.contracts.credentials import API_KEY_PREFIX, Scope
+from services.ingest import metrics
+from services.ingest.adapters.keys import PlatformKeys
 from services.ingest.adapters.registry import PostRegistry
 from services.ingest.config import Settings
+from services.shared.auth import AuthFailure, admit_key, bearer, credential_of, presented_token
+from services.shared.errors import ApiError
 
 
 def _settings(request: Request) -> Settings:
@@ -21,6 +28,35 @@ def _registry(request: Request) -> PostRegistry:
     return request.app.state.registry
 
 
+@dataclass(frozen=True)
+class Platform:
+    tenant: str
+    key_id: str
+
+
+async def _writer(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Platform:
+    """The platform whose key (with `posts:write`) signed this request."""
+    keys: PlatformKeys = request.app.state.platform_keys
+    settings: Settings = request.app.state.settings
+    try:
+        key = await credential_of(presented_token(request, credentials), API_KEY_PREFIX, keys.get)
+        await admit_key(
+            key,
+            Scope.POSTS_WRITE.value,
+            request.app.state.rate_limiter,
+            settings.default_rate_limit_per_minute,
+        )
+    except AuthFailure as failure:
+        metrics.AUTH_FAILURES.labels(failure.code).inc()
+        headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else None
+        raise ApiError(failure.status, failure.code, failure.message, headers=headers) from None
+    return Platform(key.tenant, key.credential_id)
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
 BrokerDep = Annotated[KafkaBroker, Depends(_broker)]
 RegistryDep = Annotated[PostRegistry, Depends(_registry)]
+PostWriter = Annotated[Platform, Depends(_writer)]

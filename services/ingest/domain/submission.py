@@ -14,8 +14,13 @@ from services.contracts.events import AuthorFacts, Post, post_id_for
 class SubmitPostRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    tenant: str = Field(
-        min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$", examples=["acme"]
+    tenant: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9._-]+$",
+        examples=["acme"],
+        description="Optional: the API key's tenant. Another tenant is refused with 403.",
     )
     external_id: str = Field(min_length=1, max_length=256, examples=["comment-981"])
     author_id: str = Field(min_length=1, max_length=256, examples=["user-17"])
@@ -57,10 +62,20 @@ def check_submission(
         )
 
 
-def to_post(request: SubmitPostRequest) -> Post:
+class WrongTenant(Exception):
+    """The body names a tenant other than the key's."""
+
+
+def tenant_for(request: SubmitPostRequest, key_tenant: str) -> str:
+    if request.tenant is not None and request.tenant != key_tenant:
+        raise WrongTenant(f"This API key submits for {key_tenant!r}, not {request.tenant!r}.")
+    return key_tenant
+
+
+def to_post(request: SubmitPostRequest, tenant: str) -> Post:
     return Post(
-        post_id=post_id_for(request.tenant, request.external_id),
-        tenant=request.tenant,
+        post_id=post_id_for(tenant, request.external_id),
+        tenant=tenant,
         external_id=request.external_id,
         author_id=request.author_id,
         community=request.community,

@@ -18,7 +18,7 @@ from services.ingest.config import Settings as IngestSettings
 from services.ingest.main import create_app as create_ingest
 from tests.conftest import Infra
 from tests.integration.gateway.conftest import gateway_settings
-from tests.integration.helpers import collect, issue, serving
+from tests.integration.helpers import collect, ingest_knows, issue, serving
 
 pytestmark = pytest.mark.integration
 RUDE = "you are a stupid worthless idiot, shut up"
@@ -216,6 +216,8 @@ async def test_opted_in_comments_also_enter_the_pipeline_unless_do_not_store(
         )
         async with serving(create_gateway(settings)) as gateway:
             key = await issue(infra, tenant)
+            async with httpx.AsyncClient(base_url=ingest_url) as client:
+                await ingest_knows(client, {"authorization": f"Bearer {key}"})
             for token, do_not_store in (("kept", False), ("private", True)):
                 body = {
                     "comment": {"text": f"{RUDE} {token}"},

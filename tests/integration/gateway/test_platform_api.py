@@ -214,9 +214,9 @@ async def test_credentials_are_recorded_on_kafka_and_rebuilt_into_redis(
 ) -> None:
     from redis.asyncio import Redis
 
+    from services.contracts.credentials import parse_token
     from services.gateway.adapters.credentials import credential_key
     from services.gateway.config import Settings
-    from services.gateway.domain.access import parse_token
     from services.gateway.rebuild import rebuild
 
     token = await issue(infra, tenant, scopes=("decisions:read",), rate_limit=1000)

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from services.gateway.domain.access import (
+from services.contracts.credentials import (
     API_KEY_PREFIX,
     MODERATOR_TOKEN_PREFIX,
-    Role,
     digest,
     issue,
     matches,
     parse_token,
-    role_needed,
 )
+from services.gateway.domain.access import Role, role_needed
 
 
 @pytest.mark.parametrize("command", ["claim", "unclaim", "note", "label"])

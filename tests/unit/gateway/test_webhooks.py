@@ -5,7 +5,21 @@ from __future__ import annotations
 import json
 import random
 
+import fakeredis
+import httpx
+
+from services.contracts.events import WebhookEvent
+from services.gateway.adapters.targets import WebhookTargets
+from services.gateway.adapters.webhooks import (
+    Delivery,
+    DeliveryQueue,
+    WebhookStore,
+    delivery_key,
+)
+from services.gateway.config import Settings
+from services.gateway.domain.targets import DenyList
 from services.gateway.domain.webhooks import backoff, payload, sign, verify
+from services.gateway.webhook_worker import WebhookSender
 
 DECISION = {"decision_id": "d-1", "post_id": "p-1", "action": "remove"}
 SANCTION = {"sanction_id": "s-1", "author_id": "u-1", "sanction": "ban"}
@@ -52,3 +66,31 @@ def test_backoff_grows_exponentially_within_its_jitter_band_and_is_capped() -> N
         assert all(ceiling / 2 <= d <= ceiling for d in delays)
         assert max(delays) - min(delays) > ceiling / 4  # jittered, not fixed
     assert all(backoff(30, 2.0, 60.0, rng) <= 60.0 for _ in range(50))
+
+
+async def test_delivery_checks_the_target_again_and_never_connects_to_a_denied_one() -> None:
+    """A webhook registered while private networks were allowed, delivered by a gateway that
+    denies them: refused before any connection, and retried like any failure."""
+    redis = fakeredis.FakeAsyncRedis(decode_responses=True)
+    hooks, queue = WebhookStore(redis), DeliveryQueue(redis)
+    hook = WebhookEvent(webhook_id="w1", tenant="t", url="http://127.0.0.1:9/x", secret="s")
+    await hooks.apply(hook)
+    settings = Settings()
+
+    async def record(_) -> None:
+        raise AssertionError("not dead-lettered on the first attempt")
+
+    sender = WebhookSender(
+        settings,
+        queue,
+        hooks,
+        record,
+        WebhookTargets(DenyList.parse(settings.webhook_deny_networks)),
+    )
+    connections: list[object] = []
+    sender.http = httpx.AsyncClient(transport=httpx.MockTransport(connections.append))
+    delivery = Delivery("d1", "w1", "t", "decision", "e1", "{}", 0, 0.0)
+    await sender.send(delivery)
+    assert connections == []
+    stored = await redis.hgetall(delivery_key("d1"))
+    assert stored["attempts"] == "1" and stored["last_error"].startswith("target refused")

@@ -40,17 +40,19 @@ def test_text_at_the_limit_passes() -> None:
 
 def test_post_id_depends_only_on_tenant_and_external_id() -> None:
     assert (
-        to_post(request()).post_id
-        == to_post(request(text="other")).post_id
+        to_post(request(), "acme").post_id
+        == to_post(request(text="other"), "acme").post_id
         == post_id_for("acme", "c1")
     )
     assert post_id_for("acme", "c1") != post_id_for("other", "c1")
 
 
 def test_fingerprint_tells_different_content_apart() -> None:
-    assert content_fingerprint(to_post(request())) == content_fingerprint(to_post(request()))
-    assert content_fingerprint(to_post(request())) != content_fingerprint(
-        to_post(request(text="hi"))
+    assert content_fingerprint(to_post(request(), "acme")) == content_fingerprint(
+        to_post(request(), "acme")
+    )
+    assert content_fingerprint(to_post(request(), "acme")) != content_fingerprint(
+        to_post(request(text="hi"), "acme")
     )
 
 

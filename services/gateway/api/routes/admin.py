@@ -8,9 +8,10 @@ from typing import Literal
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
 
+from services.contracts.credentials import ALL_SCOPES, Scope
 from services.contracts.events import CredentialEvent
-from services.gateway.api.deps import Admin, CredentialsDep
-from services.gateway.domain.access import ALL_SCOPES, Role, Scope
+from services.gateway.api.deps import Admin, CredentialsDep, SettingsDep
+from services.gateway.domain.access import Role
 from services.shared.errors import ApiError
 
 router = APIRouter(prefix="/v1/admin/keys", tags=["admin"])
@@ -49,6 +50,7 @@ def key_view(event: CredentialEvent) -> KeyView:
         scopes=event.scopes,
         rate_limit_per_minute=event.rate_limit_per_minute,
         revoked=event.revoked,
+        expires_at=event.expires_at,
         changed_at=event.occurred_at,
         changed_by=event.actor,
     )
@@ -92,6 +94,12 @@ moderators = APIRouter(prefix="/v1/admin/moderators", tags=["admin"])
 class ModeratorCreate(BaseModel):
     moderator_id: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][\w.@-]*$")
     role: Literal["triage", "moderator", "admin"] = "triage"
+    valid_hours: float | None = Field(
+        default=None,
+        gt=0,
+        le=24 * 90,
+        description="How long the token admits its holder; default MODERATOR_TOKEN_HOURS (12).",
+    )
 
 
 class ModeratorView(BaseModel):
@@ -99,6 +107,7 @@ class ModeratorView(BaseModel):
     moderator_id: str
     role: str
     revoked: bool
+    expires_at: datetime | None
     changed_at: datetime
     changed_by: str
 
@@ -118,6 +127,7 @@ def moderator_view(event: CredentialEvent) -> ModeratorView:
         moderator_id=event.name,
         role=event.role or "triage",
         revoked=event.revoked,
+        expires_at=event.expires_at,
         changed_at=event.occurred_at,
         changed_by=event.actor,
     )
@@ -127,11 +137,15 @@ def moderator_view(event: CredentialEvent) -> ModeratorView:
     "", status_code=status.HTTP_201_CREATED, response_model=ModeratorCreated, responses=ERRORS
 )
 async def create_moderator(
-    body: ModeratorCreate, admin: Admin, credentials: CredentialsDep
+    body: ModeratorCreate, admin: Admin, credentials: CredentialsDep, settings: SettingsDep
 ) -> ModeratorCreated:
     """Issue a moderator token for your platform (the same as `cli moderators create`)."""
     event, token = await credentials.issue_moderator(
-        admin.tenant, body.moderator_id, Role.parse(body.role), admin.moderator_id
+        admin.tenant,
+        body.moderator_id,
+        Role.parse(body.role),
+        admin.moderator_id,
+        body.valid_hours or settings.moderator_token_hours,
     )
     return ModeratorCreated(**moderator_view(event).model_dump(), token=token)
 

@@ -9,22 +9,22 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from services.contracts.credentials import Scope
 from services.gateway import metrics
 from services.gateway.adapters.classifier import ClassifierUnavailable
 from services.gateway.api.deps import (
-    AuthFailure,
     ClassifierDep,
     Platform,
     SettingsDep,
     platform_auth,
 )
-from services.gateway.domain.access import Scope
 from services.gateway.domain.moderations import (
     ModerationError,
     ModerationRequest,
     result,
     texts_of,
 )
+from services.shared.auth import AuthFailure
 
 router = APIRouter(tags=["compatibility"])
 

@@ -1,6 +1,7 @@
 """Perspective API drop-in: `POST /v1alpha1/comments:analyze?key=…`, scored synchronously by the
 classifier. With `doNotStore` nothing about the comment is kept or logged; otherwise, when
-PERSPECTIVE_SUBMIT_TO_PIPELINE is on, the comment also enters the pipeline as a post."""
+PERSPECTIVE_SUBMIT_TO_PIPELINE is on and the key also has `posts:write`, the comment also
+enters the pipeline as a post (sent to ingest with the caller's key)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from services.contracts.credentials import Scope
 from services.gateway import metrics
 from services.gateway.adapters.classifier import ClassifierUnavailable
 from services.gateway.api.deps import (
-    AuthFailure,
     ClassifierDep,
     IngestDep,
     Platform,
     SettingsDep,
     platform_auth,
 )
-from services.gateway.domain.access import Scope
 from services.gateway.domain.perspective import (
     AnalyzeRequest,
     PerspectiveError,
@@ -29,6 +29,7 @@ from services.gateway.domain.perspective import (
     response,
     sentence_spans,
 )
+from services.shared.auth import AuthFailure
 
 router = APIRouter(tags=["compatibility"])
 GOOGLE_STATUS = {401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 429: "RESOURCE_EXHAUSTED"}
@@ -69,8 +70,10 @@ async def analyze(
     languages = [code.strip() for code in settings.perspective_languages.split(",") if code.strip()]
     wanted = plan(body, scored.labels, set(languages))
     span_scores = scored.scores[1:] if sentences else scored.scores[:1]
-    if settings.perspective_submit_to_pipeline and not body.doNotStore:
-        await ingest.submit(as_post(platform.tenant, body))
+    # ingest takes the comment on the caller's own key, so that key needs `posts:write`
+    wanted_in_pipeline = settings.perspective_submit_to_pipeline and not body.doNotStore
+    if wanted_in_pipeline and Scope.POSTS_WRITE in platform.scopes:
+        await ingest.submit(as_post(platform.tenant, body), platform.token)
     metrics.COMPAT_SECONDS.labels("perspective").observe(time.perf_counter() - started)
     metrics.COMPAT_REQUESTS.labels("perspective", "200").inc()
     return response(body, wanted, scored.scores[0], spans, span_scores, languages)

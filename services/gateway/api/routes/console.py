@@ -17,12 +17,12 @@ from pydantic import BaseModel, Field
 from services.gateway import metrics
 from services.gateway.api.deps import (
     SESSION_COOKIE,
-    AuthFailure,
     CurrentModerator,
     api_error,
     moderator_of_token,
 )
 from services.gateway.domain.access import Role, allowed_commands
+from services.shared.auth import AuthFailure
 from services.shared.errors import ApiError
 
 ASSETS = Path(__file__).resolve().parents[2] / "console"

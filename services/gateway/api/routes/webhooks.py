@@ -11,6 +11,8 @@ from pydantic import BaseModel, Field, HttpUrl
 
 from services.contracts import topics
 from services.contracts.events import WebhookDeadLettered, WebhookEvent, revised
+from services.gateway import metrics
+from services.gateway.adapters.targets import TargetRefused
 from services.gateway.adapters.webhooks import Delivery
 from services.gateway.api.deps import (
     DeliveryQueueDep,
@@ -27,6 +29,7 @@ ERRORS = {
     403: {"description": "The key lacks the webhooks:manage scope"},
     429: {"description": "Over the key's rate limit"},
 }
+REFUSED = {422: {"description": "The URL resolves into a denied network (SSRF guard)"}}
 
 
 class WebhookCreate(BaseModel):
@@ -73,12 +76,25 @@ class DeadDeliveryList(BaseModel):
 
 
 @router.post(
-    "", status_code=status.HTTP_201_CREATED, response_model=WebhookCreated, responses=ERRORS
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=WebhookCreated,
+    responses={**ERRORS, **REFUSED},
 )
 async def register_webhook(
     body: WebhookCreate, platform: WebhookManager, hooks: WebhookStoreDep, request: Request
 ) -> WebhookCreated:
     """Every decision on your posts is POSTed here, signed with the secret returned now."""
+    try:
+        await request.app.state.webhook_targets.pin(str(body.url))
+    except TargetRefused as refused:
+        metrics.WEBHOOK_TARGETS_REFUSED.labels("registration").inc()
+        raise ApiError(
+            422,
+            "webhook_target_refused",
+            f"Webhooks may not point at {refused} (see WEBHOOK_DENY_NETWORKS).",
+            details=[{"field": "url", "problem": str(refused)}],
+        ) from None
     event = WebhookEvent(
         webhook_id=secrets.token_hex(8),
         tenant=platform.tenant,

@@ -9,13 +9,15 @@ from services.contracts import topics
 from services.contracts.events import PostSubmitted
 from services.ingest import metrics
 from services.ingest.adapters.registry import ClaimOutcome
-from services.ingest.api.deps import BrokerDep, RegistryDep, SettingsDep
+from services.ingest.api.deps import BrokerDep, PostWriter, RegistryDep, SettingsDep
 from services.ingest.domain.submission import (
     Rejection,
     SubmitPostRequest,
     SubmitPostResponse,
+    WrongTenant,
     check_submission,
     content_fingerprint,
+    tenant_for,
     to_post,
 )
 from services.shared.errors import ApiError, error_body
@@ -25,6 +27,9 @@ router = APIRouter(prefix="/v1/posts", tags=["posts"])
 
 ERRORS = {
     400: {"description": "Body is not valid JSON"},
+    401: {"description": "No platform key, or not a valid one"},
+    403: {"description": "The key lacks `posts:write`, or the body names another tenant"},
+    429: {"description": "Over the key's requests per minute; see Retry-After"},
     409: {"description": "external_id already used for different content"},
     422: {"description": "Missing or invalid fields, empty or too long text"},
     503: {"description": "Kafka or Redis unavailable; nothing was accepted, retry"},
@@ -35,9 +40,18 @@ ERRORS = {
     "", status_code=status.HTTP_202_ACCEPTED, response_model=SubmitPostResponse, responses=ERRORS
 )
 async def submit_post(
-    body: SubmitPostRequest, settings: SettingsDep, broker: BrokerDep, registry: RegistryDep
+    body: SubmitPostRequest,
+    platform: PostWriter,
+    settings: SettingsDep,
+    broker: BrokerDep,
+    registry: RegistryDep,
 ) -> SubmitPostResponse | JSONResponse:
     """Accept a post for moderation. Idempotent on (tenant, external_id)."""
+    try:
+        tenant = tenant_for(body, platform.tenant)
+    except WrongTenant as wrong:
+        metrics.POSTS_REJECTED.labels("tenant_mismatch").inc()
+        raise ApiError(403, "tenant_mismatch", str(wrong)) from None
     try:
         check_submission(body, settings.max_text_chars, settings.max_metadata_bytes)
     except Rejection as rejection:
@@ -45,7 +59,7 @@ async def submit_post(
         details = [{"field": rejection.field, "problem": rejection.message}]
         return JSONResponse(error_body(rejection.code, rejection.message, details), status_code=422)
 
-    post = to_post(body)
+    post = to_post(body, tenant)
     response = SubmitPostResponse(
         post_id=post.post_id,
         status_url=f"{settings.gateway_public_url.rstrip('/')}/v1/posts/{post.post_id}/decision",

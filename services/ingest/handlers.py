@@ -1,0 +1,36 @@
+"""Kafka side of ingest: the credentials topic, into ingest's view of the platform keys, so a
+key issued or revoked at the gateway takes effect here within a poll (well under 5 s)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from faststream import Context
+from faststream.kafka import KafkaBroker, KafkaRouter
+from faststream.kafka.annotations import KafkaMessage
+
+from services.contracts import topics
+from services.contracts.events import CredentialEvent
+from services.ingest import metrics
+from services.ingest.adapters.keys import PlatformKeys
+from services.ingest.config import Settings
+from services.shared.kafka import decode_batch, event_subscriber
+
+SERVICE = "ingest"
+
+Keys = Annotated[PlatformKeys, Context("platform_keys")]
+Broker = Annotated[KafkaBroker, Context("broker")]
+
+
+def router(settings: Settings) -> KafkaRouter:
+    routes = KafkaRouter()
+    event_subscriber(routes, topics.CREDENTIALS, f"{settings.kafka_group_id}-credentials")(
+        on_credentials
+    )
+    return routes
+
+
+async def on_credentials(message: KafkaMessage, broker: Broker, keys: Keys) -> None:
+    for _, event in await decode_batch(broker, SERVICE, message, CredentialEvent, metrics.ERRORS):
+        if await keys.apply(event):
+            metrics.KEY_EVENTS.labels("revoked" if event.revoked else "issued").inc()
