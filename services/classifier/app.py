@@ -14,6 +14,7 @@ from services.classifier.config import Settings
 from services.classifier.domain.normalize import make_normalizer
 from services.classifier.models.select import load_scorer
 from services.classifier.offline.vocabulary import known_words
+from services.shared.api import service_api
 from services.shared.errors import install_error_handlers
 from services.shared.kafka import ensure_topics, make_broker
 from services.shared.ops import kafka_check, ops_router
@@ -52,7 +53,7 @@ def create_app(settings: Settings) -> FastAPI:
         await broker.stop()  # waits for the batch in flight
         await batcher.stop()
 
-    app = FastAPI(title="moderation classifier", version="0.1.0", lifespan=lifespan)
+    app = service_api("moderation classifier", "0.1.0", lifespan=lifespan)
     app.state.settings = settings
     install_error_handlers(app)
     app.include_router(api.router)

@@ -198,6 +198,31 @@ class Decision(Event):
     statement: StatementOfReasons | None = Field(default=None, description="For every non-allow.")
 
 
+class ReporterFacts(BaseModel):
+    """What the platform tells us about the member who reported."""
+
+    trust: float | None = Field(
+        default=None, ge=0, le=1, description="The platform's trust in this reporter, 0 to 1."
+    )
+
+
+class PostReported(Event):
+    """Topic moderation.reports.v1 — a community member reported a post (written by ingest).
+
+    One report per (post, reporter): `report_id` derives from both, so a repeat is the same
+    report. Keyed like the post, so it is ordered with the post's other events.
+    """
+
+    report_id: str
+    post_id: str
+    tenant: str
+    author_id: str = Field(description="The reported post's author.")
+    reporter_id: str
+    reason_code: str = Field(examples=["harassment", "spam", "threat"])
+    text: str | None = Field(default=None, description="The reporter's own words, if any.")
+    reporter: ReporterFacts = Field(default_factory=ReporterFacts)
+
+
 class CaseEventKind(StrEnum):
     OPENED = "opened"
     CLAIMED = "claimed"
@@ -206,6 +231,7 @@ class CaseEventKind(StrEnum):
     APPEALED = "appealed"
     ESCALATED = "escalated"  # moved to another queue, by a moderator or by an SLA breach
     NOTED = "noted"
+    REPORTED = "reported"  # a community member's report, counted on the case
     REJECTED = "rejected"  # a command that was not applied, with the reason
 
 
@@ -234,6 +260,7 @@ class CaseEvent(Event):
     action_id: str | None = Field(default=None, description="The ModeratorAction this answers.")
     post: Post | None = Field(default=None, description="On `opened`: the post under review.")
     scores: dict[str, float] | None = Field(default=None, description="On `opened`: its scores.")
+    report: PostReported | None = Field(default=None, description="On `reported`: the report.")
 
 
 class ModeratorAction(Event):
@@ -387,3 +414,20 @@ class PolicyPublished(Event):
     text: str = Field(default="", description="The policy YAML (empty when withdrawn).")
     withdrawn: bool = False
     actor: str
+
+
+class LabeledExample(Event):
+    """Topic moderation.labeled-examples.v1 — a text with what someone says its labels are:
+    for training and calibrating the model (the feedback loop).
+
+    `text` is absent when the sender asked that nothing be stored (`doNotStore`).
+    """
+
+    example_id: str
+    tenant: str
+    source: str = Field(examples=["perspective_suggestscore"])
+    labels: dict[str, float] = Field(description="Label -> the score it should have, 0 to 1.")
+    text: str | None = None
+    community: str | None = None
+    languages: list[str] = Field(default_factory=list)
+    client_token: str | None = None

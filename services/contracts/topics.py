@@ -21,6 +21,8 @@ CREDENTIALS = "moderation.credentials.v1"
 WEBHOOKS = "moderation.webhooks.v1"
 WEBHOOK_DELIVERIES = "moderation.webhook-deliveries.v1"
 POLICIES = "moderation.policies.v1"
+REPORTS = "moderation.reports.v1"
+LABELED_EXAMPLES = "moderation.labeled-examples.v1"
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(WEBHOOKS, 1, "tenant", "gateway"),
     TopicSpec(WEBHOOK_DELIVERIES, 3, "tenant", "gateway"),
     TopicSpec(POLICIES, 1, "tenant", "gateway"),
+    TopicSpec(REPORTS, 6, "tenant:author_id", "ingest"),
+    TopicSpec(LABELED_EXAMPLES, 3, "tenant", "gateway"),
 )
 
 

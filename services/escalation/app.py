@@ -16,6 +16,7 @@ from services.escalation.adapters.effects import State
 from services.escalation.adapters.policies import PolicyBook
 from services.escalation.adapters.state import DecisionLedger, StrikeLedger
 from services.escalation.config import Settings
+from services.shared.api import service_api
 from services.shared.kafka import ensure_topics, make_broker
 from services.shared.ops import kafka_check, ops_router, redis_check
 
@@ -54,7 +55,7 @@ def create_app(settings: Settings) -> FastAPI:
         await broker.stop()
         await redis.aclose()
 
-    app = FastAPI(title="moderation escalation", version="0.2.0", lifespan=lifespan)
+    app = service_api("moderation escalation", "0.2.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.policies = book
     app.state.cases = state.cases

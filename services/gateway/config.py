@@ -8,6 +8,9 @@ class Settings(ServiceSettings):
     classifier_url: str = "http://127.0.0.1:8002"
     classifier_timeout_seconds: float = 10.0
     ingest_url: str = "http://127.0.0.1:8001"
+    # where platforms reach the gateway (for the Perspective discovery document's rootUrl);
+    # unset: the address the request came to
+    gateway_public_url: str | None = None
     kafka_group_id: str = "moderation-gateway"
     kafka_max_records: int = 200
     default_rate_limit_per_minute: int = 600  # per API key, unless the key sets its own

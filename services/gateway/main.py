@@ -40,6 +40,7 @@ from services.gateway.domain.moderations import ModerationError
 from services.gateway.domain.perspective import PerspectiveError, invalid
 from services.gateway.domain.targets import DenyList
 from services.gateway.webhook_worker import WebhookSender
+from services.shared.api import service_api
 from services.shared.errors import install_error_handlers
 from services.shared.kafka import ensure_topics, make_broker, publish_for_tenant
 from services.shared.ops import kafka_check, ops_router, redis_check
@@ -86,7 +87,7 @@ def create_app(settings: Settings) -> FastAPI:
         await ingest.aclose()
         await redis.aclose()
 
-    app = FastAPI(title="moderation gateway", version="0.3.0", lifespan=lifespan)
+    app = service_api("moderation gateway", "0.3.0", lifespan=lifespan)
     credential_store = CredentialStore(redis)
     app.state.__dict__.update(
         settings=settings,

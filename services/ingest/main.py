@@ -14,6 +14,7 @@ from services.ingest.adapters.keys import PlatformKeys
 from services.ingest.adapters.registry import PostRegistry
 from services.ingest.api.routes import posts
 from services.ingest.config import Settings
+from services.shared.api import service_api
 from services.shared.errors import install_error_handlers
 from services.shared.kafka import ensure_topics, make_broker
 from services.shared.ops import kafka_check, ops_router, redis_check
@@ -35,7 +36,7 @@ def create_app(settings: Settings) -> FastAPI:
         await broker.stop()
         await redis.aclose()
 
-    app = FastAPI(title="moderation ingest", version="0.1.0", lifespan=lifespan)
+    app = service_api("moderation ingest", "0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.broker = broker
     app.state.registry = PostRegistry(redis, settings.stale_claim_seconds)

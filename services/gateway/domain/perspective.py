@@ -180,3 +180,62 @@ def response(
     if request.clientToken is not None:
         body["clientToken"] = request.clientToken
     return body
+
+
+class SummaryScore(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    value: float = Field(ge=0, le=1)
+    type: str | None = None
+
+
+class SuggestedScores(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    summaryScore: SummaryScore
+
+
+class SuggestRequest(BaseModel):
+    """Perspective's SuggestCommentScore: what the caller says the scores should have been.
+    `doNotStore` (not in Google's request) keeps the text out of the labeled example."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    comment: Comment
+    attributeScores: dict[str, SuggestedScores] = Field(
+        examples=[{"TOXICITY": {"summaryScore": {"value": 0.0}}}]
+    )
+    languages: list[str] | None = Field(default=None, examples=[["en"]])
+    communityId: str | None = None
+    clientToken: str | None = None
+    sessionId: str | None = None
+    doNotStore: bool = False
+
+
+def suggested_labels(request: SuggestRequest) -> dict[str, float]:
+    """Our labels and the values suggested for them, or the error Perspective would give."""
+    if not request.comment.text.strip():
+        raise invalid("Comment must be non-empty.", "COMMENT_EMPTY")
+    if len(request.comment.text.encode()) > MAX_COMMENT_BYTES:
+        raise invalid(
+            f"Comment text too long: at most {MAX_COMMENT_BYTES} bytes.", "COMMENT_TOO_LONG"
+        )
+    if not request.attributeScores:
+        raise invalid("attributeScores must name at least one attribute.")
+    labels = {}
+    for name, suggested in request.attributeScores.items():
+        label = ATTRIBUTES.get(name.upper())
+        if label is None:
+            raise invalid(f"Attribute {name} is not supported.", "ATTRIBUTE_NOT_SUPPORTED")
+        labels[label] = suggested.summaryScore.value
+    return labels
+
+
+def suggest_response(request: SuggestRequest, languages: list[str]) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "requestedLanguages": request.languages or languages[:1],
+        "detectedLanguages": languages[:1],
+    }
+    if request.clientToken is not None:
+        body["clientToken"] = request.clientToken
+    return body

@@ -9,6 +9,8 @@ import uuid
 import httpx
 import openai
 import pytest
+from googleapiclient import discovery
+from googleapiclient.errors import HttpError
 from perspective import Attribute, Perspective
 from redis.asyncio import Redis
 
@@ -234,3 +236,71 @@ async def test_opted_in_comments_also_enter_the_pipeline_unless_do_not_store(
         timeout=5,
     )
     assert [p["post"]["external_id"] for p in posts] == ["perspective:kept"]
+
+
+def google_client(gateway: str, key: str):
+    """Google's documented way to call Perspective, pointed at this gateway."""
+    return discovery.build(
+        "commentanalyzer",
+        "v1alpha1",
+        developerKey=key,
+        discoveryServiceUrl=gateway + "/$discovery/rest?version={apiVersion}",
+        static_discovery=False,
+        cache_discovery=False,
+    )
+
+
+async def test_googles_own_client_analyzes_and_suggests_scores(
+    gateway: str, infra: Infra, tenant: str
+) -> None:
+    key = await issue(infra, tenant)
+    client = await asyncio.to_thread(google_client, gateway, key)
+    analyze_request = {
+        "comment": {"text": RUDE},
+        "requestedAttributes": {"TOXICITY": {}, "INSULT": {}},
+    }
+    analyzed = await asyncio.to_thread(client.comments().analyze(body=analyze_request).execute)
+    assert analyzed["attributeScores"]["TOXICITY"]["summaryScore"]["value"] > 0.5
+    assert set(analyzed["attributeScores"]) == {"TOXICITY", "INSULT"}
+
+    suggestions = [
+        ("kept", False, {"TOXICITY": {"summaryScore": {"value": 0.0}}}),
+        ("private", True, {"THREAT": {"summaryScore": {"value": 1.0}}}),
+    ]
+    for token, do_not_store, scores in suggestions:
+        body = {"comment": {"text": f"{KIND} {token}"}, "attributeScores": scores,
+                "clientToken": token, "doNotStore": do_not_store, "communityId": "forum"}  # fmt: skip
+        answer = await asyncio.to_thread(client.comments().suggestscore(body=body).execute)
+        assert answer["clientToken"] == token
+    examples = await collect(
+        infra.kafka_bootstrap,
+        topics.LABELED_EXAMPLES,
+        until=lambda found: len(found) >= 2,
+        match=lambda e: e["tenant"] == tenant,
+        timeout=15,
+    )
+    by_token = {e["client_token"]: e for e in examples}
+    assert by_token["kept"]["labels"] == {"toxicity": 0.0}
+    assert by_token["kept"]["text"] == f"{KIND} kept"
+    assert by_token["kept"]["source"] == "perspective_suggestscore"
+    assert by_token["private"]["labels"] == {"threat": 1.0}
+    assert by_token["private"]["text"] is None  # doNotStore: no text kept
+
+
+async def test_google_client_sees_perspective_errors(
+    gateway: str, infra: Infra, tenant: str
+) -> None:
+    client = await asyncio.to_thread(google_client, gateway, await issue(infra, tenant))
+    body = {
+        "comment": {"text": " "},
+        "attributeScores": {"TOXICITY": {"summaryScore": {"value": 1}}},
+    }
+    with pytest.raises(HttpError) as caught:
+        await asyncio.to_thread(client.comments().suggestscore(body=body).execute)
+    assert caught.value.resp.status == 400
+    assert b"COMMENT_EMPTY" in caught.value.content
+    bad_key = await asyncio.to_thread(google_client, gateway, "mk_nope.bad")
+    with pytest.raises(HttpError) as refused:
+        request = {"comment": {"text": "hi"}, "requestedAttributes": {"TOXICITY": {}}}
+        await asyncio.to_thread(bad_key.comments().analyze(body=request).execute)
+    assert refused.value.resp.status == 401

@@ -9,9 +9,11 @@ import hashlib
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
+from services.contracts import topics
 from services.contracts.credentials import Scope
+from services.contracts.events import LabeledExample, derived_id, new_event_id
 from services.gateway import metrics
 from services.gateway.adapters.classifier import ClassifierUnavailable
 from services.gateway.api.deps import (
@@ -21,15 +23,20 @@ from services.gateway.api.deps import (
     SettingsDep,
     platform_auth,
 )
+from services.gateway.domain.discovery import API, VERSION, discovery_document
 from services.gateway.domain.perspective import (
     AnalyzeRequest,
     PerspectiveError,
+    SuggestRequest,
     check_comment,
     plan,
     response,
     sentence_spans,
+    suggest_response,
+    suggested_labels,
 )
 from services.shared.auth import AuthFailure
+from services.shared.kafka import publish_for_tenant
 
 router = APIRouter(tags=["compatibility"])
 GOOGLE_STATUS = {401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 429: "RESOURCE_EXHAUSTED"}
@@ -89,3 +96,48 @@ def as_post(tenant: str, body: AnalyzeRequest) -> dict[str, Any]:
         "text": body.comment.text,
         "community": body.communityId,
     }
+
+
+@router.post(
+    "/v1alpha1/comments:suggestscore",
+    responses={400: {"description": "Google-style error: COMMENT_EMPTY, ATTRIBUTE_NOT_SUPPORTED"}},
+)
+async def suggest_score(
+    body: SuggestRequest,
+    platform: PerspectiveCaller,
+    settings: SettingsDep,
+    request: Request,
+    key: Annotated[str | None, Query(description="Your API key (Perspective style).")] = None,
+) -> dict:
+    """Perspective's SuggestCommentScore: record the scores you say a comment should have had.
+
+    Each suggestion becomes a labeled example (topic `moderation.labeled-examples.v1`) for
+    training and calibration; with `doNotStore` the example keeps no text."""
+    labels = suggested_labels(body)
+    example = LabeledExample(
+        example_id=derived_id("suggest", platform.tenant, body.clientToken)
+        if body.clientToken
+        else new_event_id(),
+        tenant=platform.tenant,
+        source="perspective_suggestscore",
+        labels=labels,
+        text=None if body.doNotStore else body.comment.text,
+        community=body.communityId,
+        languages=body.languages or [],
+        client_token=body.clientToken,
+    )
+    try:
+        await publish_for_tenant(request.app.state.broker, topics.LABELED_EXAMPLES, example)
+    except Exception as error:
+        raise PerspectiveError(503, "UNAVAILABLE", "Could not record it; retry.") from error
+    metrics.COMPAT_REQUESTS.labels("perspective", "200").inc()
+    languages = [c.strip() for c in settings.perspective_languages.split(",") if c.strip()]
+    return suggest_response(body, languages)
+
+
+@router.get("/$discovery/rest", include_in_schema=False)
+@router.get(f"/discovery/v1/apis/{API}/{VERSION}/rest", include_in_schema=False)
+async def discovery(request: Request, settings: SettingsDep) -> dict:
+    """Google's discovery document for commentanalyzer v1alpha1, pointing at this gateway."""
+    root = settings.gateway_public_url or str(request.base_url)
+    return discovery_document(root)
