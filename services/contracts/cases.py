@@ -42,6 +42,8 @@ class Case:
     external_id: str = ""
     text: str = ""  # the post as submitted, for the moderator
     scores: dict[str, float] = field(default_factory=dict)
+    reports: int = 0  # community members' reports that count
+    recent_reports: tuple[dict, ...] = ()  # the latest few: reporter, reason, words, when
 
     @property
     def is_open(self) -> bool:
@@ -75,6 +77,8 @@ def fold(case: Case | None, event: CaseEvent) -> Case | None:
         )
     if case is None or kind in (CaseEventKind.REJECTED, CaseEventKind.NOTED):
         return case
+    if kind is CaseEventKind.REPORTED:
+        return reported(case, event)
     if kind is CaseEventKind.CLAIMED:
         return replace(case, state=CaseState.CLAIMED, assignee=event.actor)
     if kind is CaseEventKind.UNCLAIMED:
@@ -111,14 +115,39 @@ def fold(case: Case | None, event: CaseEvent) -> Case | None:
     return case
 
 
+RECENT_REPORTS = 10
+
+
+def reported(case: Case, event: CaseEvent) -> Case:
+    """A report counted on the case. Idempotent: the count is the one the event carries, and
+    a report already listed is not listed twice. A more urgent priority applies while open."""
+    report = event.report
+    recent = case.recent_reports
+    if report is not None and all(r["report_id"] != report.report_id for r in recent):
+        entry = {
+            "report_id": report.report_id,
+            "reporter_id": report.reporter_id,
+            "reason_code": report.reason_code,
+            "text": report.text,
+            "reported_at": report.occurred_at.isoformat(),
+        }
+        recent = (*recent, entry)[-RECENT_REPORTS:]
+    priority = case.priority
+    if event.priority is not None and case.is_open:
+        priority = min(priority, event.priority)
+    count = max(case.reports, event.report_count or case.reports + 1)
+    return replace(case, reports=count, recent_reports=recent, priority=priority)
+
+
 FAR_FUTURE = 10**11  # seconds: sorts cases without a deadline after every real one
+REPORTED_FIRST = 5 * 10**11  # within a priority, cases members reported come before the rest
 
 
 def queue_rank(case: Case) -> float:
-    """Where a case stands in its queue: priority first (0 is the most urgent), then the
-    earliest SLA deadline."""
+    """Where a case stands in its queue: priority first (0 is the most urgent), then cases
+    community members reported ahead of automated holds, then the earliest SLA deadline."""
     deadline = case.sla_deadline.timestamp() if case.sla_deadline else FAR_FUTURE
-    return case.priority * 1e12 + deadline
+    return case.priority * 1e12 + (0 if case.reports else REPORTED_FIRST) + deadline
 
 
 def case_to_json(case: Case) -> str:
@@ -134,4 +163,5 @@ def case_from_json(raw: str) -> Case:
         data[name] = datetime.fromisoformat(data[name]) if data[name] else None
     data["state"] = CaseState(data["state"])
     data["resolution"] = Action(data["resolution"]) if data["resolution"] else None
+    data["recent_reports"] = tuple(data.get("recent_reports") or ())
     return Case(**data)

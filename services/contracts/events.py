@@ -261,6 +261,9 @@ class CaseEvent(Event):
     post: Post | None = Field(default=None, description="On `opened`: the post under review.")
     scores: dict[str, float] | None = Field(default=None, description="On `opened`: its scores.")
     report: PostReported | None = Field(default=None, description="On `reported`: the report.")
+    report_count: int | None = Field(
+        default=None, description="On `reported`: the post's counted reports, this one included."
+    )
 
 
 class ModeratorAction(Event):

@@ -14,6 +14,7 @@ from services.escalation import handlers, sla
 from services.escalation.adapters.cases import ActionLedger, CaseStore
 from services.escalation.adapters.effects import State
 from services.escalation.adapters.policies import PolicyBook
+from services.escalation.adapters.reports import ReportBook
 from services.escalation.adapters.state import DecisionLedger, StrikeLedger
 from services.escalation.config import Settings
 from services.shared.api import service_api
@@ -25,7 +26,10 @@ def create_app(settings: Settings) -> FastAPI:
     broker = make_broker(settings, "escalation")
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
     book = PolicyBook(settings.policy_dir)
-    state = State(DecisionLedger(redis), StrikeLedger(redis), CaseStore(redis), ActionLedger(redis))
+    reports = ReportBook(redis, int(settings.report_window_days * 86400))
+    state = State(
+        DecisionLedger(redis), StrikeLedger(redis), CaseStore(redis), ActionLedger(redis), reports
+    )
     broker.include_router(handlers.router(settings))
     broker.context.set_global("escalation", handlers.Escalation(state, book))
 

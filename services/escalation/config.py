@@ -13,3 +13,5 @@ class Settings(ServiceSettings):
     policy_reload_seconds: float = 2.0
     sla_check_seconds: float = 5.0
     kafka_group_id: str = "moderation-escalation"
+    # how long a post can still be reported into a case (its scored post is kept that long)
+    report_window_days: float = 7.0

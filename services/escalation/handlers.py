@@ -19,7 +19,7 @@ from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
 from services.contracts import topics
-from services.contracts.cases import Case, fold
+from services.contracts.cases import Case, case_id_for, fold
 from services.contracts.events import (
     Action,
     AuthorSanctioned,
@@ -27,6 +27,8 @@ from services.contracts.events import (
     CaseEventKind,
     ModeratorAction,
     PolicyPublished,
+    Post,
+    PostReported,
     PostScored,
     SanctionKind,
     StrikeEvent,
@@ -44,6 +46,8 @@ from services.escalation.domain.decisions import (
     moderator_decision,
     shadow_decision,
 )
+from services.escalation.domain.reports import Admission, admit, case_events_for
+from services.escalation.domain.strikes import sanction_for
 from services.policy.language import Policy, PostFacts, evaluate
 from services.policy.text import PolicyError, published_policy
 from services.shared.kafka import batch_subscriber, dead_letter, decode_batch, event_subscriber
@@ -69,6 +73,7 @@ def router(settings: Settings) -> KafkaRouter:
     batch_subscriber(routes, topics.POSTS_SCORED, group, settings)(on_posts_scored)
     # commands are few and each waits for a moderator: one at a time, no polling while quiet
     event_subscriber(routes, topics.MODERATOR_ACTIONS, f"{group}-actions")(on_moderator_actions)
+    event_subscriber(routes, topics.REPORTS, f"{group}-reports")(on_reports)
     # no group and nothing committed: every replica reads every published policy from the start
     routes.subscriber(topics.POLICIES, auto_offset_reset="earliest", ack_policy=AckPolicy.MANUAL)(
         on_policies
@@ -82,17 +87,16 @@ async def on_posts_scored(message: KafkaMessage, broker: Broker, deps: Deps) -> 
         scored.setdefault(event.post.post_id, event)
     done = await deps.state.decided.already_decided(list(scored))
     metrics.DUPLICATES.inc(len(done))
-    outcomes = [
-        await decide(deps, event) for post_id, event in scored.items() if post_id not in done
-    ]
+    new = [event for post_id, event in scored.items() if post_id not in done]
+    outcomes = [await decide(deps, event) for event in new]
     await carry_out(broker, deps.state, effects.of_outcomes(outcomes))
+    await deps.state.reports.keep_scored(new)  # so reports can still bring it to a moderator
     metrics.record(outcomes)
 
 
-async def decide(deps: Escalation, event: PostScored) -> Outcome:
-    post = event.post
-    policy = deps.book.for_post(post.tenant, post.community)
-    count = await deps.state.strikes.count(
+async def strikes_of(deps: Escalation, post: Post, policy: Policy) -> int:
+    """The author's strikes in the window, leaving out the post's own automated one."""
+    return await deps.state.strikes.count(
         post.tenant,
         post.community,
         post.author_id,
@@ -100,6 +104,12 @@ async def decide(deps: Escalation, event: PostScored) -> Outcome:
         policy.strikes.window_days,
         excluding=derived_id("decision", post.post_id, "0"),
     )
+
+
+async def decide(deps: Escalation, event: PostScored) -> Outcome:
+    post = event.post
+    policy = deps.book.for_post(post.tenant, post.community)
+    count = await strikes_of(deps, post, policy)
     facts = PostFacts(
         scores=event.scores,
         text=event.normalized_text or post.text,
@@ -115,6 +125,24 @@ async def decide(deps: Escalation, event: PostScored) -> Outcome:
     if outcome.strike:  # counted before the next post of this author in the batch is judged
         await deps.state.strikes.apply(outcome.strike)
     return outcome
+
+
+async def on_reports(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
+    """One report at a time: each sees the tally the one before it left."""
+    for _, report in await decode_batch(broker, SERVICE, message, PostReported, metrics.ERRORS):
+        book = deps.state.reports
+        tally = await book.tally(report)
+        case = await deps.state.cases.get(case_id_for(report.post_id))
+        scored = await book.scored(report.post_id)
+        community = scored.post.community if scored else (case.community if case else None)
+        policy = deps.book.for_post(report.tenant, community)
+        admission = admit(tally, policy)
+        metrics.REPORTS.labels(admission.value).inc()
+        if admission is Admission.COUNTED:
+            strikes = await strikes_of(deps, scored.post, policy) if scored else 0
+            events = case_events_for(report, tally, case, scored, policy, strikes)
+            await carry_out(broker, deps.state, effects.of_report(events))
+        await book.record(report, admission)
 
 
 async def on_moderator_actions(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
@@ -136,9 +164,11 @@ async def answer(deps: Escalation, command: ModeratorAction) -> effects.Effects:
     if event.kind is not CaseEventKind.RESOLVED or new is None:
         return effects.of_answer(command.action_id, case, event, new)
     metrics.CASES_RESOLVED.labels(event.queue).inc()
-    lifted = None
+    lifted, upheld = None, (None, None)
     if event.resolution is Action.ALLOW:  # overturned: the automated strike goes too
         lifted = await lifted_strike(deps, new, event)
+    elif new.reports and not new.appealed:
+        upheld = await upheld_report_strike(deps, new, event, policy)
     return effects.of_answer(
         command.action_id,
         case,
@@ -147,7 +177,51 @@ async def answer(deps: Escalation, command: ModeratorAction) -> effects.Effects:
         decision=moderator_decision(new, event, policy),
         sanction=moderator_sanction(command, new, policy),
         lifted=lifted,
+        upheld=upheld,
     )
+
+
+async def upheld_report_strike(
+    deps: Escalation, case: Case, event: CaseEvent, policy: Policy
+) -> tuple[StrikeEvent | None, AuthorSanctioned | None]:
+    """A moderator upheld what members reported: a strike for the author (and the sanction
+    it reaches), unless the automated decision already gave one for this post."""
+    automated = derived_id("decision", case.post_id, "0")
+    units = await deps.state.strikes.units(case.tenant, case.community, case.author_id, automated)
+    weight = policy.reports.upheld_strikes
+    if units or not weight:
+        return None, None
+    strike_id = derived_id("report-upheld", case.case_id)
+    before = await deps.state.strikes.count(
+        case.tenant, case.community, case.author_id, time.time(), policy.strikes.window_days
+    )
+    strike = StrikeEvent(
+        event_id=derived_id("strike", strike_id),
+        strike_id=strike_id,
+        tenant=case.tenant,
+        community=case.community,
+        author_id=case.author_id,
+        weight=weight,
+        post_id=case.post_id,
+        reason=f"reports upheld by {event.actor}",
+        window_days=policy.strikes.window_days,
+    )
+    step = sanction_for(before, before + weight, policy.strikes)
+    sanction = None
+    if step:
+        sanction = AuthorSanctioned(
+            event_id=derived_id("sanction", strike_id),
+            tenant=case.tenant,
+            community=case.community,
+            author_id=case.author_id,
+            sanction=step.sanction,
+            duration_hours=step.duration_hours,
+            strikes=before + weight,
+            policy=policy.ref,
+            post_id=case.post_id,
+            decided_by=event.actor,
+        )
+    return strike, sanction
 
 
 def moderator_sanction(

@@ -49,3 +49,8 @@ def record(outcomes) -> None:
                 SHADOW_DISAGREEMENTS.labels(
                     name, shadow.active_action.value, shadow.action.value
                 ).inc()
+
+
+REPORTS = Counter(
+    "escalation_reports_total", "Members' reports, by whether they counted", ["admission"]
+)

@@ -14,3 +14,4 @@ class Settings(ServiceSettings):
     kafka_group_id: str = "moderation-ingest"
     # per platform key, unless the key sets its own; a batch request counts once
     default_rate_limit_per_minute: int = 6000
+    report_memory_days: float = 30.0  # a repeat report within this is answered `duplicate`

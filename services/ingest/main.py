@@ -12,7 +12,8 @@ from redis.asyncio import Redis
 from services.ingest import handlers
 from services.ingest.adapters.keys import PlatformKeys
 from services.ingest.adapters.registry import PostRegistry
-from services.ingest.api.routes import posts
+from services.ingest.adapters.reports import ReportLedger
+from services.ingest.api.routes import posts, reports
 from services.ingest.config import Settings
 from services.shared.api import service_api
 from services.shared.errors import install_error_handlers
@@ -41,8 +42,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.broker = broker
     app.state.registry = PostRegistry(redis, settings.stale_claim_seconds)
     app.state.platform_keys = keys
+    app.state.reports = ReportLedger(redis, int(settings.report_memory_days * 86400))
     app.state.rate_limiter = RateLimiter(redis, "ingest")
     install_error_handlers(app)
     app.include_router(posts.router)
+    app.include_router(reports.router)
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
     return app

@@ -13,3 +13,4 @@ PUBLISH_SECONDS = Histogram(
 AUTH_FAILURES = Counter("ingest_auth_failures_total", "Requests refused by auth", ["code"])
 KEY_EVENTS = Counter("ingest_key_events_total", "Platform key changes applied", ["change"])
 ERRORS = Counter("ingest_consume_errors_total", "Messages dead-lettered", ["kind"])
+REPORTS = Counter("ingest_reports_total", "Members' reports taken", ["result"])

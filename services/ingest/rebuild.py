@@ -4,17 +4,20 @@
 
 Drops every `ingest:post:*` entry and writes one per PostSubmitted, as published, with the
 same fingerprint, so a retried submission is still a duplicate and a changed one a conflict;
-and ingest's view of the platform keys (`ingest:key:*`) from the credentials topic.
+ingest's view of the platform keys (`ingest:key:*`) from the credentials topic; and the
+reports it took (`ingest:report:*`) from the reports topic, with the time they had left.
 Stop ingest while it runs.
 """
 
 from __future__ import annotations
 
+import time
+
 from redis.asyncio import Redis
 
 from services.contracts import topics
-from services.contracts.events import CredentialEvent, PostSubmitted
-from services.ingest.adapters import keys, registry
+from services.contracts.events import CredentialEvent, PostReported, PostSubmitted
+from services.ingest.adapters import keys, registry, reports
 from services.ingest.adapters.keys import PlatformKeys
 from services.ingest.adapters.registry import PostRegistry
 from services.ingest.config import Settings
@@ -27,15 +30,21 @@ async def rebuild(settings: Settings | None = None) -> dict[str, int]:
     settings = settings or Settings()
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
     posts, platform_keys = PostRegistry(redis, settings.stale_claim_seconds), PlatformKeys(redis)
-    counts = {"posts": 0, "keys": 0}
+    memory = int(settings.report_memory_days * 86400)
+    counts = {"posts": 0, "keys": 0, "reports": 0}
     try:
-        await drop(redis, registry.FAMILIES + keys.FAMILIES)
+        await drop(redis, registry.FAMILIES + keys.FAMILIES + reports.FAMILIES)
         bootstrap = settings.kafka_bootstrap_servers
         async for event in read_events(bootstrap, topics.POSTS_SUBMITTED, PostSubmitted):
             await posts.restore(event, content_fingerprint(event.post))
             counts["posts"] += 1
         async for credential in read_events(bootstrap, topics.CREDENTIALS, CredentialEvent):
             counts["keys"] += await platform_keys.apply(credential)
+        async for report in read_events(bootstrap, topics.REPORTS, PostReported):
+            left = int(report.occurred_at.timestamp() + memory - time.time())
+            if left > 0:
+                await reports.ReportLedger(redis, left).claim(report.report_id)
+                counts["reports"] += 1
     finally:
         await redis.aclose()
     return counts

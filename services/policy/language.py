@@ -52,6 +52,16 @@ class AuthorCondition(_Strict):
     min_prior_sanctions: int | None = Field(default=None, ge=0)
 
 
+class ReportCondition(_Strict):
+    """Community members' reports of the post. Only reports with one of `reasons` (when set)
+    and from reporters trusted at least `min_reporter_trust` (when set) count."""
+
+    min_reports: int | None = Field(default=None, ge=1)
+    min_distinct_reporters: int | None = Field(default=None, ge=1)
+    reasons: list[str] | None = None
+    min_reporter_trust: float | None = Field(default=None, ge=0, le=1)
+
+
 class When(_Strict):
     scores: dict[str, float] = Field(default_factory=dict, description="every label >= value")
     any_scores: dict[str, float] = Field(default_factory=dict, description="some label >= value")
@@ -61,6 +71,7 @@ class When(_Strict):
     communities: list[str] | None = None
     deny_terms: bool = False
     any_words: list[str] | None = Field(default=None, description="some of these words in the text")
+    reports: ReportCondition | None = None
 
     _labels = field_validator("scores", "any_scores", "below")(_known_labels)
 
@@ -82,6 +93,10 @@ class Rule(_Strict):
             raise ValueError("`below` is only allowed on allow rules (routing without restriction)")
         if self.action is not Action.ALLOW and not self.clause:
             raise ValueError("a restrictive rule needs a `clause` for the statement of reasons")
+        if self.when.reports is not None and self.action is not Action.ESCALATE:
+            raise ValueError(
+                "a rule on reports brings the post to a moderator: its action must be `escalate`"
+            )
         return self
 
 
@@ -119,6 +134,15 @@ class Crisis(_Strict):
     factor: float = Field(default=0.8, gt=0.0, le=1.0)
 
 
+class Reports(_Strict):
+    per_reporter_per_day: int = Field(
+        default=20, ge=1, description="reports one member may file a day; more are ignored"
+    )
+    upheld_strikes: int = Field(
+        default=1, ge=0, description="strikes for the author when a moderator upholds a report"
+    )
+
+
 class Policy(_Strict):
     id: str = Field(min_length=1)
     version: str = Field(min_length=1)
@@ -129,6 +153,7 @@ class Policy(_Strict):
     strikes: Strikes = Field(default_factory=Strikes)
     terms: Terms = Field(default_factory=Terms)
     crisis: Crisis = Field(default_factory=Crisis)
+    reports: Reports = Field(default_factory=Reports)
     rules: list[Rule]
 
     @model_validator(mode="after")
@@ -153,6 +178,13 @@ class Policy(_Strict):
 
 
 @dataclass(frozen=True)
+class ReportFact:
+    reporter_id: str
+    reason_code: str
+    trust: float | None = None
+
+
+@dataclass(frozen=True)
 class PostFacts:
     """Everything the engine looks at for one post."""
 
@@ -161,6 +193,7 @@ class PostFacts:
     community: str | None = None
     author: AuthorFacts | None = None
     strikes: int = 0
+    reports: tuple[ReportFact, ...] = ()  # the reports that count (duplicates and capped left out)
 
 
 @dataclass(frozen=True)
@@ -241,6 +274,11 @@ def _facts(rule: Rule, post: PostFacts, policy: Policy, factor: float) -> list[s
         if not hits:
             return None
         facts.append(f"deny terms: {', '.join(hits)}")
+    if when.reports is not None:
+        found = _report_facts(when.reports, post.reports)
+        if found is None:
+            return None
+        facts.append(found)
     if when.any_words is not None:
         words = _words(post.text)
         hits = [w for w in when.any_words if _words(w) in words]
@@ -250,10 +288,31 @@ def _facts(rule: Rule, post: PostFacts, policy: Policy, factor: float) -> list[s
     return facts
 
 
-def evaluate(post: PostFacts, policy: Policy) -> Verdict:
+def _report_facts(condition: ReportCondition, reports: tuple[ReportFact, ...]) -> str | None:
+    counted = [
+        r
+        for r in reports
+        if (condition.reasons is None or r.reason_code in condition.reasons)
+        and (
+            condition.min_reporter_trust is None
+            or (r.trust is not None and r.trust >= condition.min_reporter_trust)
+        )
+    ]
+    reporters = len({r.reporter_id for r in counted})
+    least = condition.min_reports or (1 if condition.min_distinct_reporters is None else 0)
+    if len(counted) < least or reporters < (condition.min_distinct_reporters or 0):
+        return None
+    reasons = ", ".join(sorted({r.reason_code for r in counted}))
+    return f"{len(counted)} reports ({reasons}) from {reporters} reporters"
+
+
+def evaluate(post: PostFacts, policy: Policy, only_reports: bool = False) -> Verdict:
+    """The verdict for a post. `only_reports`: just the rules on reports (what a new report
+    can change; the rest were applied when the post was scored)."""
     factor = policy.crisis.factor if post.community in policy.crisis.communities else 1.0
     matched: list[tuple[Rule, Reason]] = []
-    for rule in policy.rules:
+    rules = [r for r in policy.rules if r.when.reports] if only_reports else policy.rules
+    for rule in rules:
         facts = _facts(rule, post, policy, factor)
         if facts is not None:
             detail = "; ".join(facts) + (" (crisis mode)" if factor < 1.0 else "")

@@ -28,6 +28,7 @@ from services.contracts import topics
 from services.contracts.cases import case_id_for
 from services.escalation import rebuild as escalation_rebuild
 from services.escalation.adapters import cases as escalation_cases
+from services.escalation.adapters import reports as escalation_reports
 from services.escalation.adapters import state as escalation_state
 from services.escalation.app import create_app as create_escalation
 from services.escalation.config import Settings as EscalationSettings
@@ -37,6 +38,7 @@ from services.gateway.main import create_app as create_gateway
 from services.ingest import rebuild as ingest_rebuild
 from services.ingest.adapters import keys as ingest_keys
 from services.ingest.adapters import registry as ingest_registry
+from services.ingest.adapters import reports as ingest_reports
 from services.ingest.config import Settings as IngestSettings
 from services.ingest.main import create_app as create_ingest
 from tests.conftest import Infra, own_infra
@@ -52,7 +54,11 @@ from tests.integration.helpers import (
 
 pytestmark = pytest.mark.integration
 
-ESCALATION_FAMILIES = (*escalation_state.FAMILIES, *escalation_cases.FAMILIES)
+ESCALATION_FAMILIES = (
+    *escalation_state.FAMILIES,
+    *escalation_cases.FAMILIES,
+    *escalation_reports.FAMILIES,
+)
 OWNERS = ("ingest:", "escalation:", "gateway:")
 POLICY = (Path(__file__).resolve().parents[2] / "deploy" / "policies" / "default.yaml").read_text()
 
@@ -116,11 +122,18 @@ async def build_state(fresh: Infra, stack: dict[str, httpx.AsyncClient], tenant:
         "/v1/admin/policies", json={"text": POLICY, "community": "c1"}, headers=admin
     )
     assert published.status_code == 202, published.text
+    posted: list[str] = []
     for n in range(5):
         body = {"tenant": tenant, "external_id": f"e{n}", "author_id": f"u{n % 2}",
                 "text": f"thanks for the update number {n}"}  # fmt: skip
         answer = await ingest.post("/v1/posts", json=body, headers=platform)
         assert answer.status_code == 202
+        posted.append(answer.json()["post_id"])
+    # members report the first post; three of them open a case, one reports twice
+    for reporter in ("m1", "m2", "m2", "m3"):
+        body = {"reporter_id": reporter, "reason_code": "spam"}
+        answer = await ingest.post(f"/v1/posts/{posted[0]}/reports", json=body, headers=platform)
+        assert answer.status_code in (200, 202), answer.text
     threat = scored(tenant, "t1", {"threat": 0.95})
     held = scored(tenant, "h1", {"toxicity": 0.95})
     other = scored(tenant, "t2", {"threat": 0.9}, author_id="a2")
@@ -133,8 +146,8 @@ async def build_state(fresh: Infra, stack: dict[str, httpx.AsyncClient], tenant:
         )
         return answer.status_code == 200
 
-    for event in (threat, held, other):
-        assert await eventually(lambda e=event: case_open(e.post.post_id))
+    for post_id in (threat.post.post_id, held.post.post_id, other.post.post_id, posted[0]):
+        assert await eventually(lambda p=post_id: case_open(p))
     steps = [
         (threat, "claim", None), (threat, "notes", {"text": "clear threat"}),
         (threat, "actions", {"action": "remove", "reason": "threat"}),
@@ -148,7 +161,7 @@ async def build_state(fresh: Infra, stack: dict[str, httpx.AsyncClient], tenant:
 
 
 FAMILIES = {
-    "ingest": ingest_registry.FAMILIES + ingest_keys.FAMILIES,
+    "ingest": ingest_registry.FAMILIES + ingest_keys.FAMILIES + ingest_reports.FAMILIES,
     "escalation": ESCALATION_FAMILIES,
     "gateway": gateway_rebuild.FAMILIES,
 }
@@ -173,8 +186,9 @@ async def built(fresh: Infra, stack: dict[str, httpx.AsyncClient], tenant: str) 
     every_key = [key async for key in redis.scan_iter(count=1000)]
     await redis.aclose()
     assert every_key and all(key.startswith(OWNERS) for key in every_key), every_key
-    ingest_keys = sorted(key.split(":")[1] for key in before["ingest"])
-    assert ingest_keys == ["key"] + ["post"] * 5  # the platform's key, its five posts
+    kinds = sorted(key.split(":")[1] for key in before["ingest"])
+    # the platform's key, its five posts, three members' reports
+    assert kinds == ["key"] + ["post"] * 5 + ["report"] * 3
     assert len(before["escalation"]) > 10 and len(before["gateway"]) > 20
     return before
 

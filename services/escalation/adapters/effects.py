@@ -8,6 +8,7 @@ from faststream.kafka import KafkaBroker
 
 from services.contracts.cases import fold
 from services.escalation.adapters.cases import ActionLedger, CaseStore
+from services.escalation.adapters.reports import ReportBook
 from services.escalation.adapters.state import DecisionLedger, StrikeLedger
 from services.escalation.domain.effects import Effects
 from services.shared.kafka import publish_all
@@ -21,6 +22,7 @@ class State:
     strikes: StrikeLedger
     cases: CaseStore
     answers: ActionLedger
+    reports: ReportBook
 
 
 async def apply_case_event(cases: CaseStore, event) -> None:
@@ -37,7 +39,7 @@ async def carry_out(broker: KafkaBroker, state: State, effects: Effects) -> None
         await state.cases.save(after, before)
     for event in effects.case_events:
         await apply_case_event(state.cases, event)
-    for strike in effects.strikes_lifted:
+    for strike in effects.strikes:
         await state.strikes.apply(strike)
     await state.decided.mark_decided(list(effects.decided))
     for action_id, answer in effects.answered:

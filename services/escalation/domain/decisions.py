@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from services.contracts.cases import Case, case_id_for
 from services.contracts.events import (
@@ -85,7 +85,7 @@ def automated_outcome(
         queue=verdict.queue,
         statement=automated_statement(verdict, scored.scores, policy, now, step),
     )
-    case = case_opened(decision, verdict, policy, scored, strikes_before)
+    case = case_opened(scored, verdict, policy, now, strikes_before)
     return Outcome(decision, strike, sanction, case)
 
 
@@ -108,32 +108,32 @@ def shadow_decision(
 
 
 def case_opened(
-    outcome_decision: Decision,
+    scored: PostScored,
     verdict: Verdict,
     policy: Policy,
-    scored: PostScored,
+    opened_at: datetime,
     strikes_before: int = 0,
 ) -> CaseEvent | None:
     """A hold, an escalation or a routed post opens a case in the verdict's queue; the event
     carries the post and its scores, so the case view needs nothing but the case-events topic."""
     if not verdict.queue:
         return None
-    d = outcome_decision
+    post = scored.post
     spec = policy.queues.get(verdict.queue)
     return CaseEvent(
-        event_id=derived_id("case-opened", d.post_id),
-        occurred_at=d.occurred_at,
-        case_id=case_id_for(d.post_id),
-        post_id=d.post_id,
-        tenant=d.tenant,
-        author_id=d.author_id,
-        community=d.community,
+        event_id=derived_id("case-opened", post.post_id),
+        occurred_at=opened_at,
+        case_id=case_id_for(post.post_id),
+        post_id=post.post_id,
+        tenant=post.tenant,
+        author_id=post.author_id,
+        community=post.community,
         kind=CaseEventKind.OPENED,
         queue=verdict.queue,
         actor="system",
         reason=", ".join(verdict.matched),
         priority=verdict.priority,
-        sla_deadline=d.occurred_at + timedelta(minutes=spec.sla_minutes) if spec else None,
+        sla_deadline=opened_at + timedelta(minutes=spec.sla_minutes) if spec else None,
         post=scored.post,
         scores=scored.scores,
         author_strikes=strikes_before,

@@ -36,7 +36,7 @@ class Effects:
     cases: tuple[tuple[Case | None, Case], ...] = ()  # (before, after) for the case view
     case_events: tuple[CaseEvent, ...] = ()  # folded into the case view (before is read there)
     decided: tuple[str, ...] = ()  # posts that now have their automated decision
-    strikes_lifted: tuple[StrikeEvent, ...] = ()
+    strikes: tuple[StrikeEvent, ...] = ()  # given or lifted, for the strike ledger
     answered: tuple[tuple[str, CaseEvent], ...] = ()  # (action_id, answer) for the ledger
 
 
@@ -66,6 +66,15 @@ def of_outcomes(outcomes: Iterable[Outcome]) -> Effects:
     return Effects(messages=tuple(messages), case_events=tuple(case_events), decided=tuple(decided))
 
 
+def of_report(events: Iterable[CaseEvent]) -> Effects:
+    """What a counted report does to the case view: its case events, in order."""
+    events = tuple(events)
+    return Effects(
+        messages=tuple(_message(e, topics.CASE_EVENTS, e.tenant, e.author_id) for e in events),
+        case_events=events,
+    )
+
+
 def of_answer(
     action_id: str,
     before: Case | None,
@@ -74,10 +83,12 @@ def of_answer(
     decision: Decision | None = None,
     sanction: AuthorSanctioned | None = None,
     lifted: StrikeEvent | None = None,
+    upheld: tuple[StrikeEvent | None, AuthorSanctioned | None] = (None, None),
 ) -> Effects:
     """One moderator command: the answering case event first (the audit trail), then the
-    updated decision, the sanction and the lifted strike it caused."""
-    extra: list[Event | None] = [decision, lifted, sanction]
+    updated decision, the sanction and the lifted strike it caused, and the strike (and
+    sanction) for an upheld report."""
+    extra: list[Event | None] = [decision, lifted, sanction, *upheld]
     topic_of = {Decision: topics.DECISIONS, StrikeEvent: topics.STRIKES}
     messages = [_message(answer, topics.CASE_EVENTS, answer.tenant, answer.author_id)]
     for event in extra:
@@ -88,6 +99,6 @@ def of_answer(
     return Effects(
         messages=tuple(messages),
         cases=((before, after),) if changed and after is not None else (),
-        strikes_lifted=(lifted,) if lifted else (),
+        strikes=tuple(s for s in (lifted, upheld[0]) if s is not None),
         answered=((action_id, answer),),
     )

@@ -70,6 +70,11 @@ class PostRegistry:
         record = record_of(event, fingerprint, "published")
         await self.redis.hset(post_key(event.post.post_id), mapping=record)
 
+    async def author_of(self, post_id: str) -> tuple[str, str] | None:
+        """(tenant, author_id) of a post ingest accepted, else None."""
+        tenant, author_id = await self.redis.hmget(post_key(post_id), ["tenant", "author_id"])
+        return (tenant, author_id) if tenant and author_id else None
+
     async def mark_published(self, post_id: str) -> None:
         await self.redis.hset(post_key(post_id), mapping={"state": "published"})
 

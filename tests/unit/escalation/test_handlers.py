@@ -13,11 +13,12 @@ from faststream.kafka import KafkaBroker, TestKafkaBroker
 
 from services.contracts import topics
 from services.contracts.cases import case_id_for
-from services.contracts.events import ModelInfo, ModeratorAction, Post, PostScored
+from services.contracts.events import ModelInfo, ModeratorAction, Post, PostReported, PostScored
 from services.escalation import handlers
 from services.escalation.adapters.cases import ActionLedger, CaseStore
 from services.escalation.adapters.effects import State
 from services.escalation.adapters.policies import PolicyBook
+from services.escalation.adapters.reports import ReportBook
 from services.escalation.adapters.state import DecisionLedger, StrikeLedger
 from services.escalation.config import REPO_POLICIES, Settings
 from tests.unit.support import Sink
@@ -26,7 +27,13 @@ from tests.unit.support import Sink
 @pytest.fixture
 async def escalation() -> AsyncIterator[tuple[KafkaBroker, Sink, State]]:
     redis = fakeredis.FakeAsyncRedis(decode_responses=True)
-    state = State(DecisionLedger(redis), StrikeLedger(redis), CaseStore(redis), ActionLedger(redis))
+    state = State(
+        DecisionLedger(redis),
+        StrikeLedger(redis),
+        CaseStore(redis),
+        ActionLedger(redis),
+        ReportBook(redis, 7 * 86400),
+    )
     broker = KafkaBroker()
     broker.include_router(handlers.router(Settings()))
     broker.context.set_global("escalation", handlers.Escalation(state, PolicyBook(REPO_POLICIES)))
@@ -119,3 +126,45 @@ async def test_a_command_on_no_case_is_rejected(escalation) -> None:
     assert [(e["kind"], e["reason"]) for e in sink.seen[topics.CASE_EVENTS]] == [
         ("rejected", "no such case")
     ]
+
+
+def member_report(reporter: str, reason: str = "harassment") -> dict:
+    return PostReported(
+        report_id=f"r-{reporter}", post_id="p-a", tenant="acme", author_id="u-1",
+        reporter_id=reporter, reason_code=reason,
+    ).model_dump(mode="json")  # fmt: skip
+
+
+async def test_three_members_reporting_an_allowed_post_open_a_case(escalation) -> None:
+    broker, sink, state = escalation
+    await broker.publish(
+        scored("a", {"toxicity": 0.01}).model_dump(mode="json"), topics.POSTS_SCORED
+    )
+    for reporter in ("m1", "m2", "m2", "m3"):  # m2 twice: counted once
+        await broker.publish(member_report(reporter), topics.REPORTS)
+    kinds = [(e["kind"], e.get("report_count")) for e in sink.seen[topics.CASE_EVENTS]]
+    assert kinds == [("opened", None), ("reported", 1), ("reported", 2), ("reported", 3)]
+    case = await state.cases.get(case_id_for("p-a"))
+    assert case is not None and case.reports == 3 and case.queue == "general"
+
+
+async def test_an_upheld_report_gives_the_author_a_strike(escalation) -> None:
+    broker, sink, state = escalation
+    await broker.publish(
+        scored("a", {"toxicity": 0.01}).model_dump(mode="json"), topics.POSTS_SCORED
+    )
+    for reporter in ("m1", "m2", "m3"):
+        await broker.publish(member_report(reporter), topics.REPORTS)
+    for verb in ("claim", "remove"):
+        action = command(verb).model_copy(update={"case_id": case_id_for("p-a")})
+        await broker.publish(action.model_dump(mode="json"), topics.MODERATOR_ACTIONS)
+    [strike] = sink.seen[topics.STRIKES]
+    assert strike["weight"] == 1 and strike["reason"] == "reports upheld by mo"
+    assert await state.strikes.count("acme", None, "u-1", time.time(), 90) == 1
+    assert sink.seen[topics.DECISIONS][-1]["action"] == "remove"
+
+
+async def test_a_poison_report_is_dead_lettered(escalation) -> None:
+    broker, sink, _ = escalation
+    await broker.publish({"report_id": "x"}, topics.REPORTS)
+    assert [d["source_topic"] for d in sink.seen[topics.DEAD_LETTER]] == [topics.REPORTS]

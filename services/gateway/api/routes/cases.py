@@ -81,6 +81,10 @@ class CaseView(BaseModel):
     first_decider: str | None = Field(
         description="Who resolved the case first: that moderator may not decide its appeal."
     )
+    reports: int = Field(
+        default=0,
+        description="Community members' reports that count (repeats and capped left out).",
+    )
 
 
 class CaseList(BaseModel):
@@ -117,10 +121,21 @@ class TrailEntry(BaseModel):
     resolution: Action | None = None
 
 
+class ReportView(BaseModel):
+    report_id: str
+    reporter_id: str
+    reason_code: str
+    text: str | None
+    reported_at: datetime
+
+
 class CaseDetail(BaseModel):
     case: CaseView
     post: PostView
     scores: dict[str, float]
+    reports: list[ReportView] = Field(
+        default_factory=list, description="The latest members' reports (up to 10), oldest first."
+    )
     author: AuthorHistory
     decisions: list[DecisionRevision] = Field(description="This post's decisions, oldest first.")
     trail: list[TrailEntry] = Field(
@@ -178,6 +193,7 @@ def case_view(case: Case) -> CaseView:
         appealed=case.appealed,
         sla_breaches=case.sla_breaches,
         first_decider=case.first_decider,
+        reports=case.reports,
     )
 
 
@@ -329,6 +345,7 @@ async def get_case(
             text=case.text,
         ),
         scores=case.scores,
+        reports=[ReportView(**r) for r in case.recent_reports],
         author=AuthorHistory(
             author_id=case.author_id,
             strikes=await board.strikes(case.tenant, case.community, case.author_id),

@@ -237,7 +237,7 @@ function caseTable(cases) {
     h("tbody", {}, ...cases.map((c) => h("tr", {},
       h("td", {}, h("a", { href: `#/case/${c.case_id}`, text: c.post_id })),
       h("td", { text: c.author_id }), h("td", { text: c.community || "–" }),
-      h("td", { text: c.state + (c.assignee ? ` (${c.assignee})` : "") + (c.appealed ? ", appealed" : "") }),
+      h("td", { text: c.state + (c.assignee ? ` (${c.assignee})` : "") + (c.appealed ? ", appealed" : "") + (c.reports ? `, ${c.reports} reports` : "") }),
       h("td", { text: c.priority }), h("td", { text: when(c.sla_deadline) }), h("td", { text: when(c.opened_at) })))));
 }
 
@@ -277,7 +277,7 @@ async function casePage(caseId) {
     page("Case", h("p", { class: "error", role: "alert", text: failure.message }));
     return;
   }
-  const { case: c, post, scores, author, decisions, trail } = detail;
+  const { case: c, post, scores, author, decisions, trail, reports } = detail;
   const top = Math.max(0, ...Object.values(scores));
   const blurred = top >= me.blur_threshold;
   const text = h("p", { class: blurred ? "post-text blurred" : "post-text", id: "post-text", text: post.text });
@@ -299,6 +299,11 @@ async function casePage(caseId) {
     h("h2", { text: "Matched rules" }),
     rules.length ? h("ul", {}, ...rules.map((r) => h("li", {}, h("strong", { text: r.rule }), ` → ${r.action}: ${r.detail}`))) : h("p", { class: "meta", text: "No rule matched." }),
     h("p", { class: "meta", text: automated && automated.policy ? `Policy ${automated.policy.id} version ${automated.policy.version}` : "Policy unknown" }));
+  const reportCard = c.reports ? h("section", { class: "card", "aria-labelledby": "reports-title" },
+    h("h2", { id: "reports-title", text: `Reports from members (${c.reports})` }),
+    h("ul", {}, ...reports.map((r) => h("li", {}, h("strong", { text: r.reason_code }),
+      ` from ${r.reporter_id}`, r.text ? `: “${r.text}”` : "",
+      h("span", { class: "meta", text: ` ${when(r.reported_at)}` }))))) : null;
   const authorCard = h("section", { class: "card", "aria-labelledby": "author-title" },
     h("h2", { id: "author-title", text: "Author" }),
     h("p", {}, `${author.author_id}: `, h("strong", { text: `${author.strikes} strikes` }),
@@ -322,7 +327,7 @@ async function casePage(caseId) {
     ` · queue ${c.queue} · priority ${c.priority} · `, countdown(c.sla_deadline));
   page(`Case ${c.post_id}`, status, h("div", { class: "grid" },
     h("div", {}, postCard, actionPanel(c), historyCard, trailCard),
-    h("div", {}, scoreCard, authorCard)));
+    h("div", {}, reportCard, scoreCard, authorCard)));
 }
 
 async function command(c, verb, body) {

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import JSONResponse
+
+from services.contracts import topics
+from services.ingest import metrics
+from services.ingest.adapters.reports import ReportLedger
+from services.ingest.api.deps import BrokerDep, PostWriter, RegistryDep
+from services.ingest.domain.reports import ReportAccepted, ReportRequest, to_report
+from services.shared.errors import ApiError
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/v1/posts", tags=["reports"])
+
+ERRORS = {
+    400: {"description": "Body is not valid JSON"},
+    401: {"description": "No platform key, or not a valid one"},
+    403: {"description": "The key lacks `posts:write`"},
+    404: {"description": "No post of yours with this id"},
+    422: {"description": "Missing or invalid fields"},
+    503: {"description": "Kafka or Redis unavailable; nothing was accepted, retry"},
+}
+
+
+@router.post(
+    "/{post_id}/reports",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=ReportAccepted,
+    responses={**ERRORS, 200: {"model": ReportAccepted, "description": "A repeat: ignored"}},
+    summary="Report a post on behalf of a community member",
+)
+async def report_post(
+    post_id: str,
+    body: ReportRequest,
+    platform: PostWriter,
+    registry: RegistryDep,
+    broker: BrokerDep,
+    request: Request,
+) -> ReportAccepted | JSONResponse:
+    """A member reports a post. Each member counts once per post (a repeat answers 200 with
+    `duplicate: true`); the community's policy decides how many reports, for which reasons and
+    from how trusted reporters bring the post to a moderator."""
+    found = await registry.author_of(post_id)
+    if found is None or found[0] != platform.tenant:
+        raise ApiError(404, "post_not_found", "No post of yours has this id.")
+    report = to_report(body, post_id, platform.tenant, found[1])
+    ledger: ReportLedger = request.app.state.reports
+    if not await ledger.claim(report.report_id):
+        metrics.REPORTS.labels("duplicate").inc()
+        answer = ReportAccepted(report_id=report.report_id, duplicate=True)
+        return JSONResponse(answer.model_dump(), status_code=200)
+    try:
+        await broker.publish(
+            report.model_dump(mode="json"),
+            topics.REPORTS,
+            key=topics.author_key(report.tenant, report.author_id),
+        )
+    except Exception as error:
+        log.error("report publish failed; claim released", extra={"error": repr(error)})
+        await ledger.release(report.report_id)
+        raise ApiError(503, "unavailable", "The report could not be queued. Retry.") from error
+    metrics.REPORTS.labels("accepted").inc()
+    return ReportAccepted(report_id=report.report_id, duplicate=False)
