@@ -4,12 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install up down test test-unit lint format bench bench-classifier train-offline eval-offline clean
+.PHONY: install up down kafka-groups test test-unit lint format bench bench-classifier train-offline eval-offline clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[classifier,dev]'
 	touch $(STAMP)
 
 install: $(STAMP)  ## venv + Python packages, Kafka jars (Maven Central), redis-server (Debian)
@@ -21,8 +21,16 @@ up: install  ## Kafka, Redis and the four services on 127.0.0.1; returns when al
 down:  ## stop what `make up` started
 	$(PY) -m deploy.localstack down
 
+# Debian packages the tests drive: `command package` pairs (the browser, promtool/prometheus).
+TEST_TOOLS := chromium:chromium promtool:prometheus prometheus:prometheus docker-compose:docker-compose
+
+kafka-groups: install  ## lag per consumer group and partition (Kafka's own consumer-groups tool)
+	$(PY) -m deploy.localstack kafka consumer-groups --describe --all-groups
+
 test: install  ## unit, integration and e2e tests on a Kafka and Redis of their own
-	command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && export DEBIAN_FRONTEND=noninteractive && { apt-get install -y -qq chromium || { apt-get update -qq && apt-get install -y -qq chromium; }; }; } || echo "the console tests need Debian's chromium: apt-get install chromium"
+	@for pair in $(TEST_TOOLS); do cmd=$${pair%%:*}; pkg=$${pair##*:}; \
+	  command -v $$cmd >/dev/null || { [ "$$(id -u)" = 0 ] && export DEBIAN_FRONTEND=noninteractive && { apt-get install -y -qq $$pkg || { apt-get update -qq && apt-get install -y -qq $$pkg; }; }; } || echo "the tests need Debian's $$pkg: apt-get install $$pkg"; \
+	done
 	$(PY) -m pytest tests -ra
 
 test-unit: $(STAMP)

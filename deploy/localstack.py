@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -75,7 +76,9 @@ def require_tool(name: str, hint: str) -> str:
 def kafka_jars() -> Path:
     """Resolve the broker's runtime closure from Maven Central once, then reuse the cached folder."""
     target = CACHE_DIR / f"kafka-{KAFKA_VERSION}"
-    if (target / ".complete").exists():
+    wanted = hashlib.sha256(KAFKA_POM.read_bytes()).hexdigest()
+    done = target / ".complete"
+    if done.exists() and done.read_text() == wanted:  # resolved from this very pom
         return target
     require_tool("java", "Kafka needs Java 17 or newer: `apt-get install openjdk-17-jre-headless`.")
     mvn = require_tool("mvn", "Kafka's jars come from Maven Central: `apt-get install maven`.")
@@ -102,7 +105,7 @@ def kafka_jars() -> Path:
     if target.exists():
         shutil.rmtree(target)
     shutil.move(str(staging), target)
-    (target / ".complete").write_text(KAFKA_VERSION)
+    done.write_text(wanted)
     return target
 
 
@@ -434,44 +437,79 @@ def _ports() -> dict[str, int]:
     }
 
 
+def _alive(pid: int, marker: str) -> bool:
+    """Whether `pid` still runs the program we started (a reused pid runs something else)."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return False
+    return marker in cmdline
+
+
+MARKERS = {
+    "kafka": "kafka.Kafka",
+    "redis": "redis-server",
+    **{s: f"services.{s}" for s in SERVICES},
+}
+
+
+def _recorded() -> tuple[dict[str, int], dict[str, int]]:
+    """(pids, ports) of the stack `make up` recorded, if any."""
+    if not STATE.exists():
+        return {}, {}
+    saved = json.loads(STATE.read_text())
+    if "pids" not in saved:  # written before ports were recorded
+        return saved, {}
+    return saved["pids"], saved["ports"]
+
+
 def up() -> None:
-    if STATE.exists():
-        raise StackError(f"a stack is already recorded in {STATE}; run `make down` first.")
-    ports = _ports()
-    require_ports_free({name: port for name, port in ports.items()})
+    """Start whatever of the stack is not running; what runs is left alone (so `make up` after
+    a crash restarts just the dead part, on the ports it had)."""
+    pids, ports = _recorded()
+    ports = ports or _ports()
+    running = {name for name, pid in pids.items() if pid and _alive(pid, MARKERS[name])}
+    owner = {"kafka_controller": "kafka"}  # the port's process
+    require_ports_free(
+        {name: port for name, port in ports.items() if owner.get(name, name) not in running}
+    )
     RUN_DIR.mkdir(exist_ok=True)
     logs = RUN_DIR / "logs"
     started: list[Managed] = []
-    pids: dict[str, int] = {}
 
     def remember(item: Managed) -> None:
         started.append(item)
         pids[item.name] = item.pid or 0
-        STATE.write_text(json.dumps(pids, indent=2))
+        STATE.write_text(json.dumps({"pids": pids, "ports": ports}, indent=2))
 
+    kafka = Kafka(
+        "kafka",
+        logs / "kafka.log",
+        port=ports["kafka"],
+        controller_port=ports["kafka_controller"],
+        data_dir=RUN_DIR / "kafka",
+    )
+    redis = Redis("redis", logs / "redis.log", port=ports["redis"], data_dir=RUN_DIR / "redis")
+    env = service_env(kafka.bootstrap, redis.url, ports)
+    # classifier first: the gateway's compatibility endpoints call it.
+    order: list[Managed] = [kafka, redis] + [
+        Service(name, logs / f"{name}.log", port=ports[name], env=env)
+        for name in ("classifier", "escalation", "gateway", "ingest")
+    ]
     try:
-        kafka = Kafka(
-            "kafka",
-            logs / "kafka.log",
-            port=ports["kafka"],
-            controller_port=ports["kafka_controller"],
-            data_dir=RUN_DIR / "kafka",
-        )
-        redis = Redis("redis", logs / "redis.log", port=ports["redis"], data_dir=RUN_DIR / "redis")
-        for item in (kafka, redis):
+        for item in order:
+            if item.name in running:
+                print(f"{item.name} is already running (pid {pids[item.name]})", flush=True)
+                continue
+            print(f"starting {item.name} ...", flush=True)
             item.start()
             remember(item)
-        env = service_env(kafka.bootstrap, redis.url, ports)
-        # classifier first: the gateway's compatibility endpoints call it.
-        for name in ("classifier", "escalation", "gateway", "ingest"):
-            service = Service(name, logs / f"{name}.log", port=ports[name], env=env)
-            print(f"starting {name} ...", flush=True)
-            service.start()
-            remember(service)
     except BaseException:
         for item in reversed(started):
             item.stop()
-        STATE.unlink(missing_ok=True)
+            pids.pop(item.name, None)
+        if not running:
+            STATE.unlink(missing_ok=True)
         raise
     print("\nmoderation stack is up:")
     for name in ("ingest", "gateway", "classifier", "escalation"):
@@ -488,7 +526,8 @@ def up() -> None:
         '       -d \'{"external_id":"c-1","author_id":"u-1","text":"hello"}\'\n'
         "  a moderator token for the console:\n"
         "  .venv/bin/python -m services.gateway.cli moderators create --tenant acme --id alex "
-        "--role admin"
+        "--role admin\n"
+        "  consumer lag per group and partition: make kafka-groups"
     )
     print(f"logs in {logs}; stop with `make down`.")
 
@@ -497,7 +536,7 @@ def down() -> None:
     if not STATE.exists():
         print("no stack is recorded; nothing to stop.")
         return
-    pids: dict[str, int] = json.loads(STATE.read_text())
+    pids, _ = _recorded()
     for name in ("ingest", "gateway", "escalation", "classifier", "redis", "kafka"):
         if pids.get(name):
             print(f"stopping {name} (pid {pids[name]}) ...", flush=True)
@@ -506,11 +545,36 @@ def down() -> None:
     print("stack stopped.")
 
 
+KAFKA_TOOLS = {
+    "consumer-groups": "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
+    "topics": "org.apache.kafka.tools.TopicCommand",
+    "console-consumer": "org.apache.kafka.tools.consumer.ConsoleConsumer",
+}
+
+
+def kafka_tool(tool: str, args: list[str]) -> int:
+    """One of Kafka's own command-line tools, on the local stack's broker (or
+    KAFKA_BOOTSTRAP_SERVERS): `python -m deploy.localstack kafka consumer-groups --describe
+    --all-groups`."""
+    _, ports = _recorded()
+    bootstrap = (
+        os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or f"127.0.0.1:{(ports or _ports())['kafka']}"
+    )
+    command = ["java", "-cp", f"{kafka_jars()}/*", KAFKA_TOOLS[tool]]
+    return subprocess.run([*command, "--bootstrap-server", bootstrap, *args]).returncode
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["up", "down", "install"])
+    parser.add_argument("command", choices=["up", "down", "install", "kafka"])
+    parser.add_argument("tool", nargs="?", choices=sorted(KAFKA_TOOLS), help="for `kafka`")
+    parser.add_argument("args", nargs=argparse.REMAINDER, help="the tool's own arguments")
     args = parser.parse_args()
     try:
+        if args.command == "kafka":
+            if not args.tool:
+                parser.error(f"kafka needs a tool: {', '.join(sorted(KAFKA_TOOLS))}")
+            return kafka_tool(args.tool, args.args)
         {"up": up, "down": down, "install": install}[args.command]()
     except StackError as error:
         print(f"error: {error}", file=sys.stderr)

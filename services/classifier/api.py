@@ -28,6 +28,7 @@ class ScoreResponse(BaseModel):
 
 @router.post("/score", response_model=ScoreResponse)
 async def score(body: ScoreRequest, request: Request) -> ScoreResponse:
+    """Score texts with the running model, synchronously: one score per label per text."""
     state = request.app.state
     settings = state.settings
     if len(body.texts) > settings.classifier_http_max_texts:

@@ -17,6 +17,7 @@ from services.classifier.offline.vocabulary import known_words
 from services.shared.api import service_api
 from services.shared.errors import install_error_handlers
 from services.shared.kafka import ensure_topics, make_broker
+from services.shared.lag import LagWatch
 from services.shared.ops import kafka_check, ops_router
 
 
@@ -49,11 +50,14 @@ def create_app(settings: Settings) -> FastAPI:
         broker.context.set_global("classifier", scoring)
         await ensure_topics(settings)
         await broker.start()
+        lag = LagWatch(broker, settings)
+        lag.start()
         yield
+        await lag.stop()
         await broker.stop()  # waits for the batch in flight
         await batcher.stop()
 
-    app = service_api("moderation classifier", "0.1.0", lifespan=lifespan)
+    app = service_api("classifier", "0.1.0", lifespan=lifespan)
     app.state.settings = settings
     install_error_handlers(app)
     app.include_router(api.router)

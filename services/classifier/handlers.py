@@ -64,6 +64,12 @@ async def on_posts_submitted(message: KafkaMessage, broker: Broker, deps: Deps) 
             metrics.ERRORS.labels("unscorable").inc()
             await dead_letter(broker, SERVICE, record, "unscorable", str(result))
             continue
-        scored = PostScored(post=post, scores=result, model=deps.scorer.info, normalized_text=text)
+        scored = PostScored(
+            post=post,
+            scores=result,
+            model=deps.scorer.info,
+            normalized_text=text,
+            submitted_at=event.occurred_at,
+        )
         out.append((scored, topics.POSTS_SCORED, topics.author_key(post.tenant, post.author_id)))
     await publish_all(broker, out)

@@ -116,6 +116,11 @@ class PostScored(Event):
     normalized_text: str | None = Field(
         default=None, description="What was scored (term lists use it)."
     )
+    submitted_at: datetime | None = Field(
+        default=None,
+        description="When ingest accepted the post (its PostSubmitted's occurred_at): the start "
+        "of the accepted-to-decided latency.",
+    )
 
 
 class Action(StrEnum):

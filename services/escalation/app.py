@@ -19,6 +19,7 @@ from services.escalation.adapters.state import DecisionLedger, StrikeLedger
 from services.escalation.config import Settings
 from services.shared.api import service_api
 from services.shared.kafka import ensure_topics, make_broker
+from services.shared.lag import LagWatch
 from services.shared.ops import kafka_check, ops_router, redis_check
 
 
@@ -43,6 +44,8 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_topics(settings)
         await broker.start()
+        lag = LagWatch(broker, settings)
+        lag.start()
         stop = asyncio.Event()
         tasks = [
             asyncio.create_task(reload_policies(stop), name="policy-reload"),
@@ -56,10 +59,11 @@ def create_app(settings: Settings) -> FastAPI:
         _, stuck = await asyncio.wait(tasks, timeout=10)
         for task in stuck:
             task.cancel()
+        await lag.stop()
         await broker.stop()
         await redis.aclose()
 
-    app = service_api("moderation escalation", "0.2.0", lifespan=lifespan)
+    app = service_api("escalation", "0.2.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.policies = book
     app.state.cases = state.cases

@@ -33,6 +33,7 @@ from services.contracts.events import (
     SanctionKind,
     StrikeEvent,
     derived_id,
+    utcnow,
 )
 from services.escalation import metrics
 from services.escalation.adapters.effects import State, carry_out
@@ -92,6 +93,7 @@ async def on_posts_scored(message: KafkaMessage, broker: Broker, deps: Deps) -> 
     await carry_out(broker, deps.state, effects.of_outcomes(outcomes))
     await deps.state.reports.keep_scored(new)  # so reports can still bring it to a moderator
     metrics.record(outcomes)
+    metrics.observe_latency([event.submitted_at for event in new], utcnow())
 
 
 async def strikes_of(deps: Escalation, post: Post, policy: Policy) -> int:

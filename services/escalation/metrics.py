@@ -1,4 +1,6 @@
-from prometheus_client import Counter, Gauge
+from datetime import datetime
+
+from prometheus_client import Counter, Gauge, Histogram
 
 DECISIONS = Counter("escalation_decisions_total", "Decisions published", ["action"])
 RULE_MATCHES = Counter("escalation_rule_matches_total", "Rules that matched", ["rule"])
@@ -54,3 +56,16 @@ def record(outcomes) -> None:
 REPORTS = Counter(
     "escalation_reports_total", "Members' reports, by whether they counted", ["admission"]
 )
+
+POST_TO_DECISION = Histogram(
+    "moderation_post_to_decision_seconds",
+    "From ingest accepting a post to its automated decision being published",
+    buckets=(0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+)
+
+
+def observe_latency(submitted: list[datetime | None], published_at: datetime) -> None:
+    """Posts scored by a classifier older than `submitted_at` are left out."""
+    for at in submitted:
+        if at is not None:
+            POST_TO_DECISION.observe(max(0.0, (published_at - at).total_seconds()))

@@ -43,6 +43,7 @@ from services.gateway.webhook_worker import WebhookSender
 from services.shared.api import service_api
 from services.shared.errors import install_error_handlers
 from services.shared.kafka import ensure_topics, make_broker, publish_for_tenant
+from services.shared.lag import LagWatch
 from services.shared.ops import kafka_check, ops_router, redis_check
 from services.shared.ratelimit import RateLimiter
 
@@ -74,6 +75,8 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_topics(settings)
         await broker.start()
+        lag = LagWatch(broker, settings)
+        lag.start()
         stop = asyncio.Event()
         worker = asyncio.create_task(sender.run(stop), name="webhook-sender")
         yield
@@ -82,12 +85,13 @@ def create_app(settings: Settings) -> FastAPI:
             await asyncio.wait_for(worker, settings.webhook_timeout_seconds + 5)
         except TimeoutError:
             worker.cancel()
+        await lag.stop()
         await broker.stop()
         await classifier.aclose()
         await ingest.aclose()
         await redis.aclose()
 
-    app = service_api("moderation gateway", "0.3.0", lifespan=lifespan)
+    app = service_api("gateway", "0.3.0", lifespan=lifespan)
     credential_store = CredentialStore(redis)
     app.state.__dict__.update(
         settings=settings,

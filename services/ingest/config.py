@@ -15,3 +15,6 @@ class Settings(ServiceSettings):
     # per platform key, unless the key sets its own; a batch request counts once
     default_rate_limit_per_minute: int = 6000
     report_memory_days: float = 30.0  # a repeat report within this is answered `duplicate`
+    # Kafka must acknowledge a post within this, or the platform gets 503 with Retry-After.
+    publish_timeout_seconds: float = 0.8
+    retry_after_seconds: int = 5

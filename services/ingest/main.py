@@ -18,6 +18,7 @@ from services.ingest.config import Settings
 from services.shared.api import service_api
 from services.shared.errors import install_error_handlers
 from services.shared.kafka import ensure_topics, make_broker
+from services.shared.lag import LagWatch
 from services.shared.ops import kafka_check, ops_router, redis_check
 from services.shared.ratelimit import RateLimiter
 
@@ -33,11 +34,14 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_topics(settings)
         await broker.start()
+        lag = LagWatch(broker, settings)
+        lag.start()
         yield
+        await lag.stop()
         await broker.stop()
         await redis.aclose()
 
-    app = service_api("moderation ingest", "0.1.0", lifespan=lifespan)
+    app = service_api("ingest", "0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.broker = broker
     app.state.registry = PostRegistry(redis, settings.stale_claim_seconds)

@@ -1,20 +1,66 @@
-"""The FastAPI application every service starts from: its docs pages (`/docs`, `/redoc`) load
-Swagger UI and ReDoc from a package installed with the service, never from a CDN, so they work
-on an air-gapped site."""
+"""The FastAPI application every service starts from.
+
+- Its docs pages (`/docs`, `/redoc`) load Swagger UI and ReDoc from a package installed with
+  the service, never from a CDN, so they work on an air-gapped site.
+- Its OpenAPI document names each operation for people: an operation without a summary of its
+  own takes the first sentence of its description (the route's docstring) instead of its
+  function's name.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
+from services.shared.metrics import RequestMetrics
 
-def service_api(title: str, version: str, description: str = "", **kwargs: Any) -> FastAPI:
-    return FastAPIOffline(
-        title=title,
+_FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(\s|$)", re.S)
+
+
+def service_api(service: str, version: str, description: str = "", **kwargs: Any) -> FastAPI:
+    """The app of one service (`gateway`, `ingest`, ...), titled `moderation <service>`, with its
+    HTTP requests counted and timed per route (`services.shared.metrics`)."""
+    app = FastAPIOffline(
+        title=f"moderation {service}",
         version=version,
         description=description,
         static_url="/docs-assets",
         **kwargs,
     )
+    plain = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = summarized(plain())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    app.add_middleware(RequestMetrics, service=service)
+    return app
+
+
+def summarized(schema: dict[str, Any]) -> dict[str, Any]:
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            description = operation.get("description", "")
+            if description and operation.get("summary") == _generated(path, method, operation):
+                operation["summary"] = first_sentence(description)
+    return schema
+
+
+def _generated(path: str, method: str, operation: dict[str, Any]) -> str:
+    """The summary FastAPI makes up from the function's name ("Submit Post"): the operation id
+    is that name, then the path and the method, with every non-word character as `_`."""
+    suffix = re.sub(r"\W", "_", path) + "_" + method
+    name = operation.get("operationId", "").removesuffix(suffix)
+    return name.replace("_", " ").title()
+
+
+def first_sentence(text: str) -> str:
+    line = " ".join(text.strip().split("\n\n")[0].split())
+    found = _FIRST_SENTENCE.match(line)
+    sentence = (found.group(1) if found else line).rstrip(".")
+    return sentence if len(sentence) <= 120 else sentence[:117].rstrip() + "..."

@@ -9,15 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends
+from fastapi.security import APIKeyHeader, APIKeyQuery, HTTPAuthorizationCredentials, HTTPBearer
 
 from services.contracts.credentials import matches, parse_token
 from services.contracts.events import CredentialEvent, utcnow
 from services.shared.ratelimit import RateLimiter
 
 bearer = HTTPBearer(auto_error=False, description="A platform API key or a moderator token.")
+api_key_header = APIKeyHeader(
+    name="X-API-Key", auto_error=False, description="A platform API key, in a header."
+)
+api_key_query = APIKeyQuery(
+    name="key", auto_error=False, description="A platform API key, as Perspective clients send it."
+)
 Lookup = Callable[[str], Awaitable[CredentialEvent | None]]
 
 
@@ -27,10 +34,18 @@ class AuthFailure(Exception):
         self.status, self.code, self.message, self.retry_after = status, code, message, retry_after
 
 
-def presented_token(request: Request, credentials: HTTPAuthorizationCredentials | None) -> str:
+def presented_token(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    header: Annotated[str | None, Depends(api_key_header)],
+    query: Annotated[str | None, Depends(api_key_query)],
+) -> str:
+    """A dependency: the token sent, by whichever of the three ways (declared in OpenAPI)."""
     if credentials is not None:
         return credentials.credentials.strip()
-    return request.headers.get("x-api-key") or request.query_params.get("key") or ""
+    return (header or query or "").strip()
+
+
+PresentedToken = Annotated[str, Depends(presented_token)]
 
 
 def usable(found: CredentialEvent | None, now: datetime | None = None) -> AuthFailure | None:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from services.contracts import topics
 from services.contracts.events import DeadLetter
+from services.shared.metrics import DEAD_LETTERS
 from services.shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -113,6 +114,7 @@ async def dead_letter(
     await broker.publish(
         letter.model_dump(mode="json"), topics.DEAD_LETTER, key=record.topic.encode()
     )
+    DEAD_LETTERS.labels(service, record.topic, error_kind).inc()
     log.warning(
         "dead-lettered a message",
         extra={

@@ -17,6 +17,7 @@ class ServiceSettings(BaseSettings):
     kafka_linger_ms: int = 5
     kafka_max_records: int = 100  # per consumed batch
     kafka_batch_timeout_ms: int = 20  # how long a consumer waits to fill a batch
+    kafka_lag_seconds: float = 15.0  # how often consumer lag is read for /metrics (0: never)
     redis_url: str = "redis://127.0.0.1:6379/0"
     log_level: str = "INFO"
     shutdown_grace_seconds: float = 20.0

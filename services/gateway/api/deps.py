@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials
+from fastapi.security import APIKeyCookie
 
 from services.contracts.credentials import API_KEY_PREFIX, MODERATOR_TOKEN_PREFIX, Scope
 from services.gateway import metrics
@@ -29,10 +29,9 @@ from services.gateway.domain import paging
 from services.gateway.domain.access import Role
 from services.shared.auth import (
     AuthFailure,
+    PresentedToken,
     admit_key,
-    bearer,
     credential_of,
-    presented_token,
     usable,
 )
 from services.shared.errors import ApiError
@@ -88,14 +87,9 @@ async def authenticate_platform(request: Request, token: str, scope: Scope) -> P
 def platform_auth(scope: Scope, to_error: Callable[[AuthFailure], Exception] | None = None):
     """A dependency: the calling platform, holding `scope`; errors in the route's own shape."""
 
-    async def dependency(
-        request: Request,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> Platform:
+    async def dependency(request: Request, token: PresentedToken) -> Platform:
         try:
-            return await authenticate_platform(
-                request, presented_token(request, credentials), scope
-            )
+            return await authenticate_platform(request, token, scope)
         except AuthFailure as failure:
             metrics.AUTH_FAILURES.labels(failure.code).inc()
             raise (to_error or api_error)(failure) from None
@@ -127,11 +121,18 @@ async def _session_credential(request: Request, session_id: str):
     return found
 
 
+session_cookie = APIKeyCookie(
+    name=SESSION_COOKIE,
+    auto_error=False,
+    description="The console's session (with `X-CSRF-Token` on every change).",
+)
+
+
 async def _moderator(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+    request: Request,
+    token: PresentedToken,
+    session_id: Annotated[str | None, Depends(session_cookie)],
 ) -> Moderator:
-    token = presented_token(request, credentials)
-    session_id = request.cookies.get(SESSION_COOKIE)
     try:
         if not token and session_id:
             found = await _session_credential(request, session_id)

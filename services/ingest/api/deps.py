@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials
 from faststream.kafka import KafkaBroker
 
 from services.contracts.credentials import API_KEY_PREFIX, Scope
@@ -12,7 +11,7 @@ from services.ingest import metrics
 from services.ingest.adapters.keys import PlatformKeys
 from services.ingest.adapters.registry import PostRegistry
 from services.ingest.config import Settings
-from services.shared.auth import AuthFailure, admit_key, bearer, credential_of, presented_token
+from services.shared.auth import AuthFailure, PresentedToken, admit_key, credential_of
 from services.shared.errors import ApiError
 
 
@@ -34,15 +33,12 @@ class Platform:
     key_id: str
 
 
-async def _writer(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Platform:
+async def _writer(request: Request, token: PresentedToken) -> Platform:
     """The platform whose key (with `posts:write`) signed this request."""
     keys: PlatformKeys = request.app.state.platform_keys
     settings: Settings = request.app.state.settings
     try:
-        key = await credential_of(presented_token(request, credentials), API_KEY_PREFIX, keys.get)
+        key = await credential_of(token, API_KEY_PREFIX, keys.get)
         await admit_key(
             key,
             Scope.POSTS_WRITE.value,
@@ -60,3 +56,10 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 BrokerDep = Annotated[KafkaBroker, Depends(_broker)]
 RegistryDep = Annotated[PostRegistry, Depends(_registry)]
 PostWriter = Annotated[Platform, Depends(_writer)]
+
+
+def unavailable(message: str, settings: Settings) -> ApiError:
+    """503: Kafka did not take it; nothing was accepted, and the platform may retry soon."""
+    return ApiError(
+        503, "unavailable", message, headers={"Retry-After": str(settings.retry_after_seconds)}
+    )

@@ -25,7 +25,7 @@ class ReportRequest(BaseModel):
 
 
 class ReportAccepted(BaseModel):
-    report_id: str
+    report_id: str = Field(examples=["b2d8d03b-6cab-474a-8543-45f1fa813e11"])
     duplicate: bool = Field(description="True when this member had already reported this post.")
 
 

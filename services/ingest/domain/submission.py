@@ -31,8 +31,10 @@ class SubmitPostRequest(BaseModel):
 
 
 class SubmitPostResponse(BaseModel):
-    post_id: str
-    status_url: str
+    post_id: str = Field(examples=["f2e82753-2e9d-4bfd-b0bd-e7a9ea526965"])
+    status_url: str = Field(
+        examples=["http://127.0.0.1:8000/v1/posts/f2e82753-2e9d-4bfd-b0bd-e7a9ea526965/decision"]
+    )
     duplicate: bool = Field(
         description="True when this (tenant, external_id) was already accepted."
     )

@@ -19,14 +19,16 @@ ERRORS = {401: {"description": "Missing or invalid token"}, 403: {"description":
 
 
 class KeyCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
-    scopes: list[Scope] = Field(default_factory=lambda: list(ALL_SCOPES))
-    rate_limit_per_minute: int | None = Field(default=None, ge=1, le=1_000_000)
+    name: str = Field(min_length=1, max_length=100, examples=["forum"])
+    scopes: list[Scope] = Field(
+        default_factory=lambda: list(ALL_SCOPES), examples=[["posts:write", "decisions:read"]]
+    )
+    rate_limit_per_minute: int | None = Field(default=None, ge=1, le=1_000_000, examples=[600])
 
 
 class KeyView(BaseModel):
-    key_id: str
-    name: str
+    key_id: str = Field(examples=["c5ed806df97f"])
+    name: str = Field(examples=["forum"])
     scopes: list[str]
     rate_limit_per_minute: int | None
     revoked: bool
@@ -35,7 +37,10 @@ class KeyView(BaseModel):
 
 
 class KeyCreated(KeyView):
-    api_key: str = Field(description="Shown only now; only its hash is kept.")
+    api_key: str = Field(
+        description="Shown only now; only its hash is kept.",
+        examples=["mk_c5ed806df97f.nZXzO3G-ivha4MwOTXHCgvZv_D7f1DvFuLg7z_oxVNU"],
+    )
 
 
 class KeyList(BaseModel):
@@ -58,6 +63,7 @@ def key_view(event: CredentialEvent) -> KeyView:
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=KeyCreated, responses=ERRORS)
 async def create_key(body: KeyCreate, admin: Admin, credentials: CredentialsDep) -> KeyCreated:
+    """Issue a platform API key (shown once; only its hash is kept), with scopes and a rate limit."""
     event, token = await credentials.issue_key(
         admin.tenant, body.name, body.scopes, body.rate_limit_per_minute, admin.moderator_id
     )
@@ -66,6 +72,7 @@ async def create_key(body: KeyCreate, admin: Admin, credentials: CredentialsDep)
 
 @router.get("", response_model=KeyList, responses=ERRORS)
 async def list_keys(admin: Admin, credentials: CredentialsDep) -> KeyList:
+    """Your platform's API keys: names, scopes, limits, revoked or not (never the secrets)."""
     keys = await credentials.store.of_tenant(admin.tenant, kind="api_key")
     return KeyList(data=[key_view(k) for k in keys])
 
@@ -76,6 +83,7 @@ async def list_keys(admin: Admin, credentials: CredentialsDep) -> KeyList:
     responses={**ERRORS, 404: {"description": "No such key"}},
 )
 async def revoke_key(key_id: str, admin: Admin, credentials: CredentialsDep) -> Response:
+    """Revoke an API key: the gateway refuses it at once, ingest within seconds."""
     return await revoke(key_id, "api_key", admin, credentials)
 
 
@@ -92,7 +100,9 @@ moderators = APIRouter(prefix="/v1/admin/moderators", tags=["admin"])
 
 
 class ModeratorCreate(BaseModel):
-    moderator_id: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][\w.@-]*$")
+    moderator_id: str = Field(
+        min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][\w.@-]*$", examples=["alice"]
+    )
     role: Literal["triage", "moderator", "admin"] = "triage"
     valid_hours: float | None = Field(
         default=None,
@@ -103,9 +113,9 @@ class ModeratorCreate(BaseModel):
 
 
 class ModeratorView(BaseModel):
-    token_id: str
-    moderator_id: str
-    role: str
+    token_id: str = Field(examples=["1888f4082401"])
+    moderator_id: str = Field(examples=["alice"])
+    role: str = Field(examples=["moderator"])
     revoked: bool
     expires_at: datetime | None
     changed_at: datetime
@@ -113,7 +123,10 @@ class ModeratorView(BaseModel):
 
 
 class ModeratorCreated(ModeratorView):
-    token: str = Field(description="Shown only now; only its hash is kept.")
+    token: str = Field(
+        description="Shown only now; only its hash is kept.",
+        examples=["mt_1888f4082401.Zk1aV7rQdF0wXl3s9cTq2bYhN8mPe4uGjK6oRiC5vBA"],
+    )
 
 
 class ModeratorList(BaseModel):
@@ -152,6 +165,7 @@ async def create_moderator(
 
 @moderators.get("", response_model=ModeratorList, responses=ERRORS)
 async def list_moderators(admin: Admin, credentials: CredentialsDep) -> ModeratorList:
+    """Your platform's moderator tokens, with their roles and when they expire."""
     tokens = await credentials.store.of_tenant(admin.tenant, kind="moderator_token")
     return ModeratorList(data=[moderator_view(t) for t in tokens])
 
@@ -162,4 +176,5 @@ async def list_moderators(admin: Admin, credentials: CredentialsDep) -> Moderato
     responses={**ERRORS, 404: {"description": "No such moderator token"}},
 )
 async def revoke_moderator(token_id: str, admin: Admin, credentials: CredentialsDep) -> Response:
+    """Revoke a moderator token: its console sessions end with it."""
     return await revoke(token_id, "moderator_token", admin, credentials)

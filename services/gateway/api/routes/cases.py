@@ -52,9 +52,9 @@ COMMAND_ERRORS = {
 
 
 class QueueView(BaseModel):
-    queue: str
-    depth: int
-    oldest_age_seconds: float | None
+    queue: str = Field(examples=["review"])
+    depth: int = Field(examples=[12])
+    oldest_age_seconds: float | None = Field(examples=[340.5])
     overdue: int = Field(description="Open cases past their SLA deadline.")
     sla_breaches_24h: int = Field(description="Cases that breached this queue's SLA in 24 h.")
 
@@ -65,12 +65,12 @@ class QueueList(BaseModel):
 
 
 class CaseView(BaseModel):
-    case_id: str
-    post_id: str
-    author_id: str
-    community: str | None
-    queue: str
-    priority: int
+    case_id: str = Field(examples=["8f6fc90d-cf19-4eab-83f2-d7cdc01e886b"])
+    post_id: str = Field(examples=["f2e82753-2e9d-4bfd-b0bd-e7a9ea526965"])
+    author_id: str = Field(examples=["user-17"])
+    community: str | None = Field(examples=["support"])
+    queue: str = Field(examples=["review"])
+    priority: int = Field(examples=[1])
     state: CaseState
     assignee: str | None
     sla_deadline: datetime | None
@@ -155,7 +155,7 @@ def trail_entry(event: CaseEvent) -> TrailEntry:
 
 
 class CommandResult(BaseModel):
-    action_id: str
+    action_id: str = Field(examples=["f68c4006-5948-4be4-a9ab-4d0d78915e9f"])
     outcome: Literal["accepted"]
     event: CaseEventKind
     case: CaseView
@@ -163,18 +163,26 @@ class CommandResult(BaseModel):
 
 class Act(BaseModel):
     action: Literal["approve", "remove", "hold", "label", "escalate", "sanction"]
-    reason: str = Field(default="", max_length=2000)
-    queue: str | None = Field(default=None, description="For escalate: the target queue.")
+    reason: str = Field(default="", max_length=2000, examples=["Insult aimed at another member"])
+    queue: str | None = Field(
+        default=None, description="For escalate: the target queue.", examples=["senior"]
+    )
     sanction: SanctionKind | None = Field(default=None, description="For sanction.")
     duration_hours: int | None = Field(default=None, ge=1, le=24 * 365 * 10)
 
 
 class Note(BaseModel):
-    text: str = Field(min_length=1, max_length=5000)
+    text: str = Field(
+        min_length=1,
+        max_length=5000,
+        examples=["Second report this week; see the case of 2 December."],
+    )
 
 
 class Appeal(BaseModel):
-    reason: str = Field(default="", max_length=2000)
+    reason: str = Field(
+        default="", max_length=2000, examples=["I was quoting the insult to report it."]
+    )
 
 
 def case_view(case: Case) -> CaseView:
@@ -406,6 +414,7 @@ async def claim(case_id: str, moderator: CurrentModerator, request: Request) -> 
 
 @router.post("/cases/{case_id}/unclaim", response_model=CommandResult, responses=COMMAND_ERRORS)
 async def unclaim(case_id: str, moderator: CurrentModerator, request: Request) -> CommandResult:
+    """Give a claimed case back to its queue for someone else to take."""
     return await command(request, moderator, case_id, "unclaim")
 
 
@@ -413,6 +422,7 @@ async def unclaim(case_id: str, moderator: CurrentModerator, request: Request) -
 async def add_note(
     case_id: str, body: Note, moderator: CurrentModerator, request: Request
 ) -> CommandResult:
+    """Add a note to the case's audit trail, for the next moderator."""
     return await command(request, moderator, case_id, "note", body.text)
 
 

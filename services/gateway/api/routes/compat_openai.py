@@ -36,8 +36,27 @@ def openai_error(failure: AuthFailure) -> ModerationError:
 
 OpenAICaller = Annotated[Platform, Depends(platform_auth(Scope.SCORE, openai_error))]
 
+MODERATION_EXAMPLE = {
+    "id": "modr-5c1e2a0f9b7d4e63a8d1f0c2b4e6a8d0",
+    "model": "offline-minilm-l6-ngram-2+onnx-int8",
+    "results": [
+        {
+            "flagged": True,
+            "categories": {"harassment": True, "hate": False, "violence": False},
+            "category_scores": {"harassment": 0.97, "hate": 0.04, "violence": 0.02},
+            "category_applied_input_types": {"harassment": ["text"], "hate": ["text"]},
+        }
+    ],
+}
 
-@router.post("/v1/moderations", responses={400: {"description": "OpenAI-style error"}})
+
+@router.post(
+    "/v1/moderations",
+    responses={
+        200: {"content": {"application/json": {"example": MODERATION_EXAMPLE}}},
+        400: {"description": "OpenAI-style error"},
+    },
+)
 async def moderations(
     body: ModerationRequest,
     platform: OpenAICaller,

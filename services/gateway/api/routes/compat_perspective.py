@@ -50,10 +50,32 @@ def google_error(failure: AuthFailure) -> PerspectiveError:
 
 PerspectiveCaller = Annotated[Platform, Depends(platform_auth(Scope.SCORE, google_error))]
 
+ANALYZE_EXAMPLE = {
+    "attributeScores": {
+        "TOXICITY": {
+            "spanScores": [
+                {"begin": 0, "end": 16, "score": {"value": 0.93, "type": "PROBABILITY"}}
+            ],
+            "summaryScore": {"value": 0.93, "type": "PROBABILITY"},
+        }
+    },
+    "languages": ["en"],
+    "detectedLanguages": ["en"],
+    "clientToken": "comment-981",
+}
+SUGGEST_EXAMPLE = {
+    "requestedLanguages": ["en"],
+    "detectedLanguages": ["en"],
+    "clientToken": "comment-981",
+}
+
 
 @router.post(
     "/v1alpha1/comments:analyze",
-    responses={400: {"description": "Google-style error: COMMENT_EMPTY, COMMENT_TOO_LONG, ..."}},
+    responses={
+        200: {"content": {"application/json": {"example": ANALYZE_EXAMPLE}}},
+        400: {"description": "Google-style error: COMMENT_EMPTY, COMMENT_TOO_LONG, ..."},
+    },
 )
 async def analyze(
     body: AnalyzeRequest,
@@ -100,7 +122,10 @@ def as_post(tenant: str, body: AnalyzeRequest) -> dict[str, Any]:
 
 @router.post(
     "/v1alpha1/comments:suggestscore",
-    responses={400: {"description": "Google-style error: COMMENT_EMPTY, ATTRIBUTE_NOT_SUPPORTED"}},
+    responses={
+        200: {"content": {"application/json": {"example": SUGGEST_EXAMPLE}}},
+        400: {"description": "Google-style error: COMMENT_EMPTY, ATTRIBUTE_NOT_SUPPORTED"},
+    },
 )
 async def suggest_score(
     body: SuggestRequest,

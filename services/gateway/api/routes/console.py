@@ -37,13 +37,18 @@ router = APIRouter(tags=["console"])
 
 
 class SignIn(BaseModel):
-    token: str = Field(min_length=1, max_length=500, description="A moderator token.")
+    token: str = Field(
+        min_length=1,
+        max_length=500,
+        description="A moderator token.",
+        examples=["mt_1888f4082401.Zk1aV7rQdF0wXl3s9cTq2bYhN8mPe4uGjK6oRiC5vBA"],
+    )
 
 
 class ConsoleIdentity(BaseModel):
-    tenant: str
-    moderator_id: str
-    role: str
+    tenant: str = Field(examples=["acme"])
+    moderator_id: str = Field(examples=["alice"])
+    role: str = Field(examples=["moderator"])
     csrf_token: str = Field(description="Send back as X-CSRF-Token on every POST, PUT, DELETE.")
     allowed: list[str] = Field(description="Commands and sanctions this role may send.")
     blur_threshold: float = Field(description="Text scored above this starts blurred.")

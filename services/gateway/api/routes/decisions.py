@@ -33,7 +33,9 @@ class DecisionPage(BaseModel):
     data: list[PublicEvent] = Field(
         description="Decisions (`type: decision`) and sanctions (`type: sanction`), in order."
     )
-    next_cursor: str = Field(description="Pass back as `since`; an empty page keeps it.")
+    next_cursor: str = Field(
+        description="Pass back as `since`; an empty page keeps it.", examples=["1732270000000-0"]
+    )
 
 
 @router.get(

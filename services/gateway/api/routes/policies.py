@@ -22,6 +22,24 @@ from services.shared.kafka import publish_for_tenant
 router = APIRouter(prefix="/v1/admin/policies", tags=["admin"])
 ERRORS = {401: {"description": "Missing or invalid token"}, 403: {"description": "Not an admin"}}
 COMMUNITY = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+POLICY_EXAMPLE = """\
+id: acme-support
+version: "3"
+default_queue: review
+queues:
+  review: {priority: 2, sla_minutes: 240}
+  urgent: {priority: 0, sla_minutes: 30}
+rules:
+  - id: threat
+    action: escalate
+    queue: urgent
+    clause: "Guidelines 2.1: no threats of violence"
+    when: {scores: {threat: 0.7}}
+  - id: insult
+    action: hold
+    clause: "Guidelines 3.4: no insults"
+    when: {scores: {insult: 0.8}}
+"""
 
 
 def _registry(request: Request) -> PolicyRegistry:
@@ -32,15 +50,17 @@ RegistryDep = Annotated[PolicyRegistry, Depends(_registry)]
 
 
 class PolicyUpload(BaseModel):
-    text: str = Field(min_length=1, max_length=200_000, description="The policy YAML.")
-    community: str | None = Field(default=None, pattern=COMMUNITY)
+    text: str = Field(
+        min_length=1, max_length=200_000, description="The policy YAML.", examples=[POLICY_EXAMPLE]
+    )
+    community: str | None = Field(default=None, pattern=COMMUNITY, examples=["support"])
     shadow: bool = Field(default=False, description="Run as a candidate that never acts.")
 
 
 class PublishedPolicy(BaseModel):
-    name: str
-    policy_id: str
-    version: str
+    name: str = Field(examples=["acme/support"])
+    policy_id: str = Field(examples=["acme-support"])
+    version: str = Field(examples=["3"])
     published_at: datetime
     published_by: str
 
@@ -50,16 +70,18 @@ class PolicyText(PublishedPolicy):
 
 
 class PolicyCheck(BaseModel):
-    text: str = Field(min_length=1, max_length=200_000, description="The policy YAML.")
-    community: str | None = Field(default=None, pattern=COMMUNITY)
+    text: str = Field(
+        min_length=1, max_length=200_000, description="The policy YAML.", examples=[POLICY_EXAMPLE]
+    )
+    community: str | None = Field(default=None, pattern=COMMUNITY, examples=["support"])
     last: int = Field(default=500, ge=1, le=5000, description="Dry run: how many recent posts.")
 
 
 class Validated(BaseModel):
-    policy_id: str
-    version: str
-    rules: list[str]
-    queues: list[str]
+    policy_id: str = Field(examples=["acme-support"])
+    version: str = Field(examples=["3"])
+    rules: list[str] = Field(examples=[["threat", "insult"]])
+    queues: list[str] = Field(examples=[["review", "urgent"]])
 
 
 class ChangeView(BaseModel):

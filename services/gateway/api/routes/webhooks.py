@@ -37,12 +37,15 @@ class WebhookCreate(BaseModel):
 
 
 class WebhookView(BaseModel):
-    webhook_id: str
-    url: str
+    webhook_id: str = Field(examples=["0ec0ef9abe9c4c94"])
+    url: str = Field(examples=["https://forum.example/hooks/moderation"])
 
 
 class WebhookCreated(WebhookView):
-    secret: str = Field(description="Signs every delivery (HMAC-SHA256). Shown only now.")
+    secret: str = Field(
+        description="Signs every delivery (HMAC-SHA256). Shown only now.",
+        examples=["whsec_3q8JdV0cXb2LrT6n"],
+    )
 
 
 class WebhookList(BaseModel):
@@ -51,12 +54,12 @@ class WebhookList(BaseModel):
 
 
 class DeadDelivery(BaseModel):
-    delivery_id: str
-    webhook_id: str
+    delivery_id: str = Field(examples=["c6887625-bebb-4ace-944f-d6f0f70125d8"])
+    webhook_id: str = Field(examples=["0ec0ef9abe9c4c94"])
     event_type: Literal["decision", "sanction"]
     event_id: str = Field(description="The decision or sanction id (the idempotency key).")
-    attempts: int
-    last_error: str
+    attempts: int = Field(examples=[8])
+    last_error: str = Field(examples=["HTTP 503 from the receiver"])
 
 
 def dead_view(d: Delivery, attempts: int | None = None) -> DeadDelivery:
@@ -108,6 +111,7 @@ async def register_webhook(
 
 @router.get("", response_model=WebhookList, responses=ERRORS)
 async def list_webhooks(platform: WebhookManager, hooks: WebhookStoreDep) -> WebhookList:
+    """Your registered webhooks (their secrets are only shown at registration)."""
     found = await hooks.of_tenant(platform.tenant)
     return WebhookList(data=[WebhookView(webhook_id=w.webhook_id, url=w.url) for w in found])
 
@@ -120,6 +124,7 @@ async def list_webhooks(platform: WebhookManager, hooks: WebhookStoreDep) -> Web
 async def remove_webhook(
     webhook_id: str, platform: WebhookManager, hooks: WebhookStoreDep, request: Request
 ) -> Response:
+    """Stop sending decisions to this webhook; deliveries already queued are dropped."""
     found = await hooks.get(webhook_id)
     if found is None or found.tenant != platform.tenant:
         raise ApiError(404, "webhook_not_found", f"No webhook {webhook_id}.")

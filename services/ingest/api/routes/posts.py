@@ -8,8 +8,9 @@ from fastapi.responses import JSONResponse
 from services.contracts import topics
 from services.contracts.events import PostSubmitted
 from services.ingest import metrics
+from services.ingest.adapters.publisher import Unpublished, publish_in_time
 from services.ingest.adapters.registry import ClaimOutcome
-from services.ingest.api.deps import BrokerDep, PostWriter, RegistryDep, SettingsDep
+from services.ingest.api.deps import BrokerDep, PostWriter, RegistryDep, SettingsDep, unavailable
 from services.ingest.domain.submission import (
     Rejection,
     SubmitPostRequest,
@@ -32,7 +33,9 @@ ERRORS = {
     429: {"description": "Over the key's requests per minute; see Retry-After"},
     409: {"description": "external_id already used for different content"},
     422: {"description": "Missing or invalid fields, empty or too long text"},
-    503: {"description": "Kafka or Redis unavailable; nothing was accepted, retry"},
+    503: {
+        "description": "Kafka or Redis unavailable; nothing was accepted, retry after Retry-After"
+    },
 }
 
 
@@ -80,18 +83,20 @@ async def submit_post(
 
     try:
         with metrics.PUBLISH_SECONDS.time():
-            await broker.publish(
-                event.model_dump(mode="json"),
+            await publish_in_time(
+                broker,
+                event,
                 topics.POSTS_SUBMITTED,
-                key=topics.author_key(post.tenant, post.author_id),
+                topics.author_key(post.tenant, post.author_id),
+                settings.publish_timeout_seconds,
             )
-    except Exception as error:
+    except Unpublished as error:
         log.error(
-            "publish failed; claim released", extra={"post_id": post.post_id, "error": repr(error)}
+            "publish failed; claim released", extra={"post_id": post.post_id, "error": str(error)}
         )
         await registry.release(post.post_id)
-        raise ApiError(
-            503, "unavailable", "The post could not be queued; nothing was accepted. Retry."
+        raise unavailable(
+            "The post could not be queued; nothing was accepted. Retry.", settings
         ) from error
     await registry.mark_published(post.post_id)
     metrics.POSTS_ACCEPTED.labels(post.tenant).inc()

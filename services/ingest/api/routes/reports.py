@@ -7,8 +7,9 @@ from fastapi.responses import JSONResponse
 
 from services.contracts import topics
 from services.ingest import metrics
+from services.ingest.adapters.publisher import Unpublished, publish_in_time
 from services.ingest.adapters.reports import ReportLedger
-from services.ingest.api.deps import BrokerDep, PostWriter, RegistryDep
+from services.ingest.api.deps import BrokerDep, PostWriter, RegistryDep, SettingsDep, unavailable
 from services.ingest.domain.reports import ReportAccepted, ReportRequest, to_report
 from services.shared.errors import ApiError
 
@@ -21,7 +22,9 @@ ERRORS = {
     403: {"description": "The key lacks `posts:write`"},
     404: {"description": "No post of yours with this id"},
     422: {"description": "Missing or invalid fields"},
-    503: {"description": "Kafka or Redis unavailable; nothing was accepted, retry"},
+    503: {
+        "description": "Kafka or Redis unavailable; nothing was accepted, retry after Retry-After"
+    },
 }
 
 
@@ -38,6 +41,7 @@ async def report_post(
     platform: PostWriter,
     registry: RegistryDep,
     broker: BrokerDep,
+    settings: SettingsDep,
     request: Request,
 ) -> ReportAccepted | JSONResponse:
     """A member reports a post. Each member counts once per post (a repeat answers 200 with
@@ -53,14 +57,16 @@ async def report_post(
         answer = ReportAccepted(report_id=report.report_id, duplicate=True)
         return JSONResponse(answer.model_dump(), status_code=200)
     try:
-        await broker.publish(
-            report.model_dump(mode="json"),
+        await publish_in_time(
+            broker,
+            report,
             topics.REPORTS,
-            key=topics.author_key(report.tenant, report.author_id),
+            topics.author_key(report.tenant, report.author_id),
+            settings.publish_timeout_seconds,
         )
-    except Exception as error:
-        log.error("report publish failed; claim released", extra={"error": repr(error)})
+    except Unpublished as error:
+        log.error("report publish failed; claim released", extra={"error": str(error)})
         await ledger.release(report.report_id)
-        raise ApiError(503, "unavailable", "The report could not be queued. Retry.") from error
+        raise unavailable("The report could not be queued. Retry.", settings) from error
     metrics.REPORTS.labels("accepted").inc()
     return ReportAccepted(report_id=report.report_id, duplicate=False)
