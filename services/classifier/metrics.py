@@ -1,6 +1,8 @@
 from prometheus_client import Counter, Gauge, Histogram, Info
 
 TEXTS_SCORED = Counter("classifier_texts_scored_total", "Texts scored", ["source"])
+for _source in ("kafka", "http"):  # exported at 0 from the start
+    TEXTS_SCORED.labels(_source)
 BATCH_SIZE = Histogram(
     "classifier_batch_size", "Texts per inference batch", buckets=(1, 2, 4, 8, 16, 32, 64, 128)
 )

@@ -161,6 +161,7 @@ async def answer(deps: Escalation, command: ModeratorAction) -> effects.Effects:
         update={"event_id": derived_id("case-event", command.action_id)}
     )
     new = fold(case, event)
+    metrics.CASE_TRANSITIONS.labels(event.kind.value).inc()
     if event.kind is CaseEventKind.REJECTED:
         metrics.COMMANDS_REJECTED.inc()
     if event.kind is not CaseEventKind.RESOLVED or new is None:

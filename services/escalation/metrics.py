@@ -1,6 +1,10 @@
+from collections.abc import Iterable
 from datetime import datetime
 
 from prometheus_client import Counter, Gauge, Histogram
+
+from services.contracts.events import CaseEventKind, SanctionKind
+from services.escalation.domain.reports import Admission
 
 DECISIONS = Counter("escalation_decisions_total", "Decisions published", ["action"])
 RULE_MATCHES = Counter("escalation_rule_matches_total", "Rules that matched", ["rule"])
@@ -24,6 +28,15 @@ COMMANDS_REJECTED = Counter("escalation_commands_rejected_total", "Moderator com
 SLA_BREACHES = Counter(
     "escalation_sla_breaches_total", "Cases open past their SLA deadline", ["queue"]
 )
+# Moderator commands as the case transitions they became (appeals among them; `rejected` when
+# refused), every kind exported from the start.
+CASE_TRANSITIONS = Counter(
+    "escalation_case_transitions_total",
+    "Case events made from moderators' commands, by kind",
+    ["kind"],
+)
+for _kind in CaseEventKind:
+    CASE_TRANSITIONS.labels(_kind.value)
 QUEUE_DEPTH = Gauge("escalation_queue_depth", "Open cases per queue", ["tenant", "queue"])
 OLDEST_AGE = Gauge(
     "escalation_queue_oldest_case_age_seconds", "Age of the oldest open case", ["tenant", "queue"]
@@ -56,6 +69,10 @@ def record(outcomes) -> None:
 REPORTS = Counter(
     "escalation_reports_total", "Members' reports, by whether they counted", ["admission"]
 )
+for _admission in Admission:
+    REPORTS.labels(_admission.value)
+for _sanction in SanctionKind:
+    SANCTIONS.labels(_sanction.value)
 
 POST_TO_DECISION = Histogram(
     "moderation_post_to_decision_seconds",
@@ -69,3 +86,11 @@ def observe_latency(submitted: list[datetime | None], published_at: datetime) ->
     for at in submitted:
         if at is not None:
             POST_TO_DECISION.observe(max(0.0, (published_at - at).total_seconds()))
+
+
+def queues_known(queues: Iterable[str]) -> None:
+    """Export a policy's queues at 0 from the moment it is loaded, so a dashboard shows every
+    queue and `increase()` sees a queue's first breach."""
+    for queue in queues:
+        for counter in (SLA_BREACHES, CASES_OPENED, CASES_RESOLVED):
+            counter.labels(queue)

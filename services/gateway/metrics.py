@@ -11,6 +11,8 @@ WEBHOOK_DELIVERIES = Counter(
     "Webhook delivery attempts by outcome (delivered, failed, dead_lettered)",
     ["outcome"],
 )
+for _outcome in ("delivered", "failed", "dead_lettered"):  # exported at 0 from the start
+    WEBHOOK_DELIVERIES.labels(_outcome)
 WEBHOOK_TARGETS_REFUSED = Counter(
     "gateway_webhook_targets_refused_total",
     "Webhook URLs refused by the deny list (SSRF), at registration or delivery",

@@ -34,6 +34,8 @@ def stack(infra: Infra) -> Iterator[Stack]:
         **service_env(infra.kafka_bootstrap, infra.redis_url, ports),
         "SHUTDOWN_GRACE_SECONDS": "10",
         "CLASSIFIER_MODEL": "offline",
+        "KAFKA_LAG_SECONDS": "2",  # the observability test reads it within seconds
+        "SLA_CHECK_SECONDS": "2",
     }
     services = {
         name: Service(name, infra.logs / f"{name}.log", port=ports[name], env=env) for name in ORDER

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from prometheus_client import Counter, Gauge
 
+from services.escalation.metrics import queues_known
 from services.policy.language import Policy
 from services.policy.text import PolicyError, parse_policy
 
@@ -64,6 +65,7 @@ class PolicyBook:
                 )
                 continue
             self._loaded[name] = _Loaded(mtime, policy)
+            queues_known(policy.queues)
             log.info(
                 "policy loaded",
                 extra={"file": name, "policy": policy.id, "version": policy.version},
@@ -80,6 +82,7 @@ class PolicyBook:
             self._published.pop(name, None)
         else:
             self._published[name] = policy
+            queues_known(policy.queues)
         log.info("published policy", extra={"policy_name": name, "in_force": policy is not None})
 
     def for_post(self, tenant: str, community: str | None) -> Policy:

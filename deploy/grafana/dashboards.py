@@ -1,0 +1,369 @@
+"""The Grafana dashboards, written as data: `python -m deploy.grafana.dashboards` writes
+`deploy/grafana/dashboards/*.json`, which Grafana provisions (see `provisioning/`). Edit here,
+regenerate, commit both: a unit test fails when the JSON and this file disagree, and
+`tests/e2e/test_observability.py` runs every query against a real Prometheus scraping the stack.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "dashboards"
+DATASOURCE = {"type": "prometheus", "uid": "prometheus"}  # provisioning/datasources
+
+
+@dataclass(frozen=True)
+class Query:
+    expr: str
+    legend: str = ""
+
+
+@dataclass(frozen=True)
+class Panel:
+    title: str
+    queries: tuple[Query, ...]
+    unit: str = "short"
+    kind: str = "timeseries"  # or "stat", "table"
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    uid: str
+    title: str
+    description: str
+    panels: tuple[Panel, ...] = field(default_factory=tuple)
+
+
+def q(expr: str, legend: str = "") -> Query:
+    return Query(" ".join(expr.split()), legend)
+
+
+# Every replica of a consumer reports its whole group's lag: max over replicas, then sum.
+GROUP_LAG = "sum by (group) (max by (group, topic, partition) (kafka_consumer_lag))"
+
+OVERVIEW = Dashboard(
+    "moderation-overview",
+    "Moderation: overview",
+    "Throughput, latency, errors and lag of the whole pipeline.",
+    (
+        Panel(
+            "Posts accepted",
+            (q("sum(rate(ingest_posts_accepted_total[5m]))", "posts/s"),),
+            "reqps",
+        ),
+        Panel(
+            "Automated decisions by action",
+            (q("sum by (action) (rate(escalation_decisions_total[5m]))", "{{action}}"),),
+            "reqps",
+        ),
+        Panel(
+            "Accepted to decided (p50, p99)",
+            (
+                q(
+                    "histogram_quantile(0.5, sum by (le) "
+                    "(rate(moderation_post_to_decision_seconds_bucket[5m])))",
+                    "p50",
+                ),
+                q(
+                    "histogram_quantile(0.99, sum by (le) "
+                    "(rate(moderation_post_to_decision_seconds_bucket[5m])))",
+                    "p99",
+                ),
+            ),
+            "s",
+            description="From ingest's 202 to the decision on Kafka. Alert: DecisionsSlow.",
+        ),
+        Panel(
+            "Consumer lag by group",
+            (q(GROUP_LAG, "{{group}}"),),
+            description="Messages not yet committed. Alert: ConsumerLagGrowing.",
+        ),
+        Panel(
+            "HTTP requests by service",
+            (q("sum by (service) (rate(http_requests_total[5m]))", "{{service}}"),),
+            "reqps",
+        ),
+        Panel(
+            "HTTP 5xx share by service",
+            (
+                q(
+                    # a service with no 5xx shows 0, not a gap
+                    '(sum by (service) (rate(http_requests_total{status=~"5.."}[5m])) '
+                    "or 0 * sum by (service) (rate(http_requests_total[5m]))) "
+                    "/ sum by (service) (rate(http_requests_total[5m]))",
+                    "{{service}}",
+                ),
+            ),
+            "percentunit",
+            description="Alert: HttpErrors.",
+        ),
+        Panel(
+            "HTTP p95 by route",
+            (
+                q(
+                    "histogram_quantile(0.95, sum by (service, route, le) "
+                    "(rate(http_request_duration_seconds_bucket[5m])))",
+                    "{{service}} {{route}}",
+                ),
+            ),
+            "s",
+            description="Streams (SSE) count until they close.",
+        ),
+        Panel(
+            "Dead letters in the last hour",
+            (
+                q(
+                    "sum by (source_topic, reason) (increase(moderation_dead_letters_total[1h]))",
+                    "{{source_topic}} {{reason}}",
+                ),
+            ),
+            kind="table",
+            description="Alert: DeadLetters; see docs/runbook.md.",
+        ),
+        Panel(
+            "Dependencies answering",
+            (q("min by (job, dependency) (moderation_dependency_up)", "{{job}} {{dependency}}"),),
+            kind="stat",
+            description="1: the dependency answered at the last scrape. Alert: ReadinessFailing.",
+        ),
+        Panel(
+            "Services up",
+            (q('up{job=~"gateway|ingest|classifier|escalation"}', "{{job}} {{instance}}"),),
+            kind="stat",
+        ),
+    ),
+)
+
+MODERATION = Dashboard(
+    "moderation-work",
+    "Moderation: decisions, queues and cases",
+    "What the policies decide and what waits for moderators.",
+    (
+        Panel(
+            "Decisions by action",
+            (q("sum by (action) (rate(escalation_decisions_total[5m]))", "{{action}}"),),
+            "reqps",
+        ),
+        Panel(
+            "Rule matches",
+            (q("sum by (rule) (rate(escalation_rule_matches_total[5m]))", "{{rule}}"),),
+            "reqps",
+        ),
+        Panel(
+            "Open cases by queue",
+            (q("sum by (queue) (escalation_queue_depth)", "{{queue}}"),),
+        ),
+        Panel(
+            "Oldest open case by queue",
+            (q("max by (queue) (escalation_queue_oldest_case_age_seconds)", "{{queue}}"),),
+            "s",
+        ),
+        Panel(
+            "SLA breaches in 24 h by queue",
+            (q("sum by (queue) (increase(escalation_sla_breaches_total[24h]))", "{{queue}}"),),
+            kind="table",
+            description="Alert: SlaBreaches.",
+        ),
+        Panel(
+            "Cases opened and resolved",
+            (
+                q("sum(rate(escalation_cases_opened_total[5m]))", "opened"),
+                q("sum(rate(escalation_cases_resolved_total[5m]))", "resolved"),
+            ),
+            "reqps",
+        ),
+        Panel(
+            "Appeals and refused commands",
+            (
+                q(
+                    "sum by (kind) (increase(escalation_case_transitions_total"
+                    '{kind=~"appealed|rejected"}[1h]))',
+                    "{{kind}}",
+                ),
+            ),
+            description="Appeals filed; moderator commands escalation refused (e.g. a claim race).",
+        ),
+        Panel(
+            "Moderator commands by outcome",
+            (
+                q(
+                    "sum by (command, outcome) (increase(gateway_moderator_commands_total[1h]))",
+                    "{{command}} {{outcome}}",
+                ),
+            ),
+        ),
+        Panel(
+            "Strikes and sanctions",
+            (
+                q("sum(rate(escalation_strikes_issued_total[1h]))", "strikes/s"),
+                q("sum by (sanction) (rate(escalation_sanctions_total[1h]))", "{{sanction}}"),
+            ),
+        ),
+        Panel(
+            "Members' reports by admission",
+            (q("sum by (admission) (rate(escalation_reports_total[1h]))", "{{admission}}"),),
+        ),
+    ),
+)
+
+CLASSIFIER = Dashboard(
+    "moderation-classifier",
+    "Moderation: classifier",
+    "Scoring throughput, batching and inference time, and the model in use.",
+    (
+        Panel(
+            "Texts scored by source",
+            (q("sum by (source) (rate(classifier_texts_scored_total[5m]))", "{{source}}"),),
+            "reqps",
+        ),
+        Panel(
+            "Batch size (p50, p95)",
+            (
+                q(
+                    "histogram_quantile(0.5, sum by (le) (rate(classifier_batch_size_bucket[5m])))",
+                    "p50",
+                ),
+                q(
+                    "histogram_quantile(0.95, sum by (le) (rate(classifier_batch_size_bucket[5m])))",
+                    "p95",
+                ),
+            ),
+            description="Batches of 1 under load: raise CLASSIFIER_MAX_WAIT_MS.",
+        ),
+        Panel(
+            "Inference time per batch (p50, p95)",
+            (
+                q(
+                    "histogram_quantile(0.5, sum by (le) "
+                    "(rate(classifier_inference_seconds_bucket[5m])))",
+                    "p50",
+                ),
+                q(
+                    "histogram_quantile(0.95, sum by (le) "
+                    "(rate(classifier_inference_seconds_bucket[5m])))",
+                    "p95",
+                ),
+            ),
+            "s",
+            description="Alert: ClassifierSlow.",
+        ),
+        Panel(
+            "Texts waiting for a batch",
+            (q("sum(classifier_queue_depth)", "waiting"),),
+        ),
+        Panel(
+            "Classifier lag",
+            (
+                q(
+                    GROUP_LAG.replace(
+                        "(kafka_consumer_lag)", '(kafka_consumer_lag{job="classifier"})'
+                    ),
+                    "{{group}}",
+                ),
+            ),
+        ),
+        Panel(
+            "Model in use",
+            (q("count by (id, version, labels) (classifier_model_info)", "{{id}} {{version}}"),),
+            kind="table",
+        ),
+    ),
+)
+
+WEBHOOKS = Dashboard(
+    "moderation-webhooks",
+    "Moderation: webhooks",
+    "Deliveries of decisions and sanctions to platforms.",
+    (
+        Panel(
+            "Deliveries by outcome",
+            (
+                q(
+                    "sum by (outcome) (rate(gateway_webhook_deliveries_total[5m]))",
+                    "{{outcome}}",
+                ),
+            ),
+            "reqps",
+        ),
+        Panel(
+            "Deliveries waiting",
+            (q("sum(gateway_webhook_retry_backlog)", "waiting"),),
+        ),
+        Panel(
+            "Oldest waiting delivery",
+            (q("max(gateway_webhook_oldest_pending_seconds)", "oldest"),),
+            "s",
+            description="Alert: WebhookBacklog.",
+        ),
+        Panel(
+            "Webhook requests to the API",
+            (
+                q(
+                    'sum by (route, status) (rate(http_requests_total{route=~"/v1/webhooks.*"}[1h]))',
+                    "{{route}} {{status}}",
+                ),
+            ),
+            "reqps",
+        ),
+    ),
+)
+
+DASHBOARDS = (OVERVIEW, MODERATION, CLASSIFIER, WEBHOOKS)
+
+
+def panel_json(panel: Panel, index: int) -> dict:
+    return {
+        "id": index + 1,
+        "type": panel.kind,
+        "title": panel.title,
+        "description": panel.description,
+        "datasource": DATASOURCE,
+        "gridPos": {"h": 8, "w": 12, "x": 12 * (index % 2), "y": 8 * (index // 2)},
+        "fieldConfig": {"defaults": {"unit": panel.unit}, "overrides": []},
+        "options": {"legend": {"displayMode": "list", "placement": "bottom"}},
+        "targets": [
+            {
+                "refId": chr(ord("A") + n),
+                "datasource": DATASOURCE,
+                "expr": query.expr,
+                "legendFormat": query.legend,
+            }
+            for n, query in enumerate(panel.queries)
+        ],
+    }
+
+
+def dashboard_json(dashboard: Dashboard) -> dict:
+    return {
+        "uid": dashboard.uid,
+        "title": dashboard.title,
+        "description": dashboard.description,
+        "tags": ["moderation"],
+        "timezone": "utc",
+        "schemaVersion": 39,
+        "version": 1,
+        "editable": True,
+        "refresh": "30s",
+        "time": {"from": "now-6h", "to": "now"},
+        "templating": {"list": []},
+        "panels": [panel_json(p, i) for i, p in enumerate(dashboard.panels)],
+    }
+
+
+def rendered() -> dict[str, str]:
+    """File name -> the JSON text, as committed."""
+    return {f"{d.uid}.json": json.dumps(dashboard_json(d), indent=2) + "\n" for d in DASHBOARDS}
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    for name, text in rendered().items():
+        (OUT / name).write_text(text)
+        print(f"wrote {OUT / name}")
+
+
+if __name__ == "__main__":
+    main()
