@@ -25,6 +25,7 @@ from pathlib import Path
 
 from redis.asyncio import Redis as RedisClient
 
+from benchmarks.cpu import idle_ms_per_s
 from deploy.localstack import Kafka, Redis, Service, free_port, service_env
 from services.contracts.cases import case_id_for, fold
 from services.contracts.events import (
@@ -41,22 +42,7 @@ from services.gateway.adapters.cases import CaseBoard
 from services.gateway.adapters.decisions import DecisionStore
 
 RESULTS = Path(__file__).resolve().parent / "results"
-TICKS = os.sysconf("SC_CLK_TCK")
 QUEUES = ("general", "safety", "identity", "feedback")
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
-
-
-def idle_ms_per_s(pids: dict[str, int], seconds: float) -> dict[str, float]:
-    start = {name: cpu_seconds(pid) for name, pid in pids.items()}
-    time.sleep(seconds)
-    return {
-        name: round((cpu_seconds(pid) - start[name]) * 1000 / seconds, 2)
-        for name, pid in pids.items()
-    }
 
 
 def opened(i: int, now: datetime) -> CaseEvent:

@@ -1,5 +1,8 @@
 """Pipeline benchmark: ingest throughput at saturation, ingest->decision latency at a fixed rate.
 
+At each rate it also reports every process's CPU-milliseconds per post (from /proc; the idle
+burn of the 5 s before the load taken out): the per-replica rates of docs/capacity.md.
+
     make bench                       # or: python -m benchmarks.pipeline --rates 50,100 --seconds 30
 
 Saturation is driven by `wrk` (Debian package; `make bench` installs it) because a Python client
@@ -19,6 +22,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -30,6 +34,7 @@ from pathlib import Path
 import httpx
 from aiokafka import AIOKafkaConsumer
 
+from benchmarks.cpu import cpu_of, idle_ms_per_s, ms_per_post
 from deploy.localstack import Kafka, Redis, Service, free_port, service_env
 from services.contracts import topics
 
@@ -100,9 +105,16 @@ def new_platform(env: dict[str, str], ingest: str, prefix: str) -> tuple[str, di
 
 
 async def latency_at_rate(
-    ingest: str, bootstrap: str, rate: float, seconds: float, platform: tuple[str, dict]
+    ingest: str,
+    bootstrap: str,
+    rate: float,
+    seconds: float,
+    platform: tuple[str, dict],
+    pids: dict[str, int],
 ) -> dict:
     tenant, headers = platform
+    idle = await asyncio.to_thread(idle_ms_per_s, pids, 5.0)
+    cpu_before, window_start = cpu_of(pids), time.perf_counter()
     seen: dict[str, float] = {}
     ready = asyncio.Event()
     listener = asyncio.create_task(decisions_listener(bootstrap, tenant, seen, ready))
@@ -135,9 +147,16 @@ async def latency_at_rate(
     deadline = time.perf_counter() + 120
     while set(sent) - set(seen) and time.perf_counter() < deadline:
         await asyncio.sleep(0.2)
+    window = time.perf_counter() - window_start
+    cpu = ms_per_post(cpu_before, cpu_of(pids), window, idle, max(1, len(sent)))
     listener.cancel()
     latencies = [(seen[p] - t) * 1000 for p, t in sent.items() if p in seen]
     return {
+        "idle_cpu_ms_per_s": idle,
+        "cpu_ms_per_post": cpu,
+        "cpu_ms_per_post_all_but_classifier": round(
+            sum(v for k, v in cpu.items() if k != "classifier"), 3
+        ),
         "offered_rate_per_s": round(offered, 1),
         "posts": len(sent),
         "http_errors": errors,
@@ -208,6 +227,78 @@ async def saturation(ingest: str, seconds: float, concurrency: int, platform: tu
             "concurrency": concurrency, "seconds": round(elapsed, 1)}  # fmt: skip
 
 
+def batch_bodies(count: int, size: int) -> list[bytes]:
+    """Request bodies of `size` new posts each, built before the clock starts."""
+    run = uuid.uuid4().hex[:8]
+    return [
+        json.dumps(
+            {
+                "posts": [
+                    {
+                        "external_id": f"{run}-{b}-{i}",
+                        "author_id": f"a{i % 97}",
+                        "text": f"{TEXTS[i % len(TEXTS)]} #{b}-{i}",
+                    }
+                    for i in range(size)
+                ]
+            }
+        ).encode()
+        for b in range(count)
+    ]
+
+
+async def batch_saturation(
+    ingest: str, seconds: float, concurrency: int, headers: dict, pids: dict[str, int]
+) -> dict:
+    """`POST /v1/posts:batch` with 500 posts a request, `concurrency` requests in flight. The
+    downstream consumers are paused (SIGSTOP) meanwhile: this measures what ingest accepts, not
+    what the classifier on the same two cores can score."""
+    bodies = batch_bodies(int(seconds * 80) + concurrency, 500)
+    accepted = rejected = 0
+    consumers = [pids[n] for n in ("classifier", "escalation", "gateway")]
+    for pid in consumers:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        async with httpx.AsyncClient(
+            timeout=60,
+            limits=httpx.Limits(max_connections=concurrency),
+            headers={**headers, "content-type": "application/json"},
+        ) as client:
+            queue = iter(bodies)
+            stop = time.perf_counter() + seconds
+            cpu_before = cpu_of({"ingest": pids["ingest"]})
+
+            async def worker() -> None:
+                nonlocal accepted, rejected
+                for payload in queue:
+                    if time.perf_counter() > stop:
+                        return
+                    answer = await client.post(f"{ingest}/v1/posts:batch", content=payload)
+                    if answer.status_code != 200:
+                        rejected += 500
+                        continue
+                    summary = answer.json()
+                    accepted += summary["accepted"]
+                    rejected += summary["rejected"]
+
+            start = time.perf_counter()
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
+            elapsed = time.perf_counter() - start
+            cpu = cpu_of({"ingest": pids["ingest"]})["ingest"] - cpu_before["ingest"]
+    finally:
+        for pid in consumers:
+            os.kill(pid, signal.SIGCONT)
+    return {
+        "accepted_per_s": round(accepted / elapsed, 1),
+        "accepted": accepted,
+        "rejected": rejected,
+        "posts_per_request": 500,
+        "concurrency": concurrency,
+        "seconds": round(elapsed, 1),
+        "ingest_cpu_ms_per_post": round(cpu * 1000 / max(1, accepted), 4),
+    }
+
+
 async def model_in_use(classifier: str) -> dict:
     async with httpx.AsyncClient(timeout=30) as client:
         response = await client.post(f"{classifier}/v1/score", json={"texts": ["hello"]})
@@ -242,13 +333,14 @@ def main() -> None:
         for service in services:
             service.start()
         ingest, classifier = services[3].url, services[0].url
+        pids = {s.name: s.pid for s in services} | {"kafka": kafka.pid, "redis": redis.pid}
         model = asyncio.run(model_in_use(classifier))
         print(f"model: {model['id']} {model['version']}", flush=True)
         latency = {}
         for rate in (float(r) for r in args.rates.split(",")):
             caller = new_platform(env, ingest, "lat")
             latency[f"{rate:g}_per_s"] = asyncio.run(
-                latency_at_rate(ingest, kafka.bootstrap, rate, args.seconds, caller)
+                latency_at_rate(ingest, kafka.bootstrap, rate, args.seconds, caller, pids)
             )
             print(f"latency at {rate:g} posts/s: {latency[f'{rate:g}_per_s']}", flush=True)
         caller = new_platform(env, ingest, "sat")
@@ -256,6 +348,12 @@ def main() -> None:
             ingest, args.saturation_seconds, args.concurrency, caller[1]
         ) or asyncio.run(saturation(ingest, args.saturation_seconds, args.concurrency, caller))
         print(f"ingest saturation: {sat}", flush=True)
+        batch = asyncio.run(
+            batch_saturation(
+                ingest, args.saturation_seconds, 4, new_platform(env, ingest, "batch")[1], pids
+            )
+        )
+        print(f"batch ingest saturation: {batch}", flush=True)
     finally:
         for service in reversed(services):
             service.stop(timeout=15)
@@ -272,6 +370,7 @@ def main() -> None:
         "classifier_threads": env["CLASSIFIER_THREADS"],
         "latency_at_fixed_rate": latency,
         "ingest_saturation": sat,
+        "batch_ingest_saturation": batch,
     }
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / "pipeline.json"

@@ -13,7 +13,7 @@ from services.ingest import handlers
 from services.ingest.adapters.keys import PlatformKeys
 from services.ingest.adapters.registry import PostRegistry
 from services.ingest.adapters.reports import ReportLedger
-from services.ingest.api.routes import posts, reports
+from services.ingest.api.routes import batch, posts, reports
 from services.ingest.config import Settings
 from services.shared.api import service_api
 from services.shared.errors import install_error_handlers
@@ -50,6 +50,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.rate_limiter = RateLimiter(redis, "ingest")
     install_error_handlers(app)
     app.include_router(posts.router)
+    app.include_router(batch.router)
     app.include_router(reports.router)
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
     return app

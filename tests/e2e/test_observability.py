@@ -100,7 +100,7 @@ async def traffic(stack: Stack, infra: Infra, tenant: str, headers: dict[str, st
     producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap)
     await producer.start()
     try:
-        await producer.send_and_wait(topics.POSTS_SUBMITTED, b"not json", key=b"poison")
+        await producer.send_and_wait(topics.POSTS_SUBMITTED, b"{unreadable on purpose", key=b"ops")
     finally:
         await producer.stop()
     async with httpx.AsyncClient(timeout=30) as client:

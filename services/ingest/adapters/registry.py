@@ -65,6 +65,32 @@ class PostRegistry:
         record = dict(zip(existing[::2], existing[1::2], strict=True))
         return classify(record, fingerprint, time.time(), self.stale_after)
 
+    async def claim_many(self, claims: list[tuple[PostSubmitted, str]]) -> list[ClaimOutcome]:
+        """`claim` for a batch of (event, fingerprint), in one round trip."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for event, fingerprint in claims:
+                fields = record_of(event, fingerprint, "pending")
+                args = [item for pair in fields.items() for item in pair]
+                await self._claim(keys=[post_key(event.post.post_id)], args=args, client=pipe)
+            answers = await pipe.execute()
+        now = time.time()
+        return [
+            classify(dict(zip(a[::2], a[1::2], strict=True)), f, now, self.stale_after)
+            if a
+            else ClaimOutcome.NEW
+            for a, (_, f) in zip(answers, claims, strict=True)
+        ]
+
+    async def mark_published_many(self, post_ids: list[str]) -> None:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for post_id in post_ids:
+                pipe.hset(post_key(post_id), mapping={"state": "published"})
+            await pipe.execute()
+
+    async def release_many(self, post_ids: list[str]) -> None:
+        if post_ids:
+            await self.redis.delete(*(post_key(p) for p in post_ids))
+
     async def restore(self, event: PostSubmitted, fingerprint: str) -> None:
         """A published post's entry, as the rebuild writes it."""
         record = record_of(event, fingerprint, "published")

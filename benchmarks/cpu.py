@@ -1,0 +1,42 @@
+"""CPU time of processes from /proc: what a process used, whatever else the machine did (a
+noisy neighbour moves wall time, not this)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+
+
+def cpu_of(pids: dict[str, int]) -> dict[str, float]:
+    return {name: cpu_seconds(pid) for name, pid in pids.items()}
+
+
+def idle_ms_per_s(pids: dict[str, int], seconds: float) -> dict[str, float]:
+    start = cpu_of(pids)
+    time.sleep(seconds)
+    return {
+        name: round((cpu_seconds(pid) - start[name]) * 1000 / seconds, 2)
+        for name, pid in pids.items()
+    }
+
+
+def ms_per_post(
+    before: dict[str, float],
+    after: dict[str, float],
+    seconds: float,
+    idle: dict[str, float],
+    posts: int,
+) -> dict[str, float]:
+    """CPU-milliseconds per post of each process over a window, its idle burn taken out."""
+    return {
+        name: round(max(0.0, (after[name] - before[name]) * 1000 - idle[name] * seconds) / posts, 3)
+        for name in before
+    }

@@ -1,0 +1,126 @@
+"""`POST /v1/posts:batch`: up to 500 posts in one request, for platforms that submit in bulk
+(a backfill, a queue drained every second). Each item is validated, deduplicated and published
+exactly as `POST /v1/posts` would do it; the registry is claimed in one Redis round trip and
+the posts are published together, then awaited together."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from fastapi import APIRouter
+
+from services.contracts import topics
+from services.ingest import metrics
+from services.ingest.adapters.publisher import Unpublished, publish_in_time
+from services.ingest.adapters.registry import ClaimOutcome
+from services.ingest.api.deps import (
+    BrokerDep,
+    PostWriter,
+    RegistryDep,
+    SettingsDep,
+    unavailable,
+)
+from services.ingest.domain.batch import (
+    CONFLICT,
+    BatchRequest,
+    BatchResponse,
+    Candidate,
+    ItemResult,
+    rejected,
+    screen,
+    summary,
+)
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/v1", tags=["posts"])
+
+ERRORS = {
+    400: {"description": "Body is not valid JSON"},
+    401: {"description": "No platform key, or not a valid one"},
+    403: {"description": "The key lacks `posts:write`"},
+    422: {"description": "Not a batch: `posts` missing, empty or over 500 items"},
+    429: {"description": "Over the key's requests per minute (a batch counts once)"},
+    503: {"description": "Kafka took none of the posts; nothing was accepted, retry"},
+}
+
+
+@router.post("/posts:batch", response_model=BatchResponse, responses=ERRORS)
+async def submit_batch(
+    body: BatchRequest,
+    platform: PostWriter,
+    settings: SettingsDep,
+    broker: BrokerDep,
+    registry: RegistryDep,
+) -> BatchResponse:
+    """Accept up to 500 posts; each gets its own answer (accepted, duplicate or rejected with
+    the reason), in order, and a bad item never fails the others."""
+    candidates, answered = screen(
+        body.posts, platform.tenant, settings.max_text_chars, settings.max_metadata_bytes
+    )
+    outcomes = await registry.claim_many([(c.event, c.fingerprint) for c in candidates])
+    fresh: list[Candidate] = []
+    for candidate, outcome in zip(candidates, outcomes, strict=True):
+        if outcome is ClaimOutcome.CONFLICT:
+            answered.append(rejected(candidate.index, "external_id_conflict", CONFLICT))
+        elif outcome is ClaimOutcome.DUPLICATE:
+            answered.append(duplicate(candidate))
+        else:
+            fresh.append(candidate)
+    published = await publish(broker, fresh, settings.publish_timeout_seconds)
+    lost = [c for c, ok in zip(fresh, published, strict=True) if not ok]
+    await registry.release_many([c.post.post_id for c in lost])
+    if fresh and len(lost) == len(fresh) and not answered:
+        raise unavailable("No post could be queued; nothing was accepted. Retry.", settings)
+    done = [c for c, ok in zip(fresh, published, strict=True) if ok]
+    await registry.mark_published_many([c.post.post_id for c in done])
+    answered += [accepted(c) for c in done]
+    answered += [rejected(c.index, "unavailable", "Could not be queued; retry it.") for c in lost]
+    count_outcomes(answered, platform.tenant)
+    return with_status_urls(summary(answered), settings.gateway_public_url)
+
+
+async def publish(broker, fresh: list[Candidate], seconds: float) -> list[bool]:
+    async def one(candidate: Candidate) -> bool:
+        post = candidate.post
+        try:
+            await publish_in_time(
+                broker,
+                candidate.event,
+                topics.POSTS_SUBMITTED,
+                topics.author_key(post.tenant, post.author_id),
+                seconds,
+            )
+        except Unpublished as error:
+            log.error(
+                "batch item not published", extra={"post_id": post.post_id, "error": str(error)}
+            )
+            return False
+        return True
+
+    with metrics.PUBLISH_SECONDS.time():
+        return list(await asyncio.gather(*(one(c) for c in fresh)))
+
+
+def accepted(candidate: Candidate) -> ItemResult:
+    return ItemResult(index=candidate.index, status="accepted", post_id=candidate.post.post_id)
+
+
+def duplicate(candidate: Candidate) -> ItemResult:
+    return ItemResult(index=candidate.index, status="duplicate", post_id=candidate.post.post_id)
+
+
+def count_outcomes(results: list[ItemResult], tenant: str) -> None:
+    metrics.POSTS_ACCEPTED.labels(tenant).inc(sum(r.status == "accepted" for r in results))
+    metrics.POSTS_DUPLICATE.inc(sum(r.status == "duplicate" for r in results))
+    for result in results:
+        if result.error is not None:
+            metrics.POSTS_REJECTED.labels(result.error.code).inc()
+
+
+def with_status_urls(response: BatchResponse, gateway: str) -> BatchResponse:
+    base = gateway.rstrip("/")
+    for result in response.results:
+        if result.post_id:
+            result.status_url = f"{base}/v1/posts/{result.post_id}/decision"
+    return response

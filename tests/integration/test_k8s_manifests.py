@@ -1,0 +1,60 @@
+"""The Kubernetes overlays, built with a real kustomize (built with the machine's Go) and
+validated offline: Kubernetes kinds strictly against the schemas kubernetes-validate ships,
+KEDA's ScaledObject against the CRD in KEDA's Go module, Strimzi's kinds structurally (their
+CRD schemas are not in any registry reachable here; see deploy/k8s/validate.py)."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from deploy.k8s.validate import OVERLAYS, build, keda_scaled_object_schema, problems_of, validate
+
+
+@pytest.fixture(scope="module")
+def scaled_object() -> dict:
+    return keda_scaled_object_schema()
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_each_overlay_builds_and_validates(overlay: str, scaled_object: dict) -> None:
+    kinds, problems = validate(overlay, scaled_object)
+    assert not problems, "\n".join(problems)
+    assert kinds["Deployment"] == 4 and kinds["PodDisruptionBudget"] == 4
+    assert kinds["Kafka"] == 1 and kinds["KafkaTopic"] >= 15
+
+
+def test_production_scales_the_consumers_on_lag_and_keeps_three_copies() -> None:
+    docs = build("production")
+    scaled = {d["spec"]["scaleTargetRef"]["name"]: d for d in docs if d["kind"] == "ScaledObject"}
+    assert set(scaled) == {"classifier", "escalation"}
+    for target, doc in scaled.items():
+        trigger = doc["spec"]["triggers"][0]
+        assert trigger["type"] == "kafka" and trigger["metadata"]["consumerGroup"].endswith(target)
+    topics = [d for d in docs if d["kind"] == "KafkaTopic"]
+    assert {t["spec"]["replicas"] for t in topics} == {3}
+    assert {t["spec"]["config"]["min.insync.replicas"] for t in topics} == {"2"}
+
+
+def test_every_deployment_has_probes_and_resources() -> None:
+    for doc in build("single-node"):
+        if doc["kind"] != "Deployment":
+            continue
+        container = doc["spec"]["template"]["spec"]["containers"][0]
+        assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+        assert container["resources"]["requests"] and container["resources"]["limits"]
+
+
+def test_the_validator_catches_what_it_should(scaled_object: dict) -> None:
+    docs = build("production")
+    deployment = copy.deepcopy(next(d for d in docs if d["kind"] == "Deployment"))
+    deployment["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["httpGett"] = {}
+    assert problems_of(deployment, scaled_object)
+    scaled = copy.deepcopy(next(d for d in docs if d["kind"] == "ScaledObject"))
+    scaled["spec"]["minReplicaCount"] = "two"
+    assert problems_of(scaled, scaled_object)
+    topic = copy.deepcopy(next(d for d in docs if d["kind"] == "KafkaTopic"))
+    topic["spec"]["partitions"] += 1
+    assert problems_of(topic, scaled_object)

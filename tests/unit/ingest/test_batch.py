@@ -1,0 +1,62 @@
+"""A batch's items are screened one by one, exactly as single submissions are."""
+
+from __future__ import annotations
+
+from services.ingest.domain.batch import ItemResult, screen, summary
+
+
+def item(external_id: str, text: str = "hello", **more) -> dict:
+    return {"external_id": external_id, "author_id": "u-1", "text": text, **more}
+
+
+def screened(items: list[dict]):
+    return screen(items, "acme", max_text_chars=100, max_metadata_bytes=1000)
+
+
+def test_good_items_become_posts_of_the_keys_tenant_in_order() -> None:
+    candidates, answered = screened([item("a"), item("b", tenant="acme")])
+    assert [c.index for c in candidates] == [0, 1]
+    assert {c.post.tenant for c in candidates} == {"acme"} and not answered
+
+
+def test_each_bad_item_is_rejected_with_its_own_reason_and_the_rest_go_on() -> None:
+    candidates, answered = screened(
+        [
+            item("ok"),
+            {"external_id": "x", "text": "no author"},
+            item("empty", text="   "),
+            item("long", text="x" * 101),
+            item("other", tenant="someone-else"),
+            item("extra", colour="red"),
+        ]
+    )
+    assert [c.post.external_id for c in candidates] == ["ok"]
+    codes = {r.index: r.error.code for r in answered}
+    assert codes == {
+        1: "invalid_request",
+        2: "text_empty",
+        3: "text_too_long",
+        4: "tenant_mismatch",
+        5: "invalid_request",
+    }
+    missing = next(r for r in answered if r.index == 1)
+    assert missing.error.details[0]["field"] == "author_id"
+
+
+def test_a_repeat_inside_the_batch_is_a_duplicate_or_a_conflict() -> None:
+    candidates, answered = screened([item("a"), item("a"), item("a", text="changed")])
+    assert len(candidates) == 1
+    assert [(r.index, r.status) for r in answered] == [(1, "duplicate"), (2, "rejected")]
+    assert answered[0].post_id == candidates[0].post.post_id
+    assert answered[1].error.code == "external_id_conflict"
+
+
+def test_the_summary_counts_and_orders_by_index() -> None:
+    results = [
+        ItemResult(index=2, status="rejected"),
+        ItemResult(index=0, status="accepted", post_id="p"),
+        ItemResult(index=1, status="duplicate", post_id="p"),
+    ]
+    answer = summary(results)
+    assert [r.index for r in answer.results] == [0, 1, 2]
+    assert (answer.accepted, answer.duplicates, answer.rejected) == (1, 1, 1)
