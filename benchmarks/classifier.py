@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.cpu import cpu_isa
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 DATA = ROOT.parent / "shared" / "data" / "toxicity" / "test.jsonl"
@@ -54,18 +56,6 @@ VARIANTS = {
 
 def streams(variant: str) -> int:
     return 2 if variant.endswith("_2streams") else 1
-
-
-def cpu_isa() -> dict:
-    flags: set[str] = set()
-    model = ""
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("flags") and not flags:
-            flags = set(line.split(":", 1)[1].split())
-        if line.startswith("model name") and not model:
-            model = line.split(":", 1)[1].strip()
-    wanted = ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile", "amx_int8", "amx_bf16")
-    return {"model": model, **{flag: flag in flags for flag in wanted}}
 
 
 def post_texts(count: int, seed: int = 7) -> list[str]:

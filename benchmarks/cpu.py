@@ -40,3 +40,16 @@ def ms_per_post(
         name: round(max(0.0, (after[name] - before[name]) * 1000 - idle[name] * seconds) / posts, 3)
         for name in before
     }
+
+
+def cpu_isa() -> dict:
+    """The processor's model and the instruction sets inference speed depends on."""
+    flags: set[str] = set()
+    model = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("flags") and not flags:
+            flags = set(line.split(":", 1)[1].split())
+        if line.startswith("model name") and not model:
+            model = line.split(":", 1)[1].strip()
+    wanted = ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile", "amx_int8", "amx_bf16")
+    return {"model": model, **{flag: flag in flags for flag in wanted}}

@@ -34,7 +34,7 @@ from pathlib import Path
 import httpx
 from aiokafka import AIOKafkaConsumer
 
-from benchmarks.cpu import cpu_of, idle_ms_per_s, ms_per_post
+from benchmarks.cpu import cpu_isa, cpu_of, idle_ms_per_s, ms_per_post
 from deploy.localstack import Kafka, Redis, Service, free_port, service_env
 from services.contracts import topics
 
@@ -335,7 +335,7 @@ def main() -> None:
         ingest, classifier = services[3].url, services[0].url
         pids = {s.name: s.pid for s in services} | {"kafka": kafka.pid, "redis": redis.pid}
         model = asyncio.run(model_in_use(classifier))
-        print(f"model: {model['id']} {model['version']}", flush=True)
+        print(f"model: {model['id']} {model['version']}; cpu: {cpu_isa()}", flush=True)
         latency = {}
         for rate in (float(r) for r in args.rates.split(",")):
             caller = new_platform(env, ingest, "lat")
@@ -365,6 +365,7 @@ def main() -> None:
         "machine": {
             "cpus": os.cpu_count(),
             "processor": platform.processor() or platform.machine(),
+            **cpu_isa(),
         },
         "model": model,
         "classifier_threads": env["CLASSIFIER_THREADS"],

@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 
 from services.ingest import handlers
 from services.ingest.adapters.keys import PlatformKeys
+from services.ingest.adapters.publisher import Publisher
 from services.ingest.adapters.registry import PostRegistry
 from services.ingest.adapters.reports import ReportLedger
 from services.ingest.api.routes import batch, posts, reports
@@ -27,6 +28,11 @@ def create_app(settings: Settings) -> FastAPI:
     broker = make_broker(settings, "ingest")
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
     keys = PlatformKeys(redis)
+    publisher = Publisher(
+        settings.kafka_bootstrap_servers,
+        f"{settings.kafka_client_id}-ingest-posts",
+        settings.kafka_linger_ms,
+    )
     broker.include_router(handlers.router(settings))
     broker.context.set_global("platform_keys", keys)
 
@@ -34,16 +40,19 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_topics(settings)
         await broker.start()
+        await publisher.start()
         lag = LagWatch(broker, settings)
         lag.start()
         yield
         await lag.stop()
+        await publisher.stop()
         await broker.stop()
         await redis.aclose()
 
     app = service_api("ingest", "0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.broker = broker
+    app.state.publisher = publisher
     app.state.registry = PostRegistry(redis, settings.stale_claim_seconds)
     app.state.platform_keys = keys
     app.state.reports = ReportLedger(redis, int(settings.report_memory_days * 86400))

@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from faststream.kafka import KafkaBroker
 
 from services.contracts.credentials import API_KEY_PREFIX, Scope
 from services.ingest import metrics
 from services.ingest.adapters.keys import PlatformKeys
+from services.ingest.adapters.publisher import Publisher
 from services.ingest.adapters.registry import PostRegistry
 from services.ingest.config import Settings
 from services.shared.auth import AuthFailure, PresentedToken, admit_key, credential_of
@@ -19,8 +19,8 @@ def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def _broker(request: Request) -> KafkaBroker:
-    return request.app.state.broker
+def _publisher(request: Request) -> Publisher:
+    return request.app.state.publisher
 
 
 def _registry(request: Request) -> PostRegistry:
@@ -53,7 +53,7 @@ async def _writer(request: Request, token: PresentedToken) -> Platform:
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
-BrokerDep = Annotated[KafkaBroker, Depends(_broker)]
+PublisherDep = Annotated[Publisher, Depends(_publisher)]
 RegistryDep = Annotated[PostRegistry, Depends(_registry)]
 PostWriter = Annotated[Platform, Depends(_writer)]
 

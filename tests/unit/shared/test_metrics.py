@@ -3,18 +3,15 @@ offsets, and the accepted-to-decided latency."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import httpx
-import pytest
 from aiokafka import TopicPartition
 from fastapi import HTTPException
 from prometheus_client import REGISTRY
 
-from services.contracts.events import LabeledExample, utcnow
+from services.contracts.events import utcnow
 from services.escalation.metrics import observe_latency
-from services.ingest.adapters.publisher import Unpublished, publish_in_time
 from services.shared.api import service_api
 from services.shared.lag import lag_of
 from services.shared.metrics import UNMATCHED
@@ -94,16 +91,3 @@ def test_latency_is_observed_from_acceptance_and_skips_old_events() -> None:
     observe_latency([now - timedelta(milliseconds=100), None, now - timedelta(seconds=3)], now)
     assert sample("moderation_post_to_decision_seconds_count") - before == 2
     assert sample("moderation_post_to_decision_seconds_bucket", le="0.25") - below == 1
-
-
-class SilentBroker:
-    """A broker that never acknowledges: Kafka unreachable."""
-
-    async def publish(self, *args, **kwargs) -> None:
-        await asyncio.sleep(3600)
-
-
-async def test_a_publish_kafka_does_not_acknowledge_in_time_is_refused() -> None:
-    event = LabeledExample(example_id="x", tenant="acme", source="test", labels={})
-    with pytest.raises(Unpublished):  # instead of waiting an hour
-        await publish_in_time(SilentBroker(), event, "topic", b"k", seconds=0.2)

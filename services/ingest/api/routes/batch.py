@@ -5,18 +5,17 @@ the posts are published together, then awaited together."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from fastapi import APIRouter
 
 from services.contracts import topics
 from services.ingest import metrics
-from services.ingest.adapters.publisher import Unpublished, publish_in_time
+from services.ingest.adapters.publisher import Publisher
 from services.ingest.adapters.registry import ClaimOutcome
 from services.ingest.api.deps import (
-    BrokerDep,
     PostWriter,
+    PublisherDep,
     RegistryDep,
     SettingsDep,
     unavailable,
@@ -50,7 +49,7 @@ async def submit_batch(
     body: BatchRequest,
     platform: PostWriter,
     settings: SettingsDep,
-    broker: BrokerDep,
+    publisher: PublisherDep,
     registry: RegistryDep,
 ) -> BatchResponse:
     """Accept up to 500 posts; each gets its own answer (accepted, duplicate or rejected with
@@ -67,7 +66,7 @@ async def submit_batch(
             answered.append(duplicate(candidate))
         else:
             fresh.append(candidate)
-    published = await publish(broker, fresh, settings.publish_timeout_seconds)
+    published = await publish(publisher, fresh, settings.publish_timeout_seconds)
     lost = [c for c, ok in zip(fresh, published, strict=True) if not ok]
     await registry.release_many([c.post.post_id for c in lost])
     if fresh and len(lost) == len(fresh) and not answered:
@@ -80,26 +79,16 @@ async def submit_batch(
     return with_status_urls(summary(answered), settings.gateway_public_url)
 
 
-async def publish(broker, fresh: list[Candidate], seconds: float) -> list[bool]:
-    async def one(candidate: Candidate) -> bool:
-        post = candidate.post
-        try:
-            await publish_in_time(
-                broker,
-                candidate.event,
-                topics.POSTS_SUBMITTED,
-                topics.author_key(post.tenant, post.author_id),
-                seconds,
-            )
-        except Unpublished as error:
-            log.error(
-                "batch item not published", extra={"post_id": post.post_id, "error": str(error)}
-            )
-            return False
-        return True
-
+async def publish(publisher: Publisher, fresh: list[Candidate], seconds: float) -> list[bool]:
+    records = [
+        (c.event, topics.POSTS_SUBMITTED, topics.author_key(c.post.tenant, c.post.author_id))
+        for c in fresh
+    ]
     with metrics.PUBLISH_SECONDS.time():
-        return list(await asyncio.gather(*(one(c) for c in fresh)))
+        acked = await publisher.publish_many(records, seconds) if records else []
+    if not all(acked):
+        log.error("batch items not published", extra={"count": acked.count(False)})
+    return acked
 
 
 def accepted(candidate: Candidate) -> ItemResult:

@@ -8,9 +8,9 @@ from fastapi.responses import JSONResponse
 from services.contracts import topics
 from services.contracts.events import PostSubmitted
 from services.ingest import metrics
-from services.ingest.adapters.publisher import Unpublished, publish_in_time
+from services.ingest.adapters.publisher import Unpublished
 from services.ingest.adapters.registry import ClaimOutcome
-from services.ingest.api.deps import BrokerDep, PostWriter, RegistryDep, SettingsDep, unavailable
+from services.ingest.api.deps import PostWriter, PublisherDep, RegistryDep, SettingsDep, unavailable
 from services.ingest.domain.submission import (
     Rejection,
     SubmitPostRequest,
@@ -46,7 +46,7 @@ async def submit_post(
     body: SubmitPostRequest,
     platform: PostWriter,
     settings: SettingsDep,
-    broker: BrokerDep,
+    publisher: PublisherDep,
     registry: RegistryDep,
 ) -> SubmitPostResponse | JSONResponse:
     """Accept a post for moderation. Idempotent on (tenant, external_id)."""
@@ -83,8 +83,7 @@ async def submit_post(
 
     try:
         with metrics.PUBLISH_SECONDS.time():
-            await publish_in_time(
-                broker,
+            await publisher.publish(
                 event,
                 topics.POSTS_SUBMITTED,
                 topics.author_key(post.tenant, post.author_id),

@@ -7,9 +7,9 @@ from fastapi.responses import JSONResponse
 
 from services.contracts import topics
 from services.ingest import metrics
-from services.ingest.adapters.publisher import Unpublished, publish_in_time
+from services.ingest.adapters.publisher import Unpublished
 from services.ingest.adapters.reports import ReportLedger
-from services.ingest.api.deps import BrokerDep, PostWriter, RegistryDep, SettingsDep, unavailable
+from services.ingest.api.deps import PostWriter, PublisherDep, RegistryDep, SettingsDep, unavailable
 from services.ingest.domain.reports import ReportAccepted, ReportRequest, to_report
 from services.shared.errors import ApiError
 
@@ -40,7 +40,7 @@ async def report_post(
     body: ReportRequest,
     platform: PostWriter,
     registry: RegistryDep,
-    broker: BrokerDep,
+    publisher: PublisherDep,
     settings: SettingsDep,
     request: Request,
 ) -> ReportAccepted | JSONResponse:
@@ -57,8 +57,7 @@ async def report_post(
         answer = ReportAccepted(report_id=report.report_id, duplicate=True)
         return JSONResponse(answer.model_dump(), status_code=200)
     try:
-        await publish_in_time(
-            broker,
+        await publisher.publish(
             report,
             topics.REPORTS,
             topics.author_key(report.tenant, report.author_id),
