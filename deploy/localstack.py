@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KAFKA_POM = ROOT / "deploy" / "kafka" / "pom.xml"
 KAFKA_VERSION = "4.1.1"
 CACHE_DIR = Path(os.environ.get("MODERATION_CACHE", Path.home() / ".cache" / "moderation"))
-SERVICES = ("ingest", "classifier", "escalation", "gateway")
+SERVICES = ("ingest", "classifier", "escalation", "gateway", "pulse")
 
 
 class StackError(RuntimeError):
@@ -434,6 +434,7 @@ def _ports() -> dict[str, int]:
         "ingest": int(env.get("INGEST_PORT", 8001)),
         "classifier": int(env.get("CLASSIFIER_PORT", 8002)),
         "escalation": int(env.get("ESCALATION_PORT", 8003)),
+        "pulse": int(env.get("PULSE_PORT", 8004)),
     }
 
 
@@ -494,7 +495,7 @@ def up() -> None:
     # classifier first: the gateway's compatibility endpoints call it.
     order: list[Managed] = [kafka, redis] + [
         Service(name, logs / f"{name}.log", port=ports[name], env=env)
-        for name in ("classifier", "escalation", "gateway", "ingest")
+        for name in ("classifier", "escalation", "gateway", "ingest", "pulse")
     ]
     try:
         for item in order:
@@ -512,7 +513,7 @@ def up() -> None:
             STATE.unlink(missing_ok=True)
         raise
     print("\nmoderation stack is up:")
-    for name in ("ingest", "gateway", "classifier", "escalation"):
+    for name in ("ingest", "gateway", "classifier", "escalation", "pulse"):
         print(f"  {name:<11} http://127.0.0.1:{ports[name]}   (/docs, /metrics, /healthz, /readyz)")
     print(f"  kafka       127.0.0.1:{ports['kafka']}\n  redis       {redis.url}")
     print(
@@ -537,7 +538,7 @@ def down() -> None:
         print("no stack is recorded; nothing to stop.")
         return
     pids, _ = _recorded()
-    for name in ("ingest", "gateway", "escalation", "classifier", "redis", "kafka"):
+    for name in ("ingest", "pulse", "gateway", "escalation", "classifier", "redis", "kafka"):
         if pids.get(name):
             print(f"stopping {name} (pid {pids[name]}) ...", flush=True)
             _stop_pid(pids[name], timeout=30.0)

@@ -131,7 +131,7 @@ OVERVIEW = Dashboard(
         ),
         Panel(
             "Services up",
-            (q('up{job=~"gateway|ingest|classifier|escalation"}', "{{job}} {{instance}}"),),
+            (q('up{job=~"gateway|ingest|classifier|escalation|pulse"}', "{{job}} {{instance}}"),),
             kind="stat",
         ),
     ),

@@ -439,3 +439,47 @@ class LabeledExample(Event):
     community: str | None = None
     languages: list[str] = Field(default_factory=list)
     client_token: str | None = None
+
+
+class MoodWindow(Event):
+    """Topic moderation.mood.v1 — one community's mood over one closed window (written by
+    pulse). The event id is derived from (tenant, community, window, start): a window published
+    twice is recognisably the same one."""
+
+    tenant: str
+    community: str | None = None
+    window_seconds: int = Field(examples=[300])
+    starts_at: datetime
+    ends_at: datetime
+    volume: int = Field(ge=0, description="Posts scored in the window.")
+    toxic: int = Field(ge=0, description="Posts the model found toxic.")
+    negative: int = Field(ge=0, description="Toxic, or negative in tone: what a wave counts.")
+    civil_negative: int = Field(ge=0, description="Negative in tone but not toxic: criticism.")
+    positive: int = Field(ge=0, default=0)
+    actioned: int = Field(ge=0, description="Posts the policy did more than allow.")
+    samples: list[str] = Field(default_factory=list, description="Some negative posts' ids.")
+
+
+class CommunityAlertKind(StrEnum):
+    WAVE_STARTED = "wave_started"
+    WAVE_ESCALATED = "wave_escalated"
+    WAVE_ENDED = "wave_ended"
+
+
+class CommunityAlert(Event):
+    """Topic moderation.community-alerts.v1 — a negativity wave in one community started, grew
+    or ended (written by pulse), with the evidence: the window's rates against the community's
+    normal and some of the posts."""
+
+    tenant: str
+    community: str | None = None
+    kind: CommunityAlertKind
+    window_seconds: int
+    wave_started_at: datetime
+    at: datetime = Field(description="The end of the window that raised it.")
+    volume: int
+    negative: int
+    rate: float
+    baseline: float = Field(description="The community's normal negative rate.")
+    surprise: float = Field(description="-log10 of the chance of the window under the normal.")
+    samples: list[str] = Field(default_factory=list)

@@ -23,6 +23,8 @@ WEBHOOK_DELIVERIES = "moderation.webhook-deliveries.v1"
 POLICIES = "moderation.policies.v1"
 REPORTS = "moderation.reports.v1"
 LABELED_EXAMPLES = "moderation.labeled-examples.v1"
+MOOD = "moderation.mood.v1"
+COMMUNITY_ALERTS = "moderation.community-alerts.v1"
 
 
 @dataclass(frozen=True)
@@ -49,12 +51,19 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(POLICIES, 1, "tenant", "gateway"),
     TopicSpec(REPORTS, 6, "tenant:author_id", "ingest"),
     TopicSpec(LABELED_EXAMPLES, 3, "tenant", "gateway"),
+    TopicSpec(MOOD, 3, "tenant:community", "pulse"),
+    TopicSpec(COMMUNITY_ALERTS, 3, "tenant:community", "pulse"),
 )
 
 
 def author_key(tenant: str, author_id: str) -> bytes:
     """Partition key for every post-derived event: one author's history stays ordered."""
     return f"{tenant}:{author_id}".encode()
+
+
+def community_key(tenant: str, community: str | None) -> bytes:
+    """Key for a community's mood and alerts: each community's windows stay in order."""
+    return f"{tenant}:{community or ''}".encode()
 
 
 def tenant_key(tenant: str) -> bytes:

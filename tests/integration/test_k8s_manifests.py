@@ -21,7 +21,7 @@ def scaled_object() -> dict:
 def test_each_overlay_builds_and_validates(overlay: str, scaled_object: dict) -> None:
     kinds, problems = validate(overlay, scaled_object)
     assert not problems, "\n".join(problems)
-    assert kinds["Deployment"] == 4 and kinds["PodDisruptionBudget"] == 4
+    assert kinds["Deployment"] == 5 and kinds["PodDisruptionBudget"] == 5
     assert kinds["Kafka"] == 1 and kinds["KafkaTopic"] >= 15
 
 

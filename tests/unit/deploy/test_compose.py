@@ -16,6 +16,7 @@ from services.classifier.config import Settings as ClassifierSettings
 from services.escalation.config import Settings as EscalationSettings
 from services.gateway.config import Settings as GatewaySettings
 from services.ingest.config import Settings as IngestSettings
+from services.pulse.config import Settings as PulseSettings
 
 ROOT = Path(__file__).resolve().parents[3]
 SETTINGS = {
@@ -23,6 +24,7 @@ SETTINGS = {
     "classifier": ClassifierSettings,
     "escalation": EscalationSettings,
     "gateway": GatewaySettings,
+    "pulse": PulseSettings,
 }
 
 

@@ -1,0 +1,112 @@
+"""Open windows' counters in Redis, pulse's own keys:
+
+pulse:tally:{window}     hash: volume, toxic, negative, civil_negative, positive, actioned
+pulse:samples:{window}   list: a few negative post ids
+pulse:open               sorted set: open windows by the time they end (what is due is popped,
+                         nothing else is read)
+pulse:seen:{kind}:{id}   a post already counted (redelivery), kept two days
+pulse:closed:{window}    a window already published: a post that arrives later for it is
+                         counted as late, not in a second copy of the window
+
+A window is `tenant \\x1f community \\x1f seconds \\x1f start`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+from services.pulse.domain.mood import Community
+
+SEP = "\x1f"
+SEEN_SECONDS = 2 * 86400
+FAMILIES = ("pulse:tally:*", "pulse:samples:*", "pulse:open", "pulse:seen:*", "pulse:closed:*")
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What one event adds to its community's windows."""
+
+    kind: str  # "scored" or "decided": each post counts once of each
+    post_id: str
+    where: Community
+    at: float
+    counts: dict[str, int]
+    negative: bool = False
+
+
+@dataclass(frozen=True)
+class OpenWindow:
+    where: Community
+    seconds: int
+    start: int
+
+    @property
+    def member(self) -> str:
+        return SEP.join((self.where.tenant, self.where.name, str(self.seconds), str(self.start)))
+
+    @classmethod
+    def parse(cls, member: str) -> OpenWindow:
+        tenant, community, seconds, start = member.split(SEP)
+        return cls(Community(tenant, community or None), int(seconds), int(start))
+
+
+class Tallies:
+    def __init__(self, redis: Redis, windows: list[int], samples: int) -> None:
+        self.redis, self.windows, self.samples = redis, windows, samples
+
+    async def count(self, observations: list[Observation]) -> tuple[int, int]:
+        """Adds each observation not counted before to its windows that are still open;
+        returns (observations new, window counts dropped as late)."""
+        if not observations:
+            return 0, 0
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for o in observations:
+                pipe.set(f"pulse:seen:{o.kind}:{o.post_id}", 1, nx=True, ex=SEEN_SECONDS)
+            fresh = [o for o, new in zip(observations, await pipe.execute(), strict=True) if new]
+        targets = [
+            (o, OpenWindow(o.where, seconds, int(o.at // seconds * seconds)))
+            for o in fresh
+            for seconds in self.windows
+        ]
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for _, window in targets:
+                pipe.exists(f"pulse:closed:{window.member}")
+            closed = await pipe.execute()
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for (o, window), late in zip(targets, closed, strict=True):
+                if late:
+                    continue
+                start, seconds = window.start, window.seconds
+                for counter, n in o.counts.items():
+                    pipe.hincrby(f"pulse:tally:{window.member}", counter, n)
+                if o.negative:
+                    pipe.lpush(f"pulse:samples:{window.member}", o.post_id)
+                    pipe.ltrim(f"pulse:samples:{window.member}", 0, self.samples - 1)
+                pipe.zadd("pulse:open", {window.member: start + seconds}, nx=True)
+            await pipe.execute()
+        return len(fresh), sum(closed)
+
+    async def expect(self, window: OpenWindow) -> None:
+        """Open a window even if no post comes: a community in a wave that falls silent still
+        gets its quiet windows, and the wave can end."""
+        await self.redis.zadd("pulse:open", {window.member: window.start + window.seconds}, nx=True)
+
+    async def due(self, until: float, limit: int = 500) -> list[OpenWindow]:
+        members = await self.redis.zrangebyscore("pulse:open", "-inf", until, start=0, num=limit)
+        return [OpenWindow.parse(m) for m in members]
+
+    async def read(self, window: OpenWindow) -> tuple[dict[str, int], list[str]]:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hgetall(f"pulse:tally:{window.member}")
+            pipe.lrange(f"pulse:samples:{window.member}", 0, -1)
+            counts, samples = await pipe.execute()
+        return {k: int(v) for k, v in counts.items()}, list(samples)
+
+    async def close(self, window: OpenWindow) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.delete(f"pulse:tally:{window.member}", f"pulse:samples:{window.member}")
+            pipe.zrem("pulse:open", window.member)
+            pipe.set(f"pulse:closed:{window.member}", 1, ex=max(2 * window.seconds, SEEN_SECONDS))
+            await pipe.execute()

@@ -1,0 +1,72 @@
+"""pulse: the mood of each community, from scored posts and decisions: windows of volume,
+toxicity, negative tone, civil criticism and actioned posts (the mood topic), and a detector
+that raises an alert when a wave of negativity starts, grows or ends (the alerts topic)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from redis.asyncio import Redis
+
+from services.pulse import handlers
+from services.pulse.adapters.moods import Moods
+from services.pulse.adapters.tallies import Tallies
+from services.pulse.closer import closer
+from services.pulse.config import Settings
+from services.pulse.domain.detector import Tuning
+from services.pulse.sentiment import Sentiment
+from services.shared.api import service_api
+from services.shared.kafka import ensure_topics, make_broker
+from services.shared.lag import LagWatch
+from services.shared.ops import kafka_check, ops_router, redis_check
+
+
+def tuning_of(settings: Settings) -> Tuning:
+    return Tuning(
+        start=settings.pulse_start,
+        escalate=settings.pulse_escalate,
+        end=settings.pulse_end,
+        min_volume=settings.pulse_min_volume,
+        min_lift=settings.pulse_min_lift,
+        cooldown_windows=settings.pulse_cooldown_windows,
+        warmup_windows=settings.pulse_warmup_windows,
+    )
+
+
+def create_app(settings: Settings) -> FastAPI:
+    broker = make_broker(settings, "pulse")
+    redis = Redis.from_url(settings.redis_url, decode_responses=True)
+    tallies = Tallies(redis, settings.windows, settings.pulse_samples)
+    moods = Moods(redis)
+    pulse = handlers.Pulse(tallies, moods, Sentiment(), tuning_of(settings), settings.windows[0])
+    broker.include_router(handlers.router(settings))
+    broker.context.set_global("pulse", pulse)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await ensure_topics(settings)
+        await broker.start()
+        lag = LagWatch(broker, settings)
+        lag.start()
+        stop = asyncio.Event()
+        closing = asyncio.create_task(
+            closer(
+                broker, tallies, settings.pulse_grace_seconds, settings.pulse_tick_seconds, stop
+            ),
+            name="mood-windows",
+        )
+        yield
+        stop.set()
+        await asyncio.wait([closing], timeout=10)
+        await lag.stop()
+        await broker.stop()
+        await redis.aclose()
+
+    app = service_api("pulse", "0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.moods = moods
+    app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
+    return app

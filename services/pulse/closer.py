@@ -1,0 +1,46 @@
+"""Closing windows: every `PULSE_TICK_SECONDS` the windows whose end (plus the grace) has
+passed are popped from the open index, published as MoodWindow events, then dropped. Only
+what is due is read. A window published but not dropped (a crash between the two) is
+published again with the same event id, and the detector skips a window it has seen."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+
+from faststream.kafka import KafkaBroker
+
+from services.contracts import topics
+from services.pulse import metrics
+from services.pulse.adapters.tallies import Tallies
+from services.pulse.domain.mood import closed_window
+from services.shared.kafka import publish_all
+
+log = logging.getLogger(__name__)
+
+
+async def close_due(broker: KafkaBroker, tallies: Tallies, grace: float) -> int:
+    closed = 0
+    for window in await tallies.due(time.time() - grace):
+        counts, samples = await tallies.read(window)
+        event = closed_window(window.where, window.seconds, window.start, counts, samples)
+        key = topics.community_key(window.where.tenant, window.where.community)
+        await publish_all(broker, [(event, topics.MOOD, key)])
+        await tallies.close(window)
+        closed += 1
+    metrics.WINDOWS_CLOSED.inc(closed)
+    return closed
+
+
+async def closer(
+    broker: KafkaBroker, tallies: Tallies, grace: float, every: float, stop: asyncio.Event
+) -> None:
+    while not stop.is_set():
+        try:
+            await close_due(broker, tallies, grace)
+        except Exception:  # Kafka or Redis away: the windows stay open, the next tick retries
+            log.exception("closing mood windows failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), every)

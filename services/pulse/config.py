@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from services.shared.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    http_port: int = 8004
+    kafka_group_id: str = "moderation-pulse"
+    # Window lengths in seconds; the first (shortest) is the one the wave detector watches.
+    pulse_windows: str = "300,3600,86400"
+    # A window closes this long after its end, so posts scored a little late still count.
+    pulse_grace_seconds: float = 10.0
+    pulse_tick_seconds: float = 2.0  # how often due windows are closed
+    pulse_samples: int = 5  # negative post ids kept per window as evidence
+    # Detector defaults (services/pulse/domain/detector.py); per community tuning comes later.
+    pulse_start: float = 6.0
+    pulse_escalate: float = 15.0
+    pulse_end: float = 1.3
+    pulse_min_volume: int = 20
+    pulse_min_lift: float = 0.05
+    pulse_cooldown_windows: int = 3
+    pulse_warmup_windows: int = 6
+
+    @property
+    def windows(self) -> list[int]:
+        return [int(w) for w in self.pulse_windows.split(",") if w.strip()]

@@ -1,0 +1,111 @@
+"""pulse's Kafka handlers: scored posts and decisions go into their community's open windows;
+closed windows (its own mood topic) move the community's wave detector."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from faststream import Context
+from faststream.kafka import KafkaBroker, KafkaRouter
+from faststream.kafka.annotations import KafkaMessage
+
+from services.contracts import topics
+from services.contracts.events import Action, Decision, MoodWindow, PostScored
+from services.pulse import metrics
+from services.pulse.adapters.moods import Moods
+from services.pulse.adapters.tallies import Observation, OpenWindow, Tallies
+from services.pulse.config import Settings
+from services.pulse.domain.detector import Phase, Tuning
+from services.pulse.domain.mood import Community, counts_of
+from services.pulse.domain.signal import signal_of
+from services.pulse.domain.watch import watch
+from services.pulse.sentiment import Sentiment
+from services.shared.kafka import batch_subscriber, decode_records, publish_all, records_of
+
+SERVICE = "pulse"
+
+
+@dataclass
+class Pulse:
+    tallies: Tallies
+    moods: Moods
+    sentiment: Sentiment
+    tuning: Tuning
+    watched_seconds: int  # the window length the detector watches
+
+
+Deps = Annotated[Pulse, Context("pulse")]
+Broker = Annotated[KafkaBroker, Context("broker")]
+
+
+def router(settings: Settings) -> KafkaRouter:
+    routes = KafkaRouter()
+    group = settings.kafka_group_id
+    batch_subscriber(routes, (topics.POSTS_SCORED, topics.DECISIONS), group, settings)(on_posts)
+    batch_subscriber(routes, topics.MOOD, f"{group}-mood", settings)(on_mood)
+    return routes
+
+
+async def on_posts(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
+    records = records_of(message)
+    scored = [r for r in records if r.topic == topics.POSTS_SCORED]
+    decided = [r for r in records if r.topic == topics.DECISIONS]
+    observations = [
+        scored_observation(event, deps)
+        for _, event in await decode_records(broker, SERVICE, scored, PostScored, metrics.ERRORS)
+    ]
+    for _, decision in await decode_records(broker, SERVICE, decided, Decision, metrics.ERRORS):
+        if decision.revision == 0 and decision.action is not Action.ALLOW:
+            where = Community(decision.tenant, decision.community)
+            at = decision.occurred_at.timestamp()
+            observations.append(
+                Observation("decided", decision.post_id, where, at, {"actioned": 1})
+            )
+    counted, late = await deps.tallies.count(observations)
+    metrics.POSTS_COUNTED.inc(counted)
+    metrics.LATE.inc(late)
+
+
+def scored_observation(event: PostScored, deps: Pulse) -> Observation:
+    post = event.post
+    signal = signal_of(deps.sentiment.score(post.text), event.scores)
+    at = (event.submitted_at or event.occurred_at).timestamp()  # when it was said
+    return Observation(
+        "scored", post.post_id, Community(post.tenant, post.community), at, counts_of(signal),
+        negative=signal.negative,
+    )  # fmt: skip
+
+
+async def on_mood(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
+    """One window at a time, in order per community (the topic is keyed by community)."""
+    windows = await decode_records(broker, SERVICE, records_of(message), MoodWindow, metrics.ERRORS)
+    for _, window in windows:
+        await apply_window(window, broker, deps)
+
+
+async def apply_window(window: MoodWindow, broker: KafkaBroker | None, deps: Pulse) -> None:
+    """Record the window; for the watched length, step the detector and publish its alert
+    (not during a rebuild, which passes no broker: the alerts are on their topic already)."""
+    if window.window_seconds != deps.watched_seconds:
+        await deps.moods.record(window, None, 0.0)
+        return
+    where = Community(window.tenant, window.community)
+    state, last_end = await deps.moods.detector(where)
+    moved = watch(window, state, last_end, deps.tuning)
+    if moved is None:
+        return
+    new, alert = moved
+    if alert is not None and broker is not None:
+        key = topics.community_key(alert.tenant, alert.community)
+        await publish_all(broker, [(alert, topics.COMMUNITY_ALERTS, key)])
+        metrics.ALERTS.labels(alert.kind.value).inc()
+        change = {Phase.WAVE: 1, Phase.CALM: -1}
+        if new.phase is not state.phase:
+            metrics.WAVES.labels(window.tenant).inc(change[new.phase])
+    if alert is not None and broker is not None:
+        await deps.moods.alert(alert)
+    await deps.moods.record(window, new, window.ends_at.timestamp())
+    if new.phase is Phase.WAVE and broker is not None:
+        end = int(window.ends_at.timestamp())
+        await deps.tallies.expect(OpenWindow(where, window.window_seconds, end))

@@ -1,0 +1,20 @@
+from prometheus_client import Counter, Gauge
+
+from services.contracts.events import CommunityAlertKind
+
+POSTS_COUNTED = Counter(
+    "pulse_posts_counted_total", "Scored posts and decisions counted into windows"
+)
+LATE = Counter(
+    "pulse_late_counts_total", "Posts that came after their window was published (not counted)"
+)
+WINDOWS_CLOSED = Counter("pulse_windows_closed_total", "Mood windows closed and published")
+ALERTS = Counter(
+    "pulse_community_alerts_total", "Negativity waves started, escalated, ended", ["kind"]
+)
+for _kind in CommunityAlertKind:
+    ALERTS.labels(_kind.value)
+WAVES = Gauge(
+    "pulse_communities_in_wave", "Communities in a negativity wave now, by tenant", ["tenant"]
+)
+ERRORS = Counter("pulse_errors_total", "Messages dead-lettered", ["kind"])

@@ -1,0 +1,103 @@
+"""pulse's Kafka handlers on FastStream's in-memory broker with an in-memory Redis: scored
+posts and decisions go into their windows (once each), a closed window moves the detector and
+its alert is published. The flows on the real broker: tests/integration/pulse/."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import fakeredis
+import pytest
+from faststream.kafka import KafkaBroker, TestKafkaBroker
+
+from services.contracts import topics
+from services.contracts.events import (
+    Action,
+    Decision,
+    ModelInfo,
+    MoodWindow,
+    PolicyRef,
+    Post,
+    PostScored,
+)
+from services.pulse import handlers
+from services.pulse.adapters.moods import Moods
+from services.pulse.adapters.tallies import OpenWindow, Tallies
+from services.pulse.config import Settings
+from services.pulse.domain.detector import Tuning
+from services.pulse.domain.mood import Community, closed_window
+from services.pulse.sentiment import Sentiment
+from tests.unit.support import Sink
+
+AT = datetime(2026, 12, 2, 12, 0, 30, tzinfo=UTC)
+GAMES = Community("acme", "games")
+
+
+@pytest.fixture
+async def pulse() -> AsyncIterator[tuple[KafkaBroker, Sink, handlers.Pulse]]:
+    redis = fakeredis.FakeAsyncRedis(decode_responses=True)
+    deps = handlers.Pulse(
+        Tallies(redis, [60], 3), Moods(redis), Sentiment(), Tuning(warmup_windows=2), 60
+    )
+    broker = KafkaBroker()
+    broker.include_router(handlers.router(Settings()))
+    broker.context.set_global("pulse", deps)
+    sink = Sink(broker, topics.COMMUNITY_ALERTS, topics.DEAD_LETTER)
+    async with TestKafkaBroker(broker) as test_broker:
+        yield test_broker, sink, deps
+
+
+def scored(post_id: str, text: str, toxicity: float) -> dict:
+    post = Post(post_id=post_id, tenant="acme", external_id=post_id, author_id="u",
+                community="games", text=text)  # fmt: skip
+    event = PostScored(post=post, scores={"toxicity": toxicity},
+                       model=ModelInfo(id="m", version="1"), submitted_at=AT)  # fmt: skip
+    return event.model_dump(mode="json")
+
+
+async def test_posts_and_decisions_are_counted_once_in_their_window(pulse) -> None:
+    broker, _, deps = pulse
+    rude = scored("p1", "you are an idiot", 0.95)
+    await broker.publish(rude, topics.POSTS_SCORED)
+    await broker.publish(rude, topics.POSTS_SCORED)  # redelivered
+    await broker.publish(
+        scored("p2", "The update is terrible and slow.", 0.05), topics.POSTS_SCORED
+    )
+    decision = Decision(post_id="p1", tenant="acme", author_id="u", community="games",
+                        action=Action.HOLD, policy=PolicyRef(id="d", version="1"), occurred_at=AT)  # fmt: skip
+    await broker.publish(decision.model_dump(mode="json"), topics.DECISIONS)
+    counts, samples = await deps.tallies.read(OpenWindow(GAMES, 60, 1796212800))
+    assert counts == {"volume": 2, "toxic": 1, "negative": 2, "civil_negative": 1, "actioned": 1}
+    assert sorted(samples) == ["p1", "p2"]
+
+
+async def test_a_surprising_window_publishes_a_wave_alert_once(pulse) -> None:
+    broker, sink, _ = pulse
+    for minute in range(3):
+        calm = closed_window(GAMES, 60, 1796212800 + 60 * minute, {"volume": 50, "negative": 5}, [])
+        await broker.publish(calm.model_dump(mode="json"), topics.MOOD)
+    wave = closed_window(GAMES, 60, 1796212980, {"volume": 50, "negative": 40}, ["p9"])
+    await broker.publish(wave.model_dump(mode="json"), topics.MOOD)
+    await broker.publish(wave.model_dump(mode="json"), topics.MOOD)  # redelivered
+    [alert] = sink.seen[topics.COMMUNITY_ALERTS]
+    assert (alert["kind"], alert["community"], alert["samples"]) == (
+        "wave_started",
+        "games",
+        ["p9"],
+    )
+    assert alert["rate"] == 0.8 and alert["baseline"] == 0.1
+
+
+async def test_a_window_that_is_not_a_window_is_dead_lettered(pulse) -> None:
+    broker, sink, _ = pulse
+    await broker.publish({"tenant": "acme"}, topics.MOOD)
+    assert [d["error_kind"] for d in sink.seen[topics.DEAD_LETTER]] == ["invalid_schema"]
+
+
+def test_a_closed_window_has_a_stable_id_and_its_rates() -> None:
+    counts = {"volume": 10, "toxic": 2, "negative": 4, "civil_negative": 2, "actioned": 1}
+    one = closed_window(GAMES, 300, 1796212800, counts, [])
+    again = closed_window(GAMES, 300, 1796212800, counts, [])
+    assert one.event_id == again.event_id and isinstance(one, MoodWindow)
+    assert (one.ends_at - one.starts_at).total_seconds() == 300
