@@ -22,6 +22,7 @@ class Scope(StrEnum):
     WEBHOOKS = "webhooks:manage"  # register, list, remove webhooks; dead letters
     SCORE = "score"  # the Perspective and OpenAI compatible endpoints
     POSTS_WRITE = "posts:write"  # submit posts to ingest, and report posts
+    PULSE_READ = "pulse:read"  # communities' mood, waves and alerts
 
 
 ALL_SCOPES: tuple[Scope, ...] = tuple(Scope)

@@ -402,8 +402,10 @@ class WebhookDeadLettered(Event):
     delivery_id: str
     webhook_id: str
     tenant: str
-    decision_id: str = Field(description="The id of the event delivered (decision or sanction).")
-    event_type: Literal["decision", "sanction"] = "decision"
+    decision_id: str = Field(
+        description="The id of the event delivered (decision, sanction or community alert)."
+    )
+    event_type: Literal["decision", "sanction", "community_alert"] = "decision"
     status: Literal["dead_lettered", "replayed"]
     attempts: int
     error: str = ""

@@ -15,13 +15,16 @@ from services.contracts import topics
 from services.contracts.events import (
     AuthorSanctioned,
     CaseEvent,
+    CommunityAlert,
     Decision,
+    MoodWindow,
     PostSubmitted,
     StrikeEvent,
     WebhookEvent,
 )
 from services.gateway import metrics
 from services.gateway.adapters.cases import CaseBoard
+from services.gateway.adapters.communities import Communities
 from services.gateway.adapters.decisions import DecisionStore, KnownPosts
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.config import Settings
@@ -45,6 +48,7 @@ class Views:
     cases: CaseBoard
     hooks: WebhookStore
     deliveries: DeliveryQueue
+    communities: Communities
 
 
 Deps = Annotated[Views, Context("gateway")]
@@ -62,6 +66,10 @@ def router(settings: Settings) -> KafkaRouter:
     event_subscriber(routes, topics.SANCTIONS, f"{group}-sanctions")(on_sanctions)
     event_subscriber(routes, topics.CASE_EVENTS, f"{group}-cases")(on_case_events)
     event_subscriber(routes, topics.STRIKES, f"{group}-strikes")(on_strikes)
+    event_subscriber(routes, topics.MOOD, f"{group}-mood")(on_mood)
+    event_subscriber(routes, topics.COMMUNITY_ALERTS, f"{group}-community-alerts")(
+        on_community_alerts
+    )
     return routes
 
 
@@ -122,3 +130,16 @@ async def on_strikes(message: KafkaMessage, broker: Broker, views: Deps) -> None
     for _, strike in await decode_batch(broker, SERVICE, message, StrikeEvent, metrics.ERRORS):
         await views.cases.apply_strike(strike)
         metrics.VIEW_EVENTS.labels(topics.STRIKES).inc()
+
+
+async def on_mood(message: KafkaMessage, broker: Broker, views: Deps) -> None:
+    for _, window in await decode_batch(broker, SERVICE, message, MoodWindow, metrics.ERRORS):
+        await views.communities.apply_window(window)
+        metrics.VIEW_EVENTS.labels(topics.MOOD).inc()
+
+
+async def on_community_alerts(message: KafkaMessage, broker: Broker, views: Deps) -> None:
+    for _, alert in await decode_batch(broker, SERVICE, message, CommunityAlert, metrics.ERRORS):
+        if await views.communities.apply_alert(alert):  # new: tell the platform's webhooks
+            await views.deliveries.enqueue(alert, await views.hooks.of_tenant(alert.tenant))
+        metrics.VIEW_EVENTS.labels(topics.COMMUNITY_ALERTS).inc()

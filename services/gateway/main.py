@@ -17,6 +17,7 @@ from services.contracts import topics
 from services.gateway import handlers, metrics
 from services.gateway.adapters.cases import CaseBoard
 from services.gateway.adapters.classifier import ClassifierClient
+from services.gateway.adapters.communities import Communities
 from services.gateway.adapters.credentials import Credentials, CredentialStore
 from services.gateway.adapters.decisions import DecisionStore, KnownPosts
 from services.gateway.adapters.ingest import IngestClient
@@ -28,6 +29,7 @@ from services.gateway.api.routes import (
     admin,
     authors,
     cases,
+    communities,
     compat_openai,
     compat_perspective,
     decisions,
@@ -56,7 +58,10 @@ def create_app(settings: Settings) -> FastAPI:
     store, hooks, deliveries = DecisionStore(redis), WebhookStore(redis), DeliveryQueue(redis)
     posts, board = KnownPosts(redis, settings.known_post_ttl_seconds), CaseBoard(redis)
     broker.include_router(handlers.router(settings))
-    broker.context.set_global("gateway", handlers.Views(store, posts, board, hooks, deliveries))
+    moods = Communities(redis)
+    broker.context.set_global(
+        "gateway", handlers.Views(store, posts, board, hooks, deliveries, moods)
+    )
 
     classifier = ClassifierClient(settings.classifier_url, settings.classifier_timeout_seconds)
     ingest = IngestClient(settings.ingest_url)
@@ -111,12 +116,13 @@ def create_app(settings: Settings) -> FastAPI:
         ingest=ingest,
         webhook_targets=targets,
         console_sessions=ConsoleSessions(redis, settings.console_session_hours * 3600),
+        communities=moods,
     )
     install_error_handlers(
         app, shapes={"/v1alpha1/": perspective_shape, "/v1/moderations": openai_shape}
     )
     install_compat_errors(app)
-    routers = (decisions, authors, webhooks, cases, admin, policies)
+    routers = (decisions, authors, webhooks, cases, admin, policies, communities)
     for module in (*routers, compat_perspective, compat_openai):
         app.include_router(module.router)
     app.include_router(admin.moderators)

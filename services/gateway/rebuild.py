@@ -8,7 +8,9 @@ Drops the key families below and replays their topics into them:
 - decisions, sanctions and the feed (`gateway:decision*`, `gateway:author-decisions:*`,
   `gateway:sanction*`, `gateway:feed:*`): a rebuilt feed has new cursors;
 - submitted posts still pending (`gateway:post:*`), cases, queues, audit trails and strike
-  counts (`gateway:case*`, `gateway:queue*`, `gateway:strikes:*`).
+  counts (`gateway:case*`, `gateway:queue*`, `gateway:strikes:*`);
+- communities' mood windows, states and alerts (`gateway:mood:*`, `gateway:communit*`), from
+  pulse's topics.
 
 No webhook is sent again. Pending webhook deliveries and their dead letters, rate-limit
 windows and unanswered commands are not views of a topic: they are kept as they are (run
@@ -25,14 +27,23 @@ from services.contracts import topics
 from services.contracts.events import (
     AuthorSanctioned,
     CaseEvent,
+    CommunityAlert,
     CredentialEvent,
     Decision,
+    MoodWindow,
     PolicyPublished,
     PostSubmitted,
     StrikeEvent,
     WebhookEvent,
 )
-from services.gateway.adapters import cases, credentials, decisions, policies, webhooks
+from services.gateway.adapters import (
+    cases,
+    communities,
+    credentials,
+    decisions,
+    policies,
+    webhooks,
+)
 from services.gateway.config import Settings
 from services.policy.text import PolicyError, published_policy
 from services.shared.kafka import read_events
@@ -44,6 +55,7 @@ FAMILIES = (
     *policies.FAMILIES,
     *decisions.FAMILIES,
     *cases.FAMILIES,
+    *communities.FAMILIES,
 )
 
 
@@ -75,6 +87,9 @@ async def rebuild(settings: Settings | None = None) -> dict[str, int]:
         await replay("posts", topics.POSTS_SUBMITTED, PostSubmitted, _pending_into(redis, settings))
         await replay("case_events", topics.CASE_EVENTS, CaseEvent, _case_into(board))
         await replay("strikes", topics.STRIKES, StrikeEvent, board.apply_strike)
+        moods = communities.Communities(redis)
+        await replay("mood_windows", topics.MOOD, MoodWindow, moods.apply_window)
+        await replay("community_alerts", topics.COMMUNITY_ALERTS, CommunityAlert, moods.apply_alert)
     finally:
         await redis.aclose()
     return counts

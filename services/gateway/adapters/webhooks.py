@@ -18,7 +18,13 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
-from services.contracts.events import AuthorSanctioned, Decision, WebhookEvent, derived_id
+from services.contracts.events import (
+    AuthorSanctioned,
+    CommunityAlert,
+    Decision,
+    WebhookEvent,
+    derived_id,
+)
 from services.gateway.adapters.indexed import load_indexed
 from services.gateway.domain import paging
 from services.gateway.domain.views import public_view
@@ -89,7 +95,7 @@ class Delivery:
     delivery_id: str
     webhook_id: str
     tenant: str
-    event_type: str  # "decision" or "sanction"
+    event_type: str  # "decision", "sanction" or "community_alert"
     event_id: str  # the decision or sanction id: the receiver's idempotency key
     body: str  # the public view (DecisionView or SanctionView JSON)
     attempts: int
@@ -104,7 +110,7 @@ class DeliveryQueue:
         self._enqueue = redis.register_script(_ENQUEUE)
 
     async def enqueue(
-        self, event: Decision | AuthorSanctioned, webhooks: list[WebhookEvent]
+        self, event: Decision | AuthorSanctioned | CommunityAlert, webhooks: list[WebhookEvent]
     ) -> None:
         """One delivery per webhook; ids derive from (event, webhook), so a redelivered event
         enqueues nothing new."""

@@ -20,6 +20,7 @@ from services.contracts.credentials import API_KEY_PREFIX, MODERATOR_TOKEN_PREFI
 from services.gateway import metrics
 from services.gateway.adapters.cases import CaseBoard
 from services.gateway.adapters.classifier import ClassifierClient
+from services.gateway.adapters.communities import Communities
 from services.gateway.adapters.credentials import Credentials, CredentialStore
 from services.gateway.adapters.decisions import DecisionStore, KnownPosts
 from services.gateway.adapters.ingest import IngestClient
@@ -177,3 +178,25 @@ def position_of(cursor: str | None) -> paging.Position | None:
     if position is None:
         raise ApiError(422, "invalid_cursor", "Pass back the next_cursor of the page before.")
     return position
+
+
+async def _pulse_reader(
+    request: Request,
+    token: PresentedToken,
+    session_id: Annotated[str | None, Depends(session_cookie)],
+) -> str:
+    """The tenant whose communities may be read: a moderator's (token or console session), or
+    a platform key's with `pulse:read`."""
+    if token.startswith(f"{MODERATOR_TOKEN_PREFIX}_") or (not token and session_id):
+        return (await _moderator(request, token, session_id)).tenant
+    return (await platform_auth(Scope.PULSE_READ)(request, token)).tenant
+
+
+PulseReader = Annotated[str, Depends(_pulse_reader)]
+
+
+def _communities(request: Request) -> Communities:
+    return request.app.state.communities
+
+
+CommunitiesDep = Annotated[Communities, Depends(_communities)]

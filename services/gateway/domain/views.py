@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from services.contracts.events import (
     Action,
     AuthorSanctioned,
+    CommunityAlert,
     Decision,
     ModelInfo,
     PolicyRef,
@@ -79,6 +80,27 @@ class SanctionView(BaseModel):
     post_id: str
 
 
+class CommunityAlertView(BaseModel):
+    """A negativity wave in one of the platform's communities started, grew or ended (from
+    pulse), with the evidence: for the community's managers."""
+
+    type: Literal["community_alert"] = "community_alert"
+    schema_version: int = PUBLIC_SCHEMA_VERSION
+    alert_id: str
+    tenant: str
+    community: str | None = None
+    kind: str = Field(examples=["wave_started"])
+    at: datetime
+    wave_started_at: datetime
+    window_seconds: int
+    volume: int
+    negative: int
+    negative_rate: float
+    baseline_negative_rate: float
+    surprise: float
+    sample_post_ids: list[str]
+
+
 PublicEvent = Annotated[DecisionView | SanctionView, Field(discriminator="type")]
 
 
@@ -134,5 +156,27 @@ def sanction_view(s: AuthorSanctioned) -> SanctionView:
     )
 
 
-def public_view(event: Decision | AuthorSanctioned) -> DecisionView | SanctionView:
+def public_view(
+    event: Decision | AuthorSanctioned | CommunityAlert,
+) -> DecisionView | SanctionView | CommunityAlertView:
+    if isinstance(event, CommunityAlert):
+        return community_alert_view(event)
     return decision_view(event) if isinstance(event, Decision) else sanction_view(event)
+
+
+def community_alert_view(alert: CommunityAlert) -> CommunityAlertView:
+    return CommunityAlertView(
+        alert_id=alert.event_id,
+        tenant=alert.tenant,
+        community=alert.community,
+        kind=alert.kind.value,
+        at=alert.at,
+        wave_started_at=alert.wave_started_at,
+        window_seconds=alert.window_seconds,
+        volume=alert.volume,
+        negative=alert.negative,
+        negative_rate=alert.rate,
+        baseline_negative_rate=alert.baseline,
+        surprise=alert.surprise,
+        sample_post_ids=alert.samples,
+    )

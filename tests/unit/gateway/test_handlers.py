@@ -27,6 +27,7 @@ from services.contracts.events import (
 )
 from services.gateway import handlers
 from services.gateway.adapters.cases import CaseBoard
+from services.gateway.adapters.communities import Communities
 from services.gateway.adapters.decisions import DecisionStore, KnownPosts
 from services.gateway.adapters.webhooks import DUE, DeliveryQueue, WebhookStore
 from services.gateway.config import Settings
@@ -40,7 +41,7 @@ async def gateway() -> AsyncIterator[tuple[KafkaBroker, Sink, handlers.Views]]:
     redis = fakeredis.FakeAsyncRedis(decode_responses=True)
     views = handlers.Views(
         DecisionStore(redis), KnownPosts(redis, 60), CaseBoard(redis), WebhookStore(redis),
-        DeliveryQueue(redis),
+        DeliveryQueue(redis), Communities(redis),
     )  # fmt: skip
     await views.hooks.apply(
         WebhookEvent(webhook_id="w1", tenant="acme", url="http://h/", secret="s")

@@ -1,0 +1,136 @@
+"""The gateway's view of each community's mood, built from pulse's topics (never from pulse's
+keys): rebuilt by `python -m services.gateway.rebuild`.
+
+gateway:mood:{tenant}\\x1f{community}:{seconds}   sorted set: recent windows (JSON) by end
+gateway:communities:{tenant}                      hash: community -> its state (JSON), from alerts
+gateway:community-latest:{tenant}                 hash: community \x1f seconds -> latest window
+gateway:community-alerts:{tenant}                 sorted set: alerts (JSON) by time
+"""
+
+from __future__ import annotations
+
+import json
+
+from redis.asyncio import Redis
+
+from services.contracts.events import CommunityAlert, CommunityAlertKind, MoodWindow
+
+SEP = "\x1f"
+KEEP_WINDOWS = 288
+KEEP_ALERTS = 1000
+FAMILIES = (
+    "gateway:mood:*",
+    "gateway:communities:*",
+    "gateway:community-latest:*",
+    "gateway:community-alerts:*",
+)
+
+
+def window_view(window: MoodWindow) -> dict:
+    volume = window.volume or 1
+    return {
+        "window_seconds": window.window_seconds,
+        "starts_at": window.starts_at.isoformat(),
+        "ends_at": window.ends_at.isoformat(),
+        "volume": window.volume,
+        "toxicity_rate": round(window.toxic / volume, 4),
+        "negative_rate": round(window.negative / volume, 4),
+        "civil_negative_rate": round(window.civil_negative / volume, 4),
+        "positive_rate": round(window.positive / volume, 4),
+        "actioned_share": round(window.actioned / volume, 4),
+    }
+
+
+def alert_view(alert: CommunityAlert) -> dict:
+    return {
+        "alert_id": alert.event_id,
+        "community": alert.community,
+        "kind": alert.kind.value,
+        "at": alert.at.isoformat(),
+        "wave_started_at": alert.wave_started_at.isoformat(),
+        "window_seconds": alert.window_seconds,
+        "volume": alert.volume,
+        "negative": alert.negative,
+        "negative_rate": alert.rate,
+        "baseline_negative_rate": alert.baseline,
+        "surprise": alert.surprise,
+        "sample_post_ids": alert.samples,
+    }
+
+
+class Communities:
+    """Windows and alerts come from two consumers: each writes keys of its own (a window the
+    series and the latest, an alert the history and the state), so neither overwrites the
+    other's update."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+
+    async def apply_window(self, window: MoodWindow) -> None:
+        name = window.community or ""
+        view = window_view(window)
+        series = f"gateway:mood:{window.tenant}{SEP}{name}:{window.window_seconds}"
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zadd(series, {json.dumps(view): window.ends_at.timestamp()})
+            pipe.zremrangebyrank(series, 0, -KEEP_WINDOWS - 1)
+            # a community's windows come in order (its topic is keyed by community)
+            pipe.hset(
+                f"gateway:community-latest:{window.tenant}",
+                f"{name}{SEP}{window.window_seconds}",
+                json.dumps(view),
+            )
+            await pipe.execute()
+
+    async def apply_alert(self, alert: CommunityAlert) -> bool:
+        """Whether the alert is new (a redelivery changes nothing and is not sent again)."""
+        name = alert.community or ""
+        raw = await self.redis.hget(f"gateway:communities:{alert.tenant}", name)
+        state = json.loads(raw) if raw else {}
+        if alert.at.isoformat() >= state.get("since", ""):
+            ended = alert.kind is CommunityAlertKind.WAVE_ENDED
+            escalated = alert.kind is CommunityAlertKind.WAVE_ESCALATED
+            state = {
+                "state": "calm" if ended else "wave",
+                "since": alert.at.isoformat(),
+                "escalated": escalated or (state.get("escalated", False) and not ended),
+            }
+        key = f"gateway:community-alerts:{alert.tenant}"
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zadd(key, {json.dumps(alert_view(alert)): alert.at.timestamp()})
+            pipe.zremrangebyrank(key, 0, -KEEP_ALERTS - 1)
+            pipe.hset(f"gateway:communities:{alert.tenant}", name, json.dumps(state))
+            added, *_ = await pipe.execute()
+        return bool(added)
+
+    async def all(self, tenant: str) -> list[dict]:
+        """Every community of the platform with its state and latest window of each length."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hgetall(f"gateway:communities:{tenant}")
+            pipe.hgetall(f"gateway:community-latest:{tenant}")
+            states, latest = await pipe.execute()
+        found: dict[str, dict] = {}
+        for field, raw in latest.items():
+            name, seconds = field.rsplit(SEP, 1)
+            found.setdefault(name, {})[seconds] = json.loads(raw)
+        return [
+            community_view(name, states.get(name), found.get(name, {}))
+            for name in sorted(set(found) | set(states))
+        ]
+
+    async def series(self, tenant: str, community: str, seconds: int, last: int) -> list[dict]:
+        key = f"gateway:mood:{tenant}{SEP}{community}:{seconds}"
+        return [json.loads(raw) for raw in await self.redis.zrange(key, -last, -1)]
+
+    async def alerts(self, tenant: str, community: str | None, last: int) -> list[dict]:
+        """The latest alerts, newest first; of one community if given (read from the tenant's
+        latest `KEEP_ALERTS`: a bounded read)."""
+        key = f"gateway:community-alerts:{tenant}"
+        found = [json.loads(raw) for raw in await self.redis.zrevrange(key, 0, KEEP_ALERTS - 1)]
+        if community is not None:
+            found = [a for a in found if (a["community"] or "") == community]
+        return found[:last]
+
+
+def community_view(name: str, state: str | None, latest: dict[str, dict]) -> dict:
+    current = json.loads(state) if state else {"state": "calm", "since": None, "escalated": False}
+    return {"community": name or None, **current, "latest_windows": latest}
