@@ -311,7 +311,51 @@ WEBHOOKS = Dashboard(
     ),
 )
 
-DASHBOARDS = (OVERVIEW, MODERATION, CLASSIFIER, WEBHOOKS)
+MOOD = Dashboard(
+    "moderation-mood",
+    "Moderation: community mood",
+    "Pulse at work: posts counted into mood windows, windows closed, negativity waves. Each "
+    "community's own mood is in the communities API (per-community series would not scale).",
+    (
+        Panel(
+            "Posts counted into mood windows",
+            (q("sum(rate(pulse_posts_counted_total[5m]))", "posts/s"),),
+            "reqps",
+        ),
+        Panel(
+            "Mood windows closed",
+            (q("sum(rate(pulse_windows_closed_total[5m]))", "windows/s"),),
+            "reqps",
+        ),
+        Panel(
+            "Negativity waves in the last 24 h",
+            (
+                q(
+                    "sum by (kind) (increase(pulse_community_alerts_total[24h]))",
+                    "{{kind}}",
+                ),
+            ),
+            kind="table",
+            description="Alert: NegativityWave.",
+        ),
+        Panel(
+            "Posts that came after their window closed",
+            (q("sum(increase(pulse_late_counts_total[1h]))", "late"),),
+            description="Pulse was behind by more than PULSE_GRACE_SECONDS.",
+        ),
+        Panel(
+            "Pulse lag",
+            (
+                q(
+                    GROUP_LAG.replace("(kafka_consumer_lag)", '(kafka_consumer_lag{job="pulse"})'),
+                    "{{group}}",
+                ),
+            ),
+        ),
+    ),
+)
+
+DASHBOARDS = (OVERVIEW, MODERATION, CLASSIFIER, WEBHOOKS, MOOD)
 
 
 def panel_json(panel: Panel, index: int) -> dict:

@@ -1,4 +1,4 @@
-"""The four services as real processes (`python -m services.<name>`) on the session's Kafka and Redis."""
+"""The five services as real processes (`python -m services.<name>`) on the session's Kafka and Redis."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 from deploy.localstack import Service, free_port, service_env
 from tests.conftest import Infra
 
-ORDER = ("classifier", "escalation", "gateway", "ingest")
+ORDER = ("classifier", "escalation", "gateway", "ingest", "pulse")
 
 
 @dataclass

@@ -240,7 +240,7 @@ async def test_broker_killed_and_restarted(chaos: Chaos) -> None:
     record("kafka", await under_load(chaos, headers, fault))
 
 
-@pytest.mark.parametrize("name", ["classifier", "escalation", "gateway", "ingest"])
+@pytest.mark.parametrize("name", ["classifier", "escalation", "gateway", "ingest", "pulse"])
 async def test_a_service_killed_and_restarted(chaos: Chaos, name: str) -> None:
     headers = platform_key(chaos)
     await asyncio.to_thread(wait_until_ingest_knows, chaos.url("ingest"), headers)

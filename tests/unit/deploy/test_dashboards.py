@@ -21,7 +21,7 @@ def test_the_committed_json_is_the_generated_json() -> None:
 
 def test_overview_moderation_classifier_and_webhooks_are_there() -> None:
     titles = {json.loads(text)["title"] for text in rendered().values()}
-    for part in ("overview", "queues", "classifier", "webhooks"):
+    for part in ("overview", "queues", "classifier", "webhooks", "mood"):
         assert any(part in title for title in titles), part
 
 

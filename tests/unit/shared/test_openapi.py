@@ -13,6 +13,8 @@ from services.gateway.config import Settings as GatewaySettings
 from services.gateway.main import create_app as create_gateway
 from services.ingest.config import Settings as IngestSettings
 from services.ingest.main import create_app as create_ingest
+from services.pulse.app import create_app as create_pulse
+from services.pulse.config import Settings as PulseSettings
 from services.shared.api import _generated
 
 APPS = {
@@ -20,6 +22,7 @@ APPS = {
     "ingest": lambda: create_ingest(IngestSettings()),
     "classifier": lambda: create_classifier(ClassifierSettings(classifier_model="offline")),
     "escalation": lambda: create_escalation(EscalationSettings()),
+    "pulse": lambda: create_pulse(PulseSettings()),
 }
 
 
