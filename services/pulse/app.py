@@ -16,7 +16,7 @@ from services.pulse.adapters.moods import Moods
 from services.pulse.adapters.tallies import Tallies
 from services.pulse.closer import closer
 from services.pulse.config import Settings
-from services.pulse.domain.detector import Tuning
+from services.pulse.domain.detector import Tuning, Tunings
 from services.pulse.sentiment import Sentiment
 from services.shared.api import service_api
 from services.shared.kafka import ensure_topics, make_broker
@@ -24,8 +24,8 @@ from services.shared.lag import LagWatch
 from services.shared.ops import kafka_check, ops_router, redis_check
 
 
-def tuning_of(settings: Settings) -> Tuning:
-    return Tuning(
+def tunings_of(settings: Settings) -> Tunings:
+    default = Tuning(
         start=settings.pulse_start,
         escalate=settings.pulse_escalate,
         end=settings.pulse_end,
@@ -34,6 +34,7 @@ def tuning_of(settings: Settings) -> Tuning:
         cooldown_windows=settings.pulse_cooldown_windows,
         warmup_windows=settings.pulse_warmup_windows,
     )
+    return Tunings(default, settings.pulse_tuning)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -41,7 +42,7 @@ def create_app(settings: Settings) -> FastAPI:
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
     tallies = Tallies(redis, settings.windows, settings.pulse_samples)
     moods = Moods(redis)
-    pulse = handlers.Pulse(tallies, moods, Sentiment(), tuning_of(settings), settings.windows[0])
+    pulse = handlers.Pulse(tallies, moods, Sentiment(), tunings_of(settings), settings.windows[0])
     broker.include_router(handlers.router(settings))
     broker.context.set_global("pulse", pulse)
 

@@ -20,6 +20,9 @@ class Settings(ServiceSettings):
     pulse_min_lift: float = 0.05
     pulse_cooldown_windows: int = 3
     pulse_warmup_windows: int = 6
+    # Per community or per platform, over the defaults above, e.g.
+    # {"acme/games": {"start": 4.0, "min_volume": 50}, "acme": {"min_lift": 0.1}}
+    pulse_tuning: dict[str, dict[str, float]] = {}
 
     @property
     def windows(self) -> list[int]:

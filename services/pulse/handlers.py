@@ -16,7 +16,7 @@ from services.pulse import metrics
 from services.pulse.adapters.moods import Moods
 from services.pulse.adapters.tallies import Observation, OpenWindow, Tallies
 from services.pulse.config import Settings
-from services.pulse.domain.detector import Phase, Tuning
+from services.pulse.domain.detector import Phase, Tunings
 from services.pulse.domain.mood import Community, counts_of
 from services.pulse.domain.signal import signal_of
 from services.pulse.domain.watch import watch
@@ -31,7 +31,7 @@ class Pulse:
     tallies: Tallies
     moods: Moods
     sentiment: Sentiment
-    tuning: Tuning
+    tunings: Tunings
     watched_seconds: int  # the window length the detector watches
 
 
@@ -92,7 +92,7 @@ async def apply_window(window: MoodWindow, broker: KafkaBroker | None, deps: Pul
         return
     where = Community(window.tenant, window.community)
     state, last_end = await deps.moods.detector(where)
-    moved = watch(window, state, last_end, deps.tuning)
+    moved = watch(window, state, last_end, deps.tunings.of(window.tenant, window.community))
     if moved is None:
         return
     new, alert = moved

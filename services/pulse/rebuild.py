@@ -19,7 +19,7 @@ from services.pulse import handlers
 from services.pulse.adapters import moods
 from services.pulse.adapters.moods import Moods
 from services.pulse.adapters.tallies import Tallies
-from services.pulse.app import tuning_of
+from services.pulse.app import tunings_of
 from services.pulse.config import Settings
 from services.pulse.sentiment import Sentiment
 from services.shared.kafka import read_events
@@ -32,7 +32,7 @@ async def rebuild(settings: Settings | None = None) -> dict[str, int]:
     store = Moods(redis)
     deps = handlers.Pulse(
         Tallies(redis, settings.windows, settings.pulse_samples), store, Sentiment(),
-        tuning_of(settings), settings.windows[0],
+        tunings_of(settings), settings.windows[0],
     )  # fmt: skip
     counts = {"windows": 0, "alerts": 0}
     try:

@@ -53,6 +53,25 @@ class Tuning:
     floor: float = 0.01  # the normal is never taken as lower than this
 
 
+class Tunings:
+    """Each community's tuning: its own (`tenant/community`), else its platform's (`tenant`),
+    over the defaults; an unknown parameter is an error when the service starts."""
+
+    def __init__(self, default: Tuning, overrides: dict[str, dict[str, float]]) -> None:
+        known = set(Tuning.__dataclass_fields__)
+        for name, fields in overrides.items():
+            if unknown := set(fields) - known:
+                raise ValueError(f"tuning for {name!r}: unknown {sorted(unknown)}")
+        self.default, self.overrides = default, overrides
+
+    def of(self, tenant: str, community: str | None) -> Tuning:
+        found = self.default
+        for name in (tenant, f"{tenant}/{community}" if community else None):
+            if name and name in self.overrides:
+                found = replace(found, **self.overrides[name])
+        return found
+
+
 @dataclass(frozen=True)
 class Window:
     volume: int

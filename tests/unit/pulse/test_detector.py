@@ -7,11 +7,14 @@ from __future__ import annotations
 import math
 import random
 
+import pytest
+
 from services.pulse.domain.detector import (
     AlertKind,
     DetectorState,
     Phase,
     Tuning,
+    Tunings,
     Window,
     binomial_tail,
     step,
@@ -125,3 +128,20 @@ def test_the_binomial_tail_is_exact() -> None:
             exact = sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k, n + 1))
             if exact > 1e-250:  # below that, floating point itself runs out of digits
                 assert math.isclose(binomial_tail(n, k, p), min(exact, 1.0), rel_tol=1e-9), (n, k)
+
+
+def test_a_community_is_tuned_by_its_own_then_its_platforms_settings() -> None:
+    tunings = Tunings(TUNING, {"acme": {"min_lift": 0.1}, "acme/games": {"start": 4.0}})
+    games, forum, other = (
+        tunings.of("acme", "games"),
+        tunings.of("acme", "forum"),
+        tunings.of("b", None),
+    )
+    assert (games.start, games.min_lift) == (4.0, 0.1)
+    assert (forum.start, forum.min_lift) == (TUNING.start, 0.1)
+    assert other == TUNING
+
+
+def test_an_unknown_tuning_parameter_is_refused() -> None:
+    with pytest.raises(ValueError, match="z_start"):
+        Tunings(TUNING, {"acme": {"z_start": 4.0}})

@@ -25,7 +25,7 @@ from services.pulse import handlers
 from services.pulse.adapters.moods import Moods
 from services.pulse.adapters.tallies import OpenWindow, Tallies
 from services.pulse.config import Settings
-from services.pulse.domain.detector import Tuning
+from services.pulse.domain.detector import Tuning, Tunings
 from services.pulse.domain.mood import Community, closed_window
 from services.pulse.sentiment import Sentiment
 from tests.unit.support import Sink
@@ -38,7 +38,11 @@ GAMES = Community("acme", "games")
 async def pulse() -> AsyncIterator[tuple[KafkaBroker, Sink, handlers.Pulse]]:
     redis = fakeredis.FakeAsyncRedis(decode_responses=True)
     deps = handlers.Pulse(
-        Tallies(redis, [60], 3), Moods(redis), Sentiment(), Tuning(warmup_windows=2), 60
+        Tallies(redis, [60], 3),
+        Moods(redis),
+        Sentiment(),
+        Tunings(Tuning(warmup_windows=2), {}),
+        60,
     )
     broker = KafkaBroker()
     broker.include_router(handlers.router(Settings()))
