@@ -443,6 +443,11 @@ class LabeledExample(Event):
     client_token: str | None = None
 
 
+class AuthorStrikes(BaseModel):
+    author_id: str
+    strikes: int
+
+
 class MoodWindow(Event):
     """Topic moderation.mood.v1 — one community's mood over one closed window (written by
     pulse). The event id is derived from (tenant, community, window, start): a window published
@@ -460,6 +465,10 @@ class MoodWindow(Event):
     positive: int = Field(ge=0, default=0)
     actioned: int = Field(ge=0, description="Posts the policy did more than allow.")
     samples: list[str] = Field(default_factory=list, description="Some negative posts' ids.")
+    strikes: int = Field(default=0, description="Strikes given in the window (net of removals).")
+    top_authors: list[AuthorStrikes] = Field(
+        default_factory=list, description="The authors with most strikes in the window."
+    )
 
 
 class CommunityAlertKind(StrEnum):

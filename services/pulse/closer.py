@@ -24,8 +24,8 @@ log = logging.getLogger(__name__)
 async def close_due(broker: KafkaBroker, tallies: Tallies, grace: float) -> int:
     closed = 0
     for window in await tallies.due(time.time() - grace):
-        counts, samples = await tallies.read(window)
-        event = closed_window(window.where, window.seconds, window.start, counts, samples)
+        counts, samples, authors = await tallies.read(window)
+        event = closed_window(window.where, window.seconds, window.start, counts, samples, authors)
         key = topics.community_key(window.where.tenant, window.where.community)
         await publish_all(broker, [(event, topics.MOOD, key)])
         await tallies.close(window)

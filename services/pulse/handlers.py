@@ -1,5 +1,5 @@
-"""pulse's Kafka handlers: scored posts and decisions go into their community's open windows;
-closed windows (its own mood topic) move the community's wave detector."""
+"""pulse's Kafka handlers: scored posts, decisions and strikes go into their community's open
+windows; closed windows (its own mood topic) move the community's wave detector."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
 from services.contracts import topics
-from services.contracts.events import Action, Decision, MoodWindow, PostScored
+from services.contracts.events import Action, Decision, MoodWindow, PostScored, StrikeEvent
 from services.pulse import metrics
 from services.pulse.adapters.moods import Moods
 from services.pulse.adapters.tallies import Observation, OpenWindow, Tallies
@@ -42,7 +42,8 @@ Broker = Annotated[KafkaBroker, Context("broker")]
 def router(settings: Settings) -> KafkaRouter:
     routes = KafkaRouter()
     group = settings.kafka_group_id
-    batch_subscriber(routes, (topics.POSTS_SCORED, topics.DECISIONS), group, settings)(on_posts)
+    watched = (topics.POSTS_SCORED, topics.DECISIONS, topics.STRIKES)
+    batch_subscriber(routes, watched, group, settings)(on_posts)
     batch_subscriber(routes, topics.MOOD, f"{group}-mood", settings)(on_mood)
     return routes
 
@@ -51,6 +52,7 @@ async def on_posts(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
     records = records_of(message)
     scored = [r for r in records if r.topic == topics.POSTS_SCORED]
     decided = [r for r in records if r.topic == topics.DECISIONS]
+    struck = [r for r in records if r.topic == topics.STRIKES]
     observations = [
         scored_observation(event, deps)
         for _, event in await decode_records(broker, SERVICE, scored, PostScored, metrics.ERRORS)
@@ -62,9 +64,20 @@ async def on_posts(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
             observations.append(
                 Observation("decided", decision.post_id, where, at, {"actioned": 1})
             )
+    for _, strike in await decode_records(broker, SERVICE, struck, StrikeEvent, metrics.ERRORS):
+        observations.append(strike_observation(strike))
     counted, late = await deps.tallies.count(observations)
     metrics.POSTS_COUNTED.inc(counted)
     metrics.LATE.inc(late)
+
+
+def strike_observation(strike: StrikeEvent) -> Observation:
+    weight = -strike.weight if strike.removed else strike.weight
+    return Observation(
+        "strike", f"{strike.strike_id}:{'removed' if strike.removed else 'given'}",
+        Community(strike.tenant, strike.community), strike.occurred_at.timestamp(),
+        {"strikes": weight}, author_strikes=(strike.author_id, weight),
+    )  # fmt: skip
 
 
 def scored_observation(event: PostScored, deps: Pulse) -> Observation:

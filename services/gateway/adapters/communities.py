@@ -38,6 +38,8 @@ def window_view(window: MoodWindow) -> dict:
         "civil_negative_rate": round(window.civil_negative / volume, 4),
         "positive_rate": round(window.positive / volume, 4),
         "actioned_share": round(window.actioned / volume, 4),
+        "strikes": window.strikes,
+        "top_authors": [a.model_dump() for a in window.top_authors],
     }
 
 

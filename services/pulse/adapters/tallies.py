@@ -2,6 +2,7 @@
 
 pulse:tally:{window}     hash: volume, toxic, negative, civil_negative, positive, actioned
 pulse:samples:{window}   list: a few negative post ids
+pulse:authors:{window}   sorted set: authors by strikes in the window
 pulse:open               sorted set: open windows by the time they end (what is due is popped,
                          nothing else is read)
 pulse:seen:{kind}:{id}   a post already counted (redelivery), kept two days
@@ -21,19 +22,28 @@ from services.pulse.domain.mood import Community
 
 SEP = "\x1f"
 SEEN_SECONDS = 2 * 86400
-FAMILIES = ("pulse:tally:*", "pulse:samples:*", "pulse:open", "pulse:seen:*", "pulse:closed:*")
+FAMILIES = (
+    "pulse:tally:*",
+    "pulse:samples:*",
+    "pulse:authors:*",
+    "pulse:open",
+    "pulse:seen:*",
+    "pulse:closed:*",
+)
+TOP_AUTHORS = 5
 
 
 @dataclass(frozen=True)
 class Observation:
     """What one event adds to its community's windows."""
 
-    kind: str  # "scored" or "decided": each post counts once of each
+    kind: str  # "scored", "decided" or "strike": each counts once
     post_id: str
     where: Community
     at: float
     counts: dict[str, int]
     negative: bool = False
+    author_strikes: tuple[str, int] | None = None  # (author, strikes given or taken back)
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,9 @@ class Tallies:
                 if o.negative:
                     pipe.lpush(f"pulse:samples:{window.member}", o.post_id)
                     pipe.ltrim(f"pulse:samples:{window.member}", 0, self.samples - 1)
+                if o.author_strikes:
+                    author, strikes = o.author_strikes
+                    pipe.zincrby(f"pulse:authors:{window.member}", strikes, author)
                 pipe.zadd("pulse:open", {window.member: start + seconds}, nx=True)
             await pipe.execute()
         return len(fresh), sum(closed)
@@ -97,16 +110,25 @@ class Tallies:
         members = await self.redis.zrangebyscore("pulse:open", "-inf", until, start=0, num=limit)
         return [OpenWindow.parse(m) for m in members]
 
-    async def read(self, window: OpenWindow) -> tuple[dict[str, int], list[str]]:
+    async def read(
+        self, window: OpenWindow
+    ) -> tuple[dict[str, int], list[str], list[tuple[str, int]]]:
+        """The window's counters, sample posts and top authors by strikes."""
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.hgetall(f"pulse:tally:{window.member}")
             pipe.lrange(f"pulse:samples:{window.member}", 0, -1)
-            counts, samples = await pipe.execute()
-        return {k: int(v) for k, v in counts.items()}, list(samples)
+            pipe.zrevrange(f"pulse:authors:{window.member}", 0, TOP_AUTHORS - 1, withscores=True)
+            counts, samples, authors = await pipe.execute()
+        top = [(author, int(score)) for author, score in authors]
+        return {k: int(v) for k, v in counts.items()}, list(samples), top
 
     async def close(self, window: OpenWindow) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.delete(f"pulse:tally:{window.member}", f"pulse:samples:{window.member}")
+            pipe.delete(
+                f"pulse:tally:{window.member}",
+                f"pulse:samples:{window.member}",
+                f"pulse:authors:{window.member}",
+            )
             pipe.zrem("pulse:open", window.member)
             pipe.set(f"pulse:closed:{window.member}", 1, ex=max(2 * window.seconds, SEEN_SECONDS))
             await pipe.execute()

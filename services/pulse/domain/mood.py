@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from services.contracts.events import MoodWindow, derived_id
+from services.contracts.events import AuthorStrikes, MoodWindow, derived_id
 from services.pulse.domain.signal import Signal, Tone
 
-COUNTERS = ("volume", "toxic", "negative", "civil_negative", "positive", "actioned")
+COUNTERS = ("volume", "toxic", "negative", "civil_negative", "positive", "actioned", "strikes")
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,12 @@ def counts_of(signal: Signal) -> dict[str, int]:
 
 
 def closed_window(
-    where: Community, seconds: int, start: int, counts: dict[str, int], samples: list[str]
+    where: Community,
+    seconds: int,
+    start: int,
+    counts: dict[str, int],
+    samples: list[str],
+    top_authors: list[tuple[str, int]] = (),
 ) -> MoodWindow:
     return MoodWindow(
         event_id=derived_id("mood", where.tenant, where.name, str(seconds), str(start)),
@@ -51,6 +56,7 @@ def closed_window(
         starts_at=datetime.fromtimestamp(start, UTC),
         ends_at=datetime.fromtimestamp(start + seconds, UTC),
         samples=samples,
+        top_authors=[AuthorStrikes(author_id=a, strikes=n) for a, n in top_authors if n > 0],
         **{name: int(counts.get(name, 0)) for name in COUNTERS},
     )
 

@@ -16,7 +16,7 @@ from aiokafka import AIOKafkaProducer
 from redis.asyncio import Redis
 
 from services.contracts import topics
-from services.contracts.events import ModelInfo, Post, PostScored, utcnow
+from services.contracts.events import ModelInfo, Post, PostScored, StrikeEvent, utcnow
 from services.pulse.app import create_app
 from services.pulse.config import Settings
 from services.pulse.rebuild import rebuild
@@ -112,6 +112,11 @@ async def test_mood_windows_carry_the_counts(infra: Infra, tenant: str) -> None:
     await producer.start()
     try:
         async with running(create_app(settings(infra))):
+            for n, author in enumerate(["troll", "troll", "grump"]):
+                strike = StrikeEvent(strike_id=f"{tenant}-s{n}", tenant=tenant, community="forum",
+                                     author_id=author, post_id=f"p{n}")  # fmt: skip
+                key = topics.author_key(tenant, author)
+                await producer.send(topics.STRIKES, strike.model_dump_json().encode(), key=key)
             await traffic(producer, tenant, 2 * WINDOW, {"forum": 0.5})
             windows = await collect(
                 infra.kafka_bootstrap, topics.MOOD,
@@ -126,6 +131,9 @@ async def test_mood_windows_carry_the_counts(infra: Infra, tenant: str) -> None:
     assert volume >= 20 and 0.3 <= toxic / volume <= 0.7
     assert all(w["negative"] >= w["toxic"] for w in short)
     assert all(w["community"] == "forum" for w in windows)
+    tops = [a for w in short for a in w["top_authors"]]
+    assert sum(w["strikes"] for w in short) == 3
+    assert {a["author_id"] for a in tops} == {"troll", "grump"}
 
 
 async def test_restarted_mid_stream_it_keeps_its_normal_and_still_catches_the_wave(

@@ -20,6 +20,7 @@ from services.contracts.events import (
     PolicyRef,
     Post,
     PostScored,
+    StrikeEvent,
 )
 from services.pulse import handlers
 from services.pulse.adapters.moods import Moods
@@ -71,7 +72,7 @@ async def test_posts_and_decisions_are_counted_once_in_their_window(pulse) -> No
     decision = Decision(post_id="p1", tenant="acme", author_id="u", community="games",
                         action=Action.HOLD, policy=PolicyRef(id="d", version="1"), occurred_at=AT)  # fmt: skip
     await broker.publish(decision.model_dump(mode="json"), topics.DECISIONS)
-    counts, samples = await deps.tallies.read(OpenWindow(GAMES, 60, 1796212800))
+    counts, samples, _ = await deps.tallies.read(OpenWindow(GAMES, 60, 1796212800))
     assert counts == {"volume": 2, "toxic": 1, "negative": 2, "civil_negative": 1, "actioned": 1}
     assert sorted(samples) == ["p1", "p2"]
 
@@ -105,3 +106,22 @@ def test_a_closed_window_has_a_stable_id_and_its_rates() -> None:
     again = closed_window(GAMES, 300, 1796212800, counts, [])
     assert one.event_id == again.event_id and isinstance(one, MoodWindow)
     assert (one.ends_at - one.starts_at).total_seconds() == 300
+
+
+async def test_strikes_rank_the_windows_authors(pulse) -> None:
+    broker, _, deps = pulse
+
+    def strike(n: int, author: str, removed: bool = False) -> dict:
+        event = StrikeEvent(strike_id=f"s{n}", tenant="acme", community="games",
+                            author_id=author, post_id=f"p{n}", removed=removed, occurred_at=AT)  # fmt: skip
+        return event.model_dump(mode="json")
+
+    for n, author in enumerate(["ann", "bob", "ann", "cy", "ann"]):
+        await broker.publish(strike(n, author), topics.STRIKES)
+    await broker.publish(strike(1, "bob", removed=True), topics.STRIKES)  # overturned
+    await broker.publish(strike(0, "ann"), topics.STRIKES)  # redelivered
+    counts, _, top = await deps.tallies.read(OpenWindow(GAMES, 60, 1796212800))
+    assert counts == {"strikes": 4}  # five given, one taken back
+    assert top[:2] == [("ann", 3), ("cy", 1)]
+    window = closed_window(GAMES, 60, 1796212800, counts, [], top)
+    assert [(a.author_id, a.strikes) for a in window.top_authors] == [("ann", 3), ("cy", 1)]
