@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from redis.asyncio import Redis
 
 from services.pulse import handlers
-from services.pulse.adapters.moods import Moods
+from services.pulse.adapters.detectors import Detectors
 from services.pulse.adapters.tallies import Tallies
 from services.pulse.closer import closer
 from services.pulse.config import Settings
@@ -41,8 +41,9 @@ def create_app(settings: Settings) -> FastAPI:
     broker = make_broker(settings, "pulse")
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
     tallies = Tallies(redis, settings.windows, settings.pulse_samples)
-    moods = Moods(redis)
-    pulse = handlers.Pulse(tallies, moods, Sentiment(), tunings_of(settings), settings.windows[0])
+    pulse = handlers.Pulse(
+        tallies, Detectors(redis), Sentiment(), tunings_of(settings), settings.windows[0]
+    )
     broker.include_router(handlers.router(settings))
     broker.context.set_global("pulse", pulse)
 
@@ -68,6 +69,5 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = service_api("pulse", "0.1.0", lifespan=lifespan)
     app.state.settings = settings
-    app.state.moods = moods
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
     return app

@@ -13,7 +13,7 @@ from faststream.kafka.annotations import KafkaMessage
 from services.contracts import topics
 from services.contracts.events import Action, Decision, MoodWindow, PostScored, StrikeEvent
 from services.pulse import metrics
-from services.pulse.adapters.moods import Moods
+from services.pulse.adapters.detectors import Detectors
 from services.pulse.adapters.tallies import Observation, OpenWindow, Tallies
 from services.pulse.config import Settings
 from services.pulse.domain.detector import Phase, Tunings
@@ -29,7 +29,7 @@ SERVICE = "pulse"
 @dataclass
 class Pulse:
     tallies: Tallies
-    moods: Moods
+    detectors: Detectors
     sentiment: Sentiment
     tunings: Tunings
     watched_seconds: int  # the window length the detector watches
@@ -98,13 +98,12 @@ async def on_mood(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
 
 
 async def apply_window(window: MoodWindow, broker: KafkaBroker | None, deps: Pulse) -> None:
-    """Record the window; for the watched length, step the detector and publish its alert
-    (not during a rebuild, which passes no broker: the alerts are on their topic already)."""
+    """For the watched length, step the community's detector and publish its alert (not during
+    a rebuild, which passes no broker: the alerts are on their topic already)."""
     if window.window_seconds != deps.watched_seconds:
-        await deps.moods.record(window, None, 0.0)
         return
     where = Community(window.tenant, window.community)
-    state, last_end = await deps.moods.detector(where)
+    state, last_end = await deps.detectors.get(where)
     moved = watch(window, state, last_end, deps.tunings.of(window.tenant, window.community))
     if moved is None:
         return
@@ -113,12 +112,7 @@ async def apply_window(window: MoodWindow, broker: KafkaBroker | None, deps: Pul
         key = topics.community_key(alert.tenant, alert.community)
         await publish_all(broker, [(alert, topics.COMMUNITY_ALERTS, key)])
         metrics.ALERTS.labels(alert.kind.value).inc()
-        change = {Phase.WAVE: 1, Phase.CALM: -1}
-        if new.phase is not state.phase:
-            metrics.WAVES.labels(window.tenant).inc(change[new.phase])
-    if alert is not None and broker is not None:
-        await deps.moods.alert(alert)
-    await deps.moods.record(window, new, window.ends_at.timestamp())
+    await deps.detectors.save(where, new, window.ends_at.timestamp())
     if new.phase is Phase.WAVE and broker is not None:
         end = int(window.ends_at.timestamp())
         await deps.tallies.expect(OpenWindow(where, window.window_seconds, end))

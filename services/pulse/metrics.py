@@ -1,9 +1,9 @@
-from prometheus_client import Counter, Gauge
+from prometheus_client import Counter
 
 from services.contracts.events import CommunityAlertKind
 
 POSTS_COUNTED = Counter(
-    "pulse_posts_counted_total", "Scored posts and decisions counted into windows"
+    "pulse_posts_counted_total", "Scored posts, decisions and strikes counted into windows"
 )
 LATE = Counter(
     "pulse_late_counts_total", "Posts that came after their window was published (not counted)"
@@ -14,7 +14,4 @@ ALERTS = Counter(
 )
 for _kind in CommunityAlertKind:
     ALERTS.labels(_kind.value)
-WAVES = Gauge(
-    "pulse_communities_in_wave", "Communities in a negativity wave now, by tenant", ["tenant"]
-)
 ERRORS = Counter("pulse_errors_total", "Messages dead-lettered", ["kind"])

@@ -5,6 +5,7 @@ gateway:mood:{tenant}\\x1f{community}:{seconds}   sorted set: recent windows (JS
 gateway:communities:{tenant}                      hash: community -> its state (JSON), from alerts
 gateway:community-latest:{tenant}                 hash: community \x1f seconds -> latest window
 gateway:community-alerts:{tenant}                 sorted set: alerts (JSON) by time
+gateway:community-alerts:{tenant}\x1f{community}  the same, of one community
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 from redis.asyncio import Redis
 
 from services.contracts.events import CommunityAlert, CommunityAlertKind, MoodWindow
+from services.gateway.domain.views import community_alert_view
 
 SEP = "\x1f"
 KEEP_WINDOWS = 288
@@ -40,23 +42,6 @@ def window_view(window: MoodWindow) -> dict:
         "actioned_share": round(window.actioned / volume, 4),
         "strikes": window.strikes,
         "top_authors": [a.model_dump() for a in window.top_authors],
-    }
-
-
-def alert_view(alert: CommunityAlert) -> dict:
-    return {
-        "alert_id": alert.event_id,
-        "community": alert.community,
-        "kind": alert.kind.value,
-        "at": alert.at.isoformat(),
-        "wave_started_at": alert.wave_started_at.isoformat(),
-        "window_seconds": alert.window_seconds,
-        "volume": alert.volume,
-        "negative": alert.negative,
-        "negative_rate": alert.rate,
-        "baseline_negative_rate": alert.baseline,
-        "surprise": alert.surprise,
-        "sample_post_ids": alert.samples,
     }
 
 
@@ -96,10 +81,12 @@ class Communities:
                 "since": alert.at.isoformat(),
                 "escalated": escalated or (state.get("escalated", False) and not ended),
             }
-        key = f"gateway:community-alerts:{alert.tenant}"
+        view = community_alert_view(alert).model_dump_json()
+        history = f"gateway:community-alerts:{alert.tenant}"
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.zadd(key, {json.dumps(alert_view(alert)): alert.at.timestamp()})
-            pipe.zremrangebyrank(key, 0, -KEEP_ALERTS - 1)
+            for key in (history, f"{history}{SEP}{name}"):
+                pipe.zadd(key, {view: alert.at.timestamp()})
+                pipe.zremrangebyrank(key, 0, -KEEP_ALERTS - 1)
             pipe.hset(f"gateway:communities:{alert.tenant}", name, json.dumps(state))
             added, *_ = await pipe.execute()
         return bool(added)
@@ -119,18 +106,23 @@ class Communities:
             for name in sorted(set(found) | set(states))
         ]
 
-    async def series(self, tenant: str, community: str, seconds: int, last: int) -> list[dict]:
+    async def one(self, tenant: str, community: str, seconds: int, last: int) -> dict | None:
+        """One community: its state and its latest windows of one length; None if neither."""
         key = f"gateway:mood:{tenant}{SEP}{community}:{seconds}"
-        return [json.loads(raw) for raw in await self.redis.zrange(key, -last, -1)]
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hget(f"gateway:communities:{tenant}", community)
+            pipe.zrange(key, -last, -1)
+            state, windows = await pipe.execute()
+        if state is None and not windows:
+            return None
+        found = community_view(community, state, {})
+        return {**found, "windows": [json.loads(raw) for raw in windows]}
 
     async def alerts(self, tenant: str, community: str | None, last: int) -> list[dict]:
-        """The latest alerts, newest first; of one community if given (read from the tenant's
-        latest `KEEP_ALERTS`: a bounded read)."""
+        """The latest alerts, newest first: the platform's, or one community's."""
         key = f"gateway:community-alerts:{tenant}"
-        found = [json.loads(raw) for raw in await self.redis.zrevrange(key, 0, KEEP_ALERTS - 1)]
-        if community is not None:
-            found = [a for a in found if (a["community"] or "") == community]
-        return found[:last]
+        key += "" if community is None else f"{SEP}{community}"
+        return [json.loads(raw) for raw in await self.redis.zrevrange(key, 0, last - 1)]
 
 
 def community_view(name: str, state: str | None, latest: dict[str, dict]) -> dict:

@@ -13,14 +13,6 @@ from redis.asyncio import Redis
 
 from services.contracts.events import PostSubmitted
 
-_CLAIM = """
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  return redis.call('HGETALL', KEYS[1])
-end
-redis.call('HSET', KEYS[1], unpack(ARGV))
-return {}
-"""
-
 # A batch's claims in one command (KEYS: the posts; ARGV: each post's fields, `width` apiece):
 # the client packs and parses one command instead of one per post. One Redis, not a cluster.
 _CLAIM_MANY = """
@@ -76,18 +68,12 @@ class PostRegistry:
     def __init__(self, redis: Redis, stale_after: float) -> None:
         self.redis = redis
         self.stale_after = stale_after
-        self._claim = redis.register_script(_CLAIM)
         self._claim_many = redis.register_script(_CLAIM_MANY)
         self._published_many = redis.register_script(_PUBLISHED_MANY)
 
     async def claim(self, event: PostSubmitted, fingerprint: str) -> ClaimOutcome:
-        fields = record_of(event, fingerprint, "pending")
-        args = [item for pair in fields.items() for item in pair]
-        existing = await self._claim(keys=[post_key(event.post.post_id)], args=args)
-        if not existing:
-            return ClaimOutcome.NEW
-        record = dict(zip(existing[::2], existing[1::2], strict=True))
-        return classify(record, fingerprint, time.time(), self.stale_after)
+        """Record the post as pending unless it is known: NEW, or what the known entry says."""
+        return (await self.claim_many([(event, fingerprint)]))[0]
 
     async def claim_many(self, claims: list[tuple[PostSubmitted, str]]) -> list[ClaimOutcome]:
         """`claim` for a batch of (event, fingerprint), in one command."""

@@ -59,14 +59,3 @@ def closed_window(
         top_authors=[AuthorStrikes(author_id=a, strikes=n) for a, n in top_authors if n > 0],
         **{name: int(counts.get(name, 0)) for name in COUNTERS},
     )
-
-
-def rates(window: MoodWindow) -> dict[str, float]:
-    """Per window: the shares of toxic, negative, civil-negative and actioned posts."""
-    volume = window.volume or 1
-    return {
-        "toxicity_rate": round(window.toxic / volume, 4),
-        "negative_rate": round(window.negative / volume, 4),
-        "civil_negative_rate": round(window.civil_negative / volume, 4),
-        "actioned_share": round(window.actioned / volume, 4),
-    }

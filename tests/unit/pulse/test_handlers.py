@@ -23,7 +23,7 @@ from services.contracts.events import (
     StrikeEvent,
 )
 from services.pulse import handlers
-from services.pulse.adapters.moods import Moods
+from services.pulse.adapters.detectors import Detectors
 from services.pulse.adapters.tallies import OpenWindow, Tallies
 from services.pulse.config import Settings
 from services.pulse.domain.detector import Tuning, Tunings
@@ -40,7 +40,7 @@ async def pulse() -> AsyncIterator[tuple[KafkaBroker, Sink, handlers.Pulse]]:
     redis = fakeredis.FakeAsyncRedis(decode_responses=True)
     deps = handlers.Pulse(
         Tallies(redis, [60], 3),
-        Moods(redis),
+        Detectors(redis),
         Sentiment(),
         Tunings(Tuning(warmup_windows=2), {}),
         60,

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from services.gateway.api.deps import CommunitiesDep, PulseReader
+from services.gateway.domain.views import CommunityAlertView
 from services.shared.errors import ApiError
 
 router = APIRouter(prefix="/v1/communities", tags=["communities"])
@@ -40,23 +41,8 @@ class CommunityList(BaseModel):
     next_cursor: str | None = None
 
 
-class Alert(BaseModel):
-    alert_id: str
-    community: str | None
-    kind: str = Field(examples=["wave_started"])
-    at: str
-    wave_started_at: str
-    window_seconds: int
-    volume: int
-    negative: int
-    negative_rate: float = Field(examples=[0.62])
-    baseline_negative_rate: float = Field(examples=[0.11])
-    surprise: float = Field(description="-log10 of the window's chance under the normal.")
-    sample_post_ids: list[str]
-
-
 class AlertList(BaseModel):
-    data: list[Alert]
+    data: list[CommunityAlertView]
     next_cursor: str | None = None
 
 
@@ -67,7 +53,9 @@ class Pulse(BaseModel):
     escalated: bool
     window_seconds: int = Field(examples=[3600])
     windows: list[dict[str, Any]] = Field(description="The latest windows, oldest first.")
-    alerts: list[Alert] = Field(description="This community's latest alerts, newest first.")
+    alerts: list[CommunityAlertView] = Field(
+        description="This community's latest alerts, newest first (as its webhooks get them)."
+    )
 
 
 def seconds_of(window: str) -> int:
@@ -93,7 +81,8 @@ async def list_alerts(
 ) -> AlertList:
     """Negativity waves that started, grew or ended, newest first, with their evidence."""
     name = None if community is None else ("" if community == NO_COMMUNITY else community)
-    return AlertList(data=[Alert(**a) for a in await communities.alerts(tenant, name, limit)])
+    found = await communities.alerts(tenant, name, limit)
+    return AlertList(data=[CommunityAlertView(**a) for a in found])
 
 
 @router.get(
@@ -112,18 +101,16 @@ async def community_pulse(
     and civil-criticism rates, share actioned), its state and its latest alerts."""
     seconds = seconds_of(window)
     name = "" if community == NO_COMMUNITY else community
-    windows = await communities.series(tenant, name, seconds, last)
-    states = {c["community"] or "": c for c in await communities.all(tenant)}
-    if name not in states:
+    found = await communities.one(tenant, name, seconds, last)
+    if found is None:
         raise ApiError(404, "community_not_found", f"No window of community {community!r} yet.")
-    state = states[name]
     alerts = await communities.alerts(tenant, name, 10)
     return Pulse(
         community=name or None,
-        state=state["state"],
-        since=state["since"],
-        escalated=state["escalated"],
+        state=found["state"],
+        since=found["since"],
+        escalated=found["escalated"],
         window_seconds=seconds,
-        windows=windows,
-        alerts=[Alert(**a) for a in alerts],
+        windows=found["windows"],
+        alerts=[CommunityAlertView(**a) for a in alerts],
     )
