@@ -201,6 +201,9 @@ class Decision(Event):
     decided_by: str = Field(default="automated", description="'automated' or a moderator id.")
     queue: str | None = Field(default=None, description="Moderator queue a case was opened in.")
     statement: StatementOfReasons | None = Field(default=None, description="For every non-allow.")
+    crisis: bool = Field(
+        default=False, description="Crisis mode applied: the policy's thresholds were tightened."
+    )
 
 
 class ReporterFacts(BaseModel):
@@ -494,3 +497,33 @@ class CommunityAlert(Event):
     baseline: float = Field(description="The community's normal negative rate.")
     surprise: float = Field(description="-log10 of the chance of the window under the normal.")
     samples: list[str] = Field(default_factory=list)
+
+
+class CrisisCommand(Event):
+    """Topic moderation.crisis-commands.v1 — an admin moderator switches a community's crisis
+    mode on or off by hand (written by the gateway; escalation applies it)."""
+
+    tenant: str
+    community: str | None = None
+    on: bool
+    moderator_id: str
+    reason: str = ""
+
+
+class CrisisSource(StrEnum):
+    WAVE = "wave"  # pulse's alert, under a policy with `crisis.automatic`
+    MODERATOR = "moderator"
+
+
+class CrisisChanged(Event):
+    """Topic moderation.crisis.v1 — a community's crisis mode as escalation applies it to the
+    next posts (written by escalation; every replica replays it). While it is on, the policy's
+    thresholds are multiplied by `crisis.factor`."""
+
+    tenant: str
+    community: str | None = None
+    on: bool
+    source: CrisisSource
+    actor: str = Field(description="The moderator, or 'pulse' for a wave.")
+    reason: str = ""
+    cause_id: str = Field(description="The CrisisCommand's or the CommunityAlert's event id.")

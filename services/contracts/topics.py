@@ -25,6 +25,8 @@ REPORTS = "moderation.reports.v1"
 LABELED_EXAMPLES = "moderation.labeled-examples.v1"
 MOOD = "moderation.mood.v1"
 COMMUNITY_ALERTS = "moderation.community-alerts.v1"
+CRISIS_COMMANDS = "moderation.crisis-commands.v1"
+CRISIS = "moderation.crisis.v1"
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,9 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(LABELED_EXAMPLES, 3, "tenant", "gateway"),
     TopicSpec(MOOD, 3, "tenant:community", "pulse"),
     TopicSpec(COMMUNITY_ALERTS, 3, "tenant:community", "pulse"),
+    # one partition each: few events, and every escalation replica replays the switches in order
+    TopicSpec(CRISIS_COMMANDS, 1, "tenant:community", "gateway"),
+    TopicSpec(CRISIS, 1, "tenant:community", "escalation"),
 )
 
 

@@ -10,7 +10,7 @@ from the decision id; a command already answered is not applied again.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -25,6 +25,9 @@ from services.contracts.events import (
     AuthorSanctioned,
     CaseEvent,
     CaseEventKind,
+    CommunityAlert,
+    CrisisChanged,
+    CrisisCommand,
     ModeratorAction,
     PolicyPublished,
     Post,
@@ -36,10 +39,11 @@ from services.contracts.events import (
     utcnow,
 )
 from services.escalation import metrics
+from services.escalation.adapters.crisis import CrisisBoard
 from services.escalation.adapters.effects import State, carry_out
 from services.escalation.adapters.policies import PolicyBook
 from services.escalation.config import Settings
-from services.escalation.domain import effects
+from services.escalation.domain import crisis, effects
 from services.escalation.domain.cases import handle
 from services.escalation.domain.decisions import (
     Outcome,
@@ -51,7 +55,13 @@ from services.escalation.domain.reports import Admission, admit, case_events_for
 from services.escalation.domain.strikes import sanction_for
 from services.policy.language import Policy, PostFacts, evaluate
 from services.policy.text import PolicyError, published_policy
-from services.shared.kafka import batch_subscriber, dead_letter, decode_batch, event_subscriber
+from services.shared.kafka import (
+    batch_subscriber,
+    dead_letter,
+    decode_batch,
+    event_subscriber,
+    publish_all,
+)
 
 SERVICE = "escalation"
 
@@ -62,6 +72,7 @@ class Escalation:
 
     state: State
     book: PolicyBook
+    crisis: CrisisBoard = field(default_factory=CrisisBoard)
 
 
 Deps = Annotated[Escalation, Context("escalation")]
@@ -79,6 +90,12 @@ def router(settings: Settings) -> KafkaRouter:
     routes.subscriber(topics.POLICIES, auto_offset_reset="earliest", ack_policy=AckPolicy.MANUAL)(
         on_policies
     )
+    # the same for crisis switches; commands and waves that make them are read once, by a group
+    routes.subscriber(topics.CRISIS, auto_offset_reset="earliest", ack_policy=AckPolicy.MANUAL)(
+        on_crisis
+    )
+    event_subscriber(routes, topics.CRISIS_COMMANDS, f"{group}-crisis")(on_crisis_commands)
+    event_subscriber(routes, topics.COMMUNITY_ALERTS, f"{group}-crisis-waves")(on_waves)
     return routes
 
 
@@ -118,6 +135,7 @@ async def decide(deps: Escalation, event: PostScored) -> Outcome:
         community=post.community,
         author=post.author,
         strikes=count,
+        crisis=deps.crisis.is_on(post.tenant, post.community),
     )
     outcome = automated_outcome(event, evaluate(facts, policy), policy, count)
     shadow = deps.book.shadow_for(post.tenant, post.community)
@@ -274,3 +292,30 @@ async def on_policies(message: KafkaMessage, broker: Broker, deps: Deps) -> None
             await dead_letter(broker, SERVICE, record, "invalid_policy", str(error))
             continue
         deps.book.publish(f"{event.name}.yaml", policy)
+
+
+async def on_crisis(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
+    for _, change in await decode_batch(broker, SERVICE, message, CrisisChanged, metrics.ERRORS):
+        deps.crisis.apply(change)
+
+
+async def on_crisis_commands(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
+    for _, command in await decode_batch(broker, SERVICE, message, CrisisCommand, metrics.ERRORS):
+        await switch(broker, deps, crisis.on_command(command))
+
+
+async def on_waves(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
+    for _, alert in await decode_batch(broker, SERVICE, message, CommunityAlert, metrics.ERRORS):
+        policy = deps.book.for_post(alert.tenant, alert.community)
+        current = deps.crisis.current(alert.tenant, alert.community)
+        change = crisis.on_alert(current, alert, policy)
+        if change is not None:
+            await switch(broker, deps, change)
+
+
+async def switch(broker: KafkaBroker, deps: Escalation, change: CrisisChanged) -> None:
+    """Published for every replica, and applied here at once so the next alert sees it."""
+    key = topics.community_key(change.tenant, change.community)
+    await publish_all(broker, [(change, topics.CRISIS, key)])
+    deps.crisis.apply(change)
+    metrics.CRISIS_SWITCHES.labels(change.source.value, "on" if change.on else "off").inc()

@@ -74,6 +74,18 @@ for _admission in Admission:
 for _sanction in SanctionKind:
     SANCTIONS.labels(_sanction.value)
 
+CRISIS_SWITCHES = Counter(
+    "escalation_crisis_switches_total",
+    "Crisis mode switched on or off, by a moderator or by a wave",
+    ["source", "to"],
+)
+IN_CRISIS = Gauge(
+    "escalation_communities_in_crisis", "Communities whose crisis mode is switched on"
+)
+for _source in ("wave", "moderator"):
+    for _to in ("on", "off"):
+        CRISIS_SWITCHES.labels(_source, _to)
+
 POST_TO_DECISION = Histogram(
     "moderation_post_to_decision_seconds",
     "From ingest accepting a post to its automated decision being published",

@@ -16,6 +16,7 @@ from services.contracts.events import (
     AuthorSanctioned,
     CaseEvent,
     CommunityAlert,
+    CrisisChanged,
     Decision,
     MoodWindow,
     PostSubmitted,
@@ -70,6 +71,7 @@ def router(settings: Settings) -> KafkaRouter:
     event_subscriber(routes, topics.COMMUNITY_ALERTS, f"{group}-community-alerts")(
         on_community_alerts
     )
+    event_subscriber(routes, topics.CRISIS, f"{group}-crisis")(on_crisis)
     return routes
 
 
@@ -136,6 +138,12 @@ async def on_mood(message: KafkaMessage, broker: Broker, views: Deps) -> None:
     for _, window in await decode_batch(broker, SERVICE, message, MoodWindow, metrics.ERRORS):
         await views.communities.apply_window(window)
         metrics.VIEW_EVENTS.labels(topics.MOOD).inc()
+
+
+async def on_crisis(message: KafkaMessage, broker: Broker, views: Deps) -> None:
+    for _, change in await decode_batch(broker, SERVICE, message, CrisisChanged, metrics.ERRORS):
+        await views.communities.apply_crisis(change)
+        metrics.VIEW_EVENTS.labels(topics.CRISIS).inc()
 
 
 async def on_community_alerts(message: KafkaMessage, broker: Broker, views: Deps) -> None:

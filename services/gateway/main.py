@@ -126,6 +126,7 @@ def create_app(settings: Settings) -> FastAPI:
     for module in (*routers, compat_perspective, compat_openai):
         app.include_router(module.router)
     app.include_router(admin.moderators)
+    app.include_router(communities.admin)
     install_console(app)
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
     return app

@@ -10,7 +10,7 @@ Drops the key families below and replays their topics into them:
 - submitted posts still pending (`gateway:post:*`), cases, queues, audit trails and strike
   counts (`gateway:case*`, `gateway:queue*`, `gateway:strikes:*`);
 - communities' mood windows, states and alerts (`gateway:mood:*`, `gateway:communit*`), from
-  pulse's topics.
+  pulse's topics, and their crisis mode (`gateway:crisis:*`) from escalation's.
 
 No webhook is sent again. Pending webhook deliveries and their dead letters, rate-limit
 windows and unanswered commands are not views of a topic: they are kept as they are (run
@@ -29,6 +29,7 @@ from services.contracts.events import (
     CaseEvent,
     CommunityAlert,
     CredentialEvent,
+    CrisisChanged,
     Decision,
     MoodWindow,
     PolicyPublished,
@@ -90,6 +91,7 @@ async def rebuild(settings: Settings | None = None) -> dict[str, int]:
         moods = communities.Communities(redis)
         await replay("mood_windows", topics.MOOD, MoodWindow, moods.apply_window)
         await replay("community_alerts", topics.COMMUNITY_ALERTS, CommunityAlert, moods.apply_alert)
+        await replay("crisis", topics.CRISIS, CrisisChanged, moods.apply_crisis)
     finally:
         await redis.aclose()
     return counts

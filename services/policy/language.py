@@ -5,8 +5,10 @@ Semantics (what README and `policy check` document):
   satisfies a threshold.
 - The most severe matched action wins (allow < label < hold < remove < escalate); ties go to
   the rule written first. Every matched rule is listed as a reason, most severe first.
-- Crisis mode (the community is listed in `crisis.communities`) multiplies every score
-  threshold by `crisis.factor` (< 1), so the same scores give equal or stricter actions.
+- Crisis mode (the community is listed in `crisis.communities`, or escalation switched it on:
+  by an admin moderator's hand, or on a negativity wave when `crisis.automatic` is set)
+  multiplies every score threshold by `crisis.factor` (< 1), so the same scores give equal or
+  stricter actions.
 - Deny terms are matched as whole words on the normalized text, after the spans of allow terms
   are blanked out ("Scunthorpe" on the allow list keeps a deny term inside it from firing).
 - `below` (a score must stay under a value) is only allowed on `allow` rules, which route a post
@@ -130,8 +132,15 @@ class Terms(_Strict):
 
 
 class Crisis(_Strict):
-    communities: list[str] = Field(default_factory=list)
+    communities: list[str] = Field(
+        default_factory=list, description="communities always in crisis mode"
+    )
     factor: float = Field(default=0.8, gt=0.0, le=1.0)
+    automatic: bool = Field(
+        default=False,
+        description="a negativity wave pulse detects switches the community into crisis mode "
+        "until the wave ends",
+    )
 
 
 class Reports(_Strict):
@@ -194,6 +203,7 @@ class PostFacts:
     author: AuthorFacts | None = None
     strikes: int = 0
     reports: tuple[ReportFact, ...] = ()  # the reports that count (duplicates and capped left out)
+    crisis: bool = False  # crisis mode switched on for the community (by hand or by a wave)
 
 
 @dataclass(frozen=True)
@@ -206,6 +216,7 @@ class Verdict:
     sla_minutes: int | None = None
     strikes: int = 0
     matched: tuple[str, ...] = field(default=())
+    crisis: bool = False  # the thresholds were tightened by crisis mode
 
 
 _WORD = re.compile(r"[^\W_]+")
@@ -309,7 +320,8 @@ def _report_facts(condition: ReportCondition, reports: tuple[ReportFact, ...]) -
 def evaluate(post: PostFacts, policy: Policy, only_reports: bool = False) -> Verdict:
     """The verdict for a post. `only_reports`: just the rules on reports (what a new report
     can change; the rest were applied when the post was scored)."""
-    factor = policy.crisis.factor if post.community in policy.crisis.communities else 1.0
+    crisis = post.crisis or post.community in policy.crisis.communities
+    factor = policy.crisis.factor if crisis else 1.0
     matched: list[tuple[Rule, Reason]] = []
     rules = [r for r in policy.rules if r.when.reports] if only_reports else policy.rules
     for rule in rules:
@@ -318,7 +330,7 @@ def evaluate(post: PostFacts, policy: Policy, only_reports: bool = False) -> Ver
             detail = "; ".join(facts) + (" (crisis mode)" if factor < 1.0 else "")
             matched.append((rule, Reason(rule=rule.id, action=rule.action, detail=detail)))
     if not matched:
-        return Verdict(Action.ALLOW)
+        return Verdict(Action.ALLOW, crisis=crisis)
     matched.sort(key=lambda pair: -SEVERITY[pair[0].action])  # stable: ties keep file order
     winner = matched[0][0]
     queue = _queue_for(winner, [rule for rule, _ in matched], policy)
@@ -334,6 +346,7 @@ def evaluate(post: PostFacts, policy: Policy, only_reports: bool = False) -> Ver
         sla_minutes=spec.sla_minutes if spec else None,
         strikes=max((rule.strikes for rule, _ in matched), default=0),
         matched=tuple(rule.id for rule, _ in matched),
+        crisis=crisis,
     )
 
 

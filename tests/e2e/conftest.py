@@ -17,6 +17,7 @@ from deploy.localstack import Service, free_port, service_env
 from tests.conftest import Infra
 
 ORDER = ("classifier", "escalation", "gateway", "ingest", "pulse")
+WAVE_WINDOW_SECONDS = 3  # pulse's shortest window in this stack, so a wave shows in seconds
 
 
 @dataclass
@@ -36,6 +37,12 @@ def stack(infra: Infra) -> Iterator[Stack]:
         "CLASSIFIER_MODEL": "offline",
         "KAFKA_LAG_SECONDS": "2",  # the observability test reads it within seconds
         "SLA_CHECK_SECONDS": "2",
+        "PULSE_WINDOWS": f"{WAVE_WINDOW_SECONDS},60",
+        "PULSE_GRACE_SECONDS": "0.5",
+        "PULSE_TICK_SECONDS": "0.25",
+        "PULSE_WARMUP_WINDOWS": "3",
+        "PULSE_MIN_VOLUME": "10",
+        "PULSE_COOLDOWN_WINDOWS": "2",
     }
     services = {
         name: Service(name, infra.logs / f"{name}.log", port=ports[name], env=env) for name in ORDER

@@ -84,6 +84,7 @@ def automated_outcome(
         decided_by="automated",
         queue=verdict.queue,
         statement=automated_statement(verdict, scored.scores, policy, now, step),
+        crisis=verdict.crisis,
     )
     case = case_opened(scored, verdict, policy, now, strikes_before)
     return Outcome(decision, strike, sanction, case)

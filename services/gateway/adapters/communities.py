@@ -6,6 +6,8 @@ gateway:communities:{tenant}                      hash: community -> its state (
 gateway:community-latest:{tenant}                 hash: community \x1f seconds -> latest window
 gateway:community-alerts:{tenant}                 sorted set: alerts (JSON) by time
 gateway:community-alerts:{tenant}\x1f{community}  the same, of one community
+gateway:crisis:{tenant}                           hash: community -> its crisis mode (JSON),
+                                                  from escalation's crisis topic
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import json
 
 from redis.asyncio import Redis
 
-from services.contracts.events import CommunityAlert, CommunityAlertKind, MoodWindow
+from services.contracts.events import CommunityAlert, CommunityAlertKind, CrisisChanged, MoodWindow
 from services.gateway.domain.views import community_alert_view
 
 SEP = "\x1f"
@@ -25,6 +27,7 @@ FAMILIES = (
     "gateway:communities:*",
     "gateway:community-latest:*",
     "gateway:community-alerts:*",
+    "gateway:crisis:*",
 )
 
 
@@ -91,19 +94,27 @@ class Communities:
             added, *_ = await pipe.execute()
         return bool(added)
 
+    async def apply_crisis(self, change: CrisisChanged) -> None:
+        key, name = f"gateway:crisis:{change.tenant}", change.community or ""
+        raw = await self.redis.hget(key, name)
+        if raw and json.loads(raw)["since"] > change.occurred_at.isoformat():
+            return  # a redelivery of an older switch
+        await self.redis.hset(key, name, json.dumps(crisis_view(change)))
+
     async def all(self, tenant: str) -> list[dict]:
         """Every community of the platform with its state and latest window of each length."""
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.hgetall(f"gateway:communities:{tenant}")
             pipe.hgetall(f"gateway:community-latest:{tenant}")
-            states, latest = await pipe.execute()
+            pipe.hgetall(f"gateway:crisis:{tenant}")
+            states, latest, crises = await pipe.execute()
         found: dict[str, dict] = {}
         for field, raw in latest.items():
             name, seconds = field.rsplit(SEP, 1)
             found.setdefault(name, {})[seconds] = json.loads(raw)
         return [
-            community_view(name, states.get(name), found.get(name, {}))
-            for name in sorted(set(found) | set(states))
+            community_view(name, states.get(name), found.get(name, {}), crises.get(name))
+            for name in sorted(set(found) | set(states) | set(crises))
         ]
 
     async def one(self, tenant: str, community: str, seconds: int, last: int) -> dict | None:
@@ -112,10 +123,11 @@ class Communities:
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.hget(f"gateway:communities:{tenant}", community)
             pipe.zrange(key, -last, -1)
-            state, windows = await pipe.execute()
-        if state is None and not windows:
+            pipe.hget(f"gateway:crisis:{tenant}", community)
+            state, windows, crisis = await pipe.execute()
+        if state is None and not windows and crisis is None:
             return None
-        found = community_view(community, state, {})
+        found = community_view(community, state, {}, crisis)
         return {**found, "windows": [json.loads(raw) for raw in windows]}
 
     async def alerts(self, tenant: str, community: str | None, last: int) -> list[dict]:
@@ -125,6 +137,23 @@ class Communities:
         return [json.loads(raw) for raw in await self.redis.zrevrange(key, 0, last - 1)]
 
 
-def community_view(name: str, state: str | None, latest: dict[str, dict]) -> dict:
+def crisis_view(change: CrisisChanged) -> dict:
+    return {
+        "on": change.on,
+        "since": change.occurred_at.isoformat(),
+        "source": change.source.value,
+        "actor": change.actor,
+        "reason": change.reason,
+    }
+
+
+def community_view(
+    name: str, state: str | None, latest: dict[str, dict], crisis: str | None = None
+) -> dict:
+    """The state is `crisis` while crisis mode is on (whatever pulse says), else pulse's: `calm`
+    or `wave`."""
     current = json.loads(state) if state else {"state": "calm", "since": None, "escalated": False}
-    return {"community": name or None, **current, "latest_windows": latest}
+    mode = json.loads(crisis) if crisis else None
+    if mode and mode["on"]:
+        current = {**current, "state": "crisis"}
+    return {"community": name or None, **current, "crisis": mode, "latest_windows": latest}

@@ -58,6 +58,9 @@ class DecisionView(BaseModel):
     decision_id: str | None = None
     queue: str | None = None
     statement: StatementOfReasons | None = None
+    crisis: bool | None = Field(
+        default=None, description="Crisis mode applied: the policy's thresholds were tightened."
+    )
     history: list[DecisionRevision] | None = None
 
 
@@ -134,6 +137,7 @@ def decision_view(d: Decision, history: list[Decision] | None = None) -> Decisio
         decision_id=d.event_id,
         queue=d.queue,
         statement=d.statement,
+        crisis=d.crisis,
         history=[revision_of(h) for h in history] if history is not None else None,
     )
 

@@ -13,7 +13,15 @@ from faststream.kafka import KafkaBroker, TestKafkaBroker
 
 from services.contracts import topics
 from services.contracts.cases import case_id_for
-from services.contracts.events import ModelInfo, ModeratorAction, Post, PostReported, PostScored
+from services.contracts.events import (
+    CommunityAlert,
+    CrisisCommand,
+    ModelInfo,
+    ModeratorAction,
+    Post,
+    PostReported,
+    PostScored,
+)
 from services.escalation import handlers
 from services.escalation.adapters.cases import ActionLedger, CaseStore
 from services.escalation.adapters.effects import State
@@ -37,16 +45,16 @@ async def escalation() -> AsyncIterator[tuple[KafkaBroker, Sink, State]]:
     broker = KafkaBroker()
     broker.include_router(handlers.router(Settings()))
     broker.context.set_global("escalation", handlers.Escalation(state, PolicyBook(REPO_POLICIES)))
-    outputs = (topics.DECISIONS, topics.CASE_EVENTS, topics.STRIKES, topics.SANCTIONS, topics.DEAD_LETTER)  # fmt: skip
+    outputs = (topics.DECISIONS, topics.CASE_EVENTS, topics.STRIKES, topics.SANCTIONS, topics.DEAD_LETTER, topics.CRISIS)  # fmt: skip
     sink = Sink(broker, *outputs)
     async with TestKafkaBroker(broker) as test_broker:
         yield test_broker, sink, state
     await redis.aclose()
 
 
-def scored(external_id: str, scores: dict[str, float]) -> PostScored:
+def scored(external_id: str, scores: dict[str, float], community: str | None = None) -> PostScored:
     post = Post(post_id=f"p-{external_id}", tenant="acme", external_id=external_id,
-                author_id="u-1", text="t")  # fmt: skip
+                author_id="u-1", text="t", community=community)  # fmt: skip
     return PostScored(post=post, scores=scores, model=ModelInfo(id="m", version="1"))
 
 
@@ -168,3 +176,37 @@ async def test_a_poison_report_is_dead_lettered(escalation) -> None:
     broker, sink, _ = escalation
     await broker.publish({"report_id": "x"}, topics.REPORTS)
     assert [d["source_topic"] for d in sink.seen[topics.DEAD_LETTER]] == [topics.REPORTS]
+
+
+async def test_an_admin_switch_puts_a_community_in_crisis_for_its_next_posts(escalation) -> None:
+    broker, sink, _ = escalation
+    before = scored("before", {"toxicity": 0.8}, community="games")
+    await broker.publish(before.model_dump(mode="json"), topics.POSTS_SCORED)
+    switch = CrisisCommand(tenant="acme", community="games", on=True, moderator_id="lead")
+    await broker.publish(switch.model_dump(mode="json"), topics.CRISIS_COMMANDS)
+    [change] = sink.seen[topics.CRISIS]
+    assert (change["on"], change["source"], change["actor"]) == (True, "moderator", "lead")
+    for post in (
+        scored("during", {"toxicity": 0.8}, "games"),
+        scored("elsewhere", {"toxicity": 0.8}),
+    ):
+        await broker.publish(post.model_dump(mode="json"), topics.POSTS_SCORED)
+    got = {d["post_id"]: (d["action"], d["crisis"]) for d in sink.seen[topics.DECISIONS]}
+    assert got == {
+        "p-before": ("label", False),
+        "p-during": ("hold", True),
+        "p-elsewhere": ("label", False),
+    }
+
+
+async def test_a_wave_under_the_default_policy_does_not_switch_crisis_on(escalation) -> None:
+    broker, sink, _ = escalation
+    alert = CommunityAlert(
+        tenant="acme", community="games", kind="wave_started", window_seconds=300,
+        wave_started_at="2026-12-02T12:00:00Z", at="2026-12-02T12:00:00Z", volume=80,
+        negative=50, rate=0.62, baseline=0.1, surprise=9.5,
+    )  # fmt: skip
+    await broker.publish(alert.model_dump(mode="json"), topics.COMMUNITY_ALERTS)
+    await broker.publish(b"not json", topics.CRISIS_COMMANDS)
+    assert sink.seen[topics.CRISIS] == []
+    assert [d["error_kind"] for d in sink.seen[topics.DEAD_LETTER]] == ["undecodable"]

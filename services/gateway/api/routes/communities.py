@@ -1,5 +1,6 @@
 """Communities' mood for platforms and moderators: each community's state (calm or in a
-negativity wave), its windows, and the alerts pulse raised. Read with a platform key that
+negativity wave, or in crisis mode), its windows, and the alerts pulse raised; admins switch
+crisis mode by hand. Read with a platform key that
 has `pulse:read`, or a moderator token. Built from pulse's topics (the gateway's own view).
 A post without a community belongs to the community `_`."""
 
@@ -8,10 +9,12 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from services.gateway.api.deps import CommunitiesDep, PulseReader
+from services.contracts import topics
+from services.contracts.events import CrisisCommand
+from services.gateway.api.deps import Admin, CommunitiesDep, PulseReader
 from services.gateway.domain.views import CommunityAlertView
 from services.shared.errors import ApiError
 
@@ -25,11 +28,20 @@ NO_COMMUNITY = "_"
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
+class CrisisMode(BaseModel):
+    on: bool
+    since: str = Field(description="When escalation applied the switch.")
+    source: str = Field(description="wave (automatic, by policy) or moderator", examples=["wave"])
+    actor: str = Field(examples=["pulse"])
+    reason: str = ""
+
+
 class CommunityState(BaseModel):
     community: str | None = Field(examples=["support"])
-    state: str = Field(description="calm or wave", examples=["wave"])
-    since: str | None = Field(description="When the state began (the alert's window end).")
+    state: str = Field(description="calm, wave or crisis", examples=["wave"])
+    since: str | None = Field(description="When the wave began or ended (the alert's window end).")
     escalated: bool = False
+    crisis: CrisisMode | None = Field(default=None, description="The last crisis switch, if any.")
     latest_windows: dict[str, dict[str, Any]] = Field(
         description="The latest closed window of each length (seconds -> rates).",
         examples=[{"300": {"volume": 42, "negative_rate": 0.31, "toxicity_rate": 0.12}}],
@@ -48,9 +60,10 @@ class AlertList(BaseModel):
 
 class Pulse(BaseModel):
     community: str | None
-    state: str = Field(examples=["calm"])
+    state: str = Field(description="calm, wave or crisis", examples=["calm"])
     since: str | None
     escalated: bool
+    crisis: CrisisMode | None = None
     window_seconds: int = Field(examples=[3600])
     windows: list[dict[str, Any]] = Field(description="The latest windows, oldest first.")
     alerts: list[CommunityAlertView] = Field(
@@ -110,7 +123,59 @@ async def community_pulse(
         state=found["state"],
         since=found["since"],
         escalated=found["escalated"],
+        crisis=found["crisis"],
         window_seconds=seconds,
         windows=found["windows"],
         alerts=[CommunityAlertView(**a) for a in alerts],
     )
+
+
+admin = APIRouter(prefix="/v1/admin/communities", tags=["admin"])
+
+
+class CrisisSwitch(BaseModel):
+    on: bool = Field(description="true switches crisis mode on, false lifts it.")
+    reason: str = Field(
+        min_length=3,
+        max_length=500,
+        description="Why: kept with the switch for the audit trail.",
+        examples=["Raid after the patch announcement"],
+    )
+
+
+class CrisisSwitchAccepted(BaseModel):
+    command_id: str = Field(examples=["3f1c2a9e-5b7d-4e1a-9c3f-2d4b6a8e0f11"])
+    community: str | None = Field(examples=["support"])
+    on: bool
+
+
+@admin.put(
+    "/{community}/crisis",
+    status_code=202,
+    response_model=CrisisSwitchAccepted,
+    responses={
+        401: {"description": "Missing or invalid token"},
+        403: {"description": "Not an admin"},
+    },
+)
+async def switch_crisis(
+    community: Annotated[str, Path(max_length=128)],
+    body: CrisisSwitch,
+    moderator: Admin,
+    request: Request,
+) -> CrisisSwitchAccepted:
+    """Switch a community's crisis mode on or off by hand: the policy's `crisis.factor`
+    tightens its thresholds. Escalation applies it to the next posts within a second or so; the
+    community's state (`GET /v1/communities`) shows it once applied."""
+    name = None if community == NO_COMMUNITY else community
+    command = CrisisCommand(
+        tenant=moderator.tenant,
+        community=name,
+        on=body.on,
+        moderator_id=moderator.moderator_id,
+        reason=body.reason,
+    )
+    key = topics.community_key(command.tenant, name)
+    broker = request.app.state.broker
+    await broker.publish(command.model_dump(mode="json"), topics.CRISIS_COMMANDS, key=key)
+    return CrisisSwitchAccepted(command_id=command.event_id, community=name, on=body.on)
