@@ -412,6 +412,7 @@ def service_env(kafka_bootstrap: str, redis_url: str, ports: dict[str, int]) -> 
         "REDIS_URL": redis_url,
         "CLASSIFIER_URL": f"http://127.0.0.1:{ports['classifier']}",
         "INGEST_URL": f"http://127.0.0.1:{ports['ingest']}",
+        "PULSE_URL": f"http://127.0.0.1:{ports.get('pulse', 8004)}",
         "GATEWAY_PUBLIC_URL": f"http://127.0.0.1:{ports['gateway']}",
         # the local stack serves plain HTTP on 127.0.0.1; behind TLS keep the default (true)
         "CONSOLE_COOKIE_SECURE": os.environ.get("CONSOLE_COOKIE_SECURE", "false"),

@@ -8,6 +8,8 @@ class Settings(ServiceSettings):
     classifier_url: str = "http://127.0.0.1:8002"
     classifier_timeout_seconds: float = 10.0
     ingest_url: str = "http://127.0.0.1:8001"
+    pulse_url: str = "http://127.0.0.1:8004"  # its feedback digest
+    pulse_timeout_seconds: float = 10.0
     # where platforms reach the gateway (for the Perspective discovery document's rootUrl);
     # unset: the address the request came to
     gateway_public_url: str | None = None

@@ -22,6 +22,7 @@ from services.gateway.adapters.credentials import Credentials, CredentialStore
 from services.gateway.adapters.decisions import DecisionStore, KnownPosts
 from services.gateway.adapters.ingest import IngestClient
 from services.gateway.adapters.policies import PolicyRegistry
+from services.gateway.adapters.pulse import PulseClient
 from services.gateway.adapters.sessions import ConsoleSessions
 from services.gateway.adapters.targets import WebhookTargets
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
@@ -33,6 +34,7 @@ from services.gateway.api.routes import (
     compat_openai,
     compat_perspective,
     decisions,
+    feedback,
     policies,
     webhooks,
 )
@@ -64,6 +66,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
 
     classifier = ClassifierClient(settings.classifier_url, settings.classifier_timeout_seconds)
+    pulse = PulseClient(settings.pulse_url, settings.pulse_timeout_seconds)
     ingest = IngestClient(settings.ingest_url)
     targets = WebhookTargets(
         DenyList.parse(settings.webhook_deny_networks, settings.webhook_allow_private)
@@ -93,6 +96,7 @@ def create_app(settings: Settings) -> FastAPI:
         await lag.stop()
         await broker.stop()
         await classifier.aclose()
+        await pulse.aclose()
         await ingest.aclose()
         await redis.aclose()
 
@@ -112,6 +116,7 @@ def create_app(settings: Settings) -> FastAPI:
         ),
         rate_limiter=RateLimiter(redis, "gateway"),
         classifier=classifier,
+        pulse=pulse,
         policy_registry=PolicyRegistry(redis),
         ingest=ingest,
         webhook_targets=targets,
@@ -122,7 +127,7 @@ def create_app(settings: Settings) -> FastAPI:
         app, shapes={"/v1alpha1/": perspective_shape, "/v1/moderations": openai_shape}
     )
     install_compat_errors(app)
-    routers = (decisions, authors, webhooks, cases, admin, policies, communities)
+    routers = (decisions, authors, webhooks, cases, admin, policies, communities, feedback)
     for module in (*routers, compat_perspective, compat_openai):
         app.include_router(module.router)
     app.include_router(admin.moderators)

@@ -11,14 +11,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
-from services.pulse import handlers
+from services.pulse import api, handlers
 from services.pulse.adapters.detectors import Detectors
+from services.pulse.adapters.feedback import FeedbackBook
 from services.pulse.adapters.tallies import Tallies
 from services.pulse.closer import closer
 from services.pulse.config import Settings
 from services.pulse.domain.detector import Tuning, Tunings
 from services.pulse.sentiment import Sentiment
 from services.shared.api import service_api
+from services.shared.errors import install_error_handlers
 from services.shared.kafka import ensure_topics, make_broker
 from services.shared.lag import LagWatch
 from services.shared.ops import kafka_check, ops_router, redis_check
@@ -41,9 +43,11 @@ def create_app(settings: Settings) -> FastAPI:
     broker = make_broker(settings, "pulse")
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
     tallies = Tallies(redis, settings.windows, settings.pulse_samples)
+    feedback = FeedbackBook(redis, settings.pulse_feedback_keep)
     pulse = handlers.Pulse(
-        tallies, Detectors(redis), Sentiment(), tunings_of(settings), settings.windows[0]
-    )
+        tallies, Detectors(redis), Sentiment(), tunings_of(settings), settings.windows[0],
+        feedback, settings.pulse_feedback_queue,
+    )  # fmt: skip
     broker.include_router(handlers.router(settings))
     broker.context.set_global("pulse", pulse)
 
@@ -69,5 +73,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = service_api("pulse", "0.1.0", lifespan=lifespan)
     app.state.settings = settings
+    app.state.feedback = feedback
+    app.include_router(api.router)
+    install_error_handlers(app)
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
     return app

@@ -24,6 +24,11 @@ class Settings(ServiceSettings):
     # {"acme/games": {"start": 4.0, "min_volume": 50}, "acme": {"min_lift": 0.1}}
     pulse_tuning: dict[str, dict[str, float]] = {}
 
+    # Cases opened in this queue are civil criticism for the digest (the default policy's).
+    pulse_feedback_queue: str = "feedback"
+    pulse_feedback_keep: int = 20_000  # remarks kept per community (the latest)
+    pulse_digest_max_posts: int = 5_000  # remarks read per period for one digest
+
     @property
     def windows(self) -> list[int]:
         return [int(w) for w in self.pulse_windows.split(",") if w.strip()]

@@ -11,14 +11,24 @@ from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
 from services.contracts import topics
-from services.contracts.events import Action, Decision, MoodWindow, PostScored, StrikeEvent
+from services.contracts.events import (
+    Action,
+    CaseEvent,
+    CaseEventKind,
+    Decision,
+    MoodWindow,
+    PostScored,
+    StrikeEvent,
+)
 from services.pulse import metrics
 from services.pulse.adapters.detectors import Detectors
+from services.pulse.adapters.feedback import FeedbackBook
 from services.pulse.adapters.tallies import Observation, OpenWindow, Tallies
 from services.pulse.config import Settings
 from services.pulse.domain.detector import Phase, Tunings
 from services.pulse.domain.mood import Community, counts_of
-from services.pulse.domain.signal import signal_of
+from services.pulse.domain.signal import Signal, signal_of
+from services.pulse.domain.themes import Remark
 from services.pulse.domain.watch import watch
 from services.pulse.sentiment import Sentiment
 from services.shared.kafka import batch_subscriber, decode_records, publish_all, records_of
@@ -33,6 +43,8 @@ class Pulse:
     sentiment: Sentiment
     tunings: Tunings
     watched_seconds: int  # the window length the detector watches
+    feedback: FeedbackBook
+    feedback_queue: str  # cases opened there are civil criticism, whatever their tone
 
 
 Deps = Annotated[Pulse, Context("pulse")]
@@ -42,7 +54,7 @@ Broker = Annotated[KafkaBroker, Context("broker")]
 def router(settings: Settings) -> KafkaRouter:
     routes = KafkaRouter()
     group = settings.kafka_group_id
-    watched = (topics.POSTS_SCORED, topics.DECISIONS, topics.STRIKES)
+    watched = (topics.POSTS_SCORED, topics.DECISIONS, topics.STRIKES, topics.CASE_EVENTS)
     batch_subscriber(routes, watched, group, settings)(on_posts)
     batch_subscriber(routes, topics.MOOD, f"{group}-mood", settings)(on_mood)
     return routes
@@ -53,10 +65,16 @@ async def on_posts(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
     scored = [r for r in records if r.topic == topics.POSTS_SCORED]
     decided = [r for r in records if r.topic == topics.DECISIONS]
     struck = [r for r in records if r.topic == topics.STRIKES]
-    observations = [
-        scored_observation(event, deps)
-        for _, event in await decode_records(broker, SERVICE, scored, PostScored, metrics.ERRORS)
-    ]
+    opened = [r for r in records if r.topic == topics.CASE_EVENTS]
+    observations, remarks = [], []
+    for _, event in await decode_records(broker, SERVICE, scored, PostScored, metrics.ERRORS):
+        signal = signal_of(deps.sentiment.score(event.post.text), event.scores)
+        observations.append(scored_observation(event, signal))
+        if signal.civil_negative:
+            remarks.append(remark_of(event))
+    for _, case in await decode_records(broker, SERVICE, opened, CaseEvent, metrics.ERRORS):
+        if feedback_case(case, deps.feedback_queue):
+            remarks.append(remark_of(case))
     for _, decision in await decode_records(broker, SERVICE, decided, Decision, metrics.ERRORS):
         if decision.revision == 0 and decision.action is not Action.ALLOW:
             where = Community(decision.tenant, decision.community)
@@ -67,8 +85,23 @@ async def on_posts(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
     for _, strike in await decode_records(broker, SERVICE, struck, StrikeEvent, metrics.ERRORS):
         observations.append(strike_observation(strike))
     counted, late = await deps.tallies.count(observations)
+    await deps.feedback.add(remarks)
     metrics.POSTS_COUNTED.inc(counted)
     metrics.LATE.inc(late)
+    metrics.REMARKS.inc(len(remarks))
+
+
+def feedback_case(case: CaseEvent, queue: str) -> bool:
+    return case.kind is CaseEventKind.OPENED and case.queue == queue and case.post is not None
+
+
+def remark_of(event: PostScored | CaseEvent) -> tuple[Community, Remark]:
+    """Civil criticism for the digest, by when it was posted."""
+    post = event.post
+    assert post is not None  # a scored post always has it; a case only when `feedback_case`
+    said = event.submitted_at if isinstance(event, PostScored) else None
+    at = (said or event.occurred_at).timestamp()
+    return Community(post.tenant, post.community), Remark(post.post_id, post.text, at)
 
 
 def strike_observation(strike: StrikeEvent) -> Observation:
@@ -80,9 +113,8 @@ def strike_observation(strike: StrikeEvent) -> Observation:
     )  # fmt: skip
 
 
-def scored_observation(event: PostScored, deps: Pulse) -> Observation:
+def scored_observation(event: PostScored, signal: Signal) -> Observation:
     post = event.post
-    signal = signal_of(deps.sentiment.score(post.text), event.scores)
     at = (event.submitted_at or event.occurred_at).timestamp()  # when it was said
     return Observation(
         "scored", post.post_id, Community(post.tenant, post.community), at, counts_of(signal),

@@ -15,3 +15,8 @@ ALERTS = Counter(
 for _kind in CommunityAlertKind:
     ALERTS.labels(_kind.value)
 ERRORS = Counter("pulse_errors_total", "Messages dead-lettered", ["kind"])
+REMARKS = Counter(
+    "pulse_feedback_remarks_total",
+    "Civil criticism kept for the feedback digest (with redeliveries)",
+)
+DIGESTS = Counter("pulse_feedback_digests_total", "Feedback digests served", ["format"])

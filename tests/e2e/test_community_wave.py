@@ -191,3 +191,39 @@ async def test_a_wave_switches_its_community_into_crisis_until_it_ends(
     print(
         f"wave detected {detected:.1f} s after it began ({window} s windows, {platform.sent} posts)"
     )
+
+
+CRITICISM = [
+    "The dark mode is unreadable at night, terrible",
+    "Please fix dark mode, the contrast is awful",
+    "dark mode hurts my eyes, disappointed",
+    "Still waiting on my refund, this is disappointing",
+    "I want a refund for the season pass",
+]
+
+
+async def test_the_feedback_digest_reaches_the_product_team_through_the_gateway(
+    stack: Stack, infra: Infra, tenant: str
+) -> None:
+    platform = Platform(stack, infra, tenant)
+    await asyncio.to_thread(wait_until_ingest_knows, stack.url("ingest"), await platform.headers())
+    await platform.send([("support", f"member-{i}", text) for i, text in enumerate(CRITICISM)])
+    url = f"{stack.url('gateway')}/v1/feedback/digest"
+    no_scope = await bearer(infra, tenant, scopes=["posts:write"])
+    async with httpx.AsyncClient(timeout=30, headers=await platform.headers()) as client:
+
+        async def complete() -> dict | None:
+            answer = await client.get(url, params={"community": "support", "since": "1h"})
+            assert answer.status_code == 200, answer.text
+            return answer.json() if answer.json()["total"] == len(CRITICISM) else None
+
+        digest = await eventually(complete, timeout=60, interval=0.5)
+        markdown = await client.get(url, params={"community": "support", "format": "markdown"})
+        bad = await client.get(url, params={"community": "support", "since": "soon"})
+        forbidden = await client.get(url, params={"community": "support"}, headers=no_scope)
+    assert digest, "the five posts never reached the digest"
+    themes = {t["theme"]: t["count"] for t in digest["themes"]}
+    assert themes["dark mode"] == 3 and themes["refund"] == 2, themes
+    assert markdown.status_code == 200 and "| dark mode | 3 |" in markdown.text
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_period"
+    assert forbidden.status_code == 403

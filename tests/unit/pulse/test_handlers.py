@@ -14,6 +14,7 @@ from faststream.kafka import KafkaBroker, TestKafkaBroker
 from services.contracts import topics
 from services.contracts.events import (
     Action,
+    CaseEvent,
     Decision,
     ModelInfo,
     MoodWindow,
@@ -24,6 +25,7 @@ from services.contracts.events import (
 )
 from services.pulse import handlers
 from services.pulse.adapters.detectors import Detectors
+from services.pulse.adapters.feedback import FeedbackBook
 from services.pulse.adapters.tallies import OpenWindow, Tallies
 from services.pulse.config import Settings
 from services.pulse.domain.detector import Tuning, Tunings
@@ -44,6 +46,8 @@ async def pulse() -> AsyncIterator[tuple[KafkaBroker, Sink, handlers.Pulse]]:
         Sentiment(),
         Tunings(Tuning(warmup_windows=2), {}),
         60,
+        FeedbackBook(redis, keep=100),
+        "feedback",
     )
     broker = KafkaBroker()
     broker.include_router(handlers.router(Settings()))
@@ -125,3 +129,20 @@ async def test_strikes_rank_the_windows_authors(pulse) -> None:
     assert top[:2] == [("ann", 3), ("cy", 1)]
     window = closed_window(GAMES, 60, 1796212800, counts, [], top)
     assert [(a.author_id, a.strikes) for a in window.top_authors] == [("ann", 3), ("cy", 1)]
+
+
+async def test_civil_criticism_and_feedback_cases_are_kept_once_for_the_digest(pulse) -> None:
+    broker, _, deps = pulse
+    civil = scored("p1", "The update is terrible and slow.", 0.05)
+    await broker.publish(civil, topics.POSTS_SCORED)
+    await broker.publish(scored("p2", "you are an idiot", 0.95), topics.POSTS_SCORED)  # toxic
+    await broker.publish(scored("p3", "Great update, thanks!", 0.01), topics.POSTS_SCORED)
+    post = PostScored.model_validate(civil).post
+    for case_id, queue, routed in (("c1", "feedback", post), ("c2", "general", post.model_copy(
+        update={"post_id": "p4"}))):  # fmt: skip
+        opened = CaseEvent(case_id=case_id, post_id=routed.post_id, tenant="acme",
+                           author_id="u", community="games", kind="opened", queue=queue,
+                           actor="system", post=routed, occurred_at=AT)  # fmt: skip
+        await broker.publish(opened.model_dump(mode="json"), topics.CASE_EVENTS)
+    kept = await deps.feedback.between(GAMES, 0, AT.timestamp() + 1, most=10)
+    assert [(r.post_id, r.text) for r in kept] == [("p1", "The update is terrible and slow.")]

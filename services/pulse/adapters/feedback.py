@@ -1,0 +1,51 @@
+"""Civil criticism kept for the digest, pulse's own keys:
+
+pulse:feedback:{tenant}\\x1f{community}   sorted set: remarks (JSON) by when they were posted,
+                                          the latest `keep` of each community
+
+Both ways a remark comes (a scored post negative in tone and not toxic, a case opened in the
+feedback queue) write the same member, so a post counts once. A digest reads one community's
+remarks of two periods, at most `most` of each: its cost does not grow with history.
+"""
+
+from __future__ import annotations
+
+import json
+
+from redis.asyncio import Redis
+
+from services.pulse.domain.mood import Community
+from services.pulse.domain.themes import Remark
+
+SEP = "\x1f"
+FAMILIES = ("pulse:feedback:*",)
+MAX_TEXT = 1000
+
+
+def key_of(where: Community) -> str:
+    return f"pulse:feedback:{where.tenant}{SEP}{where.community or ''}"
+
+
+class FeedbackBook:
+    def __init__(self, redis: Redis, keep: int) -> None:
+        self.redis, self.keep = redis, keep
+
+    async def add(self, items: list[tuple[Community, Remark]]) -> None:
+        if not items:
+            return
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for where, remark in items:
+                member = json.dumps({"post_id": remark.post_id, "text": remark.text[:MAX_TEXT]})
+                pipe.zadd(key_of(where), {member: remark.at})
+            for key in {key_of(where) for where, _ in items}:
+                pipe.zremrangebyrank(key, 0, -self.keep - 1)
+            await pipe.execute()
+
+    async def between(
+        self, where: Community, since: float, until: float, most: int
+    ) -> list[Remark]:
+        """The latest `most` remarks posted in [since, until)."""
+        found = await self.redis.zrevrangebyscore(
+            key_of(where), f"({until}", since, start=0, num=most, withscores=True
+        )
+        return [Remark(json.loads(m)["post_id"], json.loads(m)["text"], at) for m, at in found]

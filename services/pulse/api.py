@@ -1,0 +1,94 @@
+"""Pulse's own HTTP API, for the gateway (which checks who may read it) and operators:
+`GET /v1/feedback/digest`, civil criticism of one community grouped into themes."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, Field
+
+from services.pulse import metrics
+from services.pulse.digests import feedback_digest
+from services.pulse.domain.mood import Community
+from services.pulse.domain.period import BadPeriod, period
+from services.pulse.domain.themes import as_csv, as_json, as_markdown
+from services.shared.errors import ApiError
+
+router = APIRouter(prefix="/v1/feedback", tags=["feedback"])
+NO_COMMUNITY = "_"
+
+
+class Example(BaseModel):
+    post_id: str
+    text: str
+    at: float = Field(description="When it was posted (unix seconds).")
+
+
+class ThemeView(BaseModel):
+    theme: str = Field(examples=["dark mode"])
+    count: int = Field(examples=[42])
+    previous: int = Field(description="Posts with the theme in the period before.", examples=[12])
+    trend: float | None = Field(
+        description="Change against the period before (2.5 = three and a half times as many); "
+        "null when the theme is new.",
+        examples=[2.5],
+    )
+    examples: list[Example]
+
+
+class FeedbackDigest(BaseModel):
+    tenant: str
+    community: str | None
+    since: datetime
+    until: datetime
+    total: int = Field(description="Posts of civil criticism in the period (read at most 5,000).")
+    unthemed: int = Field(description="Posts that fit no theme.")
+    themes: list[ThemeView]
+
+
+def iso(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+@router.get(
+    "/digest",
+    response_model=FeedbackDigest,
+    responses={
+        200: {"content": {"text/markdown": {}, "text/csv": {}}},
+        422: {"description": "A bad period or format"},
+    },
+)
+async def digest(
+    request: Request,
+    tenant: Annotated[str, Query(min_length=1, max_length=128)],
+    community: Annotated[str, Query(min_length=1, max_length=128, description="`_`: none")],
+    since: Annotated[str | None, Query(description="ISO 8601, or a time ago: 7d")] = None,
+    until: Annotated[str | None, Query(description="ISO 8601, or a time ago; default now")] = None,
+    format: Literal["json", "markdown", "csv"] = "json",
+):
+    """Civil criticism of one community (negative in tone, not toxic, or routed to the feedback
+    queue) grouped into themes, each with its count, its trend against the period before and
+    example posts. JSON, Markdown or CSV."""
+    try:
+        start, end = period(since, until, time.time())
+    except BadPeriod as error:
+        raise ApiError(422, "invalid_period", str(error)) from error
+    name = None if community == NO_COMMUNITY else community
+    state = request.app.state
+    found = await feedback_digest(
+        state.feedback, Community(tenant, name), start, end, state.settings.pulse_digest_max_posts
+    )
+    metrics.DIGESTS.labels(format).inc()
+    if format == "markdown":
+        title = f"Feedback from {name or 'posts without a community'}, {iso(start):%Y-%m-%d %H:%M} to {iso(end):%Y-%m-%d %H:%M} UTC"
+        return PlainTextResponse(as_markdown(found, title), media_type="text/markdown")
+    if format == "csv":
+        return PlainTextResponse(as_csv(found), media_type="text/csv")
+    return FeedbackDigest(
+        tenant=tenant, community=name, since=iso(start), until=iso(end), total=found.total,
+        unthemed=found.unthemed, themes=[ThemeView(**t) for t in as_json(found)],
+    )  # fmt: skip
