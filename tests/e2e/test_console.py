@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import uuid
 from collections.abc import AsyncIterator
@@ -361,4 +362,39 @@ async def test_admin_sees_an_invalid_policy_refused_with_its_line(
     await page.get_by_role("button", name="Create moderator token").click()
     await expect(page.locator(".token")).to_contain_text("mt_")
     await screen(page, "08-admin")
+    await context.close()
+
+
+async def test_the_pulse_page_charts_the_mood_lets_an_admin_switch_crisis_and_shows_the_digest(
+    browser: Browser, community: Community
+) -> None:
+    for text in ("Dark mode is unreadable, terrible", "Please fix dark mode, it is awful",
+                 "dark mode hurts my eyes, disappointed", "Great stream today, thanks!"):  # fmt: skip
+        await community.submit(text)
+    context, page = await signed_in(browser, community, await community.token("boss", "admin"))
+    await page.keyboard.press("c")
+    await expect(page.get_by_role("heading", name="Community pulse")).to_be_visible()
+    row = page.locator("tr[data-community=general]")
+    await expect(row).to_be_visible(timeout=WAIT_MS)  # once its first window closed
+    await expect(row.locator(".state")).to_have_text("calm")
+    await screen(page, "09-pulse")
+    await row.get_by_label("Reason for general").fill("raid after the announcement")
+    await row.get_by_role("button", name="Switch crisis mode on").click()
+    await expect(row.locator(".state")).to_have_text("crisis mode", timeout=WAIT_MS)
+
+    await row.get_by_role("link", name="general").click()
+    await expect(page.get_by_role("heading", name="Pulse: general")).to_be_visible()
+    await expect(
+        page.get_by_text("crisis mode on by boss: raid after the announcement")
+    ).to_be_visible(timeout=WAIT_MS)
+    chart = page.get_by_role("img")
+    await expect(chart).to_have_attribute("aria-label", re.compile(r"Last \d+ windows"))
+    theme = page.locator("#digest").get_by_role("rowheader", name="dark mode")
+    await expect(theme).to_be_visible(timeout=WAIT_MS)
+    markdown = page.get_by_role("link", name="Download Markdown")
+    got = await page.evaluate(
+        "(url) => fetch(url).then(r => r.text())", await markdown.get_attribute("href")
+    )
+    assert "| dark mode | 3 |" in got
+    await screen(page, "10-pulse-community")
     await context.close()

@@ -105,6 +105,7 @@ function globalShortcuts() {
   shortcut("q", "Go to queues", () => (location.hash = "#/queues"));
   shortcut("p", "Go to appeals", () => (location.hash = "#/appeals"));
   shortcut("/", "Go to search", () => (location.hash = "#/search"));
+  shortcut("c", "Go to community pulse", () => (location.hash = "#/pulse"));
   shortcut("?", "Show these shortcuts", showHelp);
 }
 
@@ -582,6 +583,137 @@ function adminPage() {
   refresh().catch((failure) => say(failure.message, true));
 }
 
+
+// ---------- pulse: the communities' mood, waves, crisis mode and the feedback digest ----------
+
+const SVG = "http://www.w3.org/2000/svg";
+
+function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  node.append(...children);
+  return node;
+}
+
+function percent(rate) {
+  return rate === null || rate === undefined ? "–" : `${Math.round(rate * 100)} %`;
+}
+
+function stateBadge(c) {
+  const label = c.state === "crisis" ? "crisis mode" : c.state === "wave" ? (c.escalated ? "wave (escalated)" : "wave") : "calm";
+  return h("span", { class: `state ${c.state}`, text: label });
+}
+
+function shortest(latest) {
+  const lengths = Object.keys(latest || {}).map(Number).sort((a, b) => a - b);
+  return lengths.length ? latest[String(lengths[0])] : null;
+}
+
+function crisisForm(name, c, done) {
+  const on = c.state === "crisis";
+  const reason = h("input", { id: `crisis-reason-${name}`, required: true, minlength: 3, placeholder: on ? "why it can end" : "why" });
+  return h("form", { class: "inline", onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      await api(`/v1/admin/communities/${encodeURIComponent(name)}/crisis`, { method: "PUT", body: { on: !on, reason: reason.value.trim() } });
+      say(on ? `Crisis mode lifted in ${name}; it applies to the next posts.` : `Crisis mode on in ${name}; it applies to the next posts.`);
+      done();
+    } catch (failure) { say(failure.message, true); }
+  } }, h("label", { for: `crisis-reason-${name}`, class: "visually-hidden" }, `Reason for ${name}`), reason,
+  h("button", { type: "submit", class: on ? "quiet" : "danger" }, on ? "Lift crisis mode" : "Switch crisis mode on"));
+}
+
+function pulsePage() {
+  const rows = h("tbody");
+  page("Community pulse",
+    h("p", { class: "meta", text: "Each community's mood in its latest short window, updated every 3 seconds. A wave is negativity well above the community's own normal." }),
+    h("table", {}, h("thead", {}, h("tr", {}, ...["Community", "State", "Posts", "Negative", "Toxic", "Civil criticism", "Actioned", ""].map((t) => h("th", { scope: "col", text: t })))), rows));
+  const refresh = async () => {
+    const { data } = await api("/v1/communities");
+    rows.replaceChildren(...data.map((c) => {
+      const name = c.community ?? "_";
+      const w = shortest(c.latest_windows) || {};
+      return h("tr", { "data-community": name },
+        h("th", { scope: "row" }, h("a", { href: `#/pulse/${encodeURIComponent(name)}`, text: c.community ?? "(no community)" })),
+        h("td", {}, stateBadge(c)),
+        h("td", { text: w.volume ?? "–" }), h("td", { text: percent(w.negative_rate) }), h("td", { text: percent(w.toxicity_rate) }),
+        h("td", { text: percent(w.civil_negative_rate) }), h("td", { text: percent(w.actioned_share) }),
+        h("td", {}, me.role === "admin" ? crisisForm(name, c, refresh) : ""));
+    }));
+    if (!data.length) rows.replaceChildren(h("tr", {}, h("td", { colspan: 8, text: "No community has a closed window yet." })));
+  };
+  every(POLL_MS, () => refresh().catch((failure) => say(failure.message, true)));
+}
+
+function moodChart(windows) {
+  const width = 720, height = 180, pad = 28;
+  const n = windows.length;
+  const x = (i) => pad + (n <= 1 ? 0 : (i * (width - 2 * pad)) / (n - 1));
+  const y = (rate) => height - pad - rate * (height - 2 * pad);
+  const most = Math.max(1, ...windows.map((w) => w.volume));
+  const bars = windows.map((w, i) => svg("rect", { class: "volume", x: x(i) - 3, width: 6, y: height - pad - (w.volume / most) * (height - 2 * pad), height: (w.volume / most) * (height - 2 * pad) }));
+  const line = (field, cls) => svg("polyline", { class: cls, fill: "none", points: windows.map((w, i) => `${x(i)},${y(w[field])}`).join(" ") });
+  const last = windows[n - 1] || {};
+  const summary = n ? `Last ${n} windows: negative rate now ${percent(last.negative_rate)}, toxic ${percent(last.toxicity_rate)}, ${last.volume} posts.` : "No windows yet.";
+  return svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": summary, class: "chart" },
+    svg("line", { class: "axis", x1: pad, y1: height - pad, x2: width - pad, y2: height - pad }),
+    svg("text", { x: 2, y: y(1) + 4, class: "tick" }, "100%"), svg("text", { x: 8, y: y(0) + 4, class: "tick" }, "0%"),
+    ...bars, line("negative_rate", "negative"), line("toxicity_rate", "toxic"), line("civil_negative_rate", "civil"));
+}
+
+function digestSection(name) {
+  const since = h("select", { id: "digest-since" }, ...[["24h", "last 24 hours"], ["7d", "last 7 days"], ["30d", "last 30 days"]].map(([v, t]) => h("option", { value: v, text: t, selected: v === "7d" })));
+  const body = h("div", { "aria-live": "polite" });
+  const base = () => `/v1/feedback/digest?community=${encodeURIComponent(name)}&since=${since.value}`;
+  const downloads = h("p", { class: "actions" });
+  const load = async () => {
+    downloads.replaceChildren(h("a", { href: `${base()}&format=markdown`, download: `feedback-${name}.md` }, "Download Markdown"),
+      h("a", { href: `${base()}&format=csv`, download: `feedback-${name}.csv` }, "Download CSV"));
+    try {
+      const d = await api(base());
+      body.replaceChildren(h("p", { class: "meta", text: `${d.total} posts of civil criticism, ${d.unthemed} in no theme.` }),
+        d.themes.length ? h("table", { id: "digest" }, h("thead", {}, h("tr", {}, ...["Theme", "Posts", "Period before", "Trend", "Example"].map((t) => h("th", { scope: "col", text: t })))),
+          h("tbody", {}, ...d.themes.map((t) => h("tr", {}, h("th", { scope: "row", text: t.theme }), h("td", { text: t.count }), h("td", { text: t.previous }),
+            h("td", { text: t.trend === null ? "new" : `${t.trend >= 0 ? "+" : ""}${Math.round(t.trend * 100)} %` }),
+            h("td", { class: "post-text", text: t.examples[0] ? t.examples[0].text : "" }))))) : h("p", { text: "No theme yet: fewer than two posts share one." }));
+    } catch (failure) { body.replaceChildren(h("p", { class: "error", text: failure.message })); }
+  };
+  since.addEventListener("change", load);
+  load();
+  return h("section", { "aria-labelledby": "digest-title" }, h("h2", { id: "digest-title", text: "Feedback for the product team" }),
+    h("label", { for: "digest-since" }, "Period", since), downloads, body);
+}
+
+function communityPage(name) {
+  const status = h("p");
+  const chart = h("div");
+  const table = h("div");
+  const alerts = h("ul", { class: "trail" });
+  let windowSeconds = null;
+  page(`Pulse: ${name === "_" ? "(no community)" : name}`, status,
+    h("section", { "aria-labelledby": "mood-title" }, h("h2", { id: "mood-title", text: "Mood" }),
+      h("p", { class: "meta legend" }, h("span", { class: "key negative", text: "negative" }), h("span", { class: "key toxic", text: "toxic" }), h("span", { class: "key civil", text: "civil criticism" }), h("span", { class: "key volume", text: "posts (bars)" })),
+      chart, h("details", {}, h("summary", { text: "The windows as a table" }), table)),
+    h("section", { "aria-labelledby": "alerts-title" }, h("h2", { id: "alerts-title", text: "Alerts" }), alerts),
+    digestSection(name));
+  const refresh = async () => {
+    if (windowSeconds === null) {
+      const { data } = await api("/v1/communities");
+      const found = data.find((c) => (c.community ?? "_") === name);
+      const lengths = Object.keys(found?.latest_windows || {}).map(Number).sort((a, b) => a - b);
+      windowSeconds = lengths[0] || 300;
+    }
+    const p = await api(`/v1/communities/${encodeURIComponent(name)}/pulse?window=${windowSeconds}&last=48`);
+    const since = p.state === "crisis" ? p.crisis.since : p.since;
+    status.replaceChildren(stateBadge(p), since ? ` since ${when(since)}` : "", p.crisis ? h("span", { class: "meta", text: ` · crisis mode ${p.crisis.on ? "on" : "off"} by ${p.crisis.actor}: ${p.crisis.reason}` }) : "");
+    chart.replaceChildren(moodChart(p.windows));
+    table.replaceChildren(h("table", {}, h("thead", {}, h("tr", {}, ...["Window end", "Posts", "Negative", "Toxic", "Civil criticism", "Strikes"].map((t) => h("th", { scope: "col", text: t })))),
+      h("tbody", {}, ...p.windows.slice().reverse().map((w) => h("tr", {}, h("td", { text: when(w.ends_at) }), h("td", { text: w.volume }), h("td", { text: percent(w.negative_rate) }), h("td", { text: percent(w.toxicity_rate) }), h("td", { text: percent(w.civil_negative_rate) }), h("td", { text: w.strikes }))))));
+    alerts.replaceChildren(...(p.alerts.length ? p.alerts.map((a) => h("li", {}, h("strong", { text: a.kind.replace("_", " ") }), ` ${when(a.at)}: ${percent(a.rate)} negative of ${a.volume} posts against a normal of ${percent(a.baseline)}`)) : [h("li", { text: "No alert yet." })]));
+  };
+  every(POLL_MS, () => refresh().catch((failure) => say(failure.status === 404 ? "No window of this community yet." : failure.message, true)));
+}
+
 // ---------- routing ----------
 
 function route() {
@@ -594,6 +726,8 @@ function route() {
   else if (view === "appeals") appealsPage();
   else if (view === "search") searchPage();
   else if (view === "admin" && me.role === "admin") adminPage();
+  else if (view === "pulse" && id) communityPage(id);
+  else if (view === "pulse") pulsePage();
   else queuesPage(view === "queues" ? id : null);
   main.focus({ preventScroll: true });
 }
