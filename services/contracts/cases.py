@@ -44,10 +44,17 @@ class Case:
     scores: dict[str, float] = field(default_factory=dict)
     reports: int = 0  # community members' reports that count
     recent_reports: tuple[dict, ...] = ()  # the latest few: reporter, reason, words, when
+    rules: tuple[str, ...] = ()  # the policy rules that opened it (automation under review)
 
     @property
     def is_open(self) -> bool:
         return self.state is not CaseState.RESOLVED
+
+
+def rules_of(reason: str) -> tuple[str, ...]:
+    """The rule ids an opening names: "threat, toxic" or, opened by reports, "reports: ..."."""
+    listed = reason.removeprefix("reports: ")
+    return tuple(rule for rule in listed.split(", ") if rule)
 
 
 def case_id_for(post_id: str) -> str:
@@ -74,6 +81,7 @@ def fold(case: Case | None, event: CaseEvent) -> Case | None:
             external_id=event.post.external_id if event.post else "",
             text=event.post.text if event.post else "",
             scores=dict(event.scores or {}),
+            rules=rules_of(event.reason),
         )
     if case is None or kind in (CaseEventKind.REJECTED, CaseEventKind.NOTED):
         return case
@@ -164,4 +172,5 @@ def case_from_json(raw: str) -> Case:
     data["state"] = CaseState(data["state"])
     data["resolution"] = Action(data["resolution"]) if data["resolution"] else None
     data["recent_reports"] = tuple(data.get("recent_reports") or ())
+    data["rules"] = tuple(data.get("rules") or ())
     return Case(**data)

@@ -1,7 +1,9 @@
 """policy check FILE | policy dry-run FILE --input posts.jsonl [--active FILE] | policy shadow-report
+| policy agreement --since 7d
 
     python -m services.escalation.cli check deploy/policies/default.yaml
     python -m services.escalation.cli dry-run candidate.yaml --input posts.jsonl
+    python -m services.escalation.cli agreement --since 7d [--tenant acme]
 
 `dry-run` reads one post per line: {"text", "scores": {label: p}, "community"?, "author"?,
 "strikes"?}, prints one decision per line and a summary: counts per action, and how the decisions
@@ -21,6 +23,7 @@ from services.contracts.events import AuthorFacts
 from services.escalation.config import REPO_POLICIES
 from services.policy.language import Policy, PostFacts, evaluate
 from services.policy.text import PolicyError, parse_policy
+from services.shared.period import BadPeriod
 
 
 def _load(path: Path) -> Policy:
@@ -104,6 +107,15 @@ def shadow_report(tenant: str | None) -> int:
     return 0
 
 
+def agreement(since: str, until: str | None, tenant: str | None, lookback_days: float) -> int:
+    from services.escalation.agreement_report import agreement_report
+    from services.escalation.config import Settings
+
+    report = asyncio.run(agreement_report(since, until, tenant, lookback_days, Settings()))
+    print(json.dumps(report, indent=2))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="policy", description="Validate and try out policies.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -118,16 +130,29 @@ def main(argv: list[str] | None = None) -> int:
         "shadow-report", help="what shadow policies decided on live traffic (from Kafka)"
     )
     report.add_argument("--tenant")
+    agree = commands.add_parser(
+        "agreement", help="moderators' agreement with automation, per rule and label (Kafka)"
+    )
+    agree.add_argument("--since", default="7d", help="ISO 8601 or a time ago (7d)")
+    agree.add_argument("--until", default=None)
+    agree.add_argument("--tenant")
+    agree.add_argument("--lookback-days", type=float, default=30.0,
+                       help="how long before the period cases may have opened")  # fmt: skip
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
             return check(args.file)
         if args.command == "shadow-report":
             return shadow_report(args.tenant)
+        if args.command == "agreement":
+            return agreement(args.since, args.until, args.tenant, args.lookback_days)
         return dry_run(args.file, args.input, args.active)
     except PolicyError as error:
         print(f"invalid: {error}", file=sys.stderr)
         return 1
+    except BadPeriod as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except OSError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

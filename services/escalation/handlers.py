@@ -44,6 +44,7 @@ from services.escalation.adapters.effects import State, carry_out
 from services.escalation.adapters.policies import PolicyBook
 from services.escalation.config import Settings
 from services.escalation.domain import crisis, effects
+from services.escalation.domain.agreement import review_of
 from services.escalation.domain.cases import handle
 from services.escalation.domain.decisions import (
     Outcome,
@@ -185,6 +186,8 @@ async def answer(deps: Escalation, command: ModeratorAction) -> effects.Effects:
     if event.kind is not CaseEventKind.RESOLVED or new is None:
         return effects.of_answer(command.action_id, case, event, new)
     metrics.CASES_RESOLVED.labels(event.queue).inc()
+    if review := review_of(case, new, policy):
+        metrics.record_review(review)
     lifted, upheld = None, (None, None)
     if event.resolution is Action.ALLOW:  # overturned: the automated strike goes too
         lifted = await lifted_strike(deps, new, event)

@@ -4,7 +4,9 @@ from datetime import datetime
 from prometheus_client import Counter, Gauge, Histogram
 
 from services.contracts.events import CaseEventKind, SanctionKind
+from services.escalation.domain.agreement import Kind, Outcome, Review, labels_of
 from services.escalation.domain.reports import Admission
+from services.policy.language import Policy
 
 DECISIONS = Counter("escalation_decisions_total", "Decisions published", ["action"])
 RULE_MATCHES = Counter("escalation_rule_matches_total", "Rules that matched", ["rule"])
@@ -85,6 +87,43 @@ IN_CRISIS = Gauge(
 for _source in ("wave", "moderator"):
     for _to in ("on", "off"):
         CRISIS_SWITCHES.labels(_source, _to)
+
+AUTOMATION_REVIEWS = Counter(
+    "escalation_automation_reviews_total",
+    "Automated holds and escalations a moderator resolved, by rule: upheld or overturned",
+    ["rule", "outcome"],
+)
+AUTOMATION_LABEL_REVIEWS = Counter(
+    "escalation_automation_label_reviews_total",
+    "The same reviews, by the labels the rules test",
+    ["label", "outcome"],
+)
+APPEALS_DECIDED = Counter(
+    "escalation_appeals_decided_total",
+    "Appeals of automated restrictions decided, by rule: upheld or overturned",
+    ["rule", "outcome"],
+)
+
+
+def record_review(review: Review) -> None:
+    counter = AUTOMATION_REVIEWS if review.kind is Kind.REVIEW else APPEALS_DECIDED
+    for rule in review.rules:
+        counter.labels(rule, review.outcome.value).inc()
+    if review.kind is Kind.REVIEW:
+        for label in review.labels:
+            AUTOMATION_LABEL_REVIEWS.labels(label, review.outcome.value).inc()
+
+
+def rules_known(policy: Policy) -> None:
+    """Every rule and label of a loaded policy at 0, so the agreement rates exist from the
+    start (and `increase()` sees the first review)."""
+    for rule in policy.rules:
+        for outcome in Outcome:
+            AUTOMATION_REVIEWS.labels(rule.id, outcome.value)
+            APPEALS_DECIDED.labels(rule.id, outcome.value)
+            for label in labels_of((rule.id,), policy):
+                AUTOMATION_LABEL_REVIEWS.labels(label, outcome.value)
+
 
 POST_TO_DECISION = Histogram(
     "moderation_post_to_decision_seconds",

@@ -14,9 +14,9 @@ from pydantic import BaseModel, Field
 from services.pulse import metrics
 from services.pulse.digests import feedback_digest
 from services.pulse.domain.mood import Community
-from services.pulse.domain.period import BadPeriod, period
 from services.pulse.domain.themes import as_csv, as_json, as_markdown
 from services.shared.errors import ApiError
+from services.shared.period import BadPeriod, period
 
 router = APIRouter(prefix="/v1/feedback", tags=["feedback"])
 NO_COMMUNITY = "_"

@@ -20,8 +20,8 @@ from services.pulse.adapters.feedback import FeedbackBook
 from services.pulse.config import Settings
 from services.pulse.digests import feedback_digest
 from services.pulse.domain.mood import Community
-from services.pulse.domain.period import BadPeriod, period
 from services.pulse.domain.themes import as_csv, as_json, as_markdown
+from services.shared.period import BadPeriod, period
 
 
 async def digest_text(args: argparse.Namespace, settings: Settings) -> str:

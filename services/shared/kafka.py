@@ -197,9 +197,12 @@ async def publish_for_tenant(broker: KafkaBroker, topic: str, event: BaseModel) 
     await publish_all(broker, [(event, topic, topics.tenant_key(event.tenant))])
 
 
-async def read_topic(bootstrap: str, topic: str) -> AsyncIterator[bytes]:
-    """Every value on `topic`, from the beginning to the end offsets seen when it starts
-    (for rebuilds and reports; no consumer group is joined and nothing is committed)."""
+async def read_topic(
+    bootstrap: str, topic: str, since: float | None = None
+) -> AsyncIterator[bytes]:
+    """Every value on `topic`, from the beginning (or from the first record at or after the
+    unix time `since`: reports read a period, not the history) to the end offsets seen when it
+    starts (for rebuilds and reports; no consumer group is joined and nothing is committed)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
@@ -216,8 +219,13 @@ async def read_topic(bootstrap: str, topic: str) -> AsyncIterator[bytes]:
     await consumer.start()
     try:
         consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
+        if since is None:
+            await consumer.seek_to_beginning(*partitions)
+        else:
+            found = await consumer.offsets_for_times({p: int(since * 1000) for p in partitions})
+            for partition, at in found.items():
+                consumer.seek(partition, at.offset if at is not None else ends[partition])
         while await _behind(consumer, ends):
             for records in (await consumer.getmany(timeout_ms=500)).values():
                 for record in records:
@@ -226,10 +234,12 @@ async def read_topic(bootstrap: str, topic: str) -> AsyncIterator[bytes]:
         await consumer.stop()
 
 
-async def read_events(bootstrap: str, topic: str, model: type[M]) -> AsyncIterator[M]:
+async def read_events(
+    bootstrap: str, topic: str, model: type[M], since: float | None = None
+) -> AsyncIterator[M]:
     """`read_topic`, decoded; a value that does not decode was dead-lettered when it was
     consumed live, so a rebuild skips it too (and says so in the log)."""
-    async for value in read_topic(bootstrap, topic):
+    async for value in read_topic(bootstrap, topic, since):
         try:
             yield decode_value(model, value)
         except PoisonMessage as poison:

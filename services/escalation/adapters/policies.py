@@ -18,7 +18,7 @@ from pathlib import Path
 
 from prometheus_client import Counter, Gauge
 
-from services.escalation.metrics import queues_known
+from services.escalation.metrics import queues_known, rules_known
 from services.policy.language import Policy
 from services.policy.text import PolicyError, parse_policy
 
@@ -66,6 +66,7 @@ class PolicyBook:
                 continue
             self._loaded[name] = _Loaded(mtime, policy)
             queues_known(policy.queues)
+            rules_known(policy)
             log.info(
                 "policy loaded",
                 extra={"file": name, "policy": policy.id, "version": policy.version},
@@ -83,6 +84,7 @@ class PolicyBook:
         else:
             self._published[name] = policy
             queues_known(policy.queues)
+            rules_known(policy)
         log.info("published policy", extra={"policy_name": name, "in_force": policy is not None})
 
     def for_post(self, tenant: str, community: str | None) -> Policy:

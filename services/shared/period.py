@@ -1,4 +1,4 @@
-"""A digest's period from what people type: an instant (ISO 8601) or a time ago ("7d", "24h",
+"""A period from what people type: an instant (ISO 8601) or a time ago ("7d", "24h",
 "90m"). Pure."""
 
 from __future__ import annotations
