@@ -272,6 +272,11 @@ class CaseEvent(Event):
     report_count: int | None = Field(
         default=None, description="On `reported`: the post's counted reports, this one included."
     )
+    labels: list[str] | None = Field(
+        default=None,
+        description="On `resolved`: the labels the rules that opened the case test (what the "
+        "moderator's call says of the model); none for a case no automated rule opened.",
+    )
 
 
 class ModeratorAction(Event):
@@ -438,7 +443,10 @@ class LabeledExample(Event):
 
     example_id: str
     tenant: str
-    source: str = Field(examples=["perspective_suggestscore"])
+    source: str = Field(
+        examples=["perspective_suggestscore", "moderator_review", "moderator_appeal"]
+    )
+    post_id: str | None = Field(default=None, description="The post, when it came through here.")
     labels: dict[str, float] = Field(description="Label -> the score it should have, 0 to 1.")
     text: str | None = None
     community: str | None = None

@@ -188,6 +188,7 @@ async def answer(deps: Escalation, command: ModeratorAction) -> effects.Effects:
     metrics.CASES_RESOLVED.labels(event.queue).inc()
     if review := review_of(case, new, policy):
         metrics.record_review(review)
+        event = event.model_copy(update={"labels": list(review.labels) or ["toxicity"]})
     lifted, upheld = None, (None, None)
     if event.resolution is Action.ALLOW:  # overturned: the automated strike goes too
         lifted = await lifted_strike(deps, new, event)

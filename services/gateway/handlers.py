@@ -29,11 +29,13 @@ from services.gateway.adapters.communities import Communities
 from services.gateway.adapters.decisions import DecisionStore, KnownPosts
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.config import Settings
+from services.gateway.domain.labels import example_of
 from services.shared.kafka import (
     batch_subscriber,
     decode_batch,
     decode_records,
     event_subscriber,
+    publish_for_tenant,
     records_of,
 )
 
@@ -123,8 +125,14 @@ async def on_posts(broker: KafkaBroker, views: Views, records) -> None:
 
 
 async def on_case_events(message: KafkaMessage, broker: Broker, views: Deps) -> None:
+    """Cases for moderators; and each moderator's resolution, a labeled example for the model
+    (its id derived from the resolution: a redelivery gives the same example)."""
     for _, event in await decode_batch(broker, SERVICE, message, CaseEvent, metrics.ERRORS):
         await views.cases.apply(event)
+        example = example_of(event, await views.cases.get(event.case_id))
+        if example is not None:
+            await publish_for_tenant(broker, topics.LABELED_EXAMPLES, example)
+            metrics.LABELED_EXAMPLES.labels(example.source).inc()
         metrics.VIEW_EVENTS.labels(topics.CASE_EVENTS).inc()
 
 

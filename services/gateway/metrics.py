@@ -43,3 +43,10 @@ SANCTIONS_MATERIALIZED = Counter(
 VIEW_EVENTS = Counter(
     "gateway_view_events_total", "Events applied to the gateway's own views", ["topic"]
 )
+LABELED_EXAMPLES = Counter(
+    "gateway_labeled_examples_total",
+    "Labeled examples published for the model, by source (moderators' reviews and appeals)",
+    ["source"],
+)
+for _source in ("moderator_review", "moderator_appeal"):
+    LABELED_EXAMPLES.labels(_source)

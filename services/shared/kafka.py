@@ -223,7 +223,8 @@ async def read_topic(
         if since is None:
             await consumer.seek_to_beginning(*partitions)
         else:
-            found = await consumer.offsets_for_times({p: int(since * 1000) for p in partitions})
+            at_ms = max(0, int(since * 1000))
+            found = await consumer.offsets_for_times({p: at_ms for p in partitions})
             for partition, at in found.items():
                 consumer.seek(partition, at.offset if at is not None else ends[partition])
         while await _behind(consumer, ends):

@@ -33,11 +33,13 @@ def moment(text: str | None, now: float, default: float) -> float:
     return parsed.timestamp()
 
 
-def period(since: str | None, until: str | None, now: float) -> tuple[float, float]:
+def period(
+    since: str | None, until: str | None, now: float, longest_days: float | None = LONGEST_DAYS
+) -> tuple[float, float]:
     end = moment(until, now, now)
     start = moment(since, now, end - DEFAULT_DAYS * 86400)
     if start >= end:
         raise BadPeriod("since must be before until")
-    if end - start > LONGEST_DAYS * 86400:
-        raise BadPeriod(f"a period is at most {LONGEST_DAYS} days")
+    if longest_days is not None and end - start > longest_days * 86400:
+        raise BadPeriod(f"a period is at most {longest_days:g} days")
     return start, end
