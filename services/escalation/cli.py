@@ -1,9 +1,10 @@
 """policy check FILE | policy dry-run FILE --input posts.jsonl [--active FILE] | policy shadow-report
-| policy agreement --since 7d
+| policy agreement --since 7d | policy backtest FILE --since 7d
 
     python -m services.escalation.cli check deploy/policies/default.yaml
     python -m services.escalation.cli dry-run candidate.yaml --input posts.jsonl
     python -m services.escalation.cli agreement --since 7d [--tenant acme]
+    python -m services.escalation.cli backtest candidate.yaml --since 7d [--tenant acme]
 
 `dry-run` reads one post per line: {"text", "scores": {label: p}, "community"?, "author"?,
 "strikes"?}, prints one decision per line and a summary: counts per action, and how the decisions
@@ -116,6 +117,19 @@ def agreement(since: str, until: str | None, tenant: str | None, lookback_days: 
     return 0
 
 
+def run_backtest(args: argparse.Namespace) -> int:
+    from services.escalation.backtest_report import backtest_report
+    from services.escalation.config import Settings
+
+    active = _load(args.active) if args.active else None
+    report = asyncio.run(
+        backtest_report(_load(args.file), args.since, args.until, args.tenant,
+                        args.lookback_days, Settings(), active)
+    )  # fmt: skip
+    print(json.dumps(report, indent=2))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="policy", description="Validate and try out policies.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -138,12 +152,24 @@ def main(argv: list[str] | None = None) -> int:
     agree.add_argument("--tenant")
     agree.add_argument("--lookback-days", type=float, default=30.0,
                        help="how long before the period cases may have opened")  # fmt: skip
+    replay = commands.add_parser(
+        "backtest", help="a candidate policy replayed on the scored posts of a period (Kafka)"
+    )
+    replay.add_argument("file", type=Path)
+    replay.add_argument("--since", default="7d", help="ISO 8601 or a time ago (7d)")
+    replay.add_argument("--until", default=None)
+    replay.add_argument("--tenant")
+    replay.add_argument("--active", type=Path, default=None,
+                        help="compare with this file instead of the policies in force")  # fmt: skip
+    replay.add_argument("--lookback-days", type=float, default=30.0)
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
             return check(args.file)
         if args.command == "shadow-report":
             return shadow_report(args.tenant)
+        if args.command == "backtest":
+            return run_backtest(args)
         if args.command == "agreement":
             return agreement(args.since, args.until, args.tenant, args.lookback_days)
         return dry_run(args.file, args.input, args.active)

@@ -1,7 +1,8 @@
 """The feedback loop on the running stack: a moderator removes a post automation held; the
 resolution becomes a labeled example (moderators' calls teach the model), which
 `make export-labels` writes in the shape of train.jsonl; the agreement report and escalation's
-metrics count the review of the rule that held it."""
+metrics count the review of the rule that held it, and a backtest of a candidate policy on the
+period scores that rule against the moderator's call."""
 
 from __future__ import annotations
 
@@ -81,3 +82,9 @@ async def test_a_moderators_removal_becomes_a_labeled_example_in_the_export(
         == 1.0
     )
     assert 'escalation_automation_reviews_total{outcome="upheld",rule="very-toxic"}' in metrics
+    candidate = Path(__file__).parents[2] / "deploy" / "policy-examples" / "crisis-candidate.yaml"
+    replay = json.loads(cli(infra, "services.escalation.cli", "backtest", str(candidate),
+                            "--since", "1h", "--tenant", tenant))  # fmt: skip
+    assert replay["posts"] == 1 and replay["cases_per_day"]["active"] == {"general": 24.0}
+    assert replay["rules"]["active"]["very-toxic"]["precision"] == 1.0
+    assert replay["rules"]["candidate"]["very-toxic"]["judged"] == 1

@@ -43,7 +43,7 @@ class OfflineScorer:
 
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
         features = combine(self.encoder.encode(texts), self.ngrams.transform(texts))
-        probabilities = self.head.probabilities(features)
+        probabilities = self.head.calibrated(self.head.probabilities(features))
         return [
             {label: round(float(p), 6) for label, p in zip(self.labels, row, strict=True)}
             for row in probabilities

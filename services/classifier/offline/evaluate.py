@@ -1,10 +1,14 @@
-"""Evaluate the offline model on test.jsonl: ROC-AUC and PR-AUC per label, overall and per source.
+"""Evaluate the offline model on test.jsonl: ROC-AUC and PR-AUC per label, overall and per
+source; expected calibration error per label before and after calibration, with reliability
+diagrams; and the share of benign identity mentions and of plain threats the default policy
+acts on.
 
     python -m services.classifier.offline.evaluate [--data DIR]
 
 Rows are scored through the same normalizer and features the service uses. A label a row does
 not carry is left out of that label's metrics. Results are printed and written to
-benchmarks/results/offline_eval_<runtime>.json (the service's default runtime on CPU is onnx-int8).
+benchmarks/results/offline_eval_<runtime>.json and benchmarks/results/reliability/ (the
+service's default runtime on CPU is onnx-int8).
 """
 
 from __future__ import annotations
@@ -17,15 +21,87 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import average_precision_score, roc_auc_score
 
+from services.classifier.domain.calibration import expected_calibration_error, reliability
 from services.classifier.domain.normalize import make_normalizer
 from services.classifier.models.offline import OfflineScorer
 from services.classifier.models.onnx import FAST_RUNTIMES
+from services.classifier.offline.benign_identity import sentences
 from services.classifier.offline.data import DEFAULT_DATA, Dataset, cached_embeddings, load
 from services.classifier.offline.features import NgramFeatures, combine
 from services.classifier.offline.vocabulary import known_words
+from services.policy.language import Action, PostFacts, evaluate
+from services.policy.text import parse_policy
 
-RESULTS = Path(__file__).resolve().parents[3] / "benchmarks" / "results"
+ROOT = Path(__file__).resolve().parents[3]
+RESULTS = ROOT / "benchmarks" / "results"
+DEFAULT_POLICY = ROOT / "deploy" / "policies" / "default.yaml"
 JIGSAW_LABELS = ("toxicity", "severe_toxicity", "obscene", "threat", "insult", "identity_attack")
+# Plain threats against a person, written here: the default policy should act on every one.
+THREATS = (
+    "I will find you and hurt you",
+    "I know where you live and I am coming for you",
+    "Say that again and I will break your legs",
+    "You better watch your back, I will kill you",
+    "I'm going to beat you until you can't walk",
+    "Keep posting and I will burn your house down",
+    "I will stab you the next time I see you",
+    "Someone should shoot you, and it might be me",
+    "I will hunt you down and make you suffer",
+    "Wait until I get my hands on you, you are dead",
+)
+
+
+def calibration_report(
+    data: Dataset, raw: np.ndarray, calibrated: np.ndarray, labels, out: Path
+) -> dict:
+    """ECE per label before and after calibration, and a reliability diagram per label."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out.mkdir(parents=True, exist_ok=True)
+    report = {}
+    for column, label in enumerate(labels):
+        rows, y = data.targets(label)
+        if len(rows) == 0 or y.min() == y.max():
+            continue
+        before, after = raw[rows, column], calibrated[rows, column]
+        report[label] = {
+            "ece_raw": round(expected_calibration_error(before, y), 4),
+            "ece_calibrated": round(expected_calibration_error(after, y), 4),
+        }
+        figure, axes = plt.subplots(figsize=(4.5, 4.5))
+        axes.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect")
+        for name, scores in (("raw", before), ("calibrated", after)):
+            mean_score, observed, counts = reliability(scores, y)
+            used = counts > 0
+            axes.plot(mean_score[used], observed[used], marker="o", label=name)
+        axes.set(title=f"{label} (test.jsonl, {len(rows)} rows)", xlabel="score",
+                 ylabel="observed rate", xlim=(0, 1), ylim=(0, 1))  # fmt: skip
+        axes.legend(loc="upper left")
+        figure.tight_layout()
+        figure.savefig(out / f"{label}.png", dpi=80)
+        plt.close(figure)
+    return report
+
+
+def policy_acts(scorer: OfflineScorer, texts: list[str]) -> dict:
+    """How many texts the default policy would act on (label or worse), and on which."""
+    policy = parse_policy(DEFAULT_POLICY.read_text(encoding="utf-8"), "default.yaml")
+    normalize = make_normalizer(known_words())
+    scored = scorer.score([normalize(t) for t in texts])
+    acted = [
+        {
+            "text": text,
+            "action": verdict.action.value,
+            "scores": {k: round(v, 3) for k, v in s.items()},
+        }
+        for text, s in zip(texts, scored, strict=True)
+        if (verdict := evaluate(PostFacts(scores=s, text=text), policy)).action is not Action.ALLOW
+    ]
+    return {"texts": len(texts), "acted_on": len(acted), "rate": round(len(acted) / len(texts), 4),
+            "examples": acted[:10]}  # fmt: skip
 
 
 def metrics_for(
@@ -75,6 +151,15 @@ def main() -> None:
     jigsaw = report["per_source"].get("jigsaw_toxic", {})
     aucs = [jigsaw[label]["roc_auc"] for label in JIGSAW_LABELS if label in jigsaw]
     report["jigsaw_mean_roc_auc_six_labels"] = round(float(np.mean(aucs)), 4) if aucs else None
+    calibrated = scorer.head.calibrated(probabilities)
+    report["calibrated_overall"] = metrics_for(test, calibrated, labels, everything)
+    report["calibration"] = calibration_report(
+        test, probabilities, calibrated, labels, RESULTS / "reliability"
+    )
+    benign = policy_acts(scorer, sentences())
+    threats = policy_acts(scorer, list(THREATS))
+    report["benign_identity_false_positives"] = benign
+    report["plain_threats_acted_on"] = threats
     report["seconds"] = round(time.monotonic() - started, 1)
 
     print(f"{'source':<14} {'label':<16} {'rows':>6} {'pos':>6} {'ROC-AUC':>8} {'PR-AUC':>7}")
@@ -84,6 +169,13 @@ def main() -> None:
                 f"{source:<14} {label:<16} {m['rows']:>6} {m['positives']:>6} {m['roc_auc']:>8.4f} {m['pr_auc']:>7.4f}"
             )
     print(f"jigsaw_toxic mean ROC-AUC over six labels: {report['jigsaw_mean_roc_auc_six_labels']}")
+    print(f"{'label':<16} {'ECE raw':>8} {'ECE calibrated':>15}")
+    for label, m in report["calibration"].items():
+        print(f"{label:<16} {m['ece_raw']:>8.4f} {m['ece_calibrated']:>15.4f}")
+    print(
+        f"benign identity mentions the default policy acts on: {benign['acted_on']}/{benign['texts']} ({benign['rate']:.1%})"
+    )
+    print(f"plain threats the default policy acts on: {threats['acted_on']}/{threats['texts']}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"offline_eval_{args.runtime}.json"
     out.write_text(json.dumps(report, indent=2) + "\n")

@@ -1,9 +1,17 @@
-"""Train the offline model's head on train.jsonl (never on test.jsonl).
+"""Train the offline model's head on train.jsonl (never on test.jsonl), with its calibration.
 
-    python -m services.classifier.offline.train [--data DIR]
+    python -m services.classifier.offline.train [--data DIR] [--feedback feedback.jsonl
+        --feedback-weight 3]
 
-Labels a row does not carry are masked: each label's regression sees only the rows that have it.
-A label with no training rows (sexual_explicit) gets no head at all and is reported missing.
+- Labels a row does not carry are masked: each label's regression sees only the rows that
+  have it. A label with no training rows (sexual_explicit) gets no head and is reported missing.
+- A tenth of train.jsonl (seeded) is held out of the fit; each label's isotonic calibration
+  is fitted on it (services/classifier/domain/calibration.py).
+- `--feedback`: labeled examples from `make export-labels` join the fit with a weight; a fifth
+  of them (seeded) is held out to compare the head before and after on them.
+
+Seeded throughout: the same data gives the same head. The hyper-parameters are recorded in
+the head's `info`.
 """
 
 from __future__ import annotations
@@ -17,73 +25,146 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
+from services.classifier.domain.calibration import expected_calibration_error
 from services.classifier.domain.normalize import make_normalizer
-from services.classifier.offline.data import DEFAULT_DATA, cached_embeddings, load
+from services.classifier.offline.calibrate import fit_calibration
+from services.classifier.offline.data import DEFAULT_DATA, Dataset, cached_embeddings, load
 from services.classifier.offline.features import NgramFeatures, SentenceEncoder, combine
 from services.classifier.offline.head import HEAD_PATH, Head
 from services.classifier.offline.vocabulary import known_words
 from services.contracts.events import LABELS
 
 C_GRID = (1.0, 4.0, 16.0)
+SEED = 7
+CALIBRATION_SHARE = 0.1
+FEEDBACK_HOLDOUT_SHARE = 0.2
 
 
 def fit_label(
-    x, rows: np.ndarray, y: np.ndarray, seed: int
+    x, rows: np.ndarray, y: np.ndarray, seed: int, weights: np.ndarray | None = None
 ) -> tuple[LogisticRegression, float, float]:
     """Pick C on a 10% holdout of the training rows, then refit on all of them."""
     rng = np.random.default_rng(seed)
     holdout = rng.random(len(rows)) < 0.1
+    weights = np.ones(len(rows)) if weights is None else weights
     best_c, best_auc = C_GRID[0], -1.0
     for c in C_GRID:
         model = LogisticRegression(C=c, solver="liblinear", max_iter=200)
-        model.fit(x[rows[~holdout]], y[~holdout])
+        model.fit(x[rows[~holdout]], y[~holdout], sample_weight=weights[~holdout])
         auc = roc_auc_score(y[holdout], model.predict_proba(x[rows[holdout]])[:, 1])
         if auc > best_auc:
             best_c, best_auc = c, auc
-    model = LogisticRegression(C=best_c, solver="liblinear", max_iter=200).fit(x[rows], y)
+    model = LogisticRegression(C=best_c, solver="liblinear", max_iter=200)
+    model.fit(x[rows], y, sample_weight=weights)
     return model, best_c, best_auc
+
+
+def with_feedback(train: Dataset, path: Path | None) -> tuple[Dataset, np.ndarray, np.ndarray]:
+    """train.jsonl plus the feedback rows; which rows are feedback, and which are held out."""
+    if path is None:
+        none = np.zeros(len(train.texts), dtype=bool)
+        return train, none, none
+    feedback = load(path)
+    rng = np.random.default_rng(SEED + 1)
+    held = rng.random(len(feedback.texts)) < FEEDBACK_HOLDOUT_SHARE
+    joined = Dataset(
+        train.texts + feedback.texts, train.labels + feedback.labels,
+        train.sources + feedback.sources,
+    )  # fmt: skip
+    is_feedback = np.r_[np.zeros(len(train.texts), bool), np.ones(len(feedback.texts), bool)]
+    held_out = np.r_[np.zeros(len(train.texts), bool), held]
+    return joined, is_feedback, held_out
+
+
+def compare_on_feedback(data: Dataset, x, held: np.ndarray, old: Head | None, new: Head) -> dict:
+    """Per label on the held-out feedback: ROC-AUC (when both classes occur) and accuracy at 0.5,
+    before and after."""
+    report: dict = {}
+    rows_held = np.flatnonzero(held)
+    for name, head in (("before", old), ("after", new)):
+        if head is None or len(rows_held) == 0:
+            continue
+        p = head.calibrated(head.probabilities(x[rows_held]))
+        for column, label in enumerate(head.labels):
+            rows, _ = data.targets(label)
+            keep = np.isin(rows_held, rows)
+            if not keep.any():
+                continue
+            truth = np.array([data.labels[i][label] >= 0.5 for i in rows_held[keep]])
+            scores = p[keep, column]
+            entry = report.setdefault(label, {"rows": int(keep.sum())})
+            entry[f"{name}_accuracy"] = round(float(((scores >= 0.5) == truth).mean()), 4)
+            if truth.min() != truth.max():
+                entry[f"{name}_roc_auc"] = round(float(roc_auc_score(truth, scores)), 4)
+    return report
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--out", type=Path, default=HEAD_PATH)
+    parser.add_argument("--feedback", type=Path, default=None)
+    parser.add_argument("--feedback-weight", type=float, default=3.0)
     args = parser.parse_args()
 
     started = time.monotonic()
-    train = load(args.data / "train.jsonl")
+    base = load(args.data / "train.jsonl")
+    data, is_feedback, feedback_held = with_feedback(base, args.feedback)
     normalize = make_normalizer(known_words())
-    texts = [normalize(t) for t in train.texts]
+    texts = [normalize(t) for t in data.texts]
     encoder = SentenceEncoder(threads=2)
-    embeddings = cached_embeddings(texts, encoder.encode, "train")
-    x = combine(embeddings, NgramFeatures().transform(texts))
+    embeddings = np.vstack([
+        cached_embeddings(texts[: len(base.texts)], encoder.encode, "train"),
+        encoder.encode(texts[len(base.texts) :]) if args.feedback else np.zeros((0, encoder.dim)),
+    ])  # fmt: skip
+    x = combine(embeddings.astype(np.float32), NgramFeatures().transform(texts))
     print(f"features {x.shape} in {time.monotonic() - started:.0f}s", flush=True)
+    rng = np.random.default_rng(SEED)
+    calibration_rows = (rng.random(len(texts)) < CALIBRATION_SHARE) & ~is_feedback
+    fit_rows = ~calibration_rows & ~feedback_held
+    weights_all = np.where(is_feedback, args.feedback_weight, 1.0)
 
-    labels, columns, biases, stats = [], [], [], {}
+    labels, columns, biases, calibrations, stats = [], [], [], {}, {}
     for label in LABELS:
-        rows, y = train.targets(label)
-        if len(rows) == 0 or y.min() == y.max():
+        rows, y = data.targets(label)
+        fit, held = fit_rows[rows], calibration_rows[rows]
+        if fit.sum() == 0 or y[fit].min() == y[fit].max():
             print(f"{label}: no usable training rows; it will be reported missing", flush=True)
             continue
-        model, c, auc = fit_label(x, rows, y, seed=len(labels))
+        model, c, auc = fit_label(
+            x, rows[fit], y[fit], seed=len(labels), weights=weights_all[rows[fit]]
+        )
+        raw = model.predict_proba(x[rows[held]])[:, 1]
+        calibrations[label] = fit_calibration(raw, y[held])
         labels.append(label)
         columns.append(model.coef_[0].astype(np.float32))
         biases.append(float(model.intercept_[0]))
         stats[label] = {
-            "rows": len(rows),
-            "positives": int(y.sum()),
-            "C": c,
-            "holdout_auc": round(auc, 4),
-        }
+            "rows": int(fit.sum()), "positives": int(y[fit].sum()), "C": c,
+            "holdout_auc": round(auc, 4), "calibration_rows": int(held.sum()),
+            "ece_raw_on_calibration_rows": round(expected_calibration_error(raw, y[held]), 4),
+        }  # fmt: skip
         print(f"{label}: {stats[label]}", flush=True)
 
+    old = Head.load(args.out) if args.feedback and args.out.exists() else None
     head = Head(
         labels=tuple(labels),
         weights=np.stack(columns, axis=1),
         bias=np.array(biases, dtype=np.float32),
         version=datetime.now(UTC).strftime("%Y.%m.%d"),
-        info={"trained_on": "train.jsonl", "rows": len(texts), "labels": stats},
-    )
+        info={
+            "trained_on": "train.jsonl" + (f" + {args.feedback.name}" if args.feedback else ""),
+            "rows": len(texts), "seed": SEED, "C_grid": list(C_GRID),
+            "calibration": f"isotonic on a held-out {CALIBRATION_SHARE:.0%} of train.jsonl",
+            "feedback_weight": args.feedback_weight if args.feedback else None,
+            "labels": stats,
+        },
+        calibrations=calibrations,
+    )  # fmt: skip
+    if args.feedback:
+        report = compare_on_feedback(data, x, feedback_held, old, head)
+        head.info["feedback_holdout"] = report
+        print(f"held-out feedback, before and after: {report}", flush=True)
     head.save(args.out)
     print(
         f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB) in {time.monotonic() - started:.0f}s"

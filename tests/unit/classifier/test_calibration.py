@@ -1,0 +1,64 @@
+"""Calibration: the measures, the fitted map, and the head that carries it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from services.classifier.domain.calibration import (
+    Calibration,
+    expected_calibration_error,
+    reliability,
+)
+from services.classifier.offline.benign_identity import sentences
+from services.classifier.offline.calibrate import fit_calibration
+from services.classifier.offline.head import Head
+
+
+def overconfident(n: int = 20_000, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Scores whose true rate is their square: a model that says 0.8 is right 64 % of the time."""
+    rng = np.random.default_rng(seed)
+    scores = rng.random(n)
+    return scores, rng.random(n) < scores**2
+
+
+def test_a_calibrated_score_has_no_calibration_error_and_an_overconfident_one_has() -> None:
+    rng = np.random.default_rng(1)
+    scores = rng.random(20_000)
+    assert expected_calibration_error(scores, rng.random(20_000) < scores) < 0.02
+    assert expected_calibration_error(*overconfident()) > 0.1
+
+
+def test_reliability_bins_count_every_row() -> None:
+    scores, truth = overconfident(1000)
+    mean_score, observed, counts = reliability(scores, truth, bins=5)
+    assert counts.sum() == 1000 and len(mean_score) == len(observed) == 5
+    assert observed[-1] > observed[0]
+
+
+def test_fitting_removes_most_of_the_error_and_keeps_the_order() -> None:
+    scores, truth = overconfident()
+    calibration = fit_calibration(scores[:10_000], truth[:10_000])
+    after = calibration.apply(scores[10_000:])
+    before = expected_calibration_error(scores[10_000:], truth[10_000:])
+    assert expected_calibration_error(after, truth[10_000:]) < before / 3
+    ordered = np.sort(scores[10_000:])
+    assert np.all(np.diff(calibration.apply(ordered)) >= 0)
+    assert abs(float(calibration.apply(np.array([0.8]))[0]) - 0.64) < 0.08
+
+
+def test_the_head_saves_and_loads_its_calibrations(tmp_path: Path) -> None:
+    map_ = Calibration(np.array([0.0, 0.5, 1.0], np.float32), np.array([0.0, 0.2, 1.0], np.float32))
+    head = Head(("toxicity", "threat"), np.zeros((3, 2), np.float32), np.zeros(2, np.float32),
+                "v", {}, {"threat": map_})  # fmt: skip
+    head.save(tmp_path / "head.npz")
+    loaded = Head.load(tmp_path / "head.npz")
+    raw = np.array([[0.5, 0.5], [0.75, 0.75]])
+    assert np.allclose(loaded.calibrated(raw), [[0.5, 0.2], [0.75, 0.6]])
+
+
+def test_the_benign_identity_set_has_over_a_hundred_distinct_sentences() -> None:
+    found = sentences()
+    assert len(set(found)) == len(found) >= 100
+    assert "I am an atheist and I love this community." in found
