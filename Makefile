@@ -52,7 +52,7 @@ bench-classifier: install  ## naive Detoxify vs the batched service path on bert
 	$(PY) -m benchmarks.classifier
 
 train-offline: $(STAMP)  ## retrain the offline model's head on ../shared/data/toxicity/train.jsonl
-	$(PY) -m services.classifier.offline.train
+	$(PY) -m services.classifier.offline.train $(if $(FEEDBACK),--feedback $(FEEDBACK) --feedback-weight $(or $(FEEDBACK_WEIGHT),3))
 
 export-labels: $(STAMP)  ## labeled examples (moderators' calls, Perspective suggestions) from Kafka as JSONL: LABELS=feedback.jsonl SINCE=90d
 	$(PY) -m services.classifier.offline.labels --out $(or $(LABELS),feedback.jsonl) --since $(or $(SINCE),36500d)

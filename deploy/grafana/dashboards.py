@@ -206,6 +206,32 @@ MODERATION = Dashboard(
             "Members' reports by admission",
             (q("sum by (admission) (rate(escalation_reports_total[1h]))", "{{admission}}"),),
         ),
+        Panel(
+            "Precision of automation by rule (7 d): share of reviews upheld",
+            (
+                q(
+                    'sum by (rule) (increase(escalation_automation_reviews_total{outcome="upheld"}[7d]))'
+                    " / sum by (rule) (increase(escalation_automation_reviews_total[7d]))",
+                    "{{rule}}",
+                ),
+            ),
+            "percentunit",
+            kind="table",
+            description="Moderators restricting what automation held or escalated; "
+            "`policy agreement --since 7d` gives the same per label.",
+        ),
+        Panel(
+            "Appeals overturned by rule (30 d)",
+            (
+                q(
+                    'sum by (rule) (increase(escalation_appeals_decided_total{outcome="overturned"}[30d]))'
+                    " / sum by (rule) (increase(escalation_appeals_decided_total[30d]))",
+                    "{{rule}}",
+                ),
+            ),
+            "percentunit",
+            kind="table",
+        ),
     ),
 )
 
@@ -337,6 +363,31 @@ MOOD = Dashboard(
             ),
             kind="table",
             description="Alert: NegativityWave.",
+        ),
+        Panel(
+            "Communities in crisis mode",
+            (q("max(escalation_communities_in_crisis)", "in crisis"),),
+            description="Switched by an admin or by a wave (policy crisis.automatic).",
+        ),
+        Panel(
+            "Crisis switches in the last 24 h",
+            (
+                q(
+                    "sum by (source, to) (increase(escalation_crisis_switches_total[24h]))",
+                    "{{source}} {{to}}",
+                ),
+            ),
+            kind="table",
+        ),
+        Panel(
+            "Feedback digest: civil criticism kept, digests served",
+            (
+                q("sum(rate(pulse_feedback_remarks_total[1h]))", "remarks/s"),
+                q(
+                    "sum by (format) (increase(pulse_feedback_digests_total[24h]))",
+                    "digests {{format}}",
+                ),
+            ),
         ),
         Panel(
             "Posts that came after their window closed",
