@@ -46,3 +46,8 @@ def test_dry_run_prints_decisions_and_a_summary_with_the_diff(
     assert decisions[1]["action"] == "allow" and decisions[1]["queue"] == "feedback"
     assert summary["actions"] == {"allow": 2, "escalate": 1, "hold": 3}
     assert summary["changed_vs_active"] == {"label -> hold": 1}  # crisis mode in 'elections'
+
+
+def test_a_report_over_a_period_that_is_not_one_says_so(capsys) -> None:
+    assert main(["agreement", "--since", "yesterday"]) == 2
+    assert "neither an ISO 8601 instant nor a time ago" in capsys.readouterr().err
