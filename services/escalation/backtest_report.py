@@ -10,7 +10,7 @@ from services.contracts import topics
 from services.contracts.events import Action, CaseEvent, CaseEventKind, PostScored
 from services.escalation.adapters.policies import PolicyBook
 from services.escalation.config import Settings
-from services.policy.backtest import backtest
+from services.policy.backtest import backtest, judge_again
 from services.policy.language import Policy
 from services.shared.kafka import read_events
 from services.shared.period import period
@@ -40,6 +40,8 @@ async def backtest_report(
         )
         if scored.occurred_at.timestamp() < end and (tenant is None or scored.post.tenant == tenant)
     ]
-    found = backtest(history, candidate, lambda t, c: active or book.for_post(t, c), calls)
+    found = backtest(
+        history, candidate, judge_again(lambda t, c: active or book.for_post(t, c)), calls
+    )
     return {"since": start, "until": end, "tenant": tenant, "candidate": candidate.ref.model_dump(),
             **found.view()}  # fmt: skip

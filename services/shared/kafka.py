@@ -70,6 +70,8 @@ def make_broker(settings: ServiceSettings, service: str) -> KafkaBroker:
         linger_ms=settings.kafka_linger_ms,
         graceful_timeout=settings.shutdown_grace_seconds,
         logger=logging.getLogger(f"faststream.{service}"),
+        # "Received"/"Processed" for every message is debugging, not an INFO line per post
+        log_level=logging.DEBUG,
     )
 
 

@@ -2,7 +2,8 @@
 resolution becomes a labeled example (moderators' calls teach the model), which
 `make export-labels` writes in the shape of train.jsonl; the agreement report and escalation's
 metrics count the review of the rule that held it, and a backtest of a candidate policy on the
-period scores that rule against the moderator's call."""
+period (the CLI, and the admin API against the live decisions) scores that rule against the
+moderator's call."""
 
 from __future__ import annotations
 
@@ -88,3 +89,16 @@ async def test_a_moderators_removal_becomes_a_labeled_example_in_the_export(
     assert replay["posts"] == 1 and replay["cases_per_day"]["active"] == {"general": 24.0}
     assert replay["rules"]["active"]["very-toxic"]["precision"] == 1.0
     assert replay["rules"]["candidate"]["very-toxic"]["judged"] == 1
+    admin = {"authorization": f"Bearer {await issue(infra, tenant, moderator=('lead', 'admin'))}"}
+    body = {"text": candidate.read_text(encoding="utf-8"), "since": "1h"}
+    async with httpx.AsyncClient(timeout=60) as client:
+        api = await client.post(f"{gateway}/v1/admin/policies/backtest", json=body, headers=admin)
+        refused = await client.post(f"{gateway}/v1/admin/policies/backtest",
+                                    json={**body, "since": "soon"}, headers=admin)  # fmt: skip
+    assert api.status_code == 200, api.text
+    live = api.json()
+    assert live["posts"] == 1 and not live["truncated"]
+    assert live["rules"]["active"]["very-toxic"] == {"matched": 1, "precision": 1.0,
+                                                     "recall": 1.0, "judged": 1}  # fmt: skip
+    assert live["cases_per_day"]["active"] == {"general": 24.0}
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "invalid_period"

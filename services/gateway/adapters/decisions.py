@@ -166,6 +166,14 @@ class DecisionStore:
         raw = await self.redis.hget(decision_key(post_id), "decision")
         return _decode(raw) if raw else None
 
+    async def first_of(self, post_ids: list[str]) -> dict[str, Decision]:
+        """Each post's first stored decision (the automated one), in one round trip."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for post_id in post_ids:
+                pipe.lindex(history_key(post_id), 0)
+            raws = await pipe.execute()
+        return {post_id: _decode(raw) for post_id, raw in zip(post_ids, raws, strict=True) if raw}
+
     async def history(self, post_id: str) -> list[Decision]:
         return [_decode(raw) for raw in await self.redis.lrange(history_key(post_id), 0, -1)]
 

@@ -62,4 +62,3 @@ def test_the_benign_identity_set_has_over_a_hundred_distinct_sentences() -> None
     found = sentences()
     assert len(set(found)) == len(found) >= 100
     assert "I am an atheist and I love this community." in found
-

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from services.contracts.events import ModelInfo, Post, PostScored
-from services.policy.backtest import backtest
+from services.policy.backtest import backtest, judge_again
 from services.policy.text import parse_policy
 from tests.unit.escalation.test_policy import POLICY
 
@@ -34,7 +34,7 @@ CALLS = {"p0": True, "p1": True, "p2": False}  # p3 was never reviewed
 
 
 def test_the_decisions_that_change_and_the_cases_a_day() -> None:
-    found = backtest(HISTORY, STRICTER, lambda tenant, community: POLICY, CALLS).view()
+    found = backtest(HISTORY, STRICTER, judge_again(lambda tenant, community: POLICY), CALLS).view()
     assert found["posts"] == 4 and found["days"] == 2.0
     assert found["transitions"] == {"allow -> hold": 2}
     assert found["cases_per_day"]["candidate"] == {"general": 1.5}
@@ -43,7 +43,7 @@ def test_the_decisions_that_change_and_the_cases_a_day() -> None:
 
 
 def test_precision_and_recall_per_rule_against_moderators_calls() -> None:
-    found = backtest(HISTORY, STRICTER, lambda tenant, community: POLICY, CALLS).view()
+    found = backtest(HISTORY, STRICTER, judge_again(lambda tenant, community: POLICY), CALLS).view()
     hold = found["rules"]["candidate"]["hold-toxic"]
     assert (hold["matched"], hold["precision"], hold["recall"]) == (3, 0.6667, 1.0)
     active = found["rules"]["active"]["hold-very-toxic"]

@@ -4,6 +4,7 @@ the policies topic; every escalation replica puts it in force within moments."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Annotated
 
@@ -14,10 +15,12 @@ from services.contracts import topics
 from services.contracts.events import PolicyPublished
 from services.gateway.adapters.policies import PolicyRegistry
 from services.gateway.api.deps import Admin, DecisionStoreDep
+from services.gateway.backtests import run_backtest, scored_posts
 from services.gateway.domain.dryrun import dry_run
 from services.policy.text import PolicyError, parse_policy, policy_name
 from services.shared.errors import ApiError
 from services.shared.kafka import publish_for_tenant
+from services.shared.period import BadPeriod, period
 
 router = APIRouter(prefix="/v1/admin/policies", tags=["admin"])
 ERRORS = {401: {"description": "Missing or invalid token"}, 403: {"description": "Not an admin"}}
@@ -207,6 +210,61 @@ async def dry_run_policy(
         transitions=result.transitions,
         examples=[ChangeView(**vars(c)) for c in result.examples],
     )
+
+
+class BacktestRequest(BaseModel):
+    text: str = Field(
+        min_length=1, max_length=200_000, description="The candidate policy YAML.",
+        examples=[POLICY_EXAMPLE],
+    )  # fmt: skip
+    community: str | None = Field(default=None, pattern=COMMUNITY, examples=["support"])
+    since: str = Field(default="7d", description="ISO 8601 or a time ago.", examples=["7d"])
+    until: str | None = Field(default=None, examples=["2026-12-01T00:00:00Z"])
+    max_posts: int = Field(default=20_000, ge=1, le=100_000, description="Posts replayed at most.")
+
+
+class RuleFigures(BaseModel):
+    matched: int
+    precision: float | None = Field(description="Upheld by moderators among the judged matches.")
+    recall: float | None = Field(description="Of the posts moderators restricted, matched.")
+    judged: int = Field(description="Matches a moderator ruled on.")
+
+
+class BacktestView(BaseModel):
+    policy_id: str
+    version: str
+    posts: int = Field(examples=[18211])
+    days: float = Field(examples=[7.0])
+    truncated: bool = Field(description="Stopped at max_posts (or the scan limit).")
+    decisions_changed: int
+    transitions: dict[str, int] = Field(examples=[{"label -> hold": 31}])
+    rules: dict[str, dict[str, RuleFigures]] = Field(
+        description="'candidate' and 'active' (the live decisions): figures per rule."
+    )
+    cases_per_day: dict[str, dict[str, float]] = Field(
+        examples=[{"candidate": {"general": 41.5}, "active": {"general": 37.0}}]
+    )
+    examples: list[dict]
+
+
+@router.post("/backtest", response_model=BacktestView, responses=INVALID)
+async def backtest_policy(body: BacktestRequest, admin: Admin, request: Request) -> BacktestView:
+    """Replay the scored posts of a period (at most `max_posts`) through a candidate policy:
+    the decisions that change against the ones made live, each rule's precision and recall
+    against moderators' calls (on reviewed posts), and the cases a day it would open per
+    queue. Strike counts are not replayed."""
+    policy = _parsed(body.text, _name(admin.tenant, body.community, False))
+    try:
+        start, end = period(body.since, body.until, time.time())
+    except BadPeriod as error:
+        raise ApiError(422, "invalid_period", str(error)) from error
+    state = request.app.state
+    history, truncated = await scored_posts(
+        state.settings.kafka_bootstrap_servers, admin.tenant, body.community, start, end,
+        body.max_posts,
+    )  # fmt: skip
+    found = (await run_backtest(policy, history, state.decisions, state.cases)).view()
+    return BacktestView(policy_id=policy.id, version=policy.version, truncated=truncated, **found)
 
 
 @router.delete(
