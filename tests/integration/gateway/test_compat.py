@@ -129,7 +129,10 @@ async def redis_holds(infra: Infra, text: str) -> bool:
     }
     try:
         async for key in redis.scan_iter(count=1000):
-            value = await readers[await redis.type(key)](key)
+            kind = await redis.type(key)
+            if kind == "none":
+                continue  # it expired between the scan and now
+            value = await readers[kind](key)
             if text in str(value):
                 return True
         return False
