@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install up down kafka-groups test test-unit lint format bench bench-classifier train-offline export-labels eval-offline clean
+.PHONY: install up down kafka-groups test test-unit lint format bench bench-classifier train-offline finetune-offline export-labels eval-offline clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,9 @@ bench-classifier: install  ## naive Detoxify vs the batched service path on bert
 
 train-offline: $(STAMP)  ## retrain the offline model's head on ../shared/data/toxicity/train.jsonl
 	$(PY) -m services.classifier.offline.train $(if $(FEEDBACK),--feedback $(FEEDBACK) --feedback-weight $(or $(FEEDBACK_WEIGHT),3))
+
+finetune-offline: $(STAMP)  ## experiment: LoRA fine-tuning of MiniLM for MINUTES (25); report in benchmarks/results/finetune.json
+	$(PY) -m services.classifier.offline.finetune --minutes $(or $(MINUTES),25)
 
 export-labels: $(STAMP)  ## labeled examples (moderators' calls, Perspective suggestions) from Kafka as JSONL: LABELS=feedback.jsonl SINCE=90d
 	$(PY) -m services.classifier.offline.labels --out $(or $(LABELS),feedback.jsonl) --since $(or $(SINCE),36500d)

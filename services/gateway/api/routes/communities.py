@@ -156,6 +156,7 @@ class CrisisSwitchAccepted(BaseModel):
     responses={
         401: {"description": "Missing or invalid token"},
         403: {"description": "Not an admin"},
+        503: {"description": "Kafka did not take the switch; nothing changed, retry"},
     },
 )
 async def switch_crisis(
@@ -177,5 +178,9 @@ async def switch_crisis(
     )
     key = topics.community_key(command.tenant, name)
     broker = request.app.state.broker
-    await broker.publish(command.model_dump(mode="json"), topics.CRISIS_COMMANDS, key=key)
+    try:
+        await broker.publish(command.model_dump(mode="json"), topics.CRISIS_COMMANDS, key=key)
+    except Exception as error:  # Kafka unreachable: nothing was switched
+        raise ApiError(503, "unavailable", "Could not record the switch; retry.",
+                       headers={"Retry-After": "5"}) from error  # fmt: skip
     return CrisisSwitchAccepted(command_id=command.event_id, community=name, on=body.on)
