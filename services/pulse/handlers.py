@@ -1,5 +1,6 @@
 """pulse's Kafka handlers: scored posts, decisions and strikes go into their community's open
-windows; closed windows (its own mood topic) move the community's wave detector."""
+windows; civil criticism and cases opened in the feedback queue are kept for the digest;
+closed windows (its own mood topic) move the community's wave detector."""
 
 from __future__ import annotations
 
