@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Literal
+
 from services.shared.settings import ServiceSettings
 
 
@@ -24,6 +26,10 @@ class Settings(ServiceSettings):
     # {"acme/games": {"start": 4.0, "min_volume": 50}, "acme": {"min_lift": 0.1}}
     pulse_tuning: dict[str, dict[str, float]] = {}
 
+    # Where a new consumer group starts on the posts: "earliest" counts the topics' history
+    # (windows long closed are dropped as late, but the digest keeps the criticism); "latest"
+    # starts with what comes next (a pulse added to a busy cluster, or a test beside others).
+    pulse_start_from: Literal["earliest", "latest"] = "earliest"
     # Cases opened in this queue are civil criticism for the digest (the default policy's).
     pulse_feedback_queue: str = "feedback"
     pulse_feedback_keep: int = 20_000  # remarks kept per community (the latest)

@@ -56,7 +56,7 @@ def router(settings: Settings) -> KafkaRouter:
     routes = KafkaRouter()
     group = settings.kafka_group_id
     watched = (topics.POSTS_SCORED, topics.DECISIONS, topics.STRIKES, topics.CASE_EVENTS)
-    batch_subscriber(routes, watched, group, settings)(on_posts)
+    batch_subscriber(routes, watched, group, settings, start=settings.pulse_start_from)(on_posts)
     batch_subscriber(routes, topics.MOOD, f"{group}-mood", settings)(on_mood)
     return routes
 

@@ -31,18 +31,20 @@ def batch_subscriber(
     topic: str | tuple[str, ...],
     group_id: str,
     settings: ServiceSettings,
+    start: str = "earliest",
 ):
     """At-least-once batch consumption, the same for every consumer here: offsets are committed
     only after the handler returns (after its outputs are acknowledged by Kafka); an exception
     rewinds the batch, which is then redelivered. Several topics share one consumer, whose
-    batches then mix them (an idle consumer still polls, so fewer is cheaper)."""
+    batches then mix them (an idle consumer still polls, so fewer is cheaper). `start`: where a
+    group without committed offsets begins."""
     return broker.subscriber(
         *((topic,) if isinstance(topic, str) else topic),
         group_id=group_id,
         batch=True,
         max_records=settings.kafka_max_records,
         batch_timeout_ms=settings.kafka_batch_timeout_ms,
-        auto_offset_reset="earliest",
+        auto_offset_reset=start,
         ack_policy=AckPolicy.NACK_ON_ERROR,
     )
 

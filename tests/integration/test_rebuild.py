@@ -218,7 +218,8 @@ async def test_after_a_rebuild_the_services_carry_on(
     gateway, ingest = stack["gateway"], stack["ingest"]
     repeat = {"tenant": tenant, "external_id": "e1", "author_id": "u1",
               "text": "thanks for the update number 1"}  # fmt: skip
-    platform = await bearer(fresh, tenant)  # ingest knows it again: its keys were rebuilt
+    platform = await bearer(fresh, tenant)
+    await ingest_knows(ingest, platform)  # ingest knows it again: its keys were rebuilt
     again = await ingest.post("/v1/posts", json=repeat, headers=platform)
     assert again.status_code == 202 and again.json()["duplicate"] is True
     changed = await ingest.post(
