@@ -1,7 +1,10 @@
 """Pipeline benchmark: ingest throughput at saturation, ingest->decision latency at a fixed rate.
 
 At each rate it also reports every process's CPU-milliseconds per post (from /proc; the idle
-burn of the 5 s before the load taken out): the per-replica rates of docs/capacity.md.
+burn of the 5 s before the load taken out) and its idle burn after the load: the per-replica
+rates of docs/capacity.md. Then it seeds a backlog of open cases (50,000 by default) through the
+scored-posts topic, waits until every consumer group has caught up, and measures the same rates
+again: cost must not grow with history.
 
     make bench                       # or: python -m benchmarks.pipeline --rates 50,100 --seconds 30
 
@@ -9,8 +12,9 @@ Saturation is driven by `wrk` (Debian package; `make bench` installs it) because
 saturates a core before ingest does; without wrk it falls back to httpx and says so.
 Starts its own Kafka, Redis and the four services on free ports (the same launcher as `make up`),
 so it never disturbs a running stack. Latency is measured open-loop: posts are sent on a fixed
-schedule whatever the responses do, and each post's clock stops when its Decision reaches a
-Kafka consumer in this process. Results are printed and written to benchmarks/results/.
+schedule whatever the responses do (benchmarks/load.py, a client cheap enough not to starve the
+stack), each post's clock starts when it was due and stops when its Decision reaches a Kafka
+consumer in this process. Results are printed and written to benchmarks/results/.
 """
 
 from __future__ import annotations
@@ -35,7 +39,9 @@ import httpx
 from aiokafka import AIOKafkaConsumer
 
 from benchmarks.cpu import cpu_isa, cpu_of, idle_ms_per_s, ms_per_post
-from deploy.localstack import Kafka, Redis, Service, free_port, service_env
+from benchmarks.history import seed_open_cases
+from benchmarks.load import Answer, Client, at_rate
+from benchmarks.stack import running_stack
 from services.contracts import topics
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -121,35 +127,26 @@ async def latency_at_rate(
     await ready.wait()
     sent: dict[str, float] = {}
     errors = 0
-    async with httpx.AsyncClient(
-        timeout=30, limits=httpx.Limits(max_connections=200), headers=headers
-    ) as client:
 
-        async def send(i: int) -> None:
-            nonlocal errors
-            started = time.perf_counter()
-            response = await client.post(f"{ingest}/v1/posts", json=body(tenant, i))
-            if response.status_code == 202:
-                sent[response.json()["post_id"]] = started
-            else:
-                errors += 1
+    def on_answer(due: float, answer: Answer) -> None:
+        nonlocal errors
+        if answer.status == 202:
+            sent[json.loads(answer.body)["post_id"]] = due
+        else:
+            errors += 1
 
-        total = int(rate * seconds)
-        start = time.perf_counter()
-        tasks = []
-        for i in range(total):
-            delay = start + i / rate - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(send(i)))
-        await asyncio.gather(*tasks)
-        offered = total / (time.perf_counter() - start)
+    client = Client(ingest, headers, size=200)
+    offered = await at_rate(
+        client, "/v1/posts", lambda i: body(tenant, i), rate, seconds, on_answer
+    )
+    await client.close()
     deadline = time.perf_counter() + 120
     while set(sent) - set(seen) and time.perf_counter() < deadline:
         await asyncio.sleep(0.2)
     window = time.perf_counter() - window_start
     cpu = ms_per_post(cpu_before, cpu_of(pids), window, idle, max(1, len(sent)))
     listener.cancel()
+    idle_after = await asyncio.to_thread(idle_ms_per_s, pids, 10.0)
     latencies = [(seen[p] - t) * 1000 for p, t in sent.items() if p in seen]
     return {
         "idle_cpu_ms_per_s": idle,
@@ -157,6 +154,7 @@ async def latency_at_rate(
         "cpu_ms_per_post_all_but_classifier": round(
             sum(v for k, v in cpu.items() if k != "classifier"), 3
         ),
+        "idle_cpu_ms_per_s_after": idle_after,
         "offered_rate_per_s": round(offered, 1),
         "posts": len(sent),
         "http_errors": errors,
@@ -305,60 +303,63 @@ async def model_in_use(classifier: str) -> dict:
         return response.json()["model"]
 
 
+def at_rates(
+    env: dict, ingest: str, bootstrap: str, rates: str, seconds: float, pids: dict[str, int]
+) -> dict:
+    latency = {}
+    for rate in (float(r) for r in rates.split(",")):
+        caller = new_platform(env, ingest, "lat")
+        key = f"{rate:g}_per_s"
+        latency[key] = asyncio.run(latency_at_rate(ingest, bootstrap, rate, seconds, caller, pids))
+        print(f"latency at {rate:g} posts/s: {latency[key]}", flush=True)
+    return latency
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rates", default="50,100", help="posts/s, comma-separated, run in order")
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--saturation-seconds", type=float, default=15.0)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--skip-saturation", action="store_true")
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=50_000,
+        help="open cases seeded for the second pass (0: none)",
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS / "pipeline.json")
     args = parser.parse_args()
 
-    root = Path(tempfile.mkdtemp(prefix="bench-"))
-    kafka = Kafka(
-        "kafka",
-        root / "kafka.log",
-        port=free_port(),
-        controller_port=free_port(),
-        data_dir=root / "kafka",
-    )
-    redis = Redis(
-        "redis", root / "redis.log", port=free_port(), data_dir=root / "redis", appendonly=False
-    )
-    kafka.start()
-    redis.start()
-    ports = {name: free_port() for name in ("classifier", "escalation", "gateway", "ingest")}
-    env = service_env(kafka.bootstrap, redis.url, ports)
-    services = [Service(n, root / f"{n}.log", port=ports[n], env=env) for n in ports]
-    try:
-        for service in services:
-            service.start()
-        ingest, classifier = services[3].url, services[0].url
-        pids = {s.name: s.pid for s in services} | {"kafka": kafka.pid, "redis": redis.pid}
+    with running_stack() as stack:
+        kafka, env, pids = stack.kafka, stack.env, stack.pids
+        ingest, classifier = stack.url("ingest"), stack.url("classifier")
         model = asyncio.run(model_in_use(classifier))
         print(f"model: {model['id']} {model['version']}; cpu: {cpu_isa()}", flush=True)
-        latency = {}
-        for rate in (float(r) for r in args.rates.split(",")):
-            caller = new_platform(env, ingest, "lat")
-            latency[f"{rate:g}_per_s"] = asyncio.run(
-                latency_at_rate(ingest, kafka.bootstrap, rate, args.seconds, caller, pids)
+        latency = at_rates(env, ingest, kafka.bootstrap, args.rates, args.seconds, pids)
+        sat = batch = None
+        if not args.skip_saturation:
+            caller = new_platform(env, ingest, "sat")
+            sat = wrk_saturation(
+                ingest, args.saturation_seconds, args.concurrency, caller[1]
+            ) or asyncio.run(saturation(ingest, args.saturation_seconds, args.concurrency, caller))
+            print(f"ingest saturation: {sat}", flush=True)
+            batch = asyncio.run(
+                batch_saturation(
+                    ingest, args.saturation_seconds, 4, new_platform(env, ingest, "batch")[1], pids
+                )
             )
-            print(f"latency at {rate:g} posts/s: {latency[f'{rate:g}_per_s']}", flush=True)
-        caller = new_platform(env, ingest, "sat")
-        sat = wrk_saturation(
-            ingest, args.saturation_seconds, args.concurrency, caller[1]
-        ) or asyncio.run(saturation(ingest, args.saturation_seconds, args.concurrency, caller))
-        print(f"ingest saturation: {sat}", flush=True)
-        batch = asyncio.run(
-            batch_saturation(
-                ingest, args.saturation_seconds, 4, new_platform(env, ingest, "batch")[1], pids
-            )
-        )
-        print(f"batch ingest saturation: {batch}", flush=True)
-    finally:
-        for service in reversed(services):
-            service.stop(timeout=15)
-        redis.stop(timeout=5)
-        kafka.stop(timeout=10)
+            print(f"batch ingest saturation: {batch}", flush=True)
+        history = None
+        if args.history:
+            seeded = asyncio.run(seed_open_cases(kafka.bootstrap, args.history))
+            print(f"seeded through the topics: {seeded}", flush=True)
+            history = {
+                "seeding": seeded,
+                "latency_at_fixed_rate": at_rates(
+                    env, ingest, kafka.bootstrap, args.rates, args.seconds, pids
+                ),
+            }
     result = {
         "benchmark": "pipeline",
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -370,11 +371,12 @@ def main() -> None:
         "model": model,
         "classifier_threads": env["CLASSIFIER_THREADS"],
         "latency_at_fixed_rate": latency,
+        "with_history": history,
         "ingest_saturation": sat,
         "batch_ingest_saturation": batch,
     }
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / "pipeline.json"
+    out = args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {out}")
 

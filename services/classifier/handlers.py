@@ -10,9 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
-from faststream import Context
 from faststream.kafka import KafkaBroker, KafkaRouter
-from faststream.kafka.annotations import KafkaMessage
 
 from services.classifier import metrics
 from services.classifier.batching import MicroBatcher
@@ -22,6 +20,8 @@ from services.classifier.models.base import Scorer
 from services.contracts import topics
 from services.contracts.events import PostScored, PostSubmitted
 from services.shared.kafka import (
+    Context,
+    KafkaMessage,
     batch_subscriber,
     dead_letter,
     decode_batch,

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Annotated
 
-from faststream import AckPolicy, Context
+from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaRouter
-from faststream.kafka.annotations import KafkaMessage
 
 from services.contracts import topics
 from services.contracts.cases import Case, case_id_for, fold
@@ -57,6 +56,8 @@ from services.escalation.domain.strikes import sanction_for
 from services.policy.language import Policy, PostFacts, evaluate
 from services.policy.text import PolicyError, published_policy
 from services.shared.kafka import (
+    Context,
+    KafkaMessage,
     batch_subscriber,
     dead_letter,
     decode_batch,

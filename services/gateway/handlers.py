@@ -7,9 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from faststream import Context
 from faststream.kafka import KafkaBroker, KafkaRouter
-from faststream.kafka.annotations import KafkaMessage
 
 from services.contracts import topics
 from services.contracts.events import (
@@ -31,6 +29,8 @@ from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.config import Settings
 from services.gateway.domain.labels import example_of
 from services.shared.kafka import (
+    Context,
+    KafkaMessage,
     batch_subscriber,
     decode_batch,
     decode_records,

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from faststream import Context
 from faststream.kafka import KafkaBroker, KafkaRouter
-from faststream.kafka.annotations import KafkaMessage
 
 from services.contracts import topics
 from services.contracts.events import CredentialEvent
 from services.ingest import metrics
 from services.ingest.adapters.keys import PlatformKeys
 from services.ingest.config import Settings
-from services.shared.kafka import decode_batch, event_subscriber
+from services.shared.kafka import Context, KafkaMessage, decode_batch, event_subscriber
 
 SERVICE = "ingest"
 

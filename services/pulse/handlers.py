@@ -7,9 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from faststream import Context
 from faststream.kafka import KafkaBroker, KafkaRouter
-from faststream.kafka.annotations import KafkaMessage
 
 from services.contracts import topics
 from services.contracts.events import (
@@ -32,7 +30,14 @@ from services.pulse.domain.signal import Signal, signal_of
 from services.pulse.domain.themes import Remark
 from services.pulse.domain.watch import watch
 from services.pulse.sentiment import Sentiment
-from services.shared.kafka import batch_subscriber, decode_records, publish_all, records_of
+from services.shared.kafka import (
+    Context,
+    KafkaMessage,
+    batch_subscriber,
+    decode_records,
+    publish_all,
+    records_of,
+)
 
 SERVICE = "pulse"
 

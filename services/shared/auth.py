@@ -34,7 +34,7 @@ class AuthFailure(Exception):
         self.status, self.code, self.message, self.retry_after = status, code, message, retry_after
 
 
-def presented_token(
+async def presented_token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     header: Annotated[str | None, Depends(api_key_header)],
     query: Annotated[str | None, Depends(api_key_query)],

@@ -39,7 +39,7 @@ from services.shared.errors import ApiError
 
 
 def _state(name: str):
-    def get(request: Request):
+    async def get(request: Request):
         return getattr(request.app.state, name)
 
     return get
@@ -195,7 +195,7 @@ async def _pulse_reader(
 PulseReader = Annotated[str, Depends(_pulse_reader)]
 
 
-def _communities(request: Request) -> Communities:
+async def _communities(request: Request) -> Communities:
     return request.app.state.communities
 
 

@@ -15,15 +15,15 @@ from services.shared.auth import AuthFailure, PresentedToken, admit_key, credent
 from services.shared.errors import ApiError
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def _publisher(request: Request) -> Publisher:
+async def _publisher(request: Request) -> Publisher:
     return request.app.state.publisher
 
 
-def _registry(request: Request) -> PostRegistry:
+async def _registry(request: Request) -> PostRegistry:
     return request.app.state.registry
 
 

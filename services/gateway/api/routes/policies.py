@@ -45,7 +45,7 @@ rules:
 """
 
 
-def _registry(request: Request) -> PolicyRegistry:
+async def _registry(request: Request) -> PolicyRegistry:
     return request.app.state.policy_registry
 
 
