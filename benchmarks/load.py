@@ -91,12 +91,14 @@ async def at_rate(
     on_answer: Callable[[float, Answer], None],
 ) -> float:
     """Send `rate * seconds` requests on a fixed schedule, whatever the answers do; each answer
-    is handed to `on_answer` with the time its request was due. Returns the rate offered."""
+    is handed to `on_answer` with the wall-clock time its request was due. Returns the rate
+    offered."""
     total = int(rate * seconds)
     start = time.perf_counter()
+    wall = time.time() - start
 
     async def send(due: float, i: int) -> None:
-        on_answer(due, await client.post(path, body_of(i)))
+        on_answer(wall + due, await client.post(path, body_of(i)))
 
     tasks = []
     for i in range(total):

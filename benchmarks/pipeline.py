@@ -13,8 +13,8 @@ saturates a core before ingest does; without wrk it falls back to httpx and says
 Starts its own Kafka, Redis and the four services on free ports (the same launcher as `make up`),
 so it never disturbs a running stack. Latency is measured open-loop: posts are sent on a fixed
 schedule whatever the responses do (benchmarks/load.py, a client cheap enough not to starve the
-stack), each post's clock starts when it was due and stops when its Decision reaches a Kafka
-consumer in this process. Results are printed and written to benchmarks/results/.
+stack); each post's clock starts when it was due and stops at its Decision record's timestamp,
+set by escalation's producer as it publishes. Results are printed and written to benchmarks/results/.
 """
 
 from __future__ import annotations
@@ -33,10 +33,12 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import httpx
 from aiokafka import AIOKafkaConsumer
+from redis.asyncio import Redis as RedisClient
 
 from benchmarks.cpu import cpu_isa, cpu_of, idle_ms_per_s, ms_per_post
 from benchmarks.history import seed_open_cases
@@ -72,22 +74,24 @@ def body(tenant: str, i: int) -> dict:
 async def decisions_listener(
     bootstrap: str, tenant: str, seen: dict[str, float], ready: asyncio.Event
 ):
+    """When each decision was made: its record's timestamp, which escalation's producer sets as
+    it publishes. So this reader can fetch a second's worth at a time and add almost nothing
+    to the broker's work per post (a consumer fetching each decision as it came would)."""
     consumer = AIOKafkaConsumer(
         topics.DECISIONS, bootstrap_servers=bootstrap, group_id=f"bench-{uuid.uuid4().hex}",
-        auto_offset_reset="latest",
+        auto_offset_reset="latest", fetch_min_bytes=1 << 20, fetch_max_wait_ms=1000,
     )  # fmt: skip
     await consumer.start()
     try:
         await consumer.seek_to_end()
         ready.set()
         while True:
-            batches = await consumer.getmany(timeout_ms=200)
-            now = time.perf_counter()
+            batches = await consumer.getmany(timeout_ms=1000)
             for records in batches.values():
                 for record in records:
                     decision = json.loads(record.value)
                     if decision["tenant"] == tenant:
-                        seen.setdefault(decision["post_id"], now)
+                        seen.setdefault(decision["post_id"], record.timestamp / 1000)
     finally:
         await consumer.stop()
 
@@ -110,7 +114,19 @@ def new_platform(env: dict[str, str], ingest: str, prefix: str) -> tuple[str, di
     return tenant, headers
 
 
+async def redis_commands(url: str) -> Counter[str]:
+    """Commands Redis has run since it started, by name (every service's, and idle work's):
+    round trips per post, a figure no noisy neighbour moves."""
+    client = RedisClient.from_url(url, decode_responses=True)
+    try:
+        stats = await client.info("commandstats")
+    finally:
+        await client.aclose()
+    return Counter({k.removeprefix("cmdstat_"): v["calls"] for k, v in stats.items()})
+
+
 async def latency_at_rate(
+    redis_url: str,
     ingest: str,
     bootstrap: str,
     rate: float,
@@ -120,6 +136,7 @@ async def latency_at_rate(
 ) -> dict:
     tenant, headers = platform
     idle = await asyncio.to_thread(idle_ms_per_s, pids, 5.0)
+    commands_before = await redis_commands(redis_url)
     cpu_before, window_start = cpu_of(pids), time.perf_counter()
     seen: dict[str, float] = {}
     ready = asyncio.Event()
@@ -145,6 +162,7 @@ async def latency_at_rate(
         await asyncio.sleep(0.2)
     window = time.perf_counter() - window_start
     cpu = ms_per_post(cpu_before, cpu_of(pids), window, idle, max(1, len(sent)))
+    commands = (await redis_commands(redis_url)) - commands_before
     listener.cancel()
     idle_after = await asyncio.to_thread(idle_ms_per_s, pids, 10.0)
     latencies = [(seen[p] - t) * 1000 for p, t in sent.items() if p in seen]
@@ -155,6 +173,9 @@ async def latency_at_rate(
             sum(v for k, v in cpu.items() if k != "classifier"), 3
         ),
         "idle_cpu_ms_per_s_after": idle_after,
+        "redis_commands_per_post": {
+            name: round(n / max(1, len(sent)), 2) for name, n in commands.most_common()
+        },
         "offered_rate_per_s": round(offered, 1),
         "posts": len(sent),
         "http_errors": errors,
@@ -303,14 +324,32 @@ async def model_in_use(classifier: str) -> dict:
         return response.json()["model"]
 
 
+async def warm_up(ingest: str, platform: tuple[str, dict], seconds: float) -> None:
+    """Load before measuring: a fresh Kafka spends its first minute compiling its hot paths
+    (the JVM's JIT), which once counted as a tripled broker cost per post at the first rate."""
+    tenant, headers = platform
+    client = Client(ingest, headers, size=100)
+    await at_rate(client, "/v1/posts", lambda i: body(tenant, i), 50, seconds, lambda *_: None)
+    await client.close()
+    await asyncio.sleep(5)
+
+
 def at_rates(
-    env: dict, ingest: str, bootstrap: str, rates: str, seconds: float, pids: dict[str, int]
+    env: dict,
+    redis_url: str,
+    ingest: str,
+    bootstrap: str,
+    rates: str,
+    seconds: float,
+    pids: dict[str, int],
 ) -> dict:
     latency = {}
     for rate in (float(r) for r in rates.split(",")):
         caller = new_platform(env, ingest, "lat")
         key = f"{rate:g}_per_s"
-        latency[key] = asyncio.run(latency_at_rate(ingest, bootstrap, rate, seconds, caller, pids))
+        latency[key] = asyncio.run(
+            latency_at_rate(redis_url, ingest, bootstrap, rate, seconds, caller, pids)
+        )
         print(f"latency at {rate:g} posts/s: {latency[key]}", flush=True)
     return latency
 
@@ -322,6 +361,7 @@ def main() -> None:
     parser.add_argument("--saturation-seconds", type=float, default=15.0)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--skip-saturation", action="store_true")
+    parser.add_argument("--warm-up", type=float, default=30.0, help="seconds of load first")
     parser.add_argument(
         "--history",
         type=int,
@@ -336,7 +376,10 @@ def main() -> None:
         ingest, classifier = stack.url("ingest"), stack.url("classifier")
         model = asyncio.run(model_in_use(classifier))
         print(f"model: {model['id']} {model['version']}; cpu: {cpu_isa()}", flush=True)
-        latency = at_rates(env, ingest, kafka.bootstrap, args.rates, args.seconds, pids)
+        asyncio.run(warm_up(ingest, new_platform(env, ingest, "warm"), args.warm_up))
+        latency = at_rates(
+            env, stack.redis.url, ingest, kafka.bootstrap, args.rates, args.seconds, pids
+        )
         sat = batch = None
         if not args.skip_saturation:
             caller = new_platform(env, ingest, "sat")
@@ -357,7 +400,7 @@ def main() -> None:
             history = {
                 "seeding": seeded,
                 "latency_at_fixed_rate": at_rates(
-                    env, ingest, kafka.bootstrap, args.rates, args.seconds, pids
+                    env, stack.redis.url, ingest, kafka.bootstrap, args.rates, args.seconds, pids
                 ),
             }
     result = {

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Annotated
 
-from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaRouter
 
 from services.contracts import topics
@@ -63,6 +62,7 @@ from services.shared.kafka import (
     decode_batch,
     event_subscriber,
     publish_all,
+    replay_subscriber,
 )
 
 SERVICE = "escalation"
@@ -86,18 +86,18 @@ def router(settings: Settings) -> KafkaRouter:
     group = settings.kafka_group_id
     batch_subscriber(routes, topics.POSTS_SCORED, group, settings)(on_posts_scored)
     # commands are few and each waits for a moderator: one at a time, no polling while quiet
-    event_subscriber(routes, topics.MODERATOR_ACTIONS, f"{group}-actions")(on_moderator_actions)
-    event_subscriber(routes, topics.REPORTS, f"{group}-reports")(on_reports)
+    event_subscriber(routes, topics.MODERATOR_ACTIONS, f"{group}-actions", settings)(
+        on_moderator_actions
+    )
+    event_subscriber(routes, topics.REPORTS, f"{group}-reports", settings)(on_reports)
     # no group and nothing committed: every replica reads every published policy from the start
-    routes.subscriber(topics.POLICIES, auto_offset_reset="earliest", ack_policy=AckPolicy.MANUAL)(
-        on_policies
-    )
+    replay_subscriber(routes, topics.POLICIES, settings)(on_policies)
     # the same for crisis switches; commands and waves that make them are read once, by a group
-    routes.subscriber(topics.CRISIS, auto_offset_reset="earliest", ack_policy=AckPolicy.MANUAL)(
-        on_crisis
+    replay_subscriber(routes, topics.CRISIS, settings)(on_crisis)
+    event_subscriber(routes, topics.CRISIS_COMMANDS, f"{group}-crisis", settings)(
+        on_crisis_commands
     )
-    event_subscriber(routes, topics.CRISIS_COMMANDS, f"{group}-crisis")(on_crisis_commands)
-    event_subscriber(routes, topics.COMMUNITY_ALERTS, f"{group}-crisis-waves")(on_waves)
+    event_subscriber(routes, topics.COMMUNITY_ALERTS, f"{group}-crisis-waves", settings)(on_waves)
     return routes
 
 

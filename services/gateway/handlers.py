@@ -66,14 +66,14 @@ def router(settings: Settings) -> KafkaRouter:
         on_pipeline
     )
     # low-volume topics: one message at a time, and no polling while they are quiet
-    event_subscriber(routes, topics.SANCTIONS, f"{group}-sanctions")(on_sanctions)
-    event_subscriber(routes, topics.CASE_EVENTS, f"{group}-cases")(on_case_events)
-    event_subscriber(routes, topics.STRIKES, f"{group}-strikes")(on_strikes)
-    event_subscriber(routes, topics.MOOD, f"{group}-mood")(on_mood)
-    event_subscriber(routes, topics.COMMUNITY_ALERTS, f"{group}-community-alerts")(
+    event_subscriber(routes, topics.SANCTIONS, f"{group}-sanctions", settings)(on_sanctions)
+    event_subscriber(routes, topics.CASE_EVENTS, f"{group}-cases", settings)(on_case_events)
+    event_subscriber(routes, topics.STRIKES, f"{group}-strikes", settings)(on_strikes)
+    event_subscriber(routes, topics.MOOD, f"{group}-mood", settings)(on_mood)
+    event_subscriber(routes, topics.COMMUNITY_ALERTS, f"{group}-community-alerts", settings)(
         on_community_alerts
     )
-    event_subscriber(routes, topics.CRISIS, f"{group}-crisis")(on_crisis)
+    event_subscriber(routes, topics.CRISIS, f"{group}-crisis", settings)(on_crisis)
     return routes
 
 

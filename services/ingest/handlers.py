@@ -22,9 +22,9 @@ Broker = Annotated[KafkaBroker, Context("broker")]
 
 def router(settings: Settings) -> KafkaRouter:
     routes = KafkaRouter()
-    event_subscriber(routes, topics.CREDENTIALS, f"{settings.kafka_group_id}-credentials")(
-        on_credentials
-    )
+    event_subscriber(
+        routes, topics.CREDENTIALS, f"{settings.kafka_group_id}-credentials", settings
+    )(on_credentials)
     return routes
 
 

@@ -16,7 +16,16 @@ class ServiceSettings(BaseSettings):
     # A few ms of linger lets concurrent publishes share a request: less broker CPU on small boxes.
     kafka_linger_ms: int = 5
     kafka_max_records: int = 100  # per consumed batch
-    kafka_batch_timeout_ms: int = 20  # how long a consumer waits to fill a batch
+    # How long an idle batch consumer waits for records before it polls again; records that
+    # arrive are handed over at once, so a longer wait costs no latency, only idle wake-ups.
+    kafka_batch_timeout_ms: int = 1000
+    # How long Kafka holds a consumer's fetch while there is nothing new (it answers as soon as
+    # something arrives): an idle consumer's requests per second. A batch a handler failed is
+    # read again after at most this long.
+    kafka_fetch_max_wait_ms: int = 3000
+    # Consumers commit what they handled at most this often (0: after every message or batch);
+    # a crash redelivers at most this much, which every consumer drops as repeats.
+    kafka_commit_interval_ms: int = 500
     kafka_lag_seconds: float = 15.0  # how often consumer lag is read for /metrics (0: never)
     redis_url: str = "redis://127.0.0.1:6379/0"
     log_level: str = "INFO"
