@@ -326,14 +326,7 @@ async def read_topic(
     """Every value on `topic`, from the beginning (or from the first record at or after the
     unix time `since`: reports read a period, not the history) to the end offsets seen when it
     starts (for rebuilds and reports; no consumer group is joined and nothing is committed)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        described = await admin.describe_topics([topic])
-    finally:
-        await admin.close()
-    numbers = sorted(p["partition"] for t in described for p in t.get("partitions", []))
-    partitions = [TopicPartition(topic, p) for p in numbers]
+    partitions = [TopicPartition(topic, p) for p in await partitions_of(bootstrap, topic)]
     if not partitions:
         return
     consumer = AIOKafkaConsumer(
@@ -356,6 +349,28 @@ async def read_topic(
                     yield record.value
     finally:
         await consumer.stop()
+
+
+UNKNOWN_TOPIC = 3  # Kafka's error code
+
+
+async def partitions_of(bootstrap: str, topic: str, attempts: int = 20) -> list[int]:
+    """The topic's partition numbers; none if it does not exist. A busy broker can answer a
+    metadata request with an error for the topic (no leader yet): asked again, not read as
+    "empty", or a rebuild would silently skip the topic."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        for _ in range(attempts):
+            for described in await admin.describe_topics([topic]):
+                if described["error_code"] == UNKNOWN_TOPIC:
+                    return []
+                if described["error_code"] == 0 and described["partitions"]:
+                    return sorted(p["partition"] for p in described["partitions"])
+            await asyncio.sleep(0.5)
+    finally:
+        await admin.close()
+    raise RuntimeError(f"Kafka did not describe {topic}")
 
 
 async def read_events(

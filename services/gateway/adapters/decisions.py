@@ -113,21 +113,38 @@ class DecisionStore:
         self._store = redis.register_script(_STORE_IF_NEWER)
         self._store_once = redis.register_script(_STORE_ONCE)
 
-    async def is_newer(self, decision: Decision) -> bool:
-        current = await self.redis.hget(decision_key(decision.post_id), "revision")
-        return current is None or int(current) < decision.revision
+    async def newer_of(self, decisions: list[Decision]) -> list[Decision]:
+        """Those newer than what is stored for their post, read in one round trip."""
+        if not decisions:
+            return []
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for decision in decisions:
+                pipe.hget(decision_key(decision.post_id), "revision")
+            stored = await pipe.execute()
+        return [
+            decision
+            for decision, current in zip(decisions, stored, strict=True)
+            if current is None or int(current) < decision.revision
+        ]
 
     async def store(self, decision: Decision) -> bool:
-        keys = [
-            decision_key(decision.post_id),
-            history_key(decision.post_id),
-            feed_key(decision.tenant),
-            author_key(decision.tenant, decision.author_id),
-        ]
-        stored = await self._store(
-            keys=keys, args=[decision.revision, decision.model_dump_json(), FEED_MAX, AUTHOR_MAX]
-        )
-        return bool(stored)
+        return (await self.store_many([decision]))[0]
+
+    async def store_many(self, decisions: list[Decision]) -> list[bool]:
+        """Each decision unless a newer revision of its post is stored; one round trip, in order."""
+        if not decisions:
+            return []
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for decision in decisions:
+                keys = [
+                    decision_key(decision.post_id),
+                    history_key(decision.post_id),
+                    feed_key(decision.tenant),
+                    author_key(decision.tenant, decision.author_id),
+                ]
+                args = [decision.revision, decision.model_dump_json(), FEED_MAX, AUTHOR_MAX]
+                await self._store(keys=keys, args=args, client=pipe)
+            return [bool(stored) for stored in await pipe.execute()]
 
     async def is_new_sanction(self, sanction: AuthorSanctioned) -> bool:
         return not await self.redis.exists(sanction_key(sanction.event_id))
