@@ -34,27 +34,22 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import httpx
 from aiokafka import AIOKafkaConsumer
+from prometheus_client.parser import text_string_to_metric_families
 from redis.asyncio import Redis as RedisClient
 
 from benchmarks.cpu import cpu_isa, cpu_of, idle_ms_per_s, ms_per_post
 from benchmarks.history import seed_open_cases
 from benchmarks.load import Answer, Client, at_rate
 from benchmarks.stack import running_stack
+from benchmarks.texts import post_text
 from services.contracts import topics
 
 RESULTS = Path(__file__).resolve().parent / "results"
-TEXTS = [
-    "Thanks for the quick fix, the app works great now and I can finally export my photos.",
-    "This update is terrible, I want a refund. The sync has been broken for three days.",
-    "You are a complete idiot and nobody here wants you around, just leave.",
-    "Does anyone know when the next release ships? I'm waiting on the calendar integration.",
-    "lol what a clown, go back to whatever hole you crawled out of",
-    "Great write-up. One question: does the new API still support pagination with cursors?",
-]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -67,7 +62,7 @@ def body(tenant: str, i: int) -> dict:
         "tenant": tenant,
         "external_id": f"b-{i}",
         "author_id": f"author-{i % 97}",
-        "text": f"{TEXTS[i % len(TEXTS)]} #{i}",
+        "text": post_text(i),
     }
 
 
@@ -125,8 +120,47 @@ async def redis_commands(url: str) -> Counter[str]:
     return Counter({k.removeprefix("cmdstat_"): v["calls"] for k, v in stats.items()})
 
 
+async def classifier_batches(url: str) -> tuple[float, float]:
+    """(texts, batches) the classifier has scored, from its batch-size histogram."""
+    async with httpx.AsyncClient(timeout=10) as client:
+        text = (await client.get(f"{url}/metrics")).text
+    for family in text_string_to_metric_families(text):
+        if family.name == "classifier_batch_size":
+            found = {s.name: s.value for s in family.samples}
+            return found["classifier_batch_size_sum"], found["classifier_batch_size_count"]
+    return 0.0, 0.0
+
+
+def bare_model(env: dict[str, str]) -> dict:
+    """The model alone, in a process of its own with the classifier's environment."""
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bare_model"],
+        env={**os.environ, **env}, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def bare_at(bare: dict, batch: float) -> float:
+    """The bare model's CPU-ms per text at a mean batch size, between the measured sizes."""
+    points = sorted((int(k.removeprefix("batch_")), v) for k, v in bare["cpu_ms_per_text"].items())
+    below = max((p for p in points if p[0] <= batch), default=points[0])
+    above = min((p for p in points if p[0] >= batch), default=points[-1])
+    if above[0] == below[0]:
+        return below[1]
+    share = (batch - below[0]) / (above[0] - below[0])
+    return round(below[1] + share * (above[1] - below[1]), 3)
+
+
+def compare_classifier(latency: dict, bare: dict) -> None:
+    for run in latency.values():
+        base = bare_at(bare, run["classifier_mean_batch"])
+        run["bare_model_cpu_ms_per_text"] = base
+        run["classifier_over_bare_model"] = round(run["cpu_ms_per_post"]["classifier"] / base, 3)
+
+
 async def latency_at_rate(
     redis_url: str,
+    classifier: str,
     ingest: str,
     bootstrap: str,
     rate: float,
@@ -137,6 +171,7 @@ async def latency_at_rate(
     tenant, headers = platform
     idle = await asyncio.to_thread(idle_ms_per_s, pids, 5.0)
     commands_before = await redis_commands(redis_url)
+    batches_before = await classifier_batches(classifier)
     cpu_before, window_start = cpu_of(pids), time.perf_counter()
     seen: dict[str, float] = {}
     ready = asyncio.Event()
@@ -163,6 +198,8 @@ async def latency_at_rate(
     window = time.perf_counter() - window_start
     cpu = ms_per_post(cpu_before, cpu_of(pids), window, idle, max(1, len(sent)))
     commands = (await redis_commands(redis_url)) - commands_before
+    texts_after, batches_after = await classifier_batches(classifier)
+    texts, batches = texts_after - batches_before[0], batches_after - batches_before[1]
     listener.cancel()
     idle_after = await asyncio.to_thread(idle_ms_per_s, pids, 10.0)
     latencies = [(seen[p] - t) * 1000 for p, t in sent.items() if p in seen]
@@ -173,6 +210,7 @@ async def latency_at_rate(
             sum(v for k, v in cpu.items() if k != "classifier"), 3
         ),
         "idle_cpu_ms_per_s_after": idle_after,
+        "classifier_mean_batch": round(texts / max(1, batches), 2),
         "redis_commands_per_post": {
             name: round(n / max(1, len(sent)), 2) for name, n in commands.most_common()
         },
@@ -256,7 +294,7 @@ def batch_bodies(count: int, size: int) -> list[bytes]:
                     {
                         "external_id": f"{run}-{b}-{i}",
                         "author_id": f"a{i % 97}",
-                        "text": f"{TEXTS[i % len(TEXTS)]} #{b}-{i}",
+                        "text": f"{post_text(i)}-{b}",
                     }
                     for i in range(size)
                 ]
@@ -337,6 +375,7 @@ async def warm_up(ingest: str, platform: tuple[str, dict], seconds: float) -> No
 def at_rates(
     env: dict,
     redis_url: str,
+    classifier: str,
     ingest: str,
     bootstrap: str,
     rates: str,
@@ -348,7 +387,7 @@ def at_rates(
         caller = new_platform(env, ingest, "lat")
         key = f"{rate:g}_per_s"
         latency[key] = asyncio.run(
-            latency_at_rate(redis_url, ingest, bootstrap, rate, seconds, caller, pids)
+            latency_at_rate(redis_url, classifier, ingest, bootstrap, rate, seconds, caller, pids)
         )
         print(f"latency at {rate:g} posts/s: {latency[key]}", flush=True)
     return latency
@@ -377,9 +416,16 @@ def main() -> None:
         model = asyncio.run(model_in_use(classifier))
         print(f"model: {model['id']} {model['version']}; cpu: {cpu_isa()}", flush=True)
         asyncio.run(warm_up(ingest, new_platform(env, ingest, "warm"), args.warm_up))
-        latency = at_rates(
-            env, stack.redis.url, ingest, kafka.bootstrap, args.rates, args.seconds, pids
-        )
+        rates = partial(
+            at_rates, env, stack.redis.url, classifier, ingest, kafka.bootstrap, args.rates,
+            args.seconds, pids,
+        )  # fmt: skip
+        latency = rates()
+        history = None
+        if args.history:  # before the saturation runs, whose backlog would be seeded too
+            seeded = asyncio.run(seed_open_cases(kafka.bootstrap, args.history))
+            print(f"seeded through the topics: {seeded}", flush=True)
+            history = {"seeding": seeded, "latency_at_fixed_rate": rates()}
         sat = batch = None
         if not args.skip_saturation:
             caller = new_platform(env, ingest, "sat")
@@ -393,16 +439,11 @@ def main() -> None:
                 )
             )
             print(f"batch ingest saturation: {batch}", flush=True)
-        history = None
-        if args.history:
-            seeded = asyncio.run(seed_open_cases(kafka.bootstrap, args.history))
-            print(f"seeded through the topics: {seeded}", flush=True)
-            history = {
-                "seeding": seeded,
-                "latency_at_fixed_rate": at_rates(
-                    env, stack.redis.url, ingest, kafka.bootstrap, args.rates, args.seconds, pids
-                ),
-            }
+    bare = bare_model(env)
+    print(f"the model alone: {bare}", flush=True)
+    compare_classifier(latency, bare)
+    if history:
+        compare_classifier(history["latency_at_fixed_rate"], bare)
     result = {
         "benchmark": "pipeline",
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -413,6 +454,7 @@ def main() -> None:
         },
         "model": model,
         "classifier_threads": env["CLASSIFIER_THREADS"],
+        "bare_model": bare,
         "latency_at_fixed_rate": latency,
         "with_history": history,
         "ingest_saturation": sat,

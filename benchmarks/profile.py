@@ -7,7 +7,7 @@ py-spy (PyPI) reads the processes from outside (`--nonblocking`: it never pauses
 counts only threads that are running, so a function's share of samples is its share of the
 service's CPU. For each service it writes benchmarks/results/profiles/<service>.txt: the
 functions with the most samples, inclusive (the function and what it calls) and self (its own
-code), and the collapsed stacks beside it (<service>.folded, for flame-graph tools).
+code), and the collapsed stacks beside it (<service>.folded, for flame-graph tools; not committed).
 """
 
 from __future__ import annotations
