@@ -159,6 +159,7 @@ async def test_a_wave_switches_its_community_into_crisis_until_it_ends(
     wave_at = time.time()
     await platform.traffic(2 * window, {"games": 0.9, "support": 0.1})
     started = await platform.alerts(lambda found: found)
+    assert started, "pulse never alerted on the wave"
     detected = unix(started[0]["at"]) - wave_at
     in_crisis = await platform.state_becomes("games", "crisis")
     assert in_crisis["crisis"]["source"] == "wave" and in_crisis["crisis"]["actor"] == "pulse"
