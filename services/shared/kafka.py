@@ -65,7 +65,8 @@ def batch_subscriber(
         ack_policy=AckPolicy.NACK_ON_ERROR,
         fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
     )
-    subscriber.get_msg = partial(next_batch, subscriber, settings.kafka_commit_interval_ms)
+    if settings.kafka_commit_interval_ms > 0:
+        subscriber.get_msg = partial(next_batch, subscriber, settings.kafka_commit_interval_ms)
     return subscriber
 
 
@@ -166,7 +167,8 @@ def event_subscriber(
         ack_policy=AckPolicy.NACK_ON_ERROR,
         fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
     )
-    subscriber.get_msg = partial(next_event, settings.kafka_commit_interval_ms)
+    if settings.kafka_commit_interval_ms > 0:
+        subscriber.get_msg = partial(next_event, settings.kafka_commit_interval_ms)
     return subscriber
 
 

@@ -16,9 +16,10 @@ class ServiceSettings(BaseSettings):
     # A few ms of linger lets concurrent publishes share a request: less broker CPU on small boxes.
     kafka_linger_ms: int = 5
     kafka_max_records: int = 100  # per consumed batch
-    # How long an idle batch consumer waits for records before it polls again; records that
-    # arrive are handed over at once, so a longer wait costs no latency, only idle wake-ups.
-    kafka_batch_timeout_ms: int = 1000
+    # How long a batch consumer waits for records (FastStream then sleeps as long when none
+    # came). With KAFKA_COMMIT_INTERVAL_MS above 0 the services' own loop is used instead: it
+    # hands records over at once, so a long timeout only saves idle wake-ups.
+    kafka_batch_timeout_ms: int = 20
     # How long Kafka holds a consumer's fetch while there is nothing new (it answers as soon as
     # something arrives). Longer means fewer idle requests, but a consumer has one fetch in
     # flight per broker, and it leaves out partitions whose records are still being handled:
