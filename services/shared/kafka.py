@@ -7,7 +7,6 @@ import contextlib
 import json
 import logging
 import uuid
-import weakref
 from collections.abc import AsyncIterator
 from functools import partial
 from itertools import chain
@@ -15,7 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import IllegalStateError, KafkaError, TopicAlreadyExistsError
+from aiokafka.errors import TopicAlreadyExistsError
 from faststream import AckPolicy
 from faststream._internal.context.context_type import Context as ThreadedContext
 from faststream.kafka import KafkaBroker, KafkaRouter
@@ -65,93 +64,19 @@ def batch_subscriber(
         ack_policy=AckPolicy.NACK_ON_ERROR,
         fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
     )
-    if settings.kafka_commit_interval_ms > 0:
-        subscriber.get_msg = partial(next_batch, subscriber, settings.kafka_commit_interval_ms)
+    subscriber.get_msg = partial(next_batch, subscriber)
     return subscriber
 
 
-async def next_batch(subscriber, commit_interval_ms: int, consumer: AIOKafkaConsumer) -> tuple:
+async def next_batch(subscriber, consumer: AIOKafkaConsumer) -> tuple:
     """The records that arrived, handed over as soon as there are any. FastStream's own loop
     sleeps for the batch timeout after every empty poll: a short timeout then spins while idle
     (25 wake-ups a second at 20 ms, most of an idle service's CPU) and a long one delays the
-    next post by as much."""
+    next post by as much. Here the timeout only bounds how long an idle consumer waits."""
     found = await consumer.getmany(
         timeout_ms=subscriber.batch_timeout_ms, max_records=subscriber.max_records
     )
-    records = tuple(chain.from_iterable(found.values()))
-    CommitPacer.of(consumer, commit_interval_ms).handed_over(records)
-    return records
-
-
-async def next_event(commit_interval_ms: int, consumer: AIOKafkaConsumer):
-    record = await consumer.getone()
-    CommitPacer.of(consumer, commit_interval_ms).handed_over((record,))
-    return record
-
-
-class CommitPacer:
-    """Commits what a consumer's handlers finished at most every `interval`, instead of once per
-    message or batch: each commit is a request the broker writes to its offsets log, and at a
-    few posts per batch they were most of the consumers' requests. Still at least once: only
-    offsets of handled records are committed (FastStream acks after the handler returns; a
-    failed batch is sought back and handed over again). A crash or a rebalance redelivers at
-    most an interval's worth, which every consumer here drops as repeats.
-
-    It takes the place of the consumer's `commit`, which FastStream's ack calls."""
-
-    _pacers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-    def __init__(self, consumer: AIOKafkaConsumer, interval_ms: int) -> None:
-        self.interval = interval_ms / 1000
-        self._commit, self._stop = consumer.commit, consumer.stop
-        self.handed: dict[TopicPartition, int] = {}
-        self.done: dict[TopicPartition, int] = {}
-        self.timer: asyncio.TimerHandle | None = None
-        self.flushing: set[asyncio.Task] = set()
-
-    @classmethod
-    def of(cls, consumer: AIOKafkaConsumer, interval_ms: int) -> CommitPacer:
-        pacer = cls._pacers.get(consumer)
-        if pacer is None:
-            pacer = cls._pacers[consumer] = cls(consumer, interval_ms)
-            consumer.commit, consumer.stop = pacer.commit, pacer.stop
-        return pacer
-
-    def handed_over(self, records) -> None:
-        """What the handler is given next; a nacked batch is simply handed over again."""
-        self.handed = {TopicPartition(r.topic, r.partition): r.offset + 1 for r in records}
-
-    async def commit(self, offsets=None) -> None:
-        self.done.update(offsets or self.handed)
-        self.handed = {}
-        if self.interval <= 0:
-            await self.flush()
-        elif self.timer is None:
-            self.timer = asyncio.get_running_loop().call_later(self.interval, self._flush_later)
-
-    def _flush_later(self) -> None:
-        self.timer = None
-        task = asyncio.create_task(self.flush())
-        self.flushing.add(task)
-        task.add_done_callback(self.flushing.discard)
-
-    async def flush(self) -> None:
-        offsets, self.done = self.done, {}
-        if not offsets:
-            return
-        try:
-            await self._commit(offsets)
-        except (KafkaError, IllegalStateError) as error:  # a rebalance took the partition
-            log.warning(
-                "offsets not committed; they will be read again", extra={"error": str(error)}
-            )
-
-    async def stop(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
-        await self.flush()
-        await self._stop()
+    return tuple(chain.from_iterable(found.values()))
 
 
 def event_subscriber(
@@ -160,16 +85,13 @@ def event_subscriber(
     """At-least-once, one message at a time, for low-volume topics (moderator commands, case
     events, strikes, sanctions): the consumer waits for the next message instead of polling
     for a batch, and the offset is committed once the handler returns."""
-    subscriber = broker.subscriber(
+    return broker.subscriber(
         topic,
         group_id=group_id,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
     )
-    if settings.kafka_commit_interval_ms > 0:
-        subscriber.get_msg = partial(next_event, settings.kafka_commit_interval_ms)
-    return subscriber
 
 
 def replay_subscriber(broker: KafkaBroker | KafkaRouter, topic: str, settings: ServiceSettings):

@@ -16,20 +16,16 @@ class ServiceSettings(BaseSettings):
     # A few ms of linger lets concurrent publishes share a request: less broker CPU on small boxes.
     kafka_linger_ms: int = 5
     kafka_max_records: int = 100  # per consumed batch
-    # How long a batch consumer waits for records (FastStream then sleeps as long when none
-    # came). With KAFKA_COMMIT_INTERVAL_MS above 0 the services' own loop is used instead: it
-    # hands records over at once, so a long timeout only saves idle wake-ups.
-    kafka_batch_timeout_ms: int = 20
+    # How long an idle batch consumer waits for records before it polls again. Records are
+    # handed over as soon as they arrive, so a long wait costs no latency, only fewer idle
+    # wake-ups.
+    kafka_batch_timeout_ms: int = 1000
     # How long Kafka holds a consumer's fetch while there is nothing new (it answers as soon as
     # something arrives). Longer means fewer idle requests, but a consumer has one fetch in
     # flight per broker, and it leaves out partitions whose records are still being handled:
     # once those are done they wait for the fetch in flight. At 3 s, partitions starved behind
     # idle ones, and a consumer catching up on history crawled.
     kafka_fetch_max_wait_ms: int = 500
-    # Consumers commit what they handled after every message or batch (0), or at most this
-    # often. Off by default: with 500 ms, the rebuild test's rebuilt views lacked credentials
-    # the live ones had, for a reason not found yet (services/shared/kafka.py, CommitPacer).
-    kafka_commit_interval_ms: int = 0
     kafka_lag_seconds: float = 15.0  # how often consumer lag is read for /metrics (0: never)
     redis_url: str = "redis://127.0.0.1:6379/0"
     log_level: str = "INFO"
