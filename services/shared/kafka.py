@@ -6,8 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
-import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from functools import partial
 from itertools import chain
 from typing import Annotated, Any, TypeVar
@@ -79,6 +78,16 @@ async def next_batch(subscriber, consumer: AIOKafkaConsumer) -> tuple:
     return tuple(chain.from_iterable(found.values()))
 
 
+async def by_topic(records, handlers: Mapping[str, Callable[[list], Awaitable[None]]]) -> None:
+    """A batch that mixes topics, each topic's records to its handler, in the order each topic
+    first appears (one author's events are in one topic's partition, so their order holds)."""
+    grouped: dict[str, list] = {}
+    for record in records:
+        grouped.setdefault(record.topic, []).append(record)
+    for topic, group in grouped.items():
+        await handlers[topic](group)
+
+
 def event_subscriber(
     broker: KafkaBroker | KafkaRouter, topic: str, group_id: str, settings: ServiceSettings
 ):
@@ -92,6 +101,38 @@ def event_subscriber(
         ack_policy=AckPolicy.NACK_ON_ERROR,
         fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
     )
+
+
+async def adopt_offsets(bootstrap: str, group_id: str, legacy: Mapping[str, str]) -> int:
+    """Carry committed offsets over when topics move into a merged consumer group: `legacy`
+    names, per topic, the group that read it before. Without this a new group starts from the
+    beginning and re-applies every past event to views that already hold them (counts such as
+    SLA breaches would double). Only when the group has committed nothing for those topics yet,
+    so a later start changes nothing. Returns how many partitions were carried over."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        if any(tp.topic in legacy for tp in await admin.list_consumer_group_offsets(group_id)):
+            return 0
+        offsets = {}
+        for topic, old_group in legacy.items():
+            for tp, meta in (await admin.list_consumer_group_offsets(old_group)).items():
+                if tp.topic == topic and meta.offset >= 0:
+                    offsets[tp] = meta.offset
+    finally:
+        await admin.close()
+    if offsets:
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap, group_id=group_id, enable_auto_commit=False
+        )
+        await consumer.start()
+        try:
+            consumer.assign(list(offsets))
+            await consumer.commit(offsets)
+        finally:
+            await consumer.stop()
+        log.info("carried offsets over", extra={"group": group_id, "partitions": len(offsets)})
+    return len(offsets)
 
 
 def replay_subscriber(broker: KafkaBroker | KafkaRouter, topic: str, settings: ServiceSettings):
@@ -253,16 +294,20 @@ async def read_topic(
     partitions = [TopicPartition(topic, p) for p in await partitions_of(bootstrap, topic)]
     if not partitions:
         return
+    # No group, and the first position is the earliest: a reader with a group and Kafka's
+    # default ("latest") raced its own seek to the beginning: the default reset's answer could
+    # land after the seek and leave the reader at the end, so a rebuild silently missed
+    # records (seen in the rebuild test). The seek to a time comes once that position is set.
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=f"reader-{uuid.uuid4().hex}", enable_auto_commit=False
+        bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest"
     )
     await consumer.start()
     try:
         consumer.assign(partitions)
         ends = await consumer.end_offsets(partitions)
-        if since is None:
-            await consumer.seek_to_beginning(*partitions)
-        else:
+        for partition in partitions:
+            await consumer.position(partition)
+        if since is not None:
             at_ms = max(0, int(since * 1000))
             found = await consumer.offsets_for_times({p: at_ms for p in partitions})
             for partition, at in found.items():

@@ -77,16 +77,17 @@ class Platform:
         return [r["post_id"] for r in results]
 
     async def traffic(self, seconds: float, rude_share: dict[str, float]) -> None:
-        """About 16 posts a window in each community, a share of them rude."""
-        started, n = time.monotonic(), 0
-        while time.monotonic() - started < seconds:
+        """16 posts a window in each community, a share of them rude. Sent on a schedule, not
+        a sleep after each answer: on a loaded box slow answers had thinned the traffic below
+        pulse's minimum volume per window, and no wave could show."""
+        started, interval = time.monotonic(), WAVE_WINDOW_SECONDS / 16
+        for n in range(int(seconds / interval)):
+            await asyncio.sleep(max(0.0, started + n * interval - time.monotonic()))
             batch = [
                 (community, f"member-{n % 7}", RUDE if (n % 10) < share * 10 else CALM[n % 2])
                 for community, share in rude_share.items()
             ]
             await self.send(batch)
-            n += 1
-            await asyncio.sleep(WAVE_WINDOW_SECONDS / 16)
 
     async def decision(self, post_id: str) -> dict:
         url = f"{self.stack.url('gateway')}/v1/posts/{post_id}/decision"
@@ -118,6 +119,14 @@ class Platform:
         found = await eventually(reached, timeout=timeout, interval=0.5)
         assert found, f"{community} never became {state}: {await self.communities()}"
         return found
+
+    async def pulse_figures(self) -> dict[str, str]:
+        """Pulse's own counters, for a failure message that says where the wave was lost."""
+        async with httpx.AsyncClient(timeout=30) as client:
+            text = (await client.get(f"{self.stack.url('pulse')}/metrics")).text
+        wanted = ("pulse_posts_counted_total", "pulse_late_counts_total",
+                  "pulse_windows_closed_total", "pulse_community_alerts_total")  # fmt: skip
+        return dict(line.rsplit(" ", 1) for line in text.splitlines() if line.startswith(wanted))
 
     async def alerts(self, until) -> list[dict]:
         return await collect(
@@ -159,7 +168,7 @@ async def test_a_wave_switches_its_community_into_crisis_until_it_ends(
     wave_at = time.time()
     await platform.traffic(2 * window, {"games": 0.9, "support": 0.1})
     started = await platform.alerts(lambda found: found)
-    assert started, "pulse never alerted on the wave"
+    assert started, f"pulse never alerted; {platform.sent} sent; {await platform.pulse_figures()}"
     detected = unix(started[0]["at"]) - wave_at
     in_crisis = await platform.state_becomes("games", "crisis")
     assert in_crisis["crisis"]["source"] == "wave" and in_crisis["crisis"]["actor"] == "pulse"
