@@ -30,10 +30,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import RESULTS
 from benchmarks.cpu import cpu_isa
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results"
 DATA = ROOT.parent / "shared" / "data" / "toxicity" / "test.jsonl"
 CACHE = Path.home() / ".cache" / "moderation" / "bench"
 

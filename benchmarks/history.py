@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
@@ -15,7 +14,6 @@ from aiokafka.admin import AIOKafkaAdminClient
 from services.contracts import topics
 from services.contracts.events import ModelInfo, Post, PostScored, post_id_for
 
-RESULTS = Path(__file__).resolve().parent / "results"
 MODEL = ModelInfo(id="seeded-history", version="1")
 # One per default-policy route to a queue: threat -> safety, identity attack -> identity,
 # very toxic -> general (held), civil criticism -> feedback.

@@ -24,8 +24,9 @@ import time
 from aiokafka import AIOKafkaProducer
 from redis.asyncio import Redis as RedisClient
 
+from benchmarks import RESULTS
 from benchmarks.cpu import cpu_isa, idle_ms_per_s
-from benchmarks.history import RESULTS, caught_up, seed_open_cases
+from benchmarks.history import caught_up, seed_open_cases
 from benchmarks.stack import running_stack
 from services.contracts import topics
 from services.contracts.events import Action, Decision, PolicyRef, derived_id

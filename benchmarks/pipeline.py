@@ -42,14 +42,13 @@ from aiokafka import AIOKafkaConsumer
 from prometheus_client.parser import text_string_to_metric_families
 from redis.asyncio import Redis as RedisClient
 
+from benchmarks import RESULTS
 from benchmarks.cpu import cpu_isa, cpu_of, idle_ms_per_s, ms_per_post
 from benchmarks.history import seed_open_cases
 from benchmarks.load import Answer, Client, at_rate
 from benchmarks.stack import running_stack
 from benchmarks.texts import post_text
 from services.contracts import topics
-
-RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -20,12 +20,13 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from benchmarks import RESULTS
 from benchmarks.cpu import cpu_isa, cpu_of
 from benchmarks.load import Client, at_rate
 from benchmarks.pipeline import body, new_platform
 from benchmarks.stack import PIPELINE, running_stack
 
-RESULTS = Path(__file__).resolve().parent / "results" / "profiles"
+PROFILES = RESULTS / "profiles"
 SAMPLES_PER_S = 97  # prime: does not beat against the services' own periodic work
 
 
@@ -89,11 +90,11 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=40)
     args = parser.parse_args()
     spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
-    RESULTS.mkdir(parents=True, exist_ok=True)
+    PROFILES.mkdir(parents=True, exist_ok=True)
     with running_stack() as stack:
         tenant, headers = new_platform(stack.env, stack.url("ingest"), "prof")
         pids = {name: stack.pids[name] for name in PIPELINE}
-        spies = {name: spy_on(spy, pid, RESULTS / f"{name}.folded", args.seconds)
+        spies = {name: spy_on(spy, pid, PROFILES / f"{name}.folded", args.seconds)
                  for name, pid in pids.items()}  # fmt: skip
         before = cpu_of(pids)
         client = Client(stack.url("ingest"), headers, size=100)
@@ -107,10 +108,10 @@ def main() -> None:
         after = cpu_of(pids)
     for name in pids:
         ms = round((after[name] - before[name]) * 1000 / posts, 2)
-        text = report(name, folded_counts(RESULTS / f"{name}.folded"), ms, args.top)
-        (RESULTS / f"{name}.txt").write_text(text)
+        text = report(name, folded_counts(PROFILES / f"{name}.folded"), ms, args.top)
+        (PROFILES / f"{name}.txt").write_text(text)
         print(text)
-    print(f"wrote {RESULTS}")
+    print(f"wrote {PROFILES}")
 
 
 if __name__ == "__main__":

@@ -12,11 +12,10 @@ import argparse
 import json
 import random
 import time
-from pathlib import Path
 
+from benchmarks import RESULTS
 from services.pulse.domain.detector import AlertKind, DetectorState, Tuning, Window, step
 
-RESULTS = Path(__file__).resolve().parent / "results"
 WINDOW_SECONDS = 300
 
 

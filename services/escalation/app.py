@@ -43,6 +43,7 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_topics(settings)
+        await handlers.adopt_legacy_offsets(settings)
         await broker.start()
         lag = LagWatch(broker, settings)
         lag.start()

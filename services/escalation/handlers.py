@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import Annotated
 
 from faststream.kafka import KafkaBroker, KafkaRouter
@@ -51,17 +52,20 @@ from services.escalation.domain.decisions import (
     shadow_decision,
 )
 from services.escalation.domain.reports import Admission, admit, case_events_for
-from services.escalation.domain.strikes import sanction_for
+from services.escalation.domain.strikes import Author, StrikeTally, author_of, sanction_for
 from services.policy.language import Policy, PostFacts, evaluate
 from services.policy.text import PolicyError, published_policy
 from services.shared.kafka import (
     Context,
     KafkaMessage,
+    adopt_offsets,
     batch_subscriber,
+    by_topic,
     dead_letter,
     decode_batch,
-    event_subscriber,
+    decode_records,
     publish_all,
+    records_of,
     replay_subscriber,
 )
 
@@ -85,20 +89,33 @@ def router(settings: Settings) -> KafkaRouter:
     routes = KafkaRouter()
     group = settings.kafka_group_id
     batch_subscriber(routes, topics.POSTS_SCORED, group, settings)(on_posts_scored)
-    # commands are few and each waits for a moderator: one at a time, no polling while quiet
-    event_subscriber(routes, topics.MODERATOR_ACTIONS, f"{group}-actions", settings)(
-        on_moderator_actions
-    )
-    event_subscriber(routes, topics.REPORTS, f"{group}-reports", settings)(on_reports)
+    # commands, reports and waves are few: they share a consumer (an idle one still polls),
+    # and each is handed over as soon as it arrives
+    batch_subscriber(routes, tuple(COMMANDS), f"{group}-commands", settings)(on_commands)
     # no group and nothing committed: every replica reads every published policy from the start
     replay_subscriber(routes, topics.POLICIES, settings)(on_policies)
     # the same for crisis switches; commands and waves that make them are read once, by a group
     replay_subscriber(routes, topics.CRISIS, settings)(on_crisis)
-    event_subscriber(routes, topics.CRISIS_COMMANDS, f"{group}-crisis", settings)(
-        on_crisis_commands
-    )
-    event_subscriber(routes, topics.COMMUNITY_ALERTS, f"{group}-crisis-waves", settings)(on_waves)
     return routes
+
+
+async def adopt_legacy_offsets(settings: Settings) -> None:
+    """Each of these topics had a consumer group of its own before they were merged (see
+    LEGACY_GROUPS): the merged group starts where those stopped."""
+    group = settings.kafka_group_id
+    await adopt_offsets(
+        settings.kafka_bootstrap_servers,
+        f"{group}-commands",
+        {topic: f"{group}-{suffix}" for topic, suffix in LEGACY_GROUPS.items()},
+    )
+
+
+async def on_commands(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
+    """Moderator commands, reports, crisis commands and community alerts."""
+    await by_topic(
+        records_of(message),
+        {topic: partial(handler, broker, deps) for topic, handler in COMMANDS.items()},
+    )
 
 
 async def on_posts_scored(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
@@ -108,7 +125,10 @@ async def on_posts_scored(message: KafkaMessage, broker: Broker, deps: Deps) -> 
     done = await deps.state.decided.already_decided(list(scored))
     metrics.DUPLICATES.inc(len(done))
     new = [event for post_id, event in scored.items() if post_id not in done]
-    outcomes = [await decide(deps, event) for event in new]
+    tally = await deps.state.strikes.tally(windows_of(deps, new, time.time()))
+    outcomes = [decide(deps, event, tally) for event in new]
+    # in Redis before the decisions are out, as each would be counted for the next post
+    await deps.state.strikes.apply_many([o.strike for o in outcomes if o.strike])
     await carry_out(broker, deps.state, effects.of_outcomes(outcomes))
     await deps.state.reports.keep_scored(new)  # so reports can still bring it to a moderator
     metrics.record(outcomes)
@@ -127,10 +147,23 @@ async def strikes_of(deps: Escalation, post: Post, policy: Policy) -> int:
     )
 
 
-async def decide(deps: Escalation, event: PostScored) -> Outcome:
+def windows_of(deps: Escalation, events: list[PostScored], now: float) -> dict[Author, float]:
+    """Since when each author's strikes count, by the policy of the post's community."""
+    return {
+        author_of(e.post.tenant, e.post.community, e.post.author_id): now
+        - deps.book.for_post(e.post.tenant, e.post.community).strikes.window_days * 86400
+        for e in events
+    }
+
+
+def decide(deps: Escalation, event: PostScored, tally: StrikeTally) -> Outcome:
+    """The automated outcome of one post; its strike, if any, goes into the tally so the
+    author's next post in the batch is judged with it."""
     post = event.post
     policy = deps.book.for_post(post.tenant, post.community)
-    count = await strikes_of(deps, post, policy)
+    author = author_of(post.tenant, post.community, post.author_id)
+    since = time.time() - policy.strikes.window_days * 86400
+    count = tally.count(author, since, excluding=derived_id("decision", post.post_id, "0"))
     facts = PostFacts(
         scores=event.scores,
         text=event.normalized_text or post.text,
@@ -144,14 +177,14 @@ async def decide(deps: Escalation, event: PostScored) -> Outcome:
     if shadow is not None:  # recorded and counted, never acted on
         verdict = shadow_decision(event, evaluate(facts, shadow), shadow, outcome.decision)
         outcome = replace(outcome, shadow=verdict)
-    if outcome.strike:  # counted before the next post of this author in the batch is judged
-        await deps.state.strikes.apply(outcome.strike)
+    if outcome.strike:
+        tally.add(outcome.strike)
     return outcome
 
 
-async def on_reports(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
+async def on_reports(broker: KafkaBroker, deps: Escalation, records) -> None:
     """One report at a time: each sees the tally the one before it left."""
-    for _, report in await decode_batch(broker, SERVICE, message, PostReported, metrics.ERRORS):
+    for _, report in await decode_records(broker, SERVICE, records, PostReported, metrics.ERRORS):
         book = deps.state.reports
         tally = await book.tally(report)
         case = await deps.state.cases.get(case_id_for(report.post_id))
@@ -167,9 +200,11 @@ async def on_reports(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
         await book.record(report, admission)
 
 
-async def on_moderator_actions(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
+async def on_moderator_actions(broker: KafkaBroker, deps: Escalation, records) -> None:
     # one at a time: each command sees the state the one before it left
-    for _, command in await decode_batch(broker, SERVICE, message, ModeratorAction):
+    for _, command in await decode_records(
+        broker, SERVICE, records, ModeratorAction, metrics.ERRORS
+    ):
         if not await deps.state.answers.seen(command.action_id):
             await carry_out(broker, deps.state, await answer(deps, command))
 
@@ -304,13 +339,13 @@ async def on_crisis(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
         deps.crisis.apply(change)
 
 
-async def on_crisis_commands(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
-    for _, command in await decode_batch(broker, SERVICE, message, CrisisCommand, metrics.ERRORS):
+async def on_crisis_commands(broker: KafkaBroker, deps: Escalation, records) -> None:
+    for _, command in await decode_records(broker, SERVICE, records, CrisisCommand, metrics.ERRORS):
         await switch(broker, deps, crisis.on_command(command))
 
 
-async def on_waves(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
-    for _, alert in await decode_batch(broker, SERVICE, message, CommunityAlert, metrics.ERRORS):
+async def on_waves(broker: KafkaBroker, deps: Escalation, records) -> None:
+    for _, alert in await decode_records(broker, SERVICE, records, CommunityAlert, metrics.ERRORS):
         policy = deps.book.for_post(alert.tenant, alert.community)
         current = deps.crisis.current(alert.tenant, alert.community)
         change = crisis.on_alert(current, alert, policy)
@@ -324,3 +359,17 @@ async def switch(broker: KafkaBroker, deps: Escalation, change: CrisisChanged) -
     await publish_all(broker, [(change, topics.CRISIS, key)])
     deps.crisis.apply(change)
     metrics.CRISIS_SWITCHES.labels(change.source.value, "on" if change.on else "off").inc()
+
+
+COMMANDS = {
+    topics.MODERATOR_ACTIONS: on_moderator_actions,
+    topics.REPORTS: on_reports,
+    topics.CRISIS_COMMANDS: on_crisis_commands,
+    topics.COMMUNITY_ALERTS: on_waves,
+}
+LEGACY_GROUPS = {
+    topics.MODERATOR_ACTIONS: "actions",
+    topics.REPORTS: "reports",
+    topics.CRISIS_COMMANDS: "crisis",
+    topics.COMMUNITY_ALERTS: "crisis-waves",
+}

@@ -5,6 +5,7 @@ strikes go to the views moderators and platforms read."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated
 
 from faststream.kafka import KafkaBroker, KafkaRouter
@@ -31,10 +32,10 @@ from services.gateway.domain.labels import example_of
 from services.shared.kafka import (
     Context,
     KafkaMessage,
+    adopt_offsets,
     batch_subscriber,
-    decode_batch,
+    by_topic,
     decode_records,
-    event_subscriber,
     publish_for_tenant,
     records_of,
 )
@@ -65,16 +66,20 @@ def router(settings: Settings) -> KafkaRouter:
     batch_subscriber(routes, (topics.DECISIONS, topics.POSTS_SUBMITTED), group, settings)(
         on_pipeline
     )
-    # low-volume topics: one message at a time, and no polling while they are quiet
-    event_subscriber(routes, topics.SANCTIONS, f"{group}-sanctions", settings)(on_sanctions)
-    event_subscriber(routes, topics.CASE_EVENTS, f"{group}-cases", settings)(on_case_events)
-    event_subscriber(routes, topics.STRIKES, f"{group}-strikes", settings)(on_strikes)
-    event_subscriber(routes, topics.MOOD, f"{group}-mood", settings)(on_mood)
-    event_subscriber(routes, topics.COMMUNITY_ALERTS, f"{group}-community-alerts", settings)(
-        on_community_alerts
-    )
-    event_subscriber(routes, topics.CRISIS, f"{group}-crisis", settings)(on_crisis)
+    # the low-volume topics share another: a consumer polls while idle, so fewer are cheaper
+    batch_subscriber(routes, tuple(VIEWS), f"{group}-views", settings)(on_views)
     return routes
+
+
+async def adopt_legacy_offsets(settings: Settings) -> None:
+    """Each of these topics had a consumer group of its own before they were merged (see
+    LEGACY_GROUPS): the merged group starts where those stopped."""
+    group = settings.kafka_group_id
+    await adopt_offsets(
+        settings.kafka_bootstrap_servers,
+        f"{group}-views",
+        {topic: f"{group}-{suffix}" for topic, suffix in LEGACY_GROUPS.items()},
+    )
 
 
 async def on_pipeline(message: KafkaMessage, broker: Broker, views: Deps) -> None:
@@ -86,6 +91,14 @@ async def on_pipeline(message: KafkaMessage, broker: Broker, views: Deps) -> Non
         await on_posts(broker, views, posts)
     if decisions:
         await on_decisions(broker, views, decisions)
+
+
+async def on_views(message: KafkaMessage, broker: Broker, views: Deps) -> None:
+    """Sanctions, case events, strikes, mood windows, community alerts and crisis switches."""
+    await by_topic(
+        records_of(message),
+        {topic: partial(handler, broker, views) for topic, handler in VIEWS.items()},
+    )
 
 
 async def on_decisions(broker: KafkaBroker, views: Views, records) -> None:
@@ -105,9 +118,9 @@ async def on_decisions(broker: KafkaBroker, views: Views, records) -> None:
     metrics.DECISIONS_MATERIALIZED.inc(len(newer))
 
 
-async def on_sanctions(message: KafkaMessage, broker: Broker, views: Deps) -> None:
-    for _, sanction in await decode_batch(
-        broker, SERVICE, message, AuthorSanctioned, metrics.ERRORS
+async def on_sanctions(broker: KafkaBroker, views: Views, records) -> None:
+    for _, sanction in await decode_records(
+        broker, SERVICE, records, AuthorSanctioned, metrics.ERRORS
     ):
         if not await views.decisions.is_new_sanction(sanction):
             continue
@@ -122,10 +135,10 @@ async def on_posts(broker: KafkaBroker, views: Views, records) -> None:
     metrics.VIEW_EVENTS.labels(topics.POSTS_SUBMITTED).inc(len(events))
 
 
-async def on_case_events(message: KafkaMessage, broker: Broker, views: Deps) -> None:
+async def on_case_events(broker: KafkaBroker, views: Views, records) -> None:
     """Cases for moderators; and each moderator's resolution, a labeled example for the model
     (its id derived from the resolution: a redelivery gives the same example)."""
-    for _, event in await decode_batch(broker, SERVICE, message, CaseEvent, metrics.ERRORS):
+    for _, event in await decode_records(broker, SERVICE, records, CaseEvent, metrics.ERRORS):
         await views.cases.apply(event)
         example = example_of(event, await views.cases.get(event.case_id))
         if example is not None:
@@ -134,26 +147,44 @@ async def on_case_events(message: KafkaMessage, broker: Broker, views: Deps) -> 
         metrics.VIEW_EVENTS.labels(topics.CASE_EVENTS).inc()
 
 
-async def on_strikes(message: KafkaMessage, broker: Broker, views: Deps) -> None:
-    for _, strike in await decode_batch(broker, SERVICE, message, StrikeEvent, metrics.ERRORS):
+async def on_strikes(broker: KafkaBroker, views: Views, records) -> None:
+    for _, strike in await decode_records(broker, SERVICE, records, StrikeEvent, metrics.ERRORS):
         await views.cases.apply_strike(strike)
         metrics.VIEW_EVENTS.labels(topics.STRIKES).inc()
 
 
-async def on_mood(message: KafkaMessage, broker: Broker, views: Deps) -> None:
-    for _, window in await decode_batch(broker, SERVICE, message, MoodWindow, metrics.ERRORS):
+async def on_mood(broker: KafkaBroker, views: Views, records) -> None:
+    for _, window in await decode_records(broker, SERVICE, records, MoodWindow, metrics.ERRORS):
         await views.communities.apply_window(window)
         metrics.VIEW_EVENTS.labels(topics.MOOD).inc()
 
 
-async def on_crisis(message: KafkaMessage, broker: Broker, views: Deps) -> None:
-    for _, change in await decode_batch(broker, SERVICE, message, CrisisChanged, metrics.ERRORS):
+async def on_crisis(broker: KafkaBroker, views: Views, records) -> None:
+    for _, change in await decode_records(broker, SERVICE, records, CrisisChanged, metrics.ERRORS):
         await views.communities.apply_crisis(change)
         metrics.VIEW_EVENTS.labels(topics.CRISIS).inc()
 
 
-async def on_community_alerts(message: KafkaMessage, broker: Broker, views: Deps) -> None:
-    for _, alert in await decode_batch(broker, SERVICE, message, CommunityAlert, metrics.ERRORS):
+async def on_community_alerts(broker: KafkaBroker, views: Views, records) -> None:
+    for _, alert in await decode_records(broker, SERVICE, records, CommunityAlert, metrics.ERRORS):
         if await views.communities.apply_alert(alert):  # new: tell the platform's webhooks
             await views.deliveries.enqueue(alert, await views.hooks.of_tenant(alert.tenant))
         metrics.VIEW_EVENTS.labels(topics.COMMUNITY_ALERTS).inc()
+
+
+VIEWS = {
+    topics.SANCTIONS: on_sanctions,
+    topics.CASE_EVENTS: on_case_events,
+    topics.STRIKES: on_strikes,
+    topics.MOOD: on_mood,
+    topics.COMMUNITY_ALERTS: on_community_alerts,
+    topics.CRISIS: on_crisis,
+}
+LEGACY_GROUPS = {
+    topics.SANCTIONS: "sanctions",
+    topics.CASE_EVENTS: "cases",
+    topics.STRIKES: "strikes",
+    topics.MOOD: "mood",
+    topics.COMMUNITY_ALERTS: "community-alerts",
+    topics.CRISIS: "crisis",
+}

@@ -73,6 +73,16 @@ async def rebuild(settings: Settings | None = None) -> dict[str, int]:
         async for event in read_events(bootstrap, topic, model):
             counts[name] += bool(await apply(event) is not False)
 
+    async def replay_batches(name: str, topic: str, model, apply_many, size: int = 500) -> None:
+        """For the largest topic: a batch of events per round trip."""
+        counts[name], batch = 0, []
+        async for event in read_events(bootstrap, topic, model):
+            batch.append(event)
+            if len(batch) == size:
+                counts[name] += sum(await apply_many(batch))
+                batch = []
+        counts[name] += sum(await apply_many(batch))
+
     try:
         await drop(redis, FAMILIES)
         await replay(
@@ -83,7 +93,7 @@ async def rebuild(settings: Settings | None = None) -> dict[str, int]:
         )
         await replay("webhooks", topics.WEBHOOKS, WebhookEvent, webhooks.WebhookStore(redis).apply)
         await replay("policies", topics.POLICIES, PolicyPublished, _policy_into(redis))
-        await replay("decisions", topics.DECISIONS, Decision, store.store)
+        await replay_batches("decisions", topics.DECISIONS, Decision, store.store_many)
         await replay("sanctions", topics.SANCTIONS, AuthorSanctioned, store.store_sanction)
         await replay("posts", topics.POSTS_SUBMITTED, PostSubmitted, _pending_into(redis, settings))
         await replay("case_events", topics.CASE_EVENTS, CaseEvent, _case_into(board))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from redis.asyncio import Redis
 
 from services.contracts.events import StrikeEvent
+from services.escalation.domain.strikes import Author, StrikeTally, unit_ids
 
 DECIDED_TTL_SECONDS = 30 * 24 * 3600
 FAMILIES = ("escalation:decided:*", "escalation:strikes:*")
@@ -65,14 +66,33 @@ class StrikeLedger:
             1 for member in members if not excluding or not member.startswith(f"{excluding}#")
         )
 
+    async def tally(self, since: dict[Author, float]) -> StrikeTally:
+        """Each author's units given at or after their time in `since`; one round trip."""
+        authors = list(since)
+        if not authors:
+            return StrikeTally()
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for author in authors:
+                pipe.zrangebyscore(strikes_key(*author), since[author], "+inf", withscores=True)
+            found = await pipe.execute()
+        return StrikeTally({a: dict(units) for a, units in zip(authors, found, strict=True)})
+
     async def apply(self, strike: StrikeEvent) -> None:
-        key = strikes_key(strike.tenant, strike.community, strike.author_id)
-        units = [f"{strike.strike_id}#{i}" for i in range(strike.weight)]
-        if strike.removed:
-            await self.redis.zrem(key, *units)
-        else:
-            at = strike.occurred_at.timestamp()
-            await self.redis.zadd(key, dict.fromkeys(units, at), nx=True)
+        await self.apply_many([strike])
+
+    async def apply_many(self, strikes: list[StrikeEvent]) -> None:
+        """In order, in one round trip. Giving a unit twice keeps its first time."""
+        if not strikes:
+            return
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for strike in strikes:
+                key = strikes_key(strike.tenant, strike.community, strike.author_id)
+                if strike.removed:
+                    pipe.zrem(key, *unit_ids(strike))
+                else:
+                    at = strike.occurred_at.timestamp()
+                    pipe.zadd(key, dict.fromkeys(unit_ids(strike), at), nx=True)
+            await pipe.execute()
 
     async def units(
         self, tenant: str, community: str | None, author_id: str, strike_id: str
