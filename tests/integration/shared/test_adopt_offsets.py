@@ -26,7 +26,9 @@ async def create(bootstrap: str, *names: str) -> None:
 
 
 async def commit(bootstrap: str, group: str, topic: str, offset: int) -> None:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+    )  # with auto-commit, stopping could commit the position it reset to (the end) over ours
     await consumer.start()
     try:
         partition = TopicPartition(topic, 0)
