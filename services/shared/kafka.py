@@ -13,7 +13,7 @@ from typing import Annotated, Any, TypeVar
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from faststream import AckPolicy
 from faststream._internal.context.context_type import Context as ThreadedContext
 from faststream.kafka import KafkaBroker, KafkaRouter
@@ -112,11 +112,12 @@ async def adopt_offsets(bootstrap: str, group_id: str, legacy: Mapping[str, str]
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        if any(tp.topic in legacy for tp in await admin.list_consumer_group_offsets(group_id)):
+        committed = partial(offsets_of, admin)
+        if any(tp.topic in legacy for tp in await committed(group_id)):
             return 0
         offsets = {}
         for topic, old_group in legacy.items():
-            for tp, meta in (await admin.list_consumer_group_offsets(old_group)).items():
+            for tp, meta in (await committed(old_group)).items():
                 if tp.topic == topic and meta.offset >= 0:
                     offsets[tp] = meta.offset
     finally:
@@ -133,6 +134,19 @@ async def adopt_offsets(bootstrap: str, group_id: str, legacy: Mapping[str, str]
             await consumer.stop()
         log.info("carried offsets over", extra={"group": group_id, "partitions": len(offsets)})
     return len(offsets)
+
+
+async def offsets_of(admin: AIOKafkaAdminClient, group_id: str, attempts: int = 60) -> dict:
+    """A group's committed offsets. A broker that has just started answers "coordinator not
+    available" until its offsets topic is up: asked again, for up to half a minute."""
+    for _ in range(attempts - 1):
+        try:
+            return await admin.list_consumer_group_offsets(group_id)
+        except KafkaError as error:
+            if not error.retriable:
+                raise
+        await asyncio.sleep(0.5)
+    return await admin.list_consumer_group_offsets(group_id)
 
 
 def replay_subscriber(broker: KafkaBroker | KafkaRouter, topic: str, settings: ServiceSettings):
