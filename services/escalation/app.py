@@ -18,7 +18,7 @@ from services.escalation.adapters.reports import ReportBook
 from services.escalation.adapters.state import DecisionLedger, StrikeLedger
 from services.escalation.config import Settings
 from services.shared.api import service_api
-from services.shared.kafka import ensure_topics, make_broker
+from services.shared.kafka import adopt_group_offsets, ensure_topics, make_broker
 from services.shared.lag import LagWatch
 from services.shared.ops import kafka_check, ops_router, redis_check
 
@@ -43,7 +43,8 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_topics(settings)
-        await handlers.adopt_legacy_offsets(settings)
+        # before the consumers start: the merged group starts where the old ones stopped
+        await adopt_group_offsets(settings, handlers.COMMANDS_GROUP, handlers.LEGACY_GROUPS)
         await broker.start()
         lag = LagWatch(broker, settings)
         lag.start()

@@ -58,7 +58,6 @@ from services.policy.text import PolicyError, published_policy
 from services.shared.kafka import (
     Context,
     KafkaMessage,
-    adopt_offsets,
     batch_subscriber,
     by_topic,
     dead_letter,
@@ -91,23 +90,12 @@ def router(settings: Settings) -> KafkaRouter:
     batch_subscriber(routes, topics.POSTS_SCORED, group, settings)(on_posts_scored)
     # commands, reports and waves are few: they share a consumer (an idle one still polls),
     # and each is handed over as soon as it arrives
-    batch_subscriber(routes, tuple(COMMANDS), f"{group}-commands", settings)(on_commands)
+    batch_subscriber(routes, tuple(COMMANDS), f"{group}-{COMMANDS_GROUP}", settings)(on_commands)
     # no group and nothing committed: every replica reads every published policy from the start
     replay_subscriber(routes, topics.POLICIES, settings)(on_policies)
     # the same for crisis switches; commands and waves that make them are read once, by a group
     replay_subscriber(routes, topics.CRISIS, settings)(on_crisis)
     return routes
-
-
-async def adopt_legacy_offsets(settings: Settings) -> None:
-    """Each of these topics had a consumer group of its own before they were merged (see
-    LEGACY_GROUPS): the merged group starts where those stopped."""
-    group = settings.kafka_group_id
-    await adopt_offsets(
-        settings.kafka_bootstrap_servers,
-        f"{group}-commands",
-        {topic: f"{group}-{suffix}" for topic, suffix in LEGACY_GROUPS.items()},
-    )
 
 
 async def on_commands(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
@@ -367,6 +355,8 @@ COMMANDS = {
     topics.CRISIS_COMMANDS: on_crisis_commands,
     topics.COMMUNITY_ALERTS: on_waves,
 }
+COMMANDS_GROUP = "commands"  # after KAFKA_GROUP_ID
+# the groups that read these topics before they were merged, after KAFKA_GROUP_ID
 LEGACY_GROUPS = {
     topics.MODERATOR_ACTIONS: "actions",
     topics.REPORTS: "reports",

@@ -32,7 +32,6 @@ from services.gateway.domain.labels import example_of
 from services.shared.kafka import (
     Context,
     KafkaMessage,
-    adopt_offsets,
     batch_subscriber,
     by_topic,
     decode_records,
@@ -67,19 +66,8 @@ def router(settings: Settings) -> KafkaRouter:
         on_pipeline
     )
     # the low-volume topics share another: a consumer polls while idle, so fewer are cheaper
-    batch_subscriber(routes, tuple(VIEWS), f"{group}-views", settings)(on_views)
+    batch_subscriber(routes, tuple(VIEWS), f"{group}-{VIEWS_GROUP}", settings)(on_views)
     return routes
-
-
-async def adopt_legacy_offsets(settings: Settings) -> None:
-    """Each of these topics had a consumer group of its own before they were merged (see
-    LEGACY_GROUPS): the merged group starts where those stopped."""
-    group = settings.kafka_group_id
-    await adopt_offsets(
-        settings.kafka_bootstrap_servers,
-        f"{group}-views",
-        {topic: f"{group}-{suffix}" for topic, suffix in LEGACY_GROUPS.items()},
-    )
 
 
 async def on_pipeline(message: KafkaMessage, broker: Broker, views: Deps) -> None:
@@ -180,6 +168,8 @@ VIEWS = {
     topics.COMMUNITY_ALERTS: on_community_alerts,
     topics.CRISIS: on_crisis,
 }
+VIEWS_GROUP = "views"  # after KAFKA_GROUP_ID
+# the groups that read these topics before they were merged, after KAFKA_GROUP_ID
 LEGACY_GROUPS = {
     topics.SANCTIONS: "sanctions",
     topics.CASE_EVENTS: "cases",

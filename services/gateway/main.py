@@ -46,7 +46,12 @@ from services.gateway.domain.targets import DenyList
 from services.gateway.webhook_worker import WebhookSender
 from services.shared.api import service_api
 from services.shared.errors import install_error_handlers
-from services.shared.kafka import ensure_topics, make_broker, publish_for_tenant
+from services.shared.kafka import (
+    adopt_group_offsets,
+    ensure_topics,
+    make_broker,
+    publish_for_tenant,
+)
 from services.shared.lag import LagWatch
 from services.shared.ops import kafka_check, ops_router, redis_check
 from services.shared.ratelimit import RateLimiter
@@ -82,7 +87,8 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await ensure_topics(settings)
-        await handlers.adopt_legacy_offsets(settings)
+        # before the consumers start: the merged group starts where the old ones stopped
+        await adopt_group_offsets(settings, handlers.VIEWS_GROUP, handlers.LEGACY_GROUPS)
         await broker.start()
         lag = LagWatch(broker, settings)
         lag.start()

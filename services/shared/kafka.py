@@ -91,9 +91,9 @@ async def by_topic(records, handlers: Mapping[str, Callable[[list], Awaitable[No
 def event_subscriber(
     broker: KafkaBroker | KafkaRouter, topic: str, group_id: str, settings: ServiceSettings
 ):
-    """At-least-once, one message at a time, for low-volume topics (moderator commands, case
-    events, strikes, sanctions): the consumer waits for the next message instead of polling
-    for a batch, and the offset is committed once the handler returns."""
+    """At-least-once, one message at a time, for a service's only low-volume topic (ingest's
+    credentials; a service with several merges them into one `batch_subscriber`, as an idle
+    consumer still fetches twice a second). The offset is committed once the handler returns."""
     return broker.subscriber(
         topic,
         group_id=group_id,
@@ -134,6 +134,19 @@ async def adopt_offsets(bootstrap: str, group_id: str, legacy: Mapping[str, str]
             await consumer.stop()
         log.info("carried offsets over", extra={"group": group_id, "partitions": len(offsets)})
     return len(offsets)
+
+
+async def adopt_group_offsets(
+    settings: ServiceSettings, merged: str, legacy: Mapping[str, str]
+) -> int:
+    """`adopt_offsets` with the groups named by suffix after the service's `KAFKA_GROUP_ID`:
+    the merged group `<id>-<merged>`, and per topic the group `<id>-<suffix>` that read it."""
+    group = settings.kafka_group_id
+    return await adopt_offsets(
+        settings.kafka_bootstrap_servers,
+        f"{group}-{merged}",
+        {topic: f"{group}-{suffix}" for topic, suffix in legacy.items()},
+    )
 
 
 async def offsets_of(admin: AIOKafkaAdminClient, group_id: str, attempts: int = 60) -> dict:
