@@ -60,11 +60,9 @@ class StrikeLedger:
         window_days: int,
         excluding: str = "",
     ) -> int:
-        key = strikes_key(tenant, community, author_id)
-        members = await self.redis.zrangebyscore(key, now - window_days * 86400, "+inf")
-        return sum(
-            1 for member in members if not excluding or not member.startswith(f"{excluding}#")
-        )
+        author = (tenant, community, author_id)
+        since = now - window_days * 86400
+        return (await self.tally({author: since})).count(author, since, excluding)
 
     async def tally(self, since: dict[Author, float]) -> StrikeTally:
         """Each author's units given at or after their time in `since`; one round trip."""
