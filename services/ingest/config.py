@@ -18,3 +18,6 @@ class Settings(ServiceSettings):
     # Kafka must acknowledge a post within this, or the platform gets 503 with Retry-After.
     publish_timeout_seconds: float = 0.8
     retry_after_seconds: int = 5
+    # How long a replica trusts a platform key it has read (a revocation reaches every replica
+    # within this plus a poll); 0 reads Redis on every request.
+    key_memory_seconds: float = 2.0

@@ -27,7 +27,7 @@ from services.shared.ratelimit import RateLimiter
 def create_app(settings: Settings) -> FastAPI:
     broker = make_broker(settings, "ingest")
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
-    keys = PlatformKeys(redis)
+    keys = PlatformKeys(redis, settings.key_memory_seconds)
     publisher = Publisher(
         settings.kafka_bootstrap_servers,
         f"{settings.kafka_client_id}-ingest-posts",

@@ -2,15 +2,23 @@
 issues and revokes them; ingest never reads the gateway's keys).
 
 ingest:key:{credential_id}   the key's latest CredentialEvent (moderator tokens are not kept)
+
+A key found is remembered in the process for `remember_seconds`, so a platform sending many
+posts costs one Redis read per key per interval rather than one per request. A revocation
+applied by this replica forgets the key at once; other replicas (the credentials topic is read
+by one replica of the group) see it within `remember_seconds`, well inside the 5 s promise.
 """
 
 from __future__ import annotations
+
+import time
 
 from redis.asyncio import Redis
 
 from services.contracts.events import CredentialEvent
 
 FAMILIES = ("ingest:key:*",)
+REMEMBERED_KEYS = 10_000
 
 
 def key_of(credential_id: str) -> str:
@@ -18,16 +26,28 @@ def key_of(credential_id: str) -> str:
 
 
 class PlatformKeys:
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, remember_seconds: float = 0.0) -> None:
         self.redis = redis
+        self.remember_seconds = remember_seconds
+        self._remembered: dict[str, tuple[float, CredentialEvent]] = {}
 
     async def apply(self, event: CredentialEvent) -> bool:
         """Keep the key's latest state; False for what ingest has no use for."""
         if event.kind != "api_key":
             return False
         await self.redis.set(key_of(event.credential_id), event.model_dump_json())
+        self._remembered.pop(event.credential_id, None)
         return True
 
     async def get(self, credential_id: str) -> CredentialEvent | None:
+        now = time.monotonic()
+        remembered = self._remembered.get(credential_id)
+        if remembered is not None and remembered[0] > now:
+            return remembered[1]
         raw = await self.redis.get(key_of(credential_id))
-        return CredentialEvent.model_validate_json(raw) if raw else None
+        found = CredentialEvent.model_validate_json(raw) if raw else None
+        if found is not None and self.remember_seconds > 0:
+            if len(self._remembered) >= REMEMBERED_KEYS:
+                self._remembered.pop(next(iter(self._remembered)))
+            self._remembered[credential_id] = (now + self.remember_seconds, found)
+        return found
