@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install up down kafka-groups test test-unit lint format bench profile bench-classifier train-offline finetune-offline export-labels eval-offline clean
+.PHONY: install up down kafka-groups test test-unit lint format bench profile bench-classifier train-offline train-head export-labels eval-offline clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,11 +54,12 @@ profile: install  ## py-spy profile of each service under load (RATE posts/s); w
 bench-classifier: install  ## naive Detoxify vs the batched service path on bert-base; writes benchmarks/results/
 	$(PY) -m benchmarks.classifier
 
-train-offline: $(STAMP)  ## retrain the offline model's head on ../shared/data/toxicity/train.jsonl
-	$(PY) -m services.classifier.offline.train $(if $(FEEDBACK),--feedback $(FEEDBACK) --feedback-weight $(or $(FEEDBACK_WEIGHT),3))
+train-offline: $(STAMP)  ## fine-tune MiniLM's LoRA adapter for EPOCHS (2; about an hour here), then fit the head over it
+	$(PY) -m services.classifier.offline.finetune --epochs $(or $(EPOCHS),2)
+	$(MAKE) train-head
 
-finetune-offline: $(STAMP)  ## experiment: LoRA fine-tuning of MiniLM for MINUTES (25); report in benchmarks/results/finetune.json
-	$(PY) -m services.classifier.offline.finetune --minutes $(or $(MINUTES),25)
+train-head: $(STAMP)  ## refit only the offline model's head (n-grams + the adapted MiniLM), e.g. FEEDBACK=feedback.jsonl
+	$(PY) -m services.classifier.offline.train $(if $(FEEDBACK),--feedback $(FEEDBACK) --feedback-weight $(or $(FEEDBACK_WEIGHT),3))
 
 export-labels: $(STAMP)  ## labeled examples (moderators' calls, Perspective suggestions) from Kafka as JSONL: LABELS=feedback.jsonl SINCE=90d
 	$(PY) -m services.classifier.offline.labels --out $(or $(LABELS),feedback.jsonl) --since $(or $(SINCE),36500d)

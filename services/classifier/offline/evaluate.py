@@ -135,7 +135,9 @@ def main() -> None:
     normalize = make_normalizer(known_words())
     texts = [normalize(t) for t in test.texts]
     started = time.monotonic()
-    embeddings = cached_embeddings(texts, scorer.encoder.encode, f"test-{args.runtime}")
+    embeddings = cached_embeddings(
+        texts, scorer.encoder.encode, f"test-{scorer.encoder.identity}-{args.runtime}"
+    )
     probabilities = scorer.head.probabilities(combine(embeddings, NgramFeatures().transform(texts)))
     labels = scorer.head.labels
 

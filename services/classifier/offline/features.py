@@ -17,6 +17,7 @@ from sklearn.preprocessing import normalize as l2_normalize
 from transformers import AutoModel, AutoTokenizer
 
 from services.classifier.models.tokens import SharedTokenizer
+from services.classifier.offline.adapter import Adapter
 
 CHAR_FEATURES = 2**17
 WORD_FEATURES = 2**16
@@ -54,7 +55,8 @@ class NgramFeatures:
 
 
 class SentenceEncoder:
-    """MiniLM-L6 mean-pooled, unit-length embeddings over length-bucketed batches.
+    """MiniLM-L6 mean-pooled, unit-length embeddings over length-bucketed batches, with the
+    fine-tuned adapter merged into its weights when one is given.
 
     runtime "torch" runs fp32 under inference mode (training uses it); the others are the fast
     runtimes of services/classifier/models/onnx.py.
@@ -67,6 +69,7 @@ class SentenceEncoder:
         batch_size: int = 32,
         runtime: str = "torch",
         streams: int = 1,
+        adapter: Adapter | None = None,
     ) -> None:
         path = path or encoder_dir()
         threads = threads or torch.get_num_threads()
@@ -74,6 +77,9 @@ class SentenceEncoder:
             AutoTokenizer.from_pretrained(str(path), local_files_only=True)
         )
         self.model = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
+        if adapter is not None:
+            adapter.merge_into(self.model)
+        self.identity = f"lora-{adapter.digest}" if adapter is not None else "minilm-l6"
         self.batch_size = batch_size
         self.dim = int(self.model.config.hidden_size)
         self.runtime = runtime

@@ -1,7 +1,11 @@
 """Train the offline model's head on train.jsonl (never on test.jsonl), with its calibration.
 
     python -m services.classifier.offline.train [--data DIR] [--feedback feedback.jsonl
-        --feedback-weight 3]
+        --feedback-weight 3] [--adapter adapter.npz | --no-adapter]
+
+- The features are the fine-tuned encoder's embedding (MiniLM with the LoRA adapter of
+  `finetune.py` merged in, when adapter.npz exists) and hashed n-grams; the head records the
+  adapter's digest, and the service refuses to pair the head with another adapter.
 
 - Labels a row does not carry are masked: each label's regression sees only the rows that
   have it. A label with no training rows (sexual_explicit) gets no head and is reported missing.
@@ -27,6 +31,7 @@ from sklearn.metrics import roc_auc_score
 
 from services.classifier.domain.calibration import expected_calibration_error
 from services.classifier.domain.normalize import make_normalizer
+from services.classifier.offline.adapter import ADAPTER_PATH, Adapter
 from services.classifier.offline.calibrate import fit_calibration
 from services.classifier.offline.data import DEFAULT_DATA, Dataset, cached_embeddings, load
 from services.classifier.offline.features import NgramFeatures, SentenceEncoder, combine
@@ -105,16 +110,19 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HEAD_PATH)
     parser.add_argument("--feedback", type=Path, default=None)
     parser.add_argument("--feedback-weight", type=float, default=3.0)
+    parser.add_argument("--adapter", type=Path, default=ADAPTER_PATH)
+    parser.add_argument("--no-adapter", action="store_true", help="plain MiniLM embeddings")
     args = parser.parse_args()
+    adapter = None if args.no_adapter or not args.adapter.exists() else Adapter.load(args.adapter)
 
     started = time.monotonic()
     base = load(args.data / "train.jsonl")
     data, is_feedback, feedback_held = with_feedback(base, args.feedback)
     normalize = make_normalizer(known_words())
     texts = [normalize(t) for t in data.texts]
-    encoder = SentenceEncoder(threads=2)
+    encoder = SentenceEncoder(threads=2, adapter=adapter)
     embeddings = np.vstack([
-        cached_embeddings(texts[: len(base.texts)], encoder.encode, "train"),
+        cached_embeddings(texts[: len(base.texts)], encoder.encode, f"train-{encoder.identity}"),
         encoder.encode(texts[len(base.texts) :]) if args.feedback else np.zeros((0, encoder.dim)),
     ])  # fmt: skip
     x = combine(embeddings.astype(np.float32), NgramFeatures().transform(texts))
@@ -155,6 +163,7 @@ def main() -> None:
         info={
             "trained_on": "train.jsonl" + (f" + {args.feedback.name}" if args.feedback else ""),
             "rows": len(texts), "seed": SEED, "C_grid": list(C_GRID),
+            "encoder_adapter": adapter.digest if adapter is not None else None,
             "calibration": f"isotonic on a held-out {CALIBRATION_SHARE:.0%} of train.jsonl",
             "feedback_weight": args.feedback_weight if args.feedback else None,
             "labels": stats,
