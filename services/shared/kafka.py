@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from services.contracts import topics
 from services.contracts.events import DeadLetter
+from services.shared.commits import PacedCommits
 from services.shared.metrics import DEAD_LETTERS
 from services.shared.settings import ServiceSettings
 
@@ -63,11 +64,11 @@ def batch_subscriber(
         ack_policy=AckPolicy.NACK_ON_ERROR,
         fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
     )
-    subscriber.get_msg = partial(next_batch, subscriber)
+    subscriber.get_msg = partial(next_batch, subscriber, settings.kafka_commit_interval_ms)
     return subscriber
 
 
-async def next_batch(subscriber, consumer: AIOKafkaConsumer) -> tuple:
+async def next_batch(subscriber, commit_interval_ms: int, consumer: AIOKafkaConsumer) -> tuple:
     """The records that arrived, handed over as soon as there are any. FastStream's own loop
     sleeps for the batch timeout after every empty poll: a short timeout then spins while idle
     (25 wake-ups a second at 20 ms, most of an idle service's CPU) and a long one delays the
@@ -75,7 +76,10 @@ async def next_batch(subscriber, consumer: AIOKafkaConsumer) -> tuple:
     found = await consumer.getmany(
         timeout_ms=subscriber.batch_timeout_ms, max_records=subscriber.max_records
     )
-    return tuple(chain.from_iterable(found.values()))
+    records = tuple(chain.from_iterable(found.values()))
+    if commit_interval_ms > 0:
+        PacedCommits.of(consumer, commit_interval_ms).handed_over(records)
+    return records
 
 
 async def by_topic(records, handlers: Mapping[str, Callable[[list], Awaitable[None]]]) -> None:
