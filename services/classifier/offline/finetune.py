@@ -1,7 +1,7 @@
 """Fine-tune the MiniLM encoder end to end with LoRA adapters and a multi-label head; the adapter
 is what the offline model's encoder ships with (services/classifier/offline/adapter.py).
 
-    python -m services.classifier.offline.finetune [--epochs 3] [--out adapter.npz]
+    python -m services.classifier.offline.finetune [--epochs 2] [--out adapter.npz] [--resume]
 
 - Validation: the same held-out tenth of train.jsonl as the head's calibration (seed 7); it is
   never trained on.
@@ -9,7 +9,7 @@ is what the offline model's encoder ships with (services/classifier/offline/adap
   positive weight of sqrt(negatives / positives) per label (at most 20) for the rare ones.
 - Sampling: each epoch draws as many rows as the fit has, rows with a positive threat,
   severe_toxicity or identity_attack 4x as likely; rows of similar token length share a batch
-  (a third of the padding work of random batches), and the batches' order is shuffled.
+  (random batches pad most texts to the longest of 32), and the batches' order is shuffled.
 - LoRA (peft) r=16, alpha=32, dropout 0.1 on every linear layer of the six layers (attention
   and feed-forward); the head reads the mean-pooled, unit-length embedding. AdamW, lr 5e-4 with
   100 warm-up steps and a linear decay to zero, batches of 32, at most 96 tokens, seeded.
@@ -128,7 +128,7 @@ def learning_rate(step: int, total: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--epochs", type=float, default=3.0)
+    parser.add_argument("--epochs", type=float, default=2.0)
     parser.add_argument("--out", type=Path, default=ADAPTER_PATH)
     parser.add_argument("--work", type=Path, default=Path(".run/finetune"))
     parser.add_argument("--resume", action="store_true")
@@ -173,6 +173,7 @@ def main() -> None:
         model.load_state_dict(saved["model"])
         optimizer.load_state_dict(saved["optimizer"])
         first, minutes_before = saved["epoch"], saved["minutes"]
+        torch.set_rng_state(saved["torch_rng"])  # dropout goes on as in an unbroken run
         print(f"resuming after epoch {first}", flush=True)
 
     started, step = time.monotonic(), first * per_epoch
@@ -199,7 +200,8 @@ def main() -> None:
         args.work.mkdir(parents=True, exist_ok=True)
         minutes = minutes_before + (time.monotonic() - started) / 60
         torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                    "epoch": epoch + 1, "minutes": minutes}, checkpoint)  # fmt: skip
+                    "epoch": epoch + 1, "minutes": minutes, "torch_rng": torch.get_rng_state()},
+                   checkpoint)  # fmt: skip
     minutes = minutes_before + (time.monotonic() - started) / 60
 
     held_rows = np.flatnonzero(held)

@@ -6,6 +6,8 @@
 - The features are the fine-tuned encoder's embedding (MiniLM with the LoRA adapter of
   `finetune.py` merged in, when adapter.npz exists) and hashed n-grams; the head records the
   adapter's digest, and the service refuses to pair the head with another adapter.
+- The embeddings come from the runtime the service uses (onnx-int8 by default), so the
+  calibration maps the scores the service actually computes.
 
 - Labels a row does not carry are masked: each label's regression sees only the rows that
   have it. A label with no training rows (sexual_explicit) gets no head and is reported missing.
@@ -112,6 +114,10 @@ def main() -> None:
     parser.add_argument("--feedback-weight", type=float, default=3.0)
     parser.add_argument("--adapter", type=Path, default=ADAPTER_PATH)
     parser.add_argument("--no-adapter", action="store_true", help="plain MiniLM embeddings")
+    parser.add_argument(
+        "--runtime", default="onnx-int8", help="the encoder's runtime; the service's by default, "
+        "so the head and its calibration see the embeddings the service computes",
+    )  # fmt: skip
     args = parser.parse_args()
     adapter = None if args.no_adapter or not args.adapter.exists() else Adapter.load(args.adapter)
 
@@ -120,9 +126,10 @@ def main() -> None:
     data, is_feedback, feedback_held = with_feedback(base, args.feedback)
     normalize = make_normalizer(known_words())
     texts = [normalize(t) for t in data.texts]
-    encoder = SentenceEncoder(threads=2, adapter=adapter)
+    encoder = SentenceEncoder(threads=2, adapter=adapter, runtime=args.runtime)
+    tag = f"train-{encoder.identity}-{args.runtime}"
     embeddings = np.vstack([
-        cached_embeddings(texts[: len(base.texts)], encoder.encode, f"train-{encoder.identity}"),
+        cached_embeddings(texts[: len(base.texts)], encoder.encode, tag),
         encoder.encode(texts[len(base.texts) :]) if args.feedback else np.zeros((0, encoder.dim)),
     ])  # fmt: skip
     x = combine(embeddings.astype(np.float32), NgramFeatures().transform(texts))
@@ -164,6 +171,7 @@ def main() -> None:
             "trained_on": "train.jsonl" + (f" + {args.feedback.name}" if args.feedback else ""),
             "rows": len(texts), "seed": SEED, "C_grid": list(C_GRID),
             "encoder_adapter": adapter.digest if adapter is not None else None,
+            "encoder_runtime": args.runtime,
             "calibration": f"isotonic on a held-out {CALIBRATION_SHARE:.0%} of train.jsonl",
             "feedback_weight": args.feedback_weight if args.feedback else None,
             "labels": stats,
