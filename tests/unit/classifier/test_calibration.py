@@ -48,6 +48,23 @@ def test_fitting_removes_most_of_the_error_and_keeps_the_order() -> None:
     assert abs(float(calibration.apply(np.array([0.8]))[0]) - 0.64) < 0.08
 
 
+def test_a_rare_label_is_fitted_by_platt_and_its_map_still_rises_to_the_top() -> None:
+    """9 positives among 900 rows, as threat has in the held-out tenth: isotonic regression's
+    top step would be a ratio of a few rows; Platt's map keeps rising, so a policy threshold
+    of 0.7 stays reachable by the scores the model is surest of."""
+    rng = np.random.default_rng(5)
+    truth = np.zeros(900, dtype=bool)
+    truth[:9] = True
+    scores = np.where(truth, rng.uniform(0.6, 1.0, 900), rng.beta(1, 30, 900))
+    scores[9] = 0.99  # one confident false positive, as real data has
+    calibration = fit_calibration(scores, truth)
+    assert len(calibration.raw) > 90  # the sampled logistic, not isotonic's few steps
+    grid = np.linspace(0, 1, 201)
+    assert np.all(np.diff(calibration.apply(grid)) >= 0)
+    assert float(calibration.apply(np.array([0.999]))[0]) > 0.7
+    assert float(calibration.apply(np.array([0.01]))[0]) < 0.05
+
+
 def test_the_head_saves_and_loads_its_calibrations(tmp_path: Path) -> None:
     map_ = Calibration(np.array([0.0, 0.5, 1.0], np.float32), np.array([0.0, 0.2, 1.0], np.float32))
     head = Head(("toxicity", "threat"), np.zeros((3, 2), np.float32), np.zeros(2, np.float32),
