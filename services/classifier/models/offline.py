@@ -67,6 +67,6 @@ def adapter_for(digest: str | None, path: Path) -> Adapter | None:
     if adapter.digest != digest:
         raise RuntimeError(
             f"the offline head was trained over adapter {digest}, but {path} is {adapter.digest}; "
-            "retrain the head with `make train-offline`"
+            "refit the head with `make train-head`"
         )
     return adapter

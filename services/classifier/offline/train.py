@@ -34,7 +34,7 @@ from sklearn.metrics import roc_auc_score
 from services.classifier.domain.calibration import expected_calibration_error
 from services.classifier.domain.normalize import make_normalizer
 from services.classifier.offline.adapter import ADAPTER_PATH, Adapter
-from services.classifier.offline.calibrate import fit_calibration
+from services.classifier.offline.calibrate import MIN_ISOTONIC_CLASS_ROWS, fit_calibration
 from services.classifier.offline.data import DEFAULT_DATA, Dataset, cached_embeddings, load
 from services.classifier.offline.features import NgramFeatures, SentenceEncoder, combine
 from services.classifier.offline.head import HEAD_PATH, Head
@@ -172,7 +172,8 @@ def main() -> None:
             "rows": len(texts), "seed": SEED, "C_grid": list(C_GRID),
             "encoder_adapter": adapter.digest if adapter is not None else None,
             "encoder_runtime": args.runtime,
-            "calibration": f"isotonic on a held-out {CALIBRATION_SHARE:.0%} of train.jsonl",
+            "calibration": f"isotonic (Platt below {MIN_ISOTONIC_CLASS_ROWS} rows of a class) on "
+            f"a held-out {CALIBRATION_SHARE:.0%} of train.jsonl",
             "feedback_weight": args.feedback_weight if args.feedback else None,
             "labels": stats,
         },
