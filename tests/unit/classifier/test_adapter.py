@@ -64,5 +64,5 @@ def test_a_head_is_served_only_over_the_adapter_it_was_trained_over(tmp_path: Pa
         adapter_for(adapter.digest, path)
     adapter.save(path)
     assert adapter_for(adapter.digest, path).digest == adapter.digest
-    with pytest.raises(RuntimeError, match="retrain the head"):
+    with pytest.raises(RuntimeError, match="refit the head"):
         adapter_for("0" * 12, path)
