@@ -23,7 +23,8 @@ from tests.e2e.conftest import Stack, wait_until_ingest_knows
 from tests.integration.helpers import bearer, eventually, issue
 
 pytestmark = pytest.mark.e2e
-RUDE = "You are all idiots and this place is garbage."  # the offline model holds it (0.95)
+# the offline model holds it: toxicity 0.98 (the default policy holds from 0.92)
+RUDE = "you are a stupid worthless idiot, shut up"
 
 
 def cli(infra: Infra, *args: str) -> str:
