@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,7 @@ class Adapter:
     scale: float
     info: dict
 
-    @property
+    @cached_property  # hashes 1.25 MB: the head's check and the encoder's name share one pass
     def digest(self) -> str:
         """Names the adapter: a head trained over one adapter's embeddings needs that adapter."""
         found = hashlib.sha256(repr(self.scale).encode())
