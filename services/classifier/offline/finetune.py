@@ -7,7 +7,10 @@ is what the offline model's encoder ships with (services/classifier/offline/adap
   never trained on.
 - Loss: binary cross-entropy per label, masked where a row does not carry the label, with a
   positive weight of sqrt(negatives / positives) per label (at most 20) for the rare ones.
-- Sampling: each epoch draws as many rows as the fit has, rows with a positive threat,
+- Augmentation: 600 generated threats and 600 look-alikes that are not threats
+  (offline/augment.py) join the fit rows at the weight of a common row; they are never
+  validated or reported on.
+- Sampling: each epoch draws as many rows as the fit has, real rows with a positive threat,
   severe_toxicity or identity_attack 4x as likely; rows of similar token length share a batch
   (random batches pad most texts to the longest of 32), and the batches' order is shuffled.
 - LoRA (peft) r=16, alpha=32, dropout 0.1 on every linear layer of the six layers (attention
@@ -34,6 +37,7 @@ from transformers import AutoModel, AutoTokenizer
 
 from services.classifier.domain.normalize import make_normalizer
 from services.classifier.offline.adapter import ADAPTER_PATH, of_peft
+from services.classifier.offline.augment import threat_rows
 from services.classifier.offline.data import DEFAULT_DATA, Dataset, load
 from services.classifier.offline.features import encoder_dir
 from services.classifier.offline.train import CALIBRATION_SHARE, SEED
@@ -46,7 +50,7 @@ MAX_TOKENS = 96
 BATCH = 32
 BUCKET = 64  # batches per pool sorted by length
 HYPER = {"r": 16, "alpha": 32, "dropout": 0.1, "lr": 5e-4, "warmup": 100, "batch": BATCH,
-         "max_tokens": MAX_TOKENS, "rare_oversampling": 4, "seed": SEED,
+         "max_tokens": MAX_TOKENS, "rare_oversampling": 4, "seed": SEED, "generated_threats": 600,
          "targets": ["query", "key", "value", "dense"]}  # fmt: skip
 
 
@@ -139,11 +143,16 @@ def main() -> None:
 
     normalize = make_normalizer(known_words())
     train = load(args.data / "train.jsonl")
-    texts = [normalize(t) for t in train.texts]
+    held = rng.random(len(train.texts)) < CALIBRATION_SHARE  # the same draw as train.py's
     y, known = targets(train)
-    held = rng.random(len(texts)) < CALIBRATION_SHARE  # the same draw as train.py's
+    rare = ~held & (y[:, [LABELS.index(r) for r in RARE]].sum(1) > 0)
+    generated = threat_rows(HYPER["generated_threats"])
+    y_generated, known_generated = targets(generated)
+    texts = [normalize(t) for t in train.texts + generated.texts]
+    y, known = np.vstack([y, y_generated]), np.vstack([known, known_generated])
+    held = np.concatenate([held, np.zeros(len(generated.texts), bool)])
+    rare = np.concatenate([rare, np.zeros(len(generated.texts), bool)])
     fit = np.flatnonzero(~held)
-    rare = np.isin(np.arange(len(texts)), fit) & (y[:, [LABELS.index(r) for r in RARE]].sum(1) > 0)
     weights = np.where(rare, HYPER["rare_oversampling"], 1.0)[fit]
     positives = (y[fit] * known[fit]).sum(0)
     negatives = known[fit].sum(0) - positives

@@ -11,8 +11,10 @@
 
 - Labels a row does not carry are masked: each label's regression sees only the rows that
   have it. A label with no training rows (sexual_explicit) gets no head and is reported missing.
-- A tenth of train.jsonl (seeded) is held out of the fit; each label's isotonic calibration
-  is fitted on it (services/classifier/domain/calibration.py).
+- A tenth of train.jsonl (seeded; the same tenth fine-tuning never trains on) is held out of
+  the fit. Each label's C is chosen on it, and its calibration is fitted on it: isotonic, or
+  Platt for a label with few positives (services/classifier/offline/calibrate.py).
+- The generated threats and look-alikes of `augment.py` join the fit, as in fine-tuning.
 - `--feedback`: labeled examples from `make export-labels` join the fit with a weight; a fifth
   of them (seeded) is held out to compare the head before and after on them.
 
@@ -34,6 +36,7 @@ from sklearn.metrics import roc_auc_score
 from services.classifier.domain.calibration import expected_calibration_error
 from services.classifier.domain.normalize import make_normalizer
 from services.classifier.offline.adapter import ADAPTER_PATH, Adapter
+from services.classifier.offline.augment import threat_rows
 from services.classifier.offline.calibrate import MIN_ISOTONIC_CLASS_ROWS, fit_calibration
 from services.classifier.offline.data import DEFAULT_DATA, Dataset, cached_embeddings, load
 from services.classifier.offline.features import NgramFeatures, SentenceEncoder, combine
@@ -45,42 +48,55 @@ C_GRID = (1.0, 4.0, 16.0)
 SEED = 7
 CALIBRATION_SHARE = 0.1
 FEEDBACK_HOLDOUT_SHARE = 0.2
+GENERATED_THREATS = 600  # as many as fine-tuning adds
 
 
 def fit_label(
-    x, rows: np.ndarray, y: np.ndarray, seed: int, weights: np.ndarray | None = None
+    x,
+    rows: np.ndarray,
+    y: np.ndarray,
+    judged_on: tuple[np.ndarray, np.ndarray],
+    weights: np.ndarray | None = None,
 ) -> tuple[LogisticRegression, float, float]:
-    """Pick C on a 10% holdout of the training rows, then refit on all of them."""
-    rng = np.random.default_rng(seed)
-    holdout = rng.random(len(rows)) < 0.1
+    """Pick C by ROC-AUC on the rows `judged_on` (rows, targets), then fit on `rows`.
+
+    The judging rows are the held-out tenth the adapter never saw: on the fit rows the fine-tuned
+    embedding ranks almost perfectly (it was trained on them), so they cannot tell Cs apart."""
     weights = np.ones(len(rows)) if weights is None else weights
-    best_c, best_auc = C_GRID[0], -1.0
+    judged_rows, judged_y = judged_on
+    best: tuple[LogisticRegression, float, float] | None = None
     for c in C_GRID:
         model = LogisticRegression(C=c, solver="liblinear", max_iter=200)
-        model.fit(x[rows[~holdout]], y[~holdout], sample_weight=weights[~holdout])
-        auc = roc_auc_score(y[holdout], model.predict_proba(x[rows[holdout]])[:, 1])
-        if auc > best_auc:
-            best_c, best_auc = c, auc
-    model = LogisticRegression(C=best_c, solver="liblinear", max_iter=200)
-    model.fit(x[rows], y, sample_weight=weights)
-    return model, best_c, best_auc
+        model.fit(x[rows], y, sample_weight=weights)
+        auc = (
+            roc_auc_score(judged_y, model.predict_proba(x[judged_rows])[:, 1])
+            if judged_y.min() != judged_y.max()
+            else 0.0
+        )
+        if best is None or auc > best[2]:
+            best = (model, c, auc)
+    assert best is not None
+    return best
 
 
-def with_feedback(train: Dataset, path: Path | None) -> tuple[Dataset, np.ndarray, np.ndarray]:
-    """train.jsonl plus the feedback rows; which rows are feedback, and which are held out."""
-    if path is None:
-        none = np.zeros(len(train.texts), dtype=bool)
-        return train, none, none
-    feedback = load(path)
+def with_extra_rows(
+    train: Dataset, feedback: Path | None, generated: int
+) -> tuple[Dataset, np.ndarray, np.ndarray, np.ndarray]:
+    """train.jsonl, then the generated threats (fit only), then the feedback rows: the joined
+    data, which rows are generated, which are feedback, and which feedback is held out."""
+    extra = threat_rows(generated) if generated else Dataset([], [], [])
+    given = load(feedback) if feedback is not None else Dataset([], [], [])
     rng = np.random.default_rng(SEED + 1)
-    held = rng.random(len(feedback.texts)) < FEEDBACK_HOLDOUT_SHARE
+    held = rng.random(len(given.texts)) < FEEDBACK_HOLDOUT_SHARE
     joined = Dataset(
-        train.texts + feedback.texts, train.labels + feedback.labels,
-        train.sources + feedback.sources,
+        train.texts + extra.texts + given.texts, train.labels + extra.labels + given.labels,
+        train.sources + extra.sources + given.sources,
     )  # fmt: skip
-    is_feedback = np.r_[np.zeros(len(train.texts), bool), np.ones(len(feedback.texts), bool)]
-    held_out = np.r_[np.zeros(len(train.texts), bool), held]
-    return joined, is_feedback, held_out
+    before, sizes = len(train.texts), (len(extra.texts), len(given.texts))
+    is_generated = np.r_[np.zeros(before, bool), np.ones(sizes[0], bool), np.zeros(sizes[1], bool)]
+    is_feedback = np.r_[np.zeros(before + sizes[0], bool), np.ones(sizes[1], bool)]
+    held_out = np.r_[np.zeros(before + sizes[0], bool), held]
+    return joined, is_generated, is_feedback, held_out
 
 
 def compare_on_feedback(data: Dataset, x, held: np.ndarray, old: Head | None, new: Head) -> dict:
@@ -115,6 +131,10 @@ def main() -> None:
     parser.add_argument("--adapter", type=Path, default=ADAPTER_PATH)
     parser.add_argument("--no-adapter", action="store_true", help="plain MiniLM embeddings")
     parser.add_argument(
+        "--generated-threats", type=int, default=GENERATED_THREATS,
+        help="generated threats and as many look-alikes in the fit (offline/augment.py)",
+    )  # fmt: skip
+    parser.add_argument(
         "--runtime", default="onnx-int8", help="the encoder's runtime; the service's by default, "
         "so the head and its calibration see the embeddings the service computes",
     )  # fmt: skip
@@ -123,19 +143,22 @@ def main() -> None:
 
     started = time.monotonic()
     base = load(args.data / "train.jsonl")
-    data, is_feedback, feedback_held = with_feedback(base, args.feedback)
+    data, is_generated, is_feedback, feedback_held = with_extra_rows(
+        base, args.feedback, args.generated_threats
+    )
+    own = len(base.texts) + int(is_generated.sum())  # cached; feedback changes, so it is not
     normalize = make_normalizer(known_words())
     texts = [normalize(t) for t in data.texts]
     encoder = SentenceEncoder(threads=2, adapter=adapter, runtime=args.runtime)
     tag = f"train-{encoder.identity}-{args.runtime}"
     embeddings = np.vstack([
-        cached_embeddings(texts[: len(base.texts)], encoder.encode, tag),
-        encoder.encode(texts[len(base.texts) :]) if args.feedback else np.zeros((0, encoder.dim)),
+        cached_embeddings(texts[:own], encoder.encode, tag),
+        encoder.encode(texts[own:]) if args.feedback else np.zeros((0, encoder.dim)),
     ])  # fmt: skip
     x = combine(embeddings.astype(np.float32), NgramFeatures().transform(texts))
     print(f"features {x.shape} in {time.monotonic() - started:.0f}s", flush=True)
     rng = np.random.default_rng(SEED)
-    calibration_rows = (rng.random(len(texts)) < CALIBRATION_SHARE) & ~is_feedback
+    calibration_rows = (rng.random(len(texts)) < CALIBRATION_SHARE) & ~is_feedback & ~is_generated
     fit_rows = ~calibration_rows & ~feedback_held
     weights_all = np.where(is_feedback, args.feedback_weight, 1.0)
 
@@ -147,7 +170,7 @@ def main() -> None:
             print(f"{label}: no usable training rows; it will be reported missing", flush=True)
             continue
         model, c, auc = fit_label(
-            x, rows[fit], y[fit], seed=len(labels), weights=weights_all[rows[fit]]
+            x, rows[fit], y[fit], (rows[held], y[held]), weights=weights_all[rows[fit]]
         )
         raw = model.predict_proba(x[rows[held]])[:, 1]
         calibrations[label] = fit_calibration(raw, y[held])
@@ -156,7 +179,7 @@ def main() -> None:
         biases.append(float(model.intercept_[0]))
         stats[label] = {
             "rows": int(fit.sum()), "positives": int(y[fit].sum()), "C": c,
-            "holdout_auc": round(auc, 4), "calibration_rows": int(held.sum()),
+            "calibration_rows_auc": round(auc, 4), "calibration_rows": int(held.sum()),
             "ece_raw_on_calibration_rows": round(expected_calibration_error(raw, y[held]), 4),
         }  # fmt: skip
         print(f"{label}: {stats[label]}", flush=True)
@@ -170,6 +193,7 @@ def main() -> None:
         info={
             "trained_on": "train.jsonl" + (f" + {args.feedback.name}" if args.feedback else ""),
             "rows": len(texts), "seed": SEED, "C_grid": list(C_GRID),
+            "C_chosen_on": "the calibration rows", "generated_threats": args.generated_threats,
             "encoder_adapter": adapter.digest if adapter is not None else None,
             "encoder_runtime": args.runtime,
             "calibration": f"isotonic (Platt below {MIN_ISOTONIC_CLASS_ROWS} rows of a class) on "
