@@ -44,6 +44,21 @@ async def produce(bootstrap: str, topic: str, values: list[bytes], key: bytes = 
         await producer.stop()
 
 
+async def produce_together(bootstrap: str, topic: str, values: list[bytes], key: bytes = b"k"):
+    """One record batch on the broker, so a consumer fetches these records in one batch."""
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=1000
+    )
+    await producer.start()
+    try:
+        sent = [await producer.send(topic, value, key=key) for value in values]
+        await producer.flush()
+        offsets = [(await ack).offset for ack in sent]
+        assert offsets == list(range(offsets[0], offsets[0] + len(values)))
+    finally:
+        await producer.stop()
+
+
 async def collect(
     bootstrap: str,
     topic: str,

@@ -18,7 +18,14 @@ from services.escalation.config import Settings as EscalationSettings
 from services.gateway.config import Settings as GatewaySettings
 from services.gateway.main import create_app as create_gateway
 from tests.conftest import Infra
-from tests.integration.helpers import collect, eventually, produce, reader, running
+from tests.integration.helpers import (
+    collect,
+    eventually,
+    produce,
+    produce_together,
+    reader,
+    running,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -163,6 +170,24 @@ async def test_strikes_accumulate_and_cross_into_a_sanction(
     assert sorted(s["post_id"] for s in strikes) == sorted(p.post.post_id for p in posts)
     view = await decision_of(pipeline, posts[1])
     assert view["action"] == "remove"
+
+
+async def test_two_strikes_of_one_author_in_one_batch_both_count(
+    pipeline, infra: Infra, tenant: str
+) -> None:
+    # One record batch, so one handler call: the second post must see the first one's strikes,
+    # which are not in Redis yet when the batch is decided.
+    posts = [scored(tenant, f"b{i}", {"severe_toxicity": 0.95, "toxicity": 0.95}) for i in range(2)]
+    await produce_together(
+        infra.kafka_bootstrap, topics.POSTS_SCORED, [e.model_dump_json().encode() for e in posts]
+    )
+    sanctions = await collect(
+        infra.kafka_bootstrap,
+        topics.SANCTIONS,
+        until=lambda found: len(found) >= 2,
+        match=lambda m: m["tenant"] == tenant,
+    )
+    assert [(s["sanction"], s["strikes"]) for s in sanctions] == [("warn", 2), ("mute", 4)]
 
 
 async def test_a_decision_carries_its_statement_of_reasons(
