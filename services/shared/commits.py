@@ -5,8 +5,10 @@ Each commit is a request the broker writes to its offsets log, and the handler's
 it before fetching again; at a few posts per batch, commits were a large share of the requests
 every consumer made. Still at least once: only offsets of records whose handler returned are
 committed (FastStream acks after the handler; a failed batch is sought back and handed over
-again, replacing what was handed). A crash or a rebalance redelivers at most an interval's
-worth, which every consumer here drops as repeats. Stopping the consumer commits what is due.
+again, replacing what was handed). A crash redelivers at most an interval's worth, which
+every consumer here drops as repeats. Stopping the consumer commits what is due, and so does a
+rebalance before it takes partitions away (`FlushOnRevoke`), so their next owner starts after
+what this one finished.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import asyncio
 import logging
 import weakref
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import IllegalStateError, KafkaError
 
 log = logging.getLogger(__name__)
@@ -76,3 +78,20 @@ class PacedCommits:
             await asyncio.gather(*self.flushing, return_exceptions=True)
         await self.flush()
         await self._stop()
+
+
+class FlushOnRevoke(ConsumerRebalanceListener):
+    """A subscriber's rebalance listener: commits what its handler finished before the group
+    hands partitions to another member. `subscriber` is set once FastStream has built it."""
+
+    def __init__(self) -> None:
+        self.subscriber = None
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        consumer = getattr(self.subscriber, "consumer", None)
+        paced = _paced.get(consumer) if consumer is not None else None
+        if paced is not None:
+            await paced.flush()
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        return None

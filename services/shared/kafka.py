@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from services.contracts import topics
 from services.contracts.events import DeadLetter
-from services.shared.commits import PacedCommits
+from services.shared.commits import FlushOnRevoke, PacedCommits
 from services.shared.metrics import DEAD_LETTERS
 from services.shared.settings import ServiceSettings
 
@@ -54,9 +54,11 @@ def batch_subscriber(
     rewinds the batch, which is then redelivered. Several topics share one consumer, whose
     batches then mix them (an idle consumer still polls, so fewer is cheaper). `start`: where a
     group without committed offsets begins."""
+    revocations = FlushOnRevoke()
     subscriber = broker.subscriber(
         *((topic,) if isinstance(topic, str) else topic),
         group_id=group_id,
+        listener=revocations,
         batch=True,
         max_records=settings.kafka_max_records,
         batch_timeout_ms=settings.kafka_batch_timeout_ms,
@@ -65,6 +67,7 @@ def batch_subscriber(
         fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
     )
     subscriber.get_msg = partial(next_batch, subscriber, settings.kafka_commit_interval_ms)
+    revocations.subscriber = subscriber
     return subscriber
 
 

@@ -1,6 +1,6 @@
 """Paced commits on real Kafka, through FastStream's batch consumer: what the handler finished is
 committed within the interval, a failed batch is never committed and comes again, and stopping
-commits what is due, so a restart reads nothing twice."""
+or a rebalance commits what is due, so a restart or another member reads nothing twice."""
 
 from __future__ import annotations
 
@@ -93,3 +93,28 @@ async def test_stopping_commits_what_is_due_and_a_restart_reads_nothing_twice(
     finally:
         await broker.stop()
     assert second == [b"b-0", b"b-1"]
+
+
+async def test_a_rebalance_commits_what_is_due_before_partitions_move(infra: Infra) -> None:
+    topic, group = f"paced-move-{time.time_ns()}", f"paced-move-group-{time.time_ns()}"
+    await create(infra.kafka_bootstrap, topic)
+    await produce(infra.kafka_bootstrap, topic, [f"a-{i}".encode() for i in range(5)])
+    first: list[bytes] = []
+    broker = await consume(infra, topic, group, 600_000, first)  # never on its own
+    second: list[bytes] = []
+    joining = None
+    try:
+        await until(lambda: asyncio.sleep(0, len(first) >= 5))
+        assert (await committed(infra.kafka_bootstrap, group)).get(topic) in (None, -1)
+        joining = await consume(infra, topic, group, 600_000, second)  # the group rebalances
+
+        async def due_committed() -> bool:
+            return (await committed(infra.kafka_bootstrap, group)).get(topic) == 5
+
+        await until(due_committed)
+        await asyncio.sleep(1.0)  # a member that started before the commit would have read now
+    finally:
+        if joining is not None:
+            await joining.stop()
+        await broker.stop()
+    assert second == [] and sorted(first) == [f"a-{i}".encode() for i in range(5)]
