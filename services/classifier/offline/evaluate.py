@@ -3,12 +3,12 @@ source; expected calibration error per label before and after calibration, with 
 diagrams; and the share of benign identity mentions and of plain threats the default policy
 acts on.
 
-    python -m services.classifier.offline.evaluate [--data DIR]
+    python -m services.classifier.offline.evaluate [--data DIR] [--head H --adapter A --report R]
 
 Rows are scored through the same normalizer and features the service uses. A label a row does
 not carry is left out of that label's metrics. Results are printed and written to
 benchmarks/results/offline_eval_<runtime>.json and benchmarks/results/reliability/ (the
-service's default runtime on CPU is onnx-int8).
+service's default runtime on CPU is onnx-int8); with `--report`, beside that file instead.
 """
 
 from __future__ import annotations
@@ -25,9 +25,11 @@ from services.classifier.domain.calibration import expected_calibration_error, r
 from services.classifier.domain.normalize import make_normalizer
 from services.classifier.models.offline import OfflineScorer
 from services.classifier.models.onnx import FAST_RUNTIMES
+from services.classifier.offline.adapter import ADAPTER_PATH
 from services.classifier.offline.benign_identity import sentences
 from services.classifier.offline.data import DEFAULT_DATA, Dataset, cached_embeddings, load
 from services.classifier.offline.features import NgramFeatures, combine
+from services.classifier.offline.head import HEAD_PATH
 from services.classifier.offline.vocabulary import known_words
 from services.policy.language import Action, PostFacts, evaluate
 from services.policy.text import parse_policy
@@ -128,10 +130,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--runtime", choices=["torch", *FAST_RUNTIMES], default="onnx-int8")
+    parser.add_argument("--head", type=Path, default=HEAD_PATH, help="a candidate head")
+    parser.add_argument("--adapter", type=Path, default=ADAPTER_PATH, help="its adapter")
+    parser.add_argument("--report", type=Path, default=None, help="where the JSON goes")
     args = parser.parse_args()
 
     test = load(args.data / "test.jsonl")
-    scorer = OfflineScorer(threads=2, runtime=args.runtime)
+    scorer = OfflineScorer(
+        threads=2, runtime=args.runtime, head_path=args.head, adapter_path=args.adapter
+    )
     normalize = make_normalizer(known_words())
     texts = [normalize(t) for t in test.texts]
     started = time.monotonic()
@@ -156,7 +163,11 @@ def main() -> None:
     calibrated = scorer.head.calibrated(probabilities)
     report["calibrated_overall"] = metrics_for(test, calibrated, labels, everything)
     report["calibration"] = calibration_report(
-        test, probabilities, calibrated, labels, RESULTS / "reliability"
+        test,
+        probabilities,
+        calibrated,
+        labels,
+        (args.report or RESULTS / "x").parent / "reliability",
     )
     benign = policy_acts(scorer, sentences())
     threats = policy_acts(scorer, list(THREATS))
@@ -179,7 +190,7 @@ def main() -> None:
     )
     print(f"plain threats the default policy acts on: {threats['acted_on']}/{threats['texts']}")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"offline_eval_{args.runtime}.json"
+    out = args.report or RESULTS / f"offline_eval_{args.runtime}.json"
     out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"wrote {out}")
 

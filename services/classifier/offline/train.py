@@ -146,15 +146,16 @@ def main() -> None:
     data, is_generated, is_feedback, feedback_held = with_extra_rows(
         base, args.feedback, args.generated_threats
     )
-    own = len(base.texts) + int(is_generated.sum())  # cached; feedback changes, so it is not
+    own = len(base.texts) + int(is_generated.sum())  # cached apart; feedback changes, so it is not
     normalize = make_normalizer(known_words())
     texts = [normalize(t) for t in data.texts]
     encoder = SentenceEncoder(threads=2, adapter=adapter, runtime=args.runtime)
     tag = f"train-{encoder.identity}-{args.runtime}"
-    embeddings = np.vstack([
-        cached_embeddings(texts[:own], encoder.encode, tag),
-        encoder.encode(texts[own:]) if args.feedback else np.zeros((0, encoder.dim)),
-    ])  # fmt: skip
+    cached = [texts[: len(base.texts)], texts[len(base.texts) : own]]
+    embeddings = np.vstack(
+        [cached_embeddings(part, encoder.encode, tag) for part in cached if part]
+        + [encoder.encode(texts[own:]) if args.feedback else np.zeros((0, encoder.dim))]
+    )
     x = combine(embeddings.astype(np.float32), NgramFeatures().transform(texts))
     print(f"features {x.shape} in {time.monotonic() - started:.0f}s", flush=True)
     rng = np.random.default_rng(SEED)
