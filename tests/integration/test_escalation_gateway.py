@@ -147,18 +147,22 @@ async def test_poison_decision_goes_to_dead_letter(pipeline, infra: Infra, tenan
     assert letters[0]["error_kind"] == "invalid_schema"
 
 
+async def first_sanctions(infra: Infra, tenant: str, count: int) -> list[dict]:
+    return await collect(
+        infra.kafka_bootstrap,
+        topics.SANCTIONS,
+        until=lambda found: len(found) >= count,
+        match=lambda m: m["tenant"] == tenant,
+    )
+
+
 async def test_strikes_accumulate_and_cross_into_a_sanction(
     pipeline, infra: Infra, tenant: str
 ) -> None:
     # default policy: severe-toxicity gives 2 strikes; the ladder warns at 2 and mutes at 4
     posts = [scored(tenant, f"s{i}", {"severe_toxicity": 0.95, "toxicity": 0.95}) for i in range(2)]
     await publish(infra, *posts)
-    sanctions = await collect(
-        infra.kafka_bootstrap,
-        topics.SANCTIONS,
-        until=lambda found: len(found) >= 2,
-        match=lambda m: m["tenant"] == tenant,
-    )
+    sanctions = await first_sanctions(infra, tenant, 2)
     assert [(s["sanction"], s["strikes"]) for s in sanctions] == [("warn", 2), ("mute", 4)]
     assert sanctions[1]["duration_hours"] == 24 and sanctions[1]["_key"] == f"{tenant}:a1"
     strikes = await collect(
@@ -181,12 +185,7 @@ async def test_two_strikes_of_one_author_in_one_batch_both_count(
     await produce_together(
         infra.kafka_bootstrap, topics.POSTS_SCORED, [e.model_dump_json().encode() for e in posts]
     )
-    sanctions = await collect(
-        infra.kafka_bootstrap,
-        topics.SANCTIONS,
-        until=lambda found: len(found) >= 2,
-        match=lambda m: m["tenant"] == tenant,
-    )
+    sanctions = await first_sanctions(infra, tenant, 2)
     assert [(s["sanction"], s["strikes"]) for s in sanctions] == [("warn", 2), ("mute", 4)]
 
 
