@@ -1,7 +1,7 @@
 """Evaluate the offline model on test.jsonl: ROC-AUC and PR-AUC per label, overall and per
 source; expected calibration error per label before and after calibration, with reliability
-diagrams; and the share of benign identity mentions and of plain threats the default policy
-acts on.
+diagrams; and the share of benign identity mentions, of plain threats and of violent figures
+of speech ("my knees are killing me") the default policy acts on.
 
     python -m services.classifier.offline.evaluate [--data DIR] [--head H --adapter A --report R]
 
@@ -50,6 +50,30 @@ THREATS = (
     "Someone should shoot you, and it might be me",
     "I will hunt you down and make you suffer",
     "Wait until I get my hands on you, you are dead",
+)
+# Violent words that threaten no one, written here apart from augment.py's look-alikes: the
+# default policy should act on none of them.
+FIGURES_OF_SPEECH = (
+    "This heat wave is going to kill me before the weekend",
+    "My sister murdered that karaoke song last night and we loved it",
+    "I could strangle my router, it dropped the call again",
+    "The new expansion blew me away, what a story",
+    "We got absolutely wrecked in the semi-final, well played to them",
+    "Our goalkeeper stabbed at the ball and somehow saved it",
+    "You are going to slay that interview tomorrow",
+    "I'd die for a slice of that lemon cake",
+    "That plot twist hit me like a truck",
+    "I am going to beat my personal best this season",
+    "The critics tore the movie apart but I enjoyed it",
+    "She shot down every argument in the debate",
+    "This spreadsheet is torturing me today",
+    "He bombed the exam but he will retake it in June",
+    "Let's kill two birds with one stone and fix both bugs",
+    "The comedian absolutely destroyed the audience, I cried laughing",
+    "I will hunt for a cheaper flight tomorrow",
+    "My knees are killing me after that hike",
+    "The sniper rifle in this game feels overpowered",
+    "Our team will crush the league if the striker stays fit",
 )
 
 
@@ -171,8 +195,10 @@ def main() -> None:
     )
     benign = policy_acts(scorer, sentences())
     threats = policy_acts(scorer, list(THREATS))
+    figures = policy_acts(scorer, list(FIGURES_OF_SPEECH))
     report["benign_identity_false_positives"] = benign
     report["plain_threats_acted_on"] = threats
+    report["figures_of_speech_acted_on"] = figures
     report["seconds"] = round(time.monotonic() - started, 1)
 
     print(f"{'source':<14} {'label':<16} {'rows':>6} {'pos':>6} {'ROC-AUC':>8} {'PR-AUC':>7}")
@@ -189,6 +215,10 @@ def main() -> None:
         f"benign identity mentions the default policy acts on: {benign['acted_on']}/{benign['texts']} ({benign['rate']:.1%})"
     )
     print(f"plain threats the default policy acts on: {threats['acted_on']}/{threats['texts']}")
+    print(
+        f"violent figures of speech it acts on: {figures['acted_on']}/{figures['texts']} "
+        "(should be none)"
+    )
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = args.report or RESULTS / f"offline_eval_{args.runtime}.json"
     out.write_text(json.dumps(report, indent=2) + "\n")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from services.classifier.offline.augment import lookalikes, threat_rows, threats
-from services.classifier.offline.evaluate import THREATS
+from services.classifier.offline.evaluate import FIGURES_OF_SPEECH, THREATS
 
 
 def _plain(text: str) -> str:
@@ -32,3 +32,9 @@ def test_no_generated_sentence_contains_a_plain_threat_the_evaluation_checks() -
     generated = [_plain(text) for text in threats() + lookalikes()]
     for threat in map(_plain, THREATS):
         assert not any(threat in text for text in generated), threat
+
+
+def test_no_generated_sentence_is_a_figure_of_speech_the_evaluation_checks() -> None:
+    generated = [_plain(text) for text in threats() + lookalikes()]
+    for figure in map(_plain, FIGURES_OF_SPEECH):
+        assert not any(figure in text or text in figure for text in generated), figure
