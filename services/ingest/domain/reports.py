@@ -5,12 +5,13 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.contracts.events import PostReported, ReporterFacts, derived_id
+from services.ingest.domain.submission import PRINTABLE
 
 
 class ReportRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reporter_id: str = Field(min_length=1, max_length=256, examples=["user-42"])
+    reporter_id: str = Field(min_length=1, max_length=256, pattern=PRINTABLE, examples=["user-42"])
     reason_code: str = Field(
         pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$",
         examples=["harassment"],

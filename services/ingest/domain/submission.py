@@ -10,6 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.contracts.events import AuthorFacts, Post, post_id_for
 
+# Ids and community names become parts of keys and window names downstream, where control
+# characters are separators: one in a community name once stalled every mood window.
+PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
+
 
 class SubmitPostRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -22,10 +26,14 @@ class SubmitPostRequest(BaseModel):
         examples=["acme"],
         description="Optional: the API key's tenant. Another tenant is refused with 403.",
     )
-    external_id: str = Field(min_length=1, max_length=256, examples=["comment-981"])
-    author_id: str = Field(min_length=1, max_length=256, examples=["user-17"])
+    external_id: str = Field(
+        min_length=1, max_length=256, pattern=PRINTABLE, examples=["comment-981"]
+    )
+    author_id: str = Field(min_length=1, max_length=256, pattern=PRINTABLE, examples=["user-17"])
     text: str = Field(examples=["Thanks for the quick fix!"])
-    community: str | None = Field(default=None, min_length=1, max_length=128, examples=["support"])
+    community: str | None = Field(
+        default=None, min_length=1, max_length=128, pattern=PRINTABLE, examples=["support"]
+    )
     metadata: dict[str, Any] = Field(default_factory=dict)
     author: AuthorFacts | None = None
 

@@ -14,12 +14,14 @@ A window is `tenant \\x1f community \\x1f seconds \\x1f start`.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
 from services.pulse.domain.mood import Community
 
+log = logging.getLogger(__name__)
 SEP = "\x1f"
 SEEN_SECONDS = 2 * 86400
 FAMILIES = (
@@ -107,8 +109,20 @@ class Tallies:
         await self.redis.zadd("pulse:open", {window.member: window.start + window.seconds}, nx=True)
 
     async def due(self, until: float, limit: int = 500) -> list[OpenWindow]:
+        """Windows due to close. A member that is not a window (a separator inside a community
+        name from an older producer) is dropped with a log line: it would otherwise come first
+        on every tick and stop every window behind it from closing."""
         members = await self.redis.zrangebyscore("pulse:open", "-inf", until, start=0, num=limit)
-        return [OpenWindow.parse(m) for m in members]
+        windows, unreadable = [], []
+        for member in members:
+            try:
+                windows.append(OpenWindow.parse(member))
+            except ValueError:
+                unreadable.append(member)
+        if unreadable:
+            log.error("dropped unreadable mood windows", extra={"members": unreadable})
+            await self.redis.zrem("pulse:open", *unreadable)
+        return windows
 
     async def read(
         self, window: OpenWindow

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from services.contracts.events import post_id_for
 from services.ingest.adapters.registry import ClaimOutcome, classify
@@ -79,3 +80,11 @@ def test_fingerprint_tells_different_content_apart() -> None:
 )
 def test_claim_classification(record: dict, now: float, outcome: ClaimOutcome) -> None:
     assert classify(record, "f", now, stale_after=30) is outcome
+
+
+@pytest.mark.parametrize("field", ["community", "author_id", "external_id"])
+def test_a_control_character_in_an_id_or_community_is_refused_naming_the_field(field) -> None:
+    with pytest.raises(ValidationError) as caught:
+        request(**{field: "games\x1fsupport"})
+    assert [error["loc"] for error in caught.value.errors()] == [(field,)]
+    assert request(**{field: "Spiele & Café – support"})  # any printable text is fine
