@@ -29,9 +29,9 @@ pytestmark = pytest.mark.e2e
 DEFAULT_POLICY = Path(__file__).parents[2] / "deploy" / "policies" / "default.yaml"
 CALM = ["Thanks, that fixed it for me.", "Does anyone know when the update ships?"]
 RUDE = "You are all idiots and this place is garbage."
-# The offline model scores it toxic enough to be labelled (0.75) and not held (0.92): 0.83;
+# The offline model scores it toxic enough to be labelled (0.75) and not held (0.92): 0.84;
 # with the crisis factor 0.8 the hold threshold is 0.74.
-PROBE = "what the hell is this garbage"
+PROBE = "what the hell is this crap"
 MARKER = "quarantine"  # a rule of this test's policy holds it: shows the policy is in force
 
 
