@@ -2,9 +2,10 @@
 look-alikes that use the same words without threatening anyone (gaming talk, idioms). Written
 for this repo from parts in a fixed order and a seeded draw, so every run adds the same rows.
 
-Fine-tuning adds them to its fit rows only: validation, calibration and every reported figure
-use real rows. None of them is one of `evaluate.THREATS` (a unit test checks it), so the plain
-threats check stays a check of what the model learnt, not of what it was shown.
+Fine-tuning and the head add them to their fit rows only: validation, calibration and every
+reported figure use real rows. None of them contains one of `evaluate.THREATS` or
+`evaluate.FIGURES_OF_SPEECH` (unit tests check it), so those checks stay checks of what the
+model learnt, not of what it was shown.
 """
 
 from __future__ import annotations

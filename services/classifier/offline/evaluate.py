@@ -158,6 +158,7 @@ def main() -> None:
     parser.add_argument("--adapter", type=Path, default=ADAPTER_PATH, help="its adapter")
     parser.add_argument("--report", type=Path, default=None, help="where the JSON goes")
     args = parser.parse_args()
+    out = args.report or RESULTS / f"offline_eval_{args.runtime}.json"
 
     test = load(args.data / "test.jsonl")
     scorer = OfflineScorer(
@@ -187,11 +188,7 @@ def main() -> None:
     calibrated = scorer.head.calibrated(probabilities)
     report["calibrated_overall"] = metrics_for(test, calibrated, labels, everything)
     report["calibration"] = calibration_report(
-        test,
-        probabilities,
-        calibrated,
-        labels,
-        (args.report or RESULTS / "x").parent / "reliability",
+        test, probabilities, calibrated, labels, out.parent / "reliability"
     )
     benign = policy_acts(scorer, sentences())
     threats = policy_acts(scorer, list(THREATS))
@@ -219,8 +216,7 @@ def main() -> None:
         f"violent figures of speech it acts on: {figures['acted_on']}/{figures['texts']} "
         "(should be none)"
     )
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = args.report or RESULTS / f"offline_eval_{args.runtime}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"wrote {out}")
 

@@ -58,7 +58,8 @@ def fit_label(
     judged_on: tuple[np.ndarray, np.ndarray],
     weights: np.ndarray | None = None,
 ) -> tuple[LogisticRegression, float, float]:
-    """Pick C by ROC-AUC on the rows `judged_on` (rows, targets), then fit on `rows`.
+    """Fit on `rows` with each C; keep the model that ranks the rows `judged_on` (rows,
+    targets) best, with its C and that ROC-AUC.
 
     The judging rows are the held-out tenth the adapter never saw: on the fit rows the fine-tuned
     embedding ranks almost perfectly (it was trained on them), so they cannot tell Cs apart."""

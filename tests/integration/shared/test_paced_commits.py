@@ -111,7 +111,7 @@ async def test_a_rebalance_commits_what_is_due_before_partitions_move(infra: Inf
         async def due_committed() -> bool:
             return (await committed(infra.kafka_bootstrap, group)).get(topic) == 5
 
-        await until(due_committed)
+        await until(due_committed, timeout=45.0)  # a rebalance waits for the next heartbeat
         await asyncio.sleep(1.0)  # a member that started before the commit would have read now
     finally:
         if joining is not None:
