@@ -33,6 +33,7 @@ FAMILIES = (
     "pulse:closed:*",
 )
 TOP_AUTHORS = 5
+WINDOW_PARTS = ("tally", "samples", "authors")
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,11 @@ class Tallies:
                 unreadable.append(member)
         if unreadable:
             log.error("dropped unreadable mood windows", extra={"members": unreadable})
-            await self.redis.zrem("pulse:open", *unreadable)
+            counters = [f"pulse:{part}:{m}" for m in unreadable for part in WINDOW_PARTS]
+            async with self.redis.pipeline(transaction=False) as pipe:
+                pipe.zrem("pulse:open", *unreadable)
+                pipe.delete(*counters)
+                await pipe.execute()
         return windows
 
     async def read(

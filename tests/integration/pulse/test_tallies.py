@@ -22,10 +22,13 @@ async def test_an_unreadable_window_is_dropped_and_the_due_ones_still_close(infr
     poison = SEP.join((tenant, "games", "support", "60", "0"))
     try:
         await redis.zadd("pulse:open", {poison: 1.0, good.member: 2.0})
+        await redis.hset(f"pulse:tally:{poison}", "volume", 3)
         due = await Tallies(redis, [60], 3).due(until=10.0)
         assert good in due
         assert await redis.zscore("pulse:open", poison) is None
+        assert not await redis.exists(f"pulse:tally:{poison}")  # its counters go with it
         assert await redis.zscore("pulse:open", good.member) == 2.0
     finally:
         await redis.zrem("pulse:open", poison, good.member)
+        await redis.delete(f"pulse:tally:{poison}")
         await redis.aclose()
