@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from itertools import product
 
-from services.classifier.offline.data import Dataset
+from services.classifier.offline.data import JIGSAW_LABELS, Dataset
 
 SEED = 7
 SOURCE = "generated_threats"
@@ -62,10 +62,7 @@ IDIOMS = (
 IDIOM_ENDINGS = ("", " haha", "!", " :)", ", thanks everyone", " honestly")
 
 THREAT_LABELS = {"toxicity": 1.0, "threat": 1.0}
-CLEAN_LABELS = {
-    label: 0.0
-    for label in ("toxicity", "severe_toxicity", "obscene", "threat", "insult", "identity_attack")
-}
+CLEAN_LABELS = dict.fromkeys(JIGSAW_LABELS, 0.0)
 
 
 def threats() -> list[str]:

@@ -27,7 +27,13 @@ from services.classifier.models.offline import OfflineScorer
 from services.classifier.models.onnx import FAST_RUNTIMES
 from services.classifier.offline.adapter import ADAPTER_PATH
 from services.classifier.offline.benign_identity import sentences
-from services.classifier.offline.data import DEFAULT_DATA, Dataset, cached_embeddings, load
+from services.classifier.offline.data import (
+    DEFAULT_DATA,
+    JIGSAW_LABELS,
+    Dataset,
+    cached_embeddings,
+    load,
+)
 from services.classifier.offline.features import NgramFeatures, combine
 from services.classifier.offline.head import HEAD_PATH
 from services.classifier.offline.vocabulary import known_words
@@ -37,7 +43,6 @@ from services.policy.text import parse_policy
 ROOT = Path(__file__).resolve().parents[3]
 RESULTS = ROOT / "benchmarks" / "results"
 DEFAULT_POLICY = ROOT / "deploy" / "policies" / "default.yaml"
-JIGSAW_LABELS = ("toxicity", "severe_toxicity", "obscene", "threat", "insult", "identity_attack")
 # Plain threats against a person, written here: the default policy should act on every one.
 THREATS = (
     "I will find you and hurt you",

@@ -38,12 +38,12 @@ from transformers import AutoModel, AutoTokenizer
 from services.classifier.domain.normalize import make_normalizer
 from services.classifier.offline.adapter import ADAPTER_PATH, of_peft
 from services.classifier.offline.augment import threat_rows
-from services.classifier.offline.data import DEFAULT_DATA, Dataset, load
+from services.classifier.offline.data import DEFAULT_DATA, JIGSAW_LABELS, Dataset, load
 from services.classifier.offline.features import encoder_dir
 from services.classifier.offline.train import CALIBRATION_SHARE, SEED
 from services.classifier.offline.vocabulary import known_words
 
-LABELS = ("toxicity", "severe_toxicity", "obscene", "threat", "insult", "identity_attack")
+LABELS = JIGSAW_LABELS
 RARE = ("threat", "severe_toxicity", "identity_attack")
 RESULTS = Path(__file__).resolve().parents[3] / "benchmarks" / "results"
 MAX_TOKENS = 96
