@@ -35,7 +35,7 @@ class OfflineScorer:
         adapter = adapter_for(self.head.info.get("encoder_adapter"), adapter_path)
         self.encoder = SentenceEncoder(
             threads=threads, batch_size=batch_size, runtime=runtime, streams=streams,
-            adapter=adapter,
+            adapter=adapter, windows=int(self.head.info.get("encoder_windows", 1)),
         )  # fmt: skip
         self.ngrams = NgramFeatures()
         self.labels = self.head.labels

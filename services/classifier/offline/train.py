@@ -12,8 +12,10 @@
 - Labels a row does not carry are masked: each label's regression sees only the rows that
   have it. A label with no training rows (sexual_explicit) gets no head and is reported missing.
 - A tenth of train.jsonl (seeded; the same tenth fine-tuning never trains on) is held out of
-  the fit. Each label's C is chosen on it, and its calibration is fitted on it: isotonic, or
-  Platt for a label with few positives (services/classifier/offline/calibrate.py).
+  the fit. Each label's C is chosen on it, and its calibration is fitted on it: isotonic or
+  Platt, whichever predicts one half of it better when fitted on the other; Platt for a label
+  with few positives (services/classifier/offline/calibrate.py). The mean ROC-AUC over the
+  jigsaw labels on its jigsaw rows is recorded: candidate models are compared on it.
 - The generated threats and look-alikes of `augment.py` join the fit, as in fine-tuning.
 - `--feedback`: labeled examples from `make export-labels` join the fit with a weight; a fifth
   of them (seeded) is held out to compare the head before and after on them.
@@ -37,9 +39,19 @@ from services.classifier.domain.calibration import expected_calibration_error
 from services.classifier.domain.normalize import make_normalizer
 from services.classifier.offline.adapter import ADAPTER_PATH, Adapter
 from services.classifier.offline.augment import threat_rows
-from services.classifier.offline.calibrate import MIN_ISOTONIC_CLASS_ROWS, fit_calibration
-from services.classifier.offline.data import DEFAULT_DATA, Dataset, cached_embeddings, load
-from services.classifier.offline.features import NgramFeatures, SentenceEncoder, combine
+from services.classifier.offline.calibrate import (
+    MIN_ISOTONIC_CLASS_ROWS,
+    fit_calibration,
+    method,
+)
+from services.classifier.offline.data import (
+    DEFAULT_DATA,
+    JIGSAW_LABELS,
+    Dataset,
+    cached_embeddings,
+    load,
+)
+from services.classifier.offline.features import WINDOWS, NgramFeatures, SentenceEncoder, combine
 from services.classifier.offline.head import HEAD_PATH, Head
 from services.classifier.offline.vocabulary import known_words
 from services.contracts.events import LABELS
@@ -123,6 +135,21 @@ def compare_on_feedback(data: Dataset, x, held: np.ndarray, old: Head | None, ne
     return report
 
 
+def held_out_jigsaw_mean(data: Dataset, x, held: np.ndarray, head: Head) -> float:
+    """Mean ROC-AUC over the six jigsaw labels on the held-out jigsaw rows: the figure candidate
+    models are compared on, so that test.jsonl is only reported, never chosen on."""
+    rows = np.flatnonzero(held & np.array([s == "jigsaw_toxic" for s in data.sources]))
+    if len(rows) == 0:
+        return float("nan")
+    p = head.probabilities(x[rows])
+    aucs = []
+    for label in JIGSAW_LABELS:
+        truth = np.array([data.labels[i].get(label, 0.0) >= 0.5 for i in rows])
+        if label in head.labels and truth.min() != truth.max():
+            aucs.append(roc_auc_score(truth, p[:, head.labels.index(label)]))
+    return round(float(np.mean(aucs)), 4) if aucs else float("nan")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -134,6 +161,10 @@ def main() -> None:
     parser.add_argument(
         "--generated-threats", type=int, default=GENERATED_THREATS,
         help="generated threats and as many look-alikes in the fit (offline/augment.py)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--windows", type=int, default=WINDOWS,
+        help="windows of MAX_TOKENS a long text is read in (1: its first window only)",
     )  # fmt: skip
     parser.add_argument(
         "--runtime", default="onnx-int8", help="the encoder's runtime; the service's by default, "
@@ -150,7 +181,9 @@ def main() -> None:
     own = len(base.texts) + int(is_generated.sum())  # cached apart; feedback changes, so it is not
     normalize = make_normalizer(known_words())
     texts = [normalize(t) for t in data.texts]
-    encoder = SentenceEncoder(threads=2, adapter=adapter, runtime=args.runtime)
+    encoder = SentenceEncoder(
+        threads=2, adapter=adapter, runtime=args.runtime, windows=args.windows
+    )
     tag = f"train-{encoder.identity}-{args.runtime}"
     cached = [texts[: len(base.texts)], texts[len(base.texts) : own]]
     embeddings = np.vstack(
@@ -182,6 +215,7 @@ def main() -> None:
         stats[label] = {
             "rows": int(fit.sum()), "positives": int(y[fit].sum()), "C": c,
             "calibration_rows_auc": round(auc, 4), "calibration_rows": int(held.sum()),
+            "calibration": method(calibrations[label]),
             "ece_raw_on_calibration_rows": round(expected_calibration_error(raw, y[held]), 4),
         }  # fmt: skip
         print(f"{label}: {stats[label]}", flush=True)
@@ -198,13 +232,19 @@ def main() -> None:
             "C_chosen_on": "the calibration rows", "generated_threats": args.generated_threats,
             "encoder_adapter": adapter.digest if adapter is not None else None,
             "encoder_runtime": args.runtime,
-            "calibration": f"isotonic (Platt below {MIN_ISOTONIC_CLASS_ROWS} rows of a class) on "
-            f"a held-out {CALIBRATION_SHARE:.0%} of train.jsonl",
+            "encoder_windows": args.windows,
+            "calibration": "isotonic or Platt, the lower cross-fitted Brier score (Platt below "
+            f"{MIN_ISOTONIC_CLASS_ROWS} rows of a class), on a held-out {CALIBRATION_SHARE:.0%} "
+            "of train.jsonl",
             "feedback_weight": args.feedback_weight if args.feedback else None,
             "labels": stats,
         },
         calibrations=calibrations,
     )  # fmt: skip
+    head.info["held_out_jigsaw_mean_roc_auc"] = held_out_jigsaw_mean(
+        data, x, calibration_rows, head
+    )
+    print(f"held-out jigsaw mean ROC-AUC: {head.info['held_out_jigsaw_mean_roc_auc']}", flush=True)
     if args.feedback:
         report = compare_on_feedback(data, x, feedback_held, old, head)
         head.info["feedback_holdout"] = report

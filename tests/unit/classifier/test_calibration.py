@@ -12,7 +12,7 @@ from services.classifier.domain.calibration import (
     reliability,
 )
 from services.classifier.offline.benign_identity import sentences
-from services.classifier.offline.calibrate import fit_calibration
+from services.classifier.offline.calibrate import fit_calibration, method
 from services.classifier.offline.head import Head
 
 
@@ -58,11 +58,32 @@ def test_a_rare_label_is_fitted_by_platt_and_its_map_still_rises_to_the_top() ->
     scores = np.where(truth, rng.uniform(0.6, 1.0, 900), rng.beta(1, 30, 900))
     scores[9] = 0.99  # one confident false positive, as real data has
     calibration = fit_calibration(scores, truth)
-    assert len(calibration.raw) > 90  # the sampled logistic, not isotonic's few steps
+    assert method(calibration) == "platt"
     grid = np.linspace(0, 1, 201)
     assert np.all(np.diff(calibration.apply(grid)) >= 0)
     assert float(calibration.apply(np.array([0.999]))[0]) > 0.7
     assert float(calibration.apply(np.array([0.01]))[0]) < 0.05
+
+
+def test_platt_is_kept_where_the_rate_is_a_logistic_of_the_score() -> None:
+    # The true rate is a logistic of the raw score's logit: isotonic can only approximate it
+    # with steps, and on 900 rows its steps follow noise.
+    rng = np.random.default_rng(11)
+    scores = rng.beta(0.7, 2.0, 900)
+    logits = np.log(scores / (1 - scores))
+    truth = rng.random(900) < 1 / (1 + np.exp(-(0.6 * logits - 0.5)))
+    assert method(fit_calibration(scores, truth)) == "platt"
+
+
+def test_isotonic_is_kept_where_the_rate_is_no_logistic_of_the_score() -> None:
+    # Scores below 0.5 are right 10 % of the time and above it 90 %, whatever their value: a
+    # step no logistic of the logit can follow.
+    rng = np.random.default_rng(12)
+    scores = rng.random(900)
+    truth = rng.random(900) < np.where(scores < 0.5, 0.1, 0.9)
+    calibration = fit_calibration(scores, truth)
+    assert method(calibration) == "isotonic"
+    assert float(calibration.apply(np.array([0.45]))[0]) < 0.3
 
 
 def test_the_head_saves_and_loads_its_calibrations(tmp_path: Path) -> None:

@@ -5,11 +5,18 @@ from __future__ import annotations
 import json
 
 import numpy as np
+from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 from services.classifier.offline.data import Dataset
-from services.classifier.offline.train import C_GRID, fit_label, with_extra_rows
+from services.classifier.offline.head import Head
+from services.classifier.offline.train import (
+    C_GRID,
+    fit_label,
+    held_out_jigsaw_mean,
+    with_extra_rows,
+)
 
 
 def test_generated_rows_follow_train_and_feedback_comes_last_with_a_held_out_share(
@@ -56,3 +63,18 @@ def test_c_is_judged_on_the_judging_rows_not_on_the_fit_rows() -> None:
     }
     assert auc == by_c[c] == max(by_c.values()) < 0.95
     assert roc_auc_score(y[:300], model.predict_proba(x[:300])[:, 1]) > 0.99
+
+
+def test_the_held_out_jigsaw_mean_reads_only_held_out_jigsaw_rows() -> None:
+    # One feature: it ranks toxicity perfectly on jigsaw rows and backwards on the other source,
+    # and backwards on the jigsaw row that is not held out.
+    feature = np.array([[0.1], [0.9], [0.2], [0.8], [0.9], [0.1], [0.0]])
+    toxic = [0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0]
+    data = Dataset(
+        [str(i) for i in range(7)],
+        [{"toxicity": t} for t in toxic],
+        ["jigsaw_toxic"] * 4 + ["olid"] * 2 + ["jigsaw_toxic"],
+    )
+    held = np.array([True] * 6 + [False])
+    head = Head(("toxicity",), np.array([[10.0]], np.float32), np.zeros(1, np.float32), "t", {})
+    assert held_out_jigsaw_mean(data, sparse.csr_matrix(feature), held, head) == 1.0

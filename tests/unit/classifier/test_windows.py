@@ -1,0 +1,46 @@
+"""Long posts: the offline encoder reads them in several windows of MAX_TOKENS, not just the
+first one, so what is said late in a long post still reaches the embedding."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from services.classifier.offline.features import MAX_TOKENS, SentenceEncoder
+
+CALM = "The committee met on Tuesday to review the budget for the new library wing. "
+LATE = "I will find you and hurt you, you worthless idiot."
+
+
+@pytest.fixture(scope="module")
+def encoders() -> tuple[SentenceEncoder, SentenceEncoder]:
+    one = SentenceEncoder(threads=1, runtime="torch")
+    return one, SentenceEncoder(threads=1, runtime="torch", windows=4)
+
+
+def test_a_short_post_gets_the_same_embedding_read_in_windows(encoders) -> None:
+    one, four = encoders
+    texts = ["thanks for the quick fix", CALM + LATE]
+    assert np.allclose(one.encode(texts), four.encode(texts), atol=1e-5)
+
+
+def test_what_a_long_post_says_after_the_first_window_moves_its_embedding(encoders) -> None:
+    one, four = encoders
+    calm, late = CALM * 12, CALM * 12 + LATE  # the first window is all calm
+    assert np.allclose(one.encode([calm]), one.encode([late]), atol=1e-5)
+    assert float(four.encode([calm])[0] @ four.encode([late])[0]) < 0.999
+
+
+def test_at_most_the_given_number_of_windows_each_opening_with_cls(encoders) -> None:
+    _, four = encoders
+    encoded, owner = four._windows(["short one", CALM * 60, "another short one"])
+    assert np.bincount(owner).tolist() == [1, 4, 1]
+    assert encoded["attention_mask"].sum(1).max() <= MAX_TOKENS
+    assert (encoded["input_ids"][:, 0] == four.tokenizer._tokenizer.cls_token_id).all()
+
+
+def test_a_long_post_costs_the_tokens_of_the_windows_read(encoders) -> None:
+    one, four = encoders
+    assert one.lengths([CALM * 60]) == [MAX_TOKENS]
+    assert four.lengths([CALM * 60]) == [4 * MAX_TOKENS]
+    assert four.lengths(["thanks"]) == one.lengths(["thanks"])
