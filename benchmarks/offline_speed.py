@@ -38,6 +38,8 @@ def timed(scorer: OfflineScorer, texts: list[str]) -> dict[str, float]:
 
 
 def any_length_texts(count: int, seed: int = 7) -> list[str]:
+    if not DATA.exists():
+        raise SystemExit(f"the any-length set samples {DATA}, which is missing")
     rows = [json.loads(line)["text"] for line in DATA.open()]
     return random.Random(seed).sample(rows, count)
 
