@@ -30,6 +30,10 @@ class Dataset:
         y = np.array([self.labels[i][label] >= 0.5 for i in rows], dtype=np.int8)
         return np.array(rows, dtype=np.int64), y
 
+    def from_source(self, source: str) -> np.ndarray:
+        """Which rows come from this source."""
+        return np.array([s == source for s in self.sources], dtype=bool)
+
 
 def load(path: Path) -> Dataset:
     texts, labels, sources = [], [], []

@@ -219,7 +219,7 @@ def main() -> None:
     )
     test = load(args.data / "test.jsonl")
     y_test, known_test = targets(test)
-    jigsaw = np.array([s == "jigsaw_toxic" for s in test.sources])
+    jigsaw = test.from_source("jigsaw_toxic")
     test_scores = scores_of(model, tokenizer, [normalize(t) for t in test.texts])
     found = {
         "hyper_parameters": HYPER, "steps": step, "texts_seen": step * BATCH,

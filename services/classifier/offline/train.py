@@ -138,7 +138,7 @@ def compare_on_feedback(data: Dataset, x, held: np.ndarray, old: Head | None, ne
 def held_out_jigsaw_mean(data: Dataset, x, held: np.ndarray, head: Head) -> float:
     """Mean ROC-AUC over the six jigsaw labels on the held-out jigsaw rows: the figure candidate
     models are compared on, so that test.jsonl is only reported, never chosen on."""
-    rows = np.flatnonzero(held & np.array([s == "jigsaw_toxic" for s in data.sources]))
+    rows = np.flatnonzero(held & data.from_source("jigsaw_toxic"))
     if len(rows) == 0:
         return float("nan")
     p = head.probabilities(x[rows])
