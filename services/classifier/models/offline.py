@@ -36,6 +36,7 @@ class OfflineScorer:
         self.encoder = SentenceEncoder(
             threads=threads, batch_size=batch_size, runtime=runtime, streams=streams,
             adapter=adapter, windows=int(self.head.info.get("encoder_windows", 1)),
+            pooling=self.head.info.get("encoder_pooling", ["mean"]),
         )  # fmt: skip
         self.ngrams = NgramFeatures()
         self.labels = self.head.labels

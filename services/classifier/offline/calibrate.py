@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
@@ -15,19 +17,24 @@ MIN_ISOTONIC_CLASS_ROWS = 50
 PLATT_GRID = 1.0 / (1.0 + np.exp(-np.linspace(-12.0, 12.0, 97)))  # dense where logits change
 
 
-def fit_calibration(scores: np.ndarray, truth: np.ndarray) -> Calibration:
+class FittedCalibration(NamedTuple):
+    method: str  # "platt" or "isotonic"
+    calibration: Calibration
+
+
+def fit_calibration(scores: np.ndarray, truth: np.ndarray) -> FittedCalibration:
     """A monotone map from raw score to observed rate, kept as breakpoints (a few hundred at
     most): isotonic regression or Platt scaling, whichever predicts the held-out rows better
     when each is fitted on one half and scored on the other; Platt where a class has too few
     rows for isotonic."""
     positives = int(truth.sum())
     if min(positives, len(truth) - positives) < MIN_ISOTONIC_CLASS_ROWS:
-        return fit_platt(scores, truth)
+        return FittedCalibration("platt", fit_platt(scores, truth))
     if cross_fitted_brier(fit_platt, scores, truth) < cross_fitted_brier(
         fit_isotonic, scores, truth
     ):
-        return fit_platt(scores, truth)
-    return fit_isotonic(scores, truth)
+        return FittedCalibration("platt", fit_platt(scores, truth))
+    return FittedCalibration("isotonic", fit_isotonic(scores, truth))
 
 
 def cross_fitted_brier(fit, scores: np.ndarray, truth: np.ndarray, seed: int = 7) -> float:
@@ -54,13 +61,6 @@ def fit_isotonic(scores: np.ndarray, truth: np.ndarray) -> Calibration:
     )
     keep = np.concatenate([[True], np.diff(raw) > 0])  # interp needs increasing breakpoints
     return Calibration(raw[keep].astype(np.float32), calibrated[keep].astype(np.float32))
-
-
-def method(calibration: Calibration) -> str:
-    """Which fit made this map: Platt's is sampled on PLATT_GRID."""
-    raw = calibration.raw
-    platt = len(raw) == len(PLATT_GRID) + 2 and np.allclose(raw[1:-1], PLATT_GRID)
-    return "platt" if platt else "isotonic"
 
 
 def logit(p: np.ndarray) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""Features of the offline model: a MiniLM sentence embedding plus hashed character and word n-grams.
+"""Features of the offline model: MiniLM sentence embeddings (the mean and the maximum of its
+tokens' states) plus hashed character and word n-grams.
 
 Shared by training and serving so both see exactly the same numbers. Hashing needs no stored
 vocabulary, which keeps the committed head small.
@@ -21,9 +22,11 @@ from services.classifier.offline.adapter import Adapter
 
 CHAR_FEATURES = 2**17
 WORD_FEATURES = 2**16
-EMBEDDING_SCALE = 1.0  # the embedding is unit length, like each n-gram block
+EMBEDDING_SCALE = 1.0  # each pooled embedding is unit length, like each n-gram block
 MAX_TOKENS = 128
 WINDOWS = 4  # a long post is read in up to 4 windows of MAX_TOKENS (Jigsaw's longest are ~1,000)
+# The mean dilutes one threatening sentence in a long calm post; the maximum over tokens keeps it.
+POOLING = ("mean", "max")
 
 
 def encoder_dir() -> Path:
@@ -56,9 +59,11 @@ class NgramFeatures:
 
 
 class SentenceEncoder:
-    """MiniLM-L6 mean-pooled, unit-length embeddings over length-bucketed batches, with the
-    fine-tuned adapter merged into its weights when one is given. A text longer than MAX_TOKENS
-    is read in up to `windows` windows, and its tokens' states are averaged over all of them.
+    """MiniLM-L6 pooled, unit-length embeddings over length-bucketed batches, with the fine-tuned
+    adapter merged into its weights when one is given. A text longer than MAX_TOKENS is read in
+    up to `windows` windows, and each pooling runs over the tokens of all of them: "mean"
+    averages their states, "max" takes each dimension's maximum; the embedding is the pooled
+    vectors side by side, each of unit length.
 
     runtime "torch" runs fp32 under inference mode (training uses it); the others are the fast
     runtimes of services/classifier/models/onnx.py.
@@ -73,7 +78,10 @@ class SentenceEncoder:
         streams: int = 1,
         adapter: Adapter | None = None,
         windows: int = 1,
+        pooling: Sequence[str] = ("mean",),
     ) -> None:
+        if not pooling or set(pooling) - {"mean", "max"}:
+            raise ValueError(f"pooling must be one or both of mean and max, not {pooling}")
         path = path or encoder_dir()
         threads = threads or torch.get_num_threads()
         self.tokenizer = SharedTokenizer(
@@ -83,11 +91,15 @@ class SentenceEncoder:
         if adapter is not None:
             adapter.merge_into(self.model)
         self.windows = windows
-        self.identity = (f"lora-{adapter.digest}" if adapter is not None else "minilm-l6") + (
-            f"-w{windows}" if windows > 1 else ""
+        self.pooling = tuple(pooling)
+        self.identity = (
+            (f"lora-{adapter.digest}" if adapter is not None else "minilm-l6")
+            + (f"-w{windows}" if windows > 1 else "")
+            + ("" if self.pooling == ("mean",) else "-" + "+".join(self.pooling))
         )
         self.batch_size = batch_size
-        self.dim = int(self.model.config.hidden_size)
+        self.hidden_size = int(self.model.config.hidden_size)
+        self.dim = self.hidden_size * len(self.pooling)
         self.runtime = runtime
         from services.classifier.models.onnx import compiled
 
@@ -140,22 +152,40 @@ class SentenceEncoder:
             return self.model(**tensors).last_hidden_state.numpy()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """One unit-length vector per text: the mean of its tokens' states over all its windows."""
+        """One vector per text: its pooled embeddings side by side, each of unit length."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         order = np.argsort(self.lengths(texts), kind="stable")  # similar lengths share a batch
         for start in range(0, len(order), self.batch_size):
             index = order[start : start + self.batch_size]
-            encoded, owner = self._windows([texts[i] for i in index])
-            mask = encoded["attention_mask"][..., None].astype(np.float32)
-            sums = np.zeros((len(index), self.dim), dtype=np.float32)
-            counts = np.zeros((len(index), 1), dtype=np.float32)
-            np.add.at(sums, owner, (self._hidden(encoded) * mask).sum(1))
-            np.add.at(counts, owner, mask.sum(1))
-            pooled = sums / np.clip(counts, 1e-9, None)
-            out[index] = pooled / np.clip(
-                np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None
-            )
+            hidden, mask, owner = self.states([texts[i] for i in index])
+            pooled = [self.pool(kind, hidden, mask, owner, len(index)) for kind in self.pooling]
+            out[index] = np.hstack([unit(vectors) for vectors in pooled])
         return out
+
+    def states(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One batch's tokens' states (windows, tokens, hidden), their mask (windows, tokens, 1)
+        and which text each window belongs to."""
+        encoded, owner = self._windows(texts)
+        mask = encoded["attention_mask"][..., None].astype(np.float32)
+        return self._hidden(encoded), mask, owner
+
+    def pool(
+        self, kind: str, hidden: np.ndarray, mask: np.ndarray, owner: np.ndarray, texts: int
+    ) -> np.ndarray:
+        """Each text's tokens' states, over all its windows, pooled by `kind`."""
+        if kind == "max":
+            found = np.full((texts, self.hidden_size), -np.inf, dtype=np.float32)
+            np.maximum.at(found, owner, np.where(mask > 0, hidden, -np.inf).max(1))
+            return found
+        sums = np.zeros((texts, self.hidden_size), dtype=np.float32)
+        counts = np.zeros((texts, 1), dtype=np.float32)
+        np.add.at(sums, owner, (hidden * mask).sum(1))
+        np.add.at(counts, owner, mask.sum(1))
+        return sums / np.clip(counts, 1e-9, None)
+
+
+def unit(vectors: np.ndarray) -> np.ndarray:
+    return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
 
 
 def combine(embeddings: np.ndarray, ngrams: sparse.csr_matrix) -> sparse.csr_matrix:

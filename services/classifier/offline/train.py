@@ -3,9 +3,11 @@
     python -m services.classifier.offline.train [--data DIR] [--feedback feedback.jsonl
         --feedback-weight 3] [--adapter adapter.npz | --no-adapter]
 
-- The features are the fine-tuned encoder's embedding (MiniLM with the LoRA adapter of
-  `finetune.py` merged in, when adapter.npz exists) and hashed n-grams; the head records the
-  adapter's digest, and the service refuses to pair the head with another adapter.
+- The features are the fine-tuned encoder's embeddings (MiniLM with the LoRA adapter of
+  `finetune.py` merged in, when adapter.npz exists; the mean and the maximum of its tokens'
+  states over up to four windows) and hashed n-grams; the head records the adapter's digest,
+  the windows and the pooling, and the service reads posts the same way. It refuses to pair
+  the head with another adapter.
 - The embeddings come from the runtime the service uses (onnx-int8 by default), so the
   calibration maps the scores the service actually computes.
 
@@ -39,11 +41,7 @@ from services.classifier.domain.calibration import expected_calibration_error
 from services.classifier.domain.normalize import make_normalizer
 from services.classifier.offline.adapter import ADAPTER_PATH, Adapter
 from services.classifier.offline.augment import threat_rows
-from services.classifier.offline.calibrate import (
-    MIN_ISOTONIC_CLASS_ROWS,
-    fit_calibration,
-    method,
-)
+from services.classifier.offline.calibrate import MIN_ISOTONIC_CLASS_ROWS, fit_calibration
 from services.classifier.offline.data import (
     DEFAULT_DATA,
     JIGSAW_LABELS,
@@ -51,7 +49,13 @@ from services.classifier.offline.data import (
     cached_embeddings,
     load,
 )
-from services.classifier.offline.features import WINDOWS, NgramFeatures, SentenceEncoder, combine
+from services.classifier.offline.features import (
+    POOLING,
+    WINDOWS,
+    NgramFeatures,
+    SentenceEncoder,
+    combine,
+)
 from services.classifier.offline.head import HEAD_PATH, Head
 from services.classifier.offline.vocabulary import known_words
 from services.contracts.events import LABELS
@@ -167,6 +171,10 @@ def main() -> None:
         help="windows of MAX_TOKENS a long text is read in (1: its first window only)",
     )  # fmt: skip
     parser.add_argument(
+        "--pooling", default=",".join(POOLING),
+        help="how tokens' states become the embedding: mean, max, or both (mean,max)",
+    )  # fmt: skip
+    parser.add_argument(
         "--runtime", default="onnx-int8", help="the encoder's runtime; the service's by default, "
         "so the head and its calibration see the embeddings the service computes",
     )  # fmt: skip
@@ -182,8 +190,9 @@ def main() -> None:
     normalize = make_normalizer(known_words())
     texts = [normalize(t) for t in data.texts]
     encoder = SentenceEncoder(
-        threads=2, adapter=adapter, runtime=args.runtime, windows=args.windows
-    )
+        threads=2, adapter=adapter, runtime=args.runtime, windows=args.windows,
+        pooling=args.pooling.split(","),
+    )  # fmt: skip
     tag = f"train-{encoder.identity}-{args.runtime}"
     cached = [texts[: len(base.texts)], texts[len(base.texts) : own]]
     embeddings = np.vstack(
@@ -208,14 +217,15 @@ def main() -> None:
             x, rows[fit], y[fit], (rows[held], y[held]), weights=weights_all[rows[fit]]
         )
         raw = model.predict_proba(x[rows[held]])[:, 1]
-        calibrations[label] = fit_calibration(raw, y[held])
+        fitted = fit_calibration(raw, y[held])
+        calibrations[label] = fitted.calibration
         labels.append(label)
         columns.append(model.coef_[0].astype(np.float32))
         biases.append(float(model.intercept_[0]))
         stats[label] = {
             "rows": int(fit.sum()), "positives": int(y[fit].sum()), "C": c,
             "calibration_rows_auc": round(auc, 4), "calibration_rows": int(held.sum()),
-            "calibration": method(calibrations[label]),
+            "calibration": fitted.method,
             "ece_raw_on_calibration_rows": round(expected_calibration_error(raw, y[held]), 4),
         }  # fmt: skip
         print(f"{label}: {stats[label]}", flush=True)
@@ -233,6 +243,7 @@ def main() -> None:
             "encoder_adapter": adapter.digest if adapter is not None else None,
             "encoder_runtime": args.runtime,
             "encoder_windows": args.windows,
+            "encoder_pooling": list(encoder.pooling),
             "calibration": "isotonic or Platt, the lower cross-fitted Brier score (Platt below "
             f"{MIN_ISOTONIC_CLASS_ROWS} rows of a class), on a held-out {CALIBRATION_SHARE:.0%} "
             "of train.jsonl",

@@ -12,7 +12,7 @@ from services.classifier.domain.calibration import (
     reliability,
 )
 from services.classifier.offline.benign_identity import sentences
-from services.classifier.offline.calibrate import fit_calibration, method
+from services.classifier.offline.calibrate import fit_calibration
 from services.classifier.offline.head import Head
 
 
@@ -39,7 +39,7 @@ def test_reliability_bins_count_every_row() -> None:
 
 def test_fitting_removes_most_of_the_error_and_keeps_the_order() -> None:
     scores, truth = overconfident()
-    calibration = fit_calibration(scores[:10_000], truth[:10_000])
+    calibration = fit_calibration(scores[:10_000], truth[:10_000]).calibration
     after = calibration.apply(scores[10_000:])
     before = expected_calibration_error(scores[10_000:], truth[10_000:])
     assert expected_calibration_error(after, truth[10_000:]) < before / 3
@@ -57,8 +57,8 @@ def test_a_rare_label_is_fitted_by_platt_and_its_map_still_rises_to_the_top() ->
     truth[:9] = True
     scores = np.where(truth, rng.uniform(0.6, 1.0, 900), rng.beta(1, 30, 900))
     scores[9] = 0.99  # one confident false positive, as real data has
-    calibration = fit_calibration(scores, truth)
-    assert method(calibration) == "platt"
+    method, calibration = fit_calibration(scores, truth)
+    assert method == "platt"
     grid = np.linspace(0, 1, 201)
     assert np.all(np.diff(calibration.apply(grid)) >= 0)
     assert float(calibration.apply(np.array([0.999]))[0]) > 0.7
@@ -72,7 +72,7 @@ def test_platt_is_kept_where_the_rate_is_a_logistic_of_the_score() -> None:
     scores = rng.beta(0.7, 2.0, 900)
     logits = np.log(scores / (1 - scores))
     truth = rng.random(900) < 1 / (1 + np.exp(-(0.6 * logits - 0.5)))
-    assert method(fit_calibration(scores, truth)) == "platt"
+    assert fit_calibration(scores, truth).method == "platt"
 
 
 def test_isotonic_is_kept_where_the_rate_is_no_logistic_of_the_score() -> None:
@@ -81,8 +81,8 @@ def test_isotonic_is_kept_where_the_rate_is_no_logistic_of_the_score() -> None:
     rng = np.random.default_rng(12)
     scores = rng.random(900)
     truth = rng.random(900) < np.where(scores < 0.5, 0.1, 0.9)
-    calibration = fit_calibration(scores, truth)
-    assert method(calibration) == "isotonic"
+    method, calibration = fit_calibration(scores, truth)
+    assert method == "isotonic"
     assert float(calibration.apply(np.array([0.45]))[0]) < 0.3
 
 
