@@ -142,15 +142,14 @@ def compare_on_feedback(data: Dataset, x, held: np.ndarray, old: Head | None, ne
 def held_out_jigsaw_mean(data: Dataset, x, held: np.ndarray, head: Head) -> float:
     """Mean ROC-AUC over the six jigsaw labels on the held-out jigsaw rows: the figure candidate
     models are compared on, so that test.jsonl is only reported, never chosen on."""
-    rows = np.flatnonzero(held & data.from_source("jigsaw_toxic"))
-    if len(rows) == 0:
-        return float("nan")
-    p = head.probabilities(x[rows])
+    judged = held & data.from_source("jigsaw_toxic")
     aucs = []
-    for label in JIGSAW_LABELS:
-        truth = np.array([data.labels[i].get(label, 0.0) >= 0.5 for i in rows])
-        if label in head.labels and truth.min() != truth.max():
-            aucs.append(roc_auc_score(truth, p[:, head.labels.index(label)]))
+    for label in set(JIGSAW_LABELS) & set(head.labels):
+        rows, y = data.targets(label)
+        keep = judged[rows]
+        if keep.any() and y[keep].min() != y[keep].max():
+            p = head.probabilities(x[rows[keep]])[:, head.labels.index(label)]
+            aucs.append(roc_auc_score(y[keep], p))
     return round(float(np.mean(aucs)), 4) if aucs else float("nan")
 
 
