@@ -123,7 +123,7 @@ class SentenceEncoder:
             )
         )
 
-    def _windows(self, texts: list[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    def windows_of(self, texts: list[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """The texts' tokens cut into windows of MAX_TOKENS, each with its own [CLS] and [SEP],
         the first `windows` of each text kept; and which text each window belongs to."""
         if self.windows == 1:
@@ -165,7 +165,7 @@ class SentenceEncoder:
     def states(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """One batch's tokens' states (windows, tokens, hidden), their mask (windows, tokens, 1)
         and which text each window belongs to."""
-        encoded, owner = self._windows(texts)
+        encoded, owner = self.windows_of(texts)
         mask = encoded["attention_mask"][..., None].astype(np.float32)
         return self._hidden(encoded), mask, owner
 

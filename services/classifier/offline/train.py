@@ -126,12 +126,11 @@ def compare_on_feedback(data: Dataset, x, held: np.ndarray, old: Head | None, ne
             continue
         p = head.calibrated(head.probabilities(x[rows_held]))
         for column, label in enumerate(head.labels):
-            rows, _ = data.targets(label)
-            keep = np.isin(rows_held, rows)
+            rows, y = data.targets(label)
+            keep = held[rows]
             if not keep.any():
                 continue
-            truth = np.array([data.labels[i][label] >= 0.5 for i in rows_held[keep]])
-            scores = p[keep, column]
+            truth, scores = y[keep], p[np.searchsorted(rows_held, rows[keep]), column]
             entry = report.setdefault(label, {"rows": int(keep.sum())})
             entry[f"{name}_accuracy"] = round(float(((scores >= 0.5) == truth).mean()), 4)
             if truth.min() != truth.max():

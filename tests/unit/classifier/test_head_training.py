@@ -13,6 +13,7 @@ from services.classifier.offline.data import Dataset
 from services.classifier.offline.head import Head
 from services.classifier.offline.train import (
     C_GRID,
+    compare_on_feedback,
     fit_label,
     held_out_jigsaw_mean,
     with_extra_rows,
@@ -78,3 +79,20 @@ def test_the_held_out_jigsaw_mean_reads_only_held_out_jigsaw_rows() -> None:
     held = np.array([True] * 6 + [False])
     head = Head(("toxicity",), np.array([[10.0]], np.float32), np.zeros(1, np.float32), "t", {})
     assert held_out_jigsaw_mean(data, sparse.csr_matrix(feature), held, head) == 1.0
+
+
+def test_feedback_is_compared_on_its_held_out_rows_that_carry_the_label() -> None:
+    # Rows 2-5 are held out; row 4 carries no toxicity label, row 0 is not held out. The old
+    # head ranks the held-out rows backwards, the new one the right way round.
+    feature = np.array([[0.9], [0.1], [0.2], [0.8], [0.5], [0.7]])
+    labels = [{"toxicity": 0.0}, {"toxicity": 1.0}, {"toxicity": 0.0}, {"toxicity": 1.0},
+              {"insult": 1.0}, {"toxicity": 1.0}]  # fmt: skip
+    data = Dataset([str(i) for i in range(6)], labels, ["feedback"] * 6)
+    held = np.array([False, False, True, True, True, True])
+    old, new = (
+        Head(("toxicity",), np.array([[s * 10.0]], np.float32), np.array([s * -5.0]), "t", {})
+        for s in (-1.0, 1.0)
+    )
+    report = compare_on_feedback(data, sparse.csr_matrix(feature), held, old, new)
+    assert report == {"toxicity": {"rows": 3, "before_accuracy": 0.0, "before_roc_auc": 0.0,
+                                   "after_accuracy": 1.0, "after_roc_auc": 1.0}}  # fmt: skip

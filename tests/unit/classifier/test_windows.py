@@ -34,7 +34,7 @@ def test_what_a_long_post_says_after_the_first_window_moves_its_embedding(encode
 
 def test_at_most_the_given_number_of_windows_each_opening_with_cls(encoders) -> None:
     _, four = encoders
-    encoded, owner = four._windows(["short one", CALM * 60, "another short one"])
+    encoded, owner = four.windows_of(["short one", CALM * 60, "another short one"])
     assert np.bincount(owner).tolist() == [1, 4, 1]
     assert encoded["attention_mask"].sum(1).max() <= MAX_TOKENS
     cls = four.tokenizer([""])["input_ids"][0][0]  # an empty text is [CLS] [SEP]
