@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install up down kafka-groups test test-unit lint format bench profile bench-classifier train-offline train-head export-labels eval-offline clean
+.PHONY: install up down kafka-groups test test-unit lint format bench profile bench-classifier train-offline train-head export-labels calibrate-model eval-offline clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,9 @@ train-head: $(STAMP)  ## refit only the offline model's head (n-grams + the adap
 
 export-labels: $(STAMP)  ## labeled examples (moderators' calls, Perspective suggestions) from Kafka as JSONL: LABELS=feedback.jsonl SINCE=90d
 	$(PY) -m services.classifier.offline.labels --out $(or $(LABELS),feedback.jsonl) --since $(or $(SINCE),36500d)
+
+calibrate-model: $(STAMP)  ## per-label calibrations for MODEL (e.g. detoxify:original) into OUT, for CLASSIFIER_CALIBRATION_PATH
+	$(PY) -m services.classifier.calibrate_model --model $(MODEL) --out $(or $(OUT),calibrations/model.json)
 
 eval-offline: $(STAMP)  ## per-label ROC-AUC / PR-AUC on test.jsonl, per source
 	$(PY) -m services.classifier.offline.evaluate

@@ -4,6 +4,9 @@ offline                       the model trained in this repo (no network, ever)
 detoxify:<type>               Detoxify original | unbiased | multilingual | original-small | unbiased-small
 detoxify-checkpoint:<path>    a local Detoxify .ckpt (+ CLASSIFIER_HF_CONFIG_PATH for air-gapped sites)
 auto                          Detoxify original if it loads (cached or downloadable), else offline
+
+CLASSIFIER_CALIBRATION_PATH: per-label calibrations fitted on the chosen model
+(python -m services.classifier.calibrate_model); refused if fitted on another model.
 """
 
 from __future__ import annotations
@@ -56,6 +59,21 @@ def _detoxify(settings: Settings, model_type: str | None, checkpoint: str | None
 
 
 def load_scorer(settings: Settings) -> Scorer:
+    """The chosen model, its scores mapped through CLASSIFIER_CALIBRATION_PATH when set."""
+    model = _model(settings)
+    if not settings.classifier_calibration_path:
+        return model
+    from pathlib import Path
+
+    from services.classifier.models.calibrated import CalibratedScorer, load_calibrations
+
+    calibrations, digest = load_calibrations(
+        Path(settings.classifier_calibration_path), model.info.id
+    )
+    return CalibratedScorer(model, calibrations, digest)
+
+
+def _model(settings: Settings) -> Scorer:
     choice = settings.classifier_model.strip()
     kind, _, argument = choice.partition(":")
     if choice == "offline":

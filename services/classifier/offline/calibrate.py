@@ -39,17 +39,24 @@ def fit_calibration(scores: np.ndarray, truth: np.ndarray) -> FittedCalibration:
 
 def cross_fitted_brier(fit, scores: np.ndarray, truth: np.ndarray, seed: int = 7) -> float:
     """The Brier score of a calibration fitted on one half of the rows and applied to the
-    other, both ways round (halves drawn per class, seeded)."""
-    first = np.zeros(len(truth), bool)
-    rng = np.random.default_rng(seed)
-    for value in (0, 1):
-        rows = rng.permutation(np.flatnonzero(truth == value))
-        first[rows[: len(rows) // 2]] = True
+    other, both ways round."""
+    first = halves(truth, seed)
     errors = 0.0
     for fit_on in (first, ~first):
         calibration = fit(scores[fit_on], truth[fit_on])
         errors += float(((calibration.apply(scores[~fit_on]) - truth[~fit_on]) ** 2).sum())
     return errors / len(truth)
+
+
+def halves(truth: np.ndarray, seed: int = 7) -> np.ndarray:
+    """Which rows are in the first of two halves, drawn per class (seeded), so each half has
+    about half of the positives."""
+    first = np.zeros(len(truth), bool)
+    rng = np.random.default_rng(seed)
+    for value in (0, 1):
+        rows = rng.permutation(np.flatnonzero(truth == value))
+        first[rows[: len(rows) // 2]] = True
+    return first
 
 
 def fit_isotonic(scores: np.ndarray, truth: np.ndarray) -> Calibration:

@@ -1,7 +1,8 @@
 """Fine-tune the MiniLM encoder end to end with LoRA adapters and a multi-label head; the adapter
 is what the offline model's encoder ships with (services/classifier/offline/adapter.py).
 
-    python -m services.classifier.offline.finetune [--epochs 2] [--out adapter.npz] [--resume]
+    python -m services.classifier.offline.finetune [--epochs 2] [--rank 16] [--max-tokens 96]
+        [--out adapter.npz] [--resume]
 
 - Validation: the same held-out tenth of train.jsonl as the head's calibration (seed 7); it is
   never trained on.
@@ -13,9 +14,10 @@ is what the offline model's encoder ships with (services/classifier/offline/adap
 - Sampling: each epoch draws as many rows as the fit has, real rows with a positive threat,
   severe_toxicity or identity_attack 4x as likely; rows of similar token length share a batch
   (random batches pad most texts to the longest of 32), and the batches' order is shuffled.
-- LoRA (peft) r=16, alpha=32, dropout 0.1 on every linear layer of the six layers (attention
-  and feed-forward); the head reads the mean-pooled, unit-length embedding. AdamW, lr 5e-4 with
-  100 warm-up steps and a linear decay to zero, batches of 32, at most 96 tokens, seeded.
+- LoRA (peft) of rank `--rank` (alpha twice the rank), dropout 0.1 on every linear layer of the
+  six layers (attention and feed-forward); the head reads the mean-pooled, unit-length
+  embedding. AdamW, lr 5e-4 with 100 warm-up steps and a linear decay to zero, batches of 32,
+  at most `--max-tokens` tokens, seeded.
 - A checkpoint after every epoch in `--work`; `--resume` goes on from the last one.
 - Writes the adapter (float16) and reports ROC-AUC and PR-AUC per label on the validation
   rows and on test.jsonl to benchmarks/results/finetune.json.
@@ -46,11 +48,10 @@ from services.classifier.offline.vocabulary import known_words
 LABELS = JIGSAW_LABELS
 RARE = ("threat", "severe_toxicity", "identity_attack")
 RESULTS = Path(__file__).resolve().parents[3] / "benchmarks" / "results"
-MAX_TOKENS = 96
 BATCH = 32
 BUCKET = 64  # batches per pool sorted by length
 HYPER = {"r": 16, "alpha": 32, "dropout": 0.1, "lr": 5e-4, "warmup": 100, "batch": BATCH,
-         "max_tokens": MAX_TOKENS, "rare_oversampling": 4, "seed": SEED, "generated_threats": 600,
+         "max_tokens": 96, "rare_oversampling": 4, "seed": SEED, "generated_threats": 600,
          "targets": ["query", "key", "value", "dense"]}  # fmt: skip
 
 
@@ -88,8 +89,9 @@ def scores_of(model: Tagger, tokenizer, texts: list[str]) -> np.ndarray:
     with torch.inference_mode():
         for start in range(0, len(order), 64):
             index = order[start : start + 64]
-            batch = tokenizer([texts[i] for i in index], truncation=True, max_length=MAX_TOKENS,
-                              padding=True, return_tensors="pt")  # fmt: skip
+            batch = tokenizer([texts[i] for i in index], truncation=True,
+                              max_length=HYPER["max_tokens"], padding=True,
+                              return_tensors="pt")  # fmt: skip
             out[index] = torch.sigmoid(model(**batch)).numpy()
     model.train()
     return out
@@ -133,10 +135,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--epochs", type=float, default=2.0)
+    parser.add_argument("--rank", type=int, default=HYPER["r"], help="LoRA rank; alpha is 2x")
+    parser.add_argument("--max-tokens", type=int, default=HYPER["max_tokens"])
     parser.add_argument("--out", type=Path, default=ADAPTER_PATH)
     parser.add_argument("--work", type=Path, default=Path(".run/finetune"))
     parser.add_argument("--resume", action="store_true")
     args = parser.parse_args()
+    HYPER.update(r=args.rank, alpha=2 * args.rank, max_tokens=args.max_tokens)
     torch.manual_seed(SEED)
     torch.set_num_threads(2)
     rng = np.random.default_rng(SEED)
@@ -160,9 +165,8 @@ def main() -> None:
 
     path = encoder_dir()
     tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-    lengths = np.array(
-        [len(ids) for ids in tokenizer(texts, truncation=True, max_length=MAX_TOKENS)["input_ids"]]
-    )
+    tokens = tokenizer(texts, truncation=True, max_length=HYPER["max_tokens"])["input_ids"]
+    lengths = np.array([len(ids) for ids in tokens])
     encoder = AutoModel.from_pretrained(str(path), local_files_only=True)
     lora = LoraConfig(r=HYPER["r"], lora_alpha=HYPER["alpha"], lora_dropout=HYPER["dropout"],
                       target_modules=HYPER["targets"])  # fmt: skip
@@ -192,7 +196,8 @@ def main() -> None:
             if step >= total:
                 break
             batch = tokenizer([texts[i] for i in batch_rows], truncation=True,
-                              max_length=MAX_TOKENS, padding=True, return_tensors="pt")  # fmt: skip
+                              max_length=HYPER["max_tokens"], padding=True,
+                              return_tensors="pt")  # fmt: skip
             for group in optimizer.param_groups:
                 group["lr"] = learning_rate(step, total)
             logits = model(**batch)
