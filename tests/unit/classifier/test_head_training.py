@@ -82,7 +82,7 @@ def test_the_held_out_jigsaw_mean_reads_only_held_out_jigsaw_rows() -> None:
 
 
 def test_feedback_is_compared_on_its_held_out_rows_that_carry_the_label() -> None:
-    # Rows 2-5 are held out; row 4 carries no toxicity label, row 0 is not held out. The old
+    # Rows 2-5 are held out, 0-1 are not; row 4 carries no toxicity label. The old
     # head ranks the held-out rows backwards, the new one the right way round.
     feature = np.array([[0.9], [0.1], [0.2], [0.8], [0.5], [0.7]])
     labels = [{"toxicity": 0.0}, {"toxicity": 1.0}, {"toxicity": 0.0}, {"toxicity": 1.0},
