@@ -22,18 +22,19 @@ import numpy as np
 from services.classifier.config import Settings
 from services.classifier.domain.calibration import expected_calibration_error
 from services.classifier.domain.normalize import make_normalizer
+from services.classifier.domain.scoring import length_buckets
+from services.classifier.models.base import Scorer
 from services.classifier.models.calibrated import save_calibrations
 from services.classifier.models.select import load_scorer
 from services.classifier.offline.calibrate import fit_calibration, halves
 from services.classifier.offline.data import DEFAULT_DATA, Dataset, load
-from services.classifier.offline.train import CALIBRATION_SHARE, SEED
+from services.classifier.offline.train import held_out_tenth
 from services.classifier.offline.vocabulary import known_words
 
 
 def held_out(train: Dataset, limit: int | None) -> Dataset:
     """The offline head's calibration rows (the first `limit` of them when given)."""
-    held = np.random.default_rng(SEED).random(len(train.texts)) < CALIBRATION_SHARE
-    rows = np.flatnonzero(held)[:limit]
+    rows = np.flatnonzero(held_out_tenth(len(train.texts)))[:limit]
     return Dataset([train.texts[i] for i in rows], [train.labels[i] for i in rows],
                    [train.sources[i] for i in rows])  # fmt: skip
 
@@ -69,6 +70,16 @@ def cross_fitted_ece(raw: np.ndarray, truth: np.ndarray) -> float:
     return expected_calibration_error(mapped, truth)
 
 
+def scored(model: Scorer, texts: list[str], batch: int) -> list[dict[str, float]]:
+    """Every text's scores, in batches of similar token length as the service forms them."""
+    scores: list[dict[str, float]] = [{} for _ in texts]
+    lengths = model.token_lengths(texts)
+    for bucket in length_buckets(lengths, batch, model.batch_overhead_tokens):
+        for i, row in zip(bucket, model.score([texts[i] for i in bucket]), strict=True):
+            scores[i] = row
+    return scores
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -83,10 +94,7 @@ def main() -> None:
     data = held_out(load(args.data / "train.jsonl"), args.limit)
     normalize = make_normalizer(known_words())
     texts = [normalize(t)[: settings.classifier_max_text_chars] for t in data.texts]
-    scores = [
-        row for start in range(0, len(texts), 64) for row in model.score(texts[start : start + 64])
-    ]
-    found = fit(scores, data, model.labels)
+    found = fit(scored(model, texts, settings.classifier_max_batch), data, model.labels)
     save_calibrations(args.out, model.info.id, found)
     print(f"{model.info.id} {model.info.version}: {len(texts)} held-out rows")
     print("ECE cal: each half of the rows calibrated by a map fitted on the other half")

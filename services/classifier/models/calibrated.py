@@ -68,9 +68,8 @@ class CalibratedScorer:
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
         scored = self.model.score(texts)
         for label, calibration in self.calibrations.items():
-            raw = np.array([row.get(label, np.nan) for row in scored], float)
-            mapped = calibration.apply(raw)
-            for row, value, was in zip(scored, mapped, raw, strict=True):
-                if not np.isnan(was):
-                    row[label] = round(float(value), 6)
+            carrying = [row for row in scored if label in row]
+            mapped = calibration.apply(np.array([row[label] for row in carrying], float))
+            for row, value in zip(carrying, mapped, strict=True):
+                row[label] = round(float(value), 6)
         return scored

@@ -12,9 +12,11 @@ CLASSIFIER_CALIBRATION_PATH: per-label calibrations fitted on the chosen model
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from services.classifier.config import Settings
 from services.classifier.models.base import Scorer
+from services.classifier.models.calibrated import CalibratedScorer, load_calibrations
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +65,6 @@ def load_scorer(settings: Settings) -> Scorer:
     model = _model(settings)
     if not settings.classifier_calibration_path:
         return model
-    from pathlib import Path
-
-    from services.classifier.models.calibrated import CalibratedScorer, load_calibrations
-
     calibrations, digest = load_calibrations(
         Path(settings.classifier_calibration_path), model.info.id
     )

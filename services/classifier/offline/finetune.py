@@ -42,7 +42,7 @@ from services.classifier.offline.adapter import ADAPTER_PATH, of_peft
 from services.classifier.offline.augment import threat_rows
 from services.classifier.offline.data import DEFAULT_DATA, JIGSAW_LABELS, Dataset, load
 from services.classifier.offline.features import encoder_dir
-from services.classifier.offline.train import CALIBRATION_SHARE, SEED
+from services.classifier.offline.train import SEED, held_out_tenth
 from services.classifier.offline.vocabulary import known_words
 
 LABELS = JIGSAW_LABELS
@@ -144,11 +144,10 @@ def main() -> None:
     HYPER.update(r=args.rank, alpha=2 * args.rank, max_tokens=args.max_tokens)
     torch.manual_seed(SEED)
     torch.set_num_threads(2)
-    rng = np.random.default_rng(SEED)
 
     normalize = make_normalizer(known_words())
     train = load(args.data / "train.jsonl")
-    held = rng.random(len(train.texts)) < CALIBRATION_SHARE  # the same draw as train.py's
+    held = held_out_tenth(len(train.texts))
     y, known = targets(train)
     rare = ~held & (y[:, [LABELS.index(r) for r in RARE]].sum(1) > 0)
     generated = threat_rows(HYPER["generated_threats"])

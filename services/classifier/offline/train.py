@@ -67,6 +67,13 @@ FEEDBACK_HOLDOUT_SHARE = 0.2
 GENERATED_THREATS = 600  # as many as fine-tuning adds
 
 
+def held_out_tenth(count: int) -> np.ndarray:
+    """Which of `count` rows are held out for calibration and model choice: a seeded draw, so
+    fine-tuning, the head and a model's calibration hold out the same rows of train.jsonl (its
+    rows come first wherever others are appended)."""
+    return np.random.default_rng(SEED).random(count) < CALIBRATION_SHARE
+
+
 def fit_label(
     x,
     rows: np.ndarray,
@@ -126,12 +133,11 @@ def compare_on_feedback(data: Dataset, x, held: np.ndarray, old: Head | None, ne
             continue
         p = head.calibrated(head.probabilities(x[rows_held]))
         for column, label in enumerate(head.labels):
-            rows, y = data.targets(label)
-            keep = held[rows]
-            if not keep.any():
+            at, truth = among(data, label, rows_held)
+            if len(at) == 0:
                 continue
-            truth, scores = y[keep], p[np.searchsorted(rows_held, rows[keep]), column]
-            entry = report.setdefault(label, {"rows": int(keep.sum())})
+            scores = p[at, column]
+            entry = report.setdefault(label, {"rows": len(at)})
             entry[f"{name}_accuracy"] = round(float(((scores >= 0.5) == truth).mean()), 4)
             if truth.min() != truth.max():
                 entry[f"{name}_roc_auc"] = round(float(roc_auc_score(truth, scores)), 4)
@@ -141,15 +147,22 @@ def compare_on_feedback(data: Dataset, x, held: np.ndarray, old: Head | None, ne
 def held_out_jigsaw_mean(data: Dataset, x, held: np.ndarray, head: Head) -> float:
     """Mean ROC-AUC over the six jigsaw labels on the held-out jigsaw rows: the figure candidate
     models are compared on, so that test.jsonl is only reported, never chosen on."""
-    judged = held & data.from_source("jigsaw_toxic")
+    judged = np.flatnonzero(held & data.from_source("jigsaw_toxic"))
+    p = head.probabilities(x[judged])
     aucs = []
-    for label in set(JIGSAW_LABELS) & set(head.labels):
-        rows, y = data.targets(label)
-        keep = judged[rows]
-        if keep.any() and y[keep].min() != y[keep].max():
-            p = head.probabilities(x[rows[keep]])[:, head.labels.index(label)]
-            aucs.append(roc_auc_score(y[keep], p))
+    for label in [label for label in JIGSAW_LABELS if label in head.labels]:
+        at, truth = among(data, label, judged)
+        if len(at) and truth.min() != truth.max():
+            aucs.append(roc_auc_score(truth, p[at, head.labels.index(label)]))
     return round(float(np.mean(aucs)), 4) if aucs else float("nan")
+
+
+def among(data: Dataset, label: str, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Of the chosen rows (sorted indices), where those carrying the label sit among them, and
+    their targets; rows without the label are left out, never counted as negatives."""
+    rows, y = data.targets(label)
+    keep = np.isin(rows, chosen)
+    return np.searchsorted(chosen, rows[keep]), y[keep]
 
 
 def main() -> None:
@@ -199,8 +212,7 @@ def main() -> None:
     )
     x = combine(embeddings.astype(np.float32), NgramFeatures().transform(texts))
     print(f"features {x.shape} in {time.monotonic() - started:.0f}s", flush=True)
-    rng = np.random.default_rng(SEED)
-    calibration_rows = (rng.random(len(texts)) < CALIBRATION_SHARE) & ~is_feedback & ~is_generated
+    calibration_rows = held_out_tenth(len(texts)) & ~is_feedback & ~is_generated
     fit_rows = ~calibration_rows & ~feedback_held
     weights_all = np.where(is_feedback, args.feedback_weight, 1.0)
 
