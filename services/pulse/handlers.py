@@ -4,6 +4,7 @@ closed windows (its own mood topic) move the community's wave detector."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -73,8 +74,13 @@ async def on_posts(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
     struck = [r for r in records if r.topic == topics.STRIKES]
     opened = [r for r in records if r.topic == topics.CASE_EVENTS]
     observations, remarks = [], []
-    for _, event in await decode_records(broker, SERVICE, scored, PostScored, metrics.ERRORS):
-        signal = signal_of(deps.sentiment.score(event.post.text), event.scores)
+    posts = [
+        e for _, e in await decode_records(broker, SERVICE, scored, PostScored, metrics.ERRORS)
+    ]
+    # CPU-bound: off the event loop, so health checks and the window closer keep their time
+    tones = await asyncio.to_thread(deps.sentiment.scores, [e.post.text for e in posts])
+    for event, sentiment in zip(posts, tones, strict=True):
+        signal = signal_of(sentiment, event.scores)
         observations.append(scored_observation(event, signal))
         if signal.civil_negative:
             remarks.append(remark_of(event))
