@@ -57,7 +57,7 @@ def create_app(settings: Settings) -> FastAPI:
         await broker.stop()  # waits for the batch in flight
         await batcher.stop()
 
-    app = service_api("classifier", "0.1.0", lifespan=lifespan)
+    app = service_api("classifier", "0.1.0", settings, lifespan=lifespan)
     app.state.settings = settings
     install_error_handlers(app)
     app.include_router(api.router)

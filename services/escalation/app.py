@@ -65,7 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
         await broker.stop()
         await redis.aclose()
 
-    app = service_api("escalation", "0.2.0", lifespan=lifespan)
+    app = service_api("escalation", "0.2.0", settings, lifespan=lifespan)
     app.state.settings = settings
     app.state.policies = book
     app.state.cases = state.cases

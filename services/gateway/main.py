@@ -107,7 +107,8 @@ def create_app(settings: Settings) -> FastAPI:
         await ingest.aclose()
         await redis.aclose()
 
-    app = service_api("gateway", "0.3.0", lifespan=lifespan)
+    refusals = {"/v1alpha1/": perspective_refusal, "/v1/moderations": openai_refusal}
+    app = service_api("gateway", "0.3.0", settings, error_shapes=refusals, lifespan=lifespan)
     credential_store = CredentialStore(redis)
     app.state.__dict__.update(
         settings=settings,
@@ -131,7 +132,9 @@ def create_app(settings: Settings) -> FastAPI:
         communities=moods,
     )
     install_error_handlers(
-        app, shapes={"/v1alpha1/": perspective_shape, "/v1/moderations": openai_shape}
+        app,
+        shapes={"/v1alpha1/": perspective_shape, "/v1/moderations": openai_shape},
+        refusals=refusals,
     )
     install_compat_errors(app)
     routers = (decisions, authors, webhooks, cases, admin, policies, communities, feedback)
@@ -151,6 +154,24 @@ def perspective_shape(message: str, _: list[dict[str, Any]]) -> tuple[int, dict[
 def openai_shape(message: str, fields: list[dict[str, Any]]) -> tuple[int, dict[str, Any]]:
     param = fields[0]["field"] if fields else None
     return 400, ModerationError(400, message, "invalid_request", param).body()
+
+
+def perspective_refusal(status: int, _: str, message: str) -> dict[str, Any]:
+    return PerspectiveError(status, GOOGLE_STATUS.get(status, "INVALID_ARGUMENT"), message).body()
+
+
+GOOGLE_STATUS = {
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+}
+
+
+def openai_refusal(status: int, code: str, message: str) -> dict[str, Any]:
+    return ModerationError(status, message, code).body()
 
 
 def install_compat_errors(app: FastAPI) -> None:

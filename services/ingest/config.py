@@ -7,6 +7,8 @@ class Settings(ServiceSettings):
     http_port: int = 8001
     max_text_chars: int = 20_000
     max_metadata_bytes: int = 16_384
+    # 500 posts of 20,000 characters fit as plain text; a larger batch is refused with 413
+    max_batch_body_bytes: int = 33_554_432
     gateway_public_url: str = "http://127.0.0.1:8000"
     # A claim that was never confirmed as published (crash between claim and publish) may be
     # re-published by a retry after this long; downstream dedupes by post_id anyway.

@@ -49,7 +49,16 @@ def create_app(settings: Settings) -> FastAPI:
         await broker.stop()
         await redis.aclose()
 
-    app = service_api("ingest", "0.1.0", lifespan=lifespan)
+    # A batch answers per item, so its bodies are not refused whole for one bad string (and
+    # the hot path parses each body once): the items' own checks refuse what Kafka cannot take.
+    app = service_api(
+        "ingest",
+        "0.1.0",
+        settings,
+        body_limits={"/v1/posts:batch": settings.max_batch_body_bytes},
+        strict_json=False,
+        lifespan=lifespan,
+    )
     app.state.settings = settings
     app.state.broker = broker
     app.state.publisher = publisher

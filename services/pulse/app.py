@@ -71,7 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
         await broker.stop()
         await redis.aclose()
 
-    app = service_api("pulse", "0.1.0", lifespan=lifespan)
+    app = service_api("pulse", "0.1.0", settings, lifespan=lifespan)
     app.state.settings = settings
     app.state.feedback = feedback
     app.include_router(api.router)

@@ -15,14 +15,28 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
+from services.shared.errors import ErrorShape
+from services.shared.limits import BodyGuard
 from services.shared.metrics import RequestMetrics
+from services.shared.settings import ServiceSettings
 
 _FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(\s|$)", re.S)
 
 
-def service_api(service: str, version: str, description: str = "", **kwargs: Any) -> FastAPI:
+def service_api(
+    service: str,
+    version: str,
+    settings: ServiceSettings,
+    description: str = "",
+    body_limits: dict[str, int] | None = None,
+    error_shapes: dict[str, ErrorShape] | None = None,
+    strict_json: bool = True,
+    **kwargs: Any,
+) -> FastAPI:
     """The app of one service (`gateway`, `ingest`, ...), titled `moderation <service>`, with its
-    HTTP requests counted and timed per route (`services.shared.metrics`)."""
+    HTTP requests counted and timed per route (`services.shared.metrics`) and bodies held to
+    `MAX_BODY_BYTES` (or a route's own limit in `body_limits`) before they are parsed
+    (`services.shared.limits`)."""
     app = FastAPIOffline(
         title=f"moderation {service}",
         version=version,
@@ -38,6 +52,13 @@ def service_api(service: str, version: str, description: str = "", **kwargs: Any
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    app.add_middleware(
+        BodyGuard,
+        limit=settings.max_body_bytes,
+        routes=body_limits,
+        shapes=error_shapes,
+        strict_json=strict_json,
+    )
     app.add_middleware(RequestMetrics, service=service)
     return app
 

@@ -45,10 +45,25 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 # For APIs that mimic another's errors: (message, field errors) -> (status, body).
 ValidationShape = Callable[[str, list[dict[str, Any]]], tuple[int, dict[str, Any]]]
+# ... and for every other error: (status, code, message) -> body.
+ErrorShape = Callable[[int, str, str], dict[str, Any]]
 
 
-def install_error_handlers(app: FastAPI, shapes: dict[str, ValidationShape] | None = None) -> None:
-    """Our error shape everywhere, except under the path prefixes in `shapes`."""
+def ours(_: int, code: str, message: str) -> dict[str, Any]:
+    return error_body(code, message)
+
+
+def shape_for(path: str, shapes: dict[str, ErrorShape] | None) -> ErrorShape:
+    return next((s for p, s in (shapes or {}).items() if path.startswith(p)), ours)
+
+
+def install_error_handlers(
+    app: FastAPI,
+    shapes: dict[str, ValidationShape] | None = None,
+    refusals: dict[str, ErrorShape] | None = None,
+) -> None:
+    """Our error shape everywhere, except under the path prefixes in `shapes` (invalid
+    requests) and `refusals` (every other error, a crash included)."""
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -77,6 +92,18 @@ def install_error_handlers(app: FastAPI, shapes: dict[str, ValidationShape] | No
         return JSONResponse(error_body("invalid_request", message, fields), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
+        shape = shape_for(request.url.path, refusals)
+        return JSONResponse(
+            shape(exc.status_code, code, str(exc.detail)),
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> JSONResponse:
+        """A bug, still answered as JSON in the API's own shape (and logged by the server)."""
+        shape = shape_for(request.url.path, refusals)
+        message = "The server failed on this request; it has been logged."
+        return JSONResponse(shape(500, "internal_error", message), status_code=500)

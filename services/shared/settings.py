@@ -33,3 +33,6 @@ class ServiceSettings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379/0"
     log_level: str = "INFO"
     shutdown_grace_seconds: float = 20.0
+    # a request body over this is refused with 413 before it is parsed (routes that take more,
+    # such as ingest's batch, have their own setting)
+    max_body_bytes: int = 1_048_576

@@ -10,13 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from services.contracts.events import Post, PostSubmitted
 from services.ingest.domain.submission import (
+    Admitted,
     Rejection,
     SubmitPostRequest,
     WrongTenant,
-    check_submission,
-    content_fingerprint,
-    tenant_for,
-    to_post,
+    admit,
 )
 
 MAX_BATCH = 500
@@ -65,12 +63,19 @@ class Candidate:
     """An item that passed every check: what to claim and publish."""
 
     index: int
-    event: PostSubmitted
-    fingerprint: str
+    admitted: Admitted
+
+    @property
+    def event(self) -> PostSubmitted:
+        return self.admitted.event
+
+    @property
+    def fingerprint(self) -> str:
+        return self.admitted.fingerprint
 
     @property
     def post(self) -> Post:
-        return self.event.post
+        return self.admitted.post
 
 
 def rejected(index: int, code: str, message: str, details: list | None = None) -> ItemResult:
@@ -89,8 +94,9 @@ def screen(
     for index, raw in enumerate(items):
         try:
             request = SubmitPostRequest.model_validate(raw)
-            tenant = tenant_for(request, key_tenant)
-            check_submission(request, max_text_chars, max_metadata_bytes)
+            candidate = Candidate(
+                index, admit(request, key_tenant, max_text_chars, max_metadata_bytes)
+            )
         except ValidationError as error:
             details = [
                 {"field": ".".join(map(str, e["loc"])), "problem": e["msg"]} for e in error.errors()
@@ -104,8 +110,7 @@ def screen(
             details = [{"field": rejection.field, "problem": rejection.message}]
             answered.append(rejected(index, rejection.code, rejection.message, details))
             continue
-        post = to_post(request, tenant)
-        candidate = Candidate(index, PostSubmitted(post=post), content_fingerprint(post))
+        post = candidate.post
         earlier = first.get(post.post_id)
         if earlier is None:
             first[post.post_id] = candidate

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.contracts.events import PostReported, ReporterFacts, derived_id
-from services.ingest.domain.submission import PRINTABLE
+from services.contracts.text import PRINTABLE, UnicodeText
 
 
 class ReportRequest(BaseModel):
@@ -17,7 +17,7 @@ class ReportRequest(BaseModel):
         examples=["harassment"],
         description="Your platform's reason, e.g. harassment, spam, threat, hate, self-harm.",
     )
-    text: str | None = Field(
+    text: UnicodeText | None = Field(
         default=None, max_length=2000, examples=["He keeps posting this under my photos."]
     )
     reporter_trust: float | None = Field(

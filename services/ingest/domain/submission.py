@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import PydanticSerializationError
 
-from services.contracts.events import AuthorFacts, Post, post_id_for
+from services.contracts.events import AuthorFacts, Post, PostSubmitted, post_id_for
+from services.contracts.text import PRINTABLE, UnicodeText, deeper_than, unencodable_at
 
 # Ids and community names become parts of keys and window names downstream, where control
-# characters are separators: one in a community name once stalled every mood window.
-PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
+# characters are separators (one in a community name once stalled every mood window), and are
+# shown to moderators: see `services.contracts.text.PRINTABLE`.
+MAX_METADATA_DEPTH = 16
 
 
 class SubmitPostRequest(BaseModel):
@@ -30,7 +34,7 @@ class SubmitPostRequest(BaseModel):
         min_length=1, max_length=256, pattern=PRINTABLE, examples=["comment-981"]
     )
     author_id: str = Field(min_length=1, max_length=256, pattern=PRINTABLE, examples=["user-17"])
-    text: str = Field(examples=["Thanks for the quick fix!"])
+    text: UnicodeText = Field(examples=["Thanks for the quick fix!"])
     community: str | None = Field(
         default=None, min_length=1, max_length=128, pattern=PRINTABLE, examples=["support"]
     )
@@ -66,10 +70,30 @@ def check_submission(
             "text",
             f"text has {len(request.text)} characters; the limit is {max_text_chars}",
         )
-    if len(json.dumps(request.metadata, default=str)) > max_metadata_bytes:
+    check_metadata(request.metadata, max_metadata_bytes)
+
+
+def check_metadata(metadata: dict[str, Any], max_bytes: int) -> None:
+    if deeper_than(metadata, MAX_METADATA_DEPTH):
         raise Rejection(
-            "metadata_too_large", "metadata", f"metadata is over {max_metadata_bytes} bytes"
+            "metadata_too_deep",
+            "metadata",
+            f"metadata nests more than {MAX_METADATA_DEPTH} levels of objects and lists",
         )
+    where = unencodable_at(metadata, "metadata")
+    if where is not None:
+        raise Rejection("metadata_not_unicode", where, f"{where} holds a lone surrogate or a NUL")
+    if len(json.dumps(metadata, default=str)) > max_bytes:
+        raise Rejection("metadata_too_large", "metadata", f"metadata is over {max_bytes} bytes")
+
+
+def encoded(event: PostSubmitted) -> bytes:
+    """The record ingest will publish, encoded before anything is claimed, so a post that
+    cannot be written fails alone, as a 422, and never half way through a batch."""
+    try:
+        return event.model_dump_json().encode()
+    except (PydanticSerializationError, ValueError) as error:
+        raise Rejection("unencodable", "post", f"the post cannot be encoded: {error}") from error
 
 
 class WrongTenant(Exception):
@@ -99,3 +123,27 @@ def content_fingerprint(post: Post) -> str:
     """Tells a retry of the same submission from a different post reusing an external_id."""
     body = json.dumps([post.author_id, post.community, post.text], ensure_ascii=False)
     return hashlib.sha256(body.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """A submission that passed every check: what to claim and publish."""
+
+    event: PostSubmitted
+    fingerprint: str
+    value: bytes  # the record, encoded
+
+    @property
+    def post(self) -> Post:
+        return self.event.post
+
+
+def admit(
+    request: SubmitPostRequest, key_tenant: str, max_text_chars: int, max_metadata_bytes: int
+) -> Admitted:
+    """Raise WrongTenant or Rejection, or give the post as it will be claimed and published."""
+    tenant = tenant_for(request, key_tenant)
+    check_submission(request, max_text_chars, max_metadata_bytes)
+    post = to_post(request, tenant)
+    event = PostSubmitted(post=post)
+    return Admitted(event, content_fingerprint(post), encoded(event))

@@ -60,3 +60,42 @@ def test_the_summary_counts_and_orders_by_index() -> None:
     answer = summary(results)
     assert [r.index for r in answer.results] == [0, 1, 2]
     assert (answer.accepted, answer.duplicates, answer.rejected) == (1, 1, 1)
+
+
+def nested(levels: int) -> dict:
+    value: dict = {}
+    for _ in range(levels - 1):
+        value = {"a": value}
+    return value
+
+
+def test_what_cannot_be_published_is_refused_before_anything_is_claimed() -> None:
+    """The probe's batch [good, good, bad, good]: the bad item is refused on its own, and the
+    good ones come encoded, so publishing them cannot fail half way on the bad one."""
+    candidates, answered = screened(
+        [
+            item("a"),
+            item("b"),
+            item("c", metadata={"k": "\ud800"}),
+            item("d"),
+            item("e", metadata=nested(300)),
+            item("f", text="hi \udfff"),
+            item("g", metadata={"\ud800": 1}),
+        ]
+    )
+    assert [c.post.external_id for c in candidates] == ["a", "b", "d"]
+    assert all(c.admitted.value.decode() for c in candidates)
+    codes = {r.index: r.error.code for r in answered}
+    assert codes == {
+        2: "metadata_not_unicode",
+        4: "metadata_too_deep",
+        5: "invalid_request",
+        6: "metadata_not_unicode",
+    }
+    fields = {r.index: r.error.details[0]["field"] for r in answered}
+    assert fields[2] == "metadata.k" and fields[5] == "text"
+
+
+def test_metadata_at_the_depth_limit_passes() -> None:
+    candidates, _ = screened([item("a", metadata=nested(16))])
+    assert len(candidates) == 1

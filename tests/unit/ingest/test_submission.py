@@ -88,3 +88,14 @@ def test_a_control_character_in_an_id_or_community_is_refused_naming_the_field(f
         request(**{field: "games\x1fsupport"})
     assert [error["loc"] for error in caught.value.errors()] == [(field,)]
     assert request(**{field: "Spiele & Café – support"})  # any printable text is fine
+
+
+@pytest.mark.parametrize("hidden", ["\u200b", "\u200e", "\u202e", "\u2066", "\ufeff", "\x85"])
+def test_zero_width_and_bidi_controls_in_an_author_id_are_refused(hidden: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        request(author_id=f"user{hidden}1")
+    assert refused.value.errors()[0]["loc"] == ("author_id",)
+
+
+def test_ids_in_any_script_pass() -> None:
+    assert request(author_id="Zoë Ünal 李小龍 محمد").author_id

@@ -15,6 +15,7 @@ from services.escalation.metrics import observe_latency
 from services.shared.api import service_api
 from services.shared.lag import lag_of
 from services.shared.metrics import UNMATCHED
+from services.shared.settings import ServiceSettings
 
 
 def sample(name: str, **labels: str) -> float:
@@ -22,7 +23,7 @@ def sample(name: str, **labels: str) -> float:
 
 
 def app_with_routes():
-    app = service_api("metrics-test", "0")
+    app = service_api("metrics-test", "0", ServiceSettings())
 
     @app.get("/v1/things/{thing_id}")
     async def thing(thing_id: str) -> dict:

@@ -11,8 +11,8 @@ from fastapi import APIRouter
 
 from services.contracts import topics
 from services.ingest import metrics
-from services.ingest.adapters.publisher import Publisher
-from services.ingest.adapters.registry import ClaimOutcome
+from services.ingest.adapters.publisher import Delivery, Publisher
+from services.ingest.adapters.registry import ClaimOutcome, PostRegistry
 from services.ingest.api.deps import (
     PostWriter,
     PublisherDep,
@@ -20,6 +20,7 @@ from services.ingest.api.deps import (
     SettingsDep,
     unavailable,
 )
+from services.ingest.api.routes.posts import settle
 from services.ingest.domain.batch import (
     CONFLICT,
     BatchRequest,
@@ -66,12 +67,14 @@ async def submit_batch(
             answered.append(duplicate(candidate))
         else:
             fresh.append(candidate)
-    published = await publish(publisher, fresh, settings.publish_timeout_seconds)
-    lost = [c for c, ok in zip(fresh, published, strict=True) if not ok]
-    await registry.release_many([c.post.post_id for c in lost])
-    if fresh and len(lost) == len(fresh) and not answered:
+    deliveries = await publish(publisher, registry, fresh, settings.publish_timeout_seconds)
+    done = [c for c, d in zip(fresh, deliveries, strict=True) if d is Delivery.ACKED]
+    lost = [c for c, d in zip(fresh, deliveries, strict=True) if d is not Delivery.ACKED]
+    # a pending post's claim waits for Kafka's answer (`settle`): it may be published yet
+    failed = [c for c, d in zip(fresh, deliveries, strict=True) if d is Delivery.FAILED]
+    await registry.release_many([c.post.post_id for c in failed])
+    if fresh and not done and not answered:
         raise unavailable("No post could be queued; nothing was accepted. Retry.", settings)
-    done = [c for c, ok in zip(fresh, published, strict=True) if ok]
     await registry.mark_published_many([c.post.post_id for c in done])
     answered += [accepted(c) for c in done]
     answered += [rejected(c.index, "unavailable", "Could not be queued; retry it.") for c in lost]
@@ -79,16 +82,24 @@ async def submit_batch(
     return with_status_urls(summary(answered), settings.gateway_public_url)
 
 
-async def publish(publisher: Publisher, fresh: list[Candidate], seconds: float) -> list[bool]:
+async def publish(
+    publisher: Publisher, registry: PostRegistry, fresh: list[Candidate], seconds: float
+) -> list[Delivery]:
     records = [
-        (c.event, topics.POSTS_SUBMITTED, topics.author_key(c.post.tenant, c.post.author_id))
+        (
+            c.admitted.value,
+            topics.POSTS_SUBMITTED,
+            topics.author_key(c.post.tenant, c.post.author_id),
+        )
         for c in fresh
     ]
+    settled = [settle(registry, c.post.post_id) for c in fresh]
     with metrics.PUBLISH_SECONDS.time():
-        acked = await publisher.publish_many(records, seconds) if records else []
-    if not all(acked):
-        log.error("batch items not published", extra={"count": acked.count(False)})
-    return acked
+        deliveries = await publisher.publish_many(records, seconds, settled) if records else []
+    unacked = sum(d is not Delivery.ACKED for d in deliveries)
+    if unacked:
+        log.error("batch items not published", extra={"count": unacked})
+    return deliveries
 
 
 def accepted(candidate: Candidate) -> ItemResult:

@@ -6,20 +6,16 @@ from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
 from services.contracts import topics
-from services.contracts.events import PostSubmitted
 from services.ingest import metrics
 from services.ingest.adapters.publisher import Unpublished
-from services.ingest.adapters.registry import ClaimOutcome
+from services.ingest.adapters.registry import ClaimOutcome, PostRegistry
 from services.ingest.api.deps import PostWriter, PublisherDep, RegistryDep, SettingsDep, unavailable
 from services.ingest.domain.submission import (
     Rejection,
     SubmitPostRequest,
     SubmitPostResponse,
     WrongTenant,
-    check_submission,
-    content_fingerprint,
-    tenant_for,
-    to_post,
+    admit,
 )
 from services.shared.errors import ApiError, error_body
 
@@ -51,25 +47,24 @@ async def submit_post(
 ) -> SubmitPostResponse | JSONResponse:
     """Accept a post for moderation. Idempotent on (tenant, external_id)."""
     try:
-        tenant = tenant_for(body, platform.tenant)
+        admitted = admit(
+            body, platform.tenant, settings.max_text_chars, settings.max_metadata_bytes
+        )
     except WrongTenant as wrong:
         metrics.POSTS_REJECTED.labels("tenant_mismatch").inc()
         raise ApiError(403, "tenant_mismatch", str(wrong)) from None
-    try:
-        check_submission(body, settings.max_text_chars, settings.max_metadata_bytes)
     except Rejection as rejection:
         metrics.POSTS_REJECTED.labels(rejection.code).inc()
         details = [{"field": rejection.field, "problem": rejection.message}]
         return JSONResponse(error_body(rejection.code, rejection.message, details), status_code=422)
 
-    post = to_post(body, tenant)
+    post = admitted.post
     response = SubmitPostResponse(
         post_id=post.post_id,
         status_url=f"{settings.gateway_public_url.rstrip('/')}/v1/posts/{post.post_id}/decision",
         duplicate=False,
     )
-    event = PostSubmitted(post=post)
-    claim = await registry.claim(event, content_fingerprint(post))
+    claim = await registry.claim(admitted.event, admitted.fingerprint)
     if claim is ClaimOutcome.CONFLICT:
         metrics.POSTS_REJECTED.labels("external_id_conflict").inc()
         raise ApiError(
@@ -84,19 +79,35 @@ async def submit_post(
     try:
         with metrics.PUBLISH_SECONDS.time():
             await publisher.publish(
-                event,
+                admitted.value,
                 topics.POSTS_SUBMITTED,
                 topics.author_key(post.tenant, post.author_id),
                 settings.publish_timeout_seconds,
+                settle(registry, post.post_id),
             )
     except Unpublished as error:
         log.error(
-            "publish failed; claim released", extra={"post_id": post.post_id, "error": str(error)}
+            "publish failed",
+            extra={"post_id": post.post_id, "error": str(error), "pending": error.pending},
         )
-        await registry.release(post.post_id)
+        if not error.pending:  # a pending one is settled when Kafka answers
+            await registry.release(post.post_id)
         raise unavailable(
             "The post could not be queued; nothing was accepted. Retry.", settings
         ) from error
     await registry.mark_published(post.post_id)
     metrics.POSTS_ACCEPTED.labels(post.tenant).inc()
     return response
+
+
+def settle(registry: PostRegistry, post_id: str):
+    """What to do once Kafka answers for a post it had not acknowledged by the deadline: keep
+    the claim of a post that was published after all, release one that was not."""
+
+    async def settled(acked: bool) -> None:
+        if acked:
+            await registry.mark_published(post_id)
+        else:
+            await registry.release(post_id)
+
+    return settled

@@ -56,16 +56,23 @@ async def report_post(
         metrics.REPORTS.labels("duplicate").inc()
         answer = ReportAccepted(report_id=report.report_id, duplicate=True)
         return JSONResponse(answer.model_dump(), status_code=200)
+
+    async def settled(acked: bool) -> None:  # Kafka answered after the deadline
+        if not acked:
+            await ledger.release(report.report_id)
+
     try:
         await publisher.publish(
-            report,
+            report.model_dump_json().encode(),  # every field is checked Unicode by now
             topics.REPORTS,
             topics.author_key(report.tenant, report.author_id),
             settings.publish_timeout_seconds,
+            settled,
         )
     except Unpublished as error:
-        log.error("report publish failed; claim released", extra={"error": str(error)})
-        await ledger.release(report.report_id)
+        log.error("report publish failed", extra={"error": str(error), "pending": error.pending})
+        if not error.pending:
+            await ledger.release(report.report_id)
         raise unavailable("The report could not be queued. Retry.", settings) from error
     metrics.REPORTS.labels("accepted").inc()
     return ReportAccepted(report_id=report.report_id, duplicate=False)
