@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -407,6 +408,8 @@ def service_env(kafka_bootstrap: str, redis_url: str, ports: dict[str, int]) -> 
     # 100 posts/s swing from 0.7 s to 30 s; 1 thread held it near 1 s).
     threads = os.environ.get("CLASSIFIER_THREADS") or str(max(1, (os.cpu_count() or 2) - 1))
     return {
+        # the services' internal APIs admit only this; a new one for every stack unless given
+        "INTERNAL_TOKEN": os.environ.get("INTERNAL_TOKEN") or secrets.token_urlsafe(32),
         "CLASSIFIER_THREADS": threads,
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
         "REDIS_URL": redis_url,

@@ -8,8 +8,9 @@ from pydantic import BaseModel, Field
 from services.classifier.domain.scoring import Unscorable
 from services.contracts.events import LABELS, ModelInfo
 from services.shared.errors import ApiError
+from services.shared.internal import InternalCaller
 
-router = APIRouter(prefix="/v1", tags=["scoring"])
+router = APIRouter(prefix="/v1", tags=["scoring"], dependencies=[InternalCaller])
 
 
 class ScoreRequest(BaseModel):

@@ -70,8 +70,11 @@ def create_app(settings: Settings) -> FastAPI:
         "gateway", handlers.Views(store, posts, board, hooks, deliveries, moods)
     )
 
-    classifier = ClassifierClient(settings.classifier_url, settings.classifier_timeout_seconds)
-    pulse = PulseClient(settings.pulse_url, settings.pulse_timeout_seconds)
+    internal = settings.internal_token.get_secret_value() if settings.internal_token else None
+    classifier = ClassifierClient(
+        settings.classifier_url, settings.classifier_timeout_seconds, internal
+    )
+    pulse = PulseClient(settings.pulse_url, settings.pulse_timeout_seconds, internal)
     ingest = IngestClient(settings.ingest_url)
     targets = WebhookTargets(
         DenyList.parse(settings.webhook_deny_networks, settings.webhook_allow_private)

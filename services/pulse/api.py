@@ -1,5 +1,6 @@
 """Pulse's own HTTP API, for the gateway (which checks who may read it) and operators:
-`GET /v1/feedback/digest`, civil criticism of one community grouped into themes."""
+`GET /v1/feedback/digest`, civil criticism of one community grouped into themes. Internal: it
+names no tenant's caller, so it admits only the deployment's internal token."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from services.pulse.digests import feedback_digest
 from services.pulse.domain.mood import Community
 from services.pulse.domain.themes import as_csv, as_json, as_markdown
 from services.shared.errors import ApiError
+from services.shared.internal import InternalCaller
 from services.shared.period import BadPeriod, period
 
-router = APIRouter(prefix="/v1/feedback", tags=["feedback"])
+router = APIRouter(prefix="/v1/feedback", tags=["feedback"], dependencies=[InternalCaller])
 NO_COMMUNITY = "_"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -36,3 +37,5 @@ class ServiceSettings(BaseSettings):
     # a request body over this is refused with 413 before it is parsed (routes that take more,
     # such as ingest's batch, have their own setting)
     max_body_bytes: int = 1_048_576
+    # shared by the services' internal APIs and their callers (services/shared/internal.py)
+    internal_token: SecretStr | None = None

@@ -27,6 +27,11 @@ class Stack:
     def url(self, name: str) -> str:
         return self.services[name].url
 
+    @property
+    def internal_headers(self) -> dict[str, str]:
+        """What one service presents to another's internal API."""
+        return {"Authorization": f"Bearer {self.services['gateway'].env['INTERNAL_TOKEN']}"}
+
 
 @pytest.fixture(scope="package")  # stopped before the integration tests start their own apps
 def stack(infra: Infra) -> Iterator[Stack]:

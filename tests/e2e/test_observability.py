@@ -107,7 +107,9 @@ async def traffic(stack: Stack, infra: Infra, tenant: str, headers: dict[str, st
         ids = await submit_all(client, stack.url("ingest"), tenant, 40, headers)
         await wait_for_decisions(client, stack.url("gateway"), ids, headers)
         scored = await client.post(
-            f"{stack.url('classifier')}/v1/score", json={"texts": ["thanks, that helped"]}
+            f"{stack.url('classifier')}/v1/score",
+            json={"texts": ["thanks, that helped"]},
+            headers=stack.internal_headers,
         )
         assert scored.status_code == 200
         assert (await client.get(f"{stack.url('gateway')}/v1/webhooks", headers=headers)).is_success

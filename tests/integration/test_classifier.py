@@ -31,8 +31,10 @@ async def classifier(infra: Infra):
         kafka_bootstrap_servers=infra.kafka_bootstrap,
         redis_url=infra.redis_url,
         classifier_model="offline",
+        internal_token="internal-test-token",
     )
     async with running(create_app(settings)) as client:
+        client.headers["Authorization"] = "Bearer internal-test-token"
         yield client
 
 
@@ -103,6 +105,14 @@ async def test_http_score_endpoint(classifier) -> None:
     first, second = body["results"]
     assert second["scores"]["toxicity"] > first["scores"]["toxicity"]
     assert first["missing_labels"] == ["sexual_explicit"]
+
+
+async def test_http_score_admits_only_the_internal_token(classifier) -> None:
+    texts = {"texts": ["hello"]}
+    unsigned = await classifier.post("/v1/score", json=texts, headers={"Authorization": ""})
+    assert unsigned.status_code == 401 and unsigned.json()["error"]["code"] == "not_internal"
+    wrong = await classifier.post("/v1/score", json=texts, headers={"Authorization": "Bearer x"})
+    assert wrong.status_code == 401
 
 
 async def test_http_score_rejects_empty_input(classifier) -> None:

@@ -58,3 +58,48 @@ def test_the_validator_catches_what_it_should(scaled_object: dict) -> None:
     topic = copy.deepcopy(next(d for d in docs if d["kind"] == "KafkaTopic"))
     topic["spec"]["partitions"] += 1
     assert problems_of(topic, scaled_object)
+
+
+def selected(policy: dict, app: str) -> bool:
+    selector = policy["spec"]["podSelector"]
+    if selector.get("matchLabels", {}).get("app.kubernetes.io/name") == app:
+        return True
+    return any(
+        e["key"] == "app.kubernetes.io/name" and app in e["values"]
+        for e in selector.get("matchExpressions", [])
+    )
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_each_service_admits_only_its_callers(overlay: str) -> None:
+    docs = build(overlay)
+    policies = [d for d in docs if d["kind"] == "NetworkPolicy"]
+    apps = [d["metadata"]["name"] for d in docs if d["kind"] == "Deployment"]
+    for app in apps:
+        assert any(selected(p, app) and not p["spec"].get("ingress") for p in policies), app
+    for internal in ("classifier", "pulse", "escalation"):
+        sources = [
+            source
+            for p in policies
+            if selected(p, internal)
+            for rule in p["spec"].get("ingress", [])
+            for source in rule.get("from", [{"anyone": True}])
+        ]
+        names = {
+            s.get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/name")
+            for s in sources
+        }
+        assert not any(s.get("anyone") for s in sources), internal  # never open to all
+        assert names <= {"gateway", "prometheus"}, (internal, names)
+
+
+def test_the_internal_token_comes_from_a_secret() -> None:
+    for doc in build("production"):
+        if doc["kind"] != "Deployment" or doc["metadata"]["name"] not in {
+            "gateway",
+            "classifier",
+            "pulse",
+        }:
+            continue
+        env = {e["name"]: e for e in doc["spec"]["template"]["spec"]["containers"][0]["env"]}
+        assert env["INTERNAL_TOKEN"]["valueFrom"]["secretKeyRef"]["name"] == "moderation-internal"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import httpx
 
 from services.contracts.events import LABELS, ModelInfo
+from services.shared.internal import internal_headers
 
 
 class ClassifierUnavailable(Exception):
@@ -21,8 +22,10 @@ class Scored:
 
 
 class ClassifierClient:
-    def __init__(self, base_url: str, timeout: float) -> None:
-        self.http = httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=timeout)
+    def __init__(self, base_url: str, timeout: float, token: str | None) -> None:
+        self.http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"), timeout=timeout, headers=internal_headers(token)
+        )
 
     async def score(self, texts: list[str]) -> Scored:
         try:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from services.shared.internal import internal_headers
+
 
 class PulseUnavailable(Exception):
     pass
@@ -20,8 +22,10 @@ class Answer:
 
 
 class PulseClient:
-    def __init__(self, base_url: str, timeout: float) -> None:
-        self.http = httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=timeout)
+    def __init__(self, base_url: str, timeout: float, token: str | None) -> None:
+        self.http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"), timeout=timeout, headers=internal_headers(token)
+        )
 
     async def digest(self, params: dict[str, str]) -> Answer:
         try:

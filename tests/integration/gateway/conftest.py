@@ -21,6 +21,7 @@ from tests.conftest import Infra
 from tests.integration.helpers import produce, running, serving
 
 MODEL = ModelInfo(id="test", version="1")
+INTERNAL_TOKEN = "gateway-tests-internal"  # the classifier admits the gateway with it
 
 
 @pytest.fixture(scope="package")
@@ -29,6 +30,7 @@ async def classifier_url(infra: Infra) -> AsyncIterator[str]:
         kafka_bootstrap_servers=infra.kafka_bootstrap,
         redis_url=infra.redis_url,
         classifier_model="offline",
+        internal_token=INTERNAL_TOKEN,
     )
     async with serving(create_classifier(settings)) as url:
         yield url
@@ -50,6 +52,7 @@ def gateway_settings(infra: Infra, classifier_url: str, **overrides) -> GatewayS
         kafka_bootstrap_servers=infra.kafka_bootstrap,
         redis_url=infra.redis_url,
         classifier_url=classifier_url,
+        internal_token=INTERNAL_TOKEN,
         webhook_max_attempts=4,
         webhook_backoff_base_seconds=0.1,
         webhook_backoff_max_seconds=0.5,

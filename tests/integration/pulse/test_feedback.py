@@ -46,6 +46,7 @@ async def test_the_digest_groups_this_weeks_criticism_with_its_trend(
         kafka_bootstrap_servers=infra.kafka_bootstrap, redis_url=infra.redis_url,
         kafka_group_id=f"pulse-feedback-{uuid.uuid4().hex[:6]}",
         pulse_start_from="latest",  # not the history other tests left on the session's topics
+        internal_token="internal-test-token",
     )  # fmt: skip
     producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap)
     await producer.start()
@@ -73,6 +74,9 @@ async def test_the_digest_groups_this_weeks_criticism_with_its_trend(
     try:
         async with running(create_app(settings)) as client:
             query = {"tenant": tenant, "community": "support", "since": "7d"}
+            unsigned = await client.get("/v1/feedback/digest", params=query)
+            assert unsigned.status_code == 401  # internal: no tenant's caller may read it
+            client.headers["Authorization"] = "Bearer internal-test-token"
 
             async def complete():
                 answer = (await client.get("/v1/feedback/digest", params=query)).json()
