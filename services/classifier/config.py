@@ -25,7 +25,8 @@ class Settings(ServiceSettings):
     classifier_streams: int = Field(default=1, ge=1)
     classifier_max_batch: int = 16
     classifier_max_wait_ms: int = 10
-    classifier_max_text_chars: int = 20_000
+    # Perspective takes comments of up to 20,480 bytes: every one of them is scored whole
+    classifier_max_text_chars: int = 20_480
     classifier_http_max_texts: int = 64
     kafka_group_id: str = "moderation-classifier"
     kafka_max_records: int = 32

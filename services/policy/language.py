@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -126,9 +127,15 @@ class Strikes(_Strict):
         return ladder
 
 
+# Every post is searched for every term (escalation's hot path): the lists are bounded so a
+# post's cost stays linear in its length with a small factor.
+MAX_TERMS = 1_000
+Term = Annotated[str, Field(min_length=1, max_length=100)]
+
+
 class Terms(_Strict):
-    allow: list[str] = Field(default_factory=list)
-    deny: list[str] = Field(default_factory=list)
+    allow: list[Term] = Field(default_factory=list, max_length=MAX_TERMS)
+    deny: list[Term] = Field(default_factory=list, max_length=MAX_TERMS)
 
 
 class Crisis(_Strict):

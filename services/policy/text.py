@@ -32,15 +32,42 @@ def _node_at(node: yaml.Node, loc: tuple) -> yaml.Node:
     return node
 
 
+MAX_DEPTH = 16  # the policy language nests five levels; YAML's parser recurses per level
+
+
+def check_shape(root: yaml.Node, source: str) -> None:
+    """Refuse nesting past MAX_DEPTH and a key written twice in one mapping (YAML loaders keep
+    the last silently, so a policy author would not see which rule is in force). Iterative."""
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise PolicyError(source, node.start_mark.line + 1, f"nested over {MAX_DEPTH} levels")
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value in seen:
+                    line = key.start_mark.line + 1
+                    raise PolicyError(source, line, f"the key {key.value!r} is written twice")
+                seen.add(getattr(key, "value", ""))
+                stack.append((value, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+
+
 def parse_policy(text: str, source: str = "<policy>") -> Policy:
     try:
         root = yaml.compose(text)
+        if root is not None:
+            check_shape(root, source)
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise PolicyError(
             source, mark.line + 1 if mark else None, f"not valid YAML: {error}"
         ) from error
+    except RecursionError as error:  # deeper than the parser's own recursion reaches
+        raise PolicyError(source, None, f"nested over {MAX_DEPTH} levels") from error
     if root is None or not isinstance(data, dict):
         raise PolicyError(source, 1, "a policy is a YAML mapping with id, version and rules")
     try:

@@ -11,7 +11,18 @@ from services.shared.internal import internal_headers
 
 
 class ClassifierUnavailable(Exception):
-    pass
+    """The classifier did not answer, or failed: the caller may retry."""
+
+
+class ClassifierRefused(Exception):
+    """The classifier refused the texts themselves (4xx): retrying will not help."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+MAX_TEXTS = 32  # per request; the classifier takes 64 at most
 
 
 @dataclass(frozen=True)
@@ -28,10 +39,30 @@ class ClassifierClient:
         )
 
     async def score(self, texts: list[str]) -> Scored:
+        """Scores for every text, asked for in requests of `MAX_TEXTS` (a comment's sentences
+        can be many more than one request takes)."""
+        parts = [
+            await self._score(texts[start : start + MAX_TEXTS])
+            for start in range(0, len(texts), MAX_TEXTS)
+        ]
+        return Scored(
+            model=parts[0].model,
+            labels=parts[0].labels,
+            scores=[scores for part in parts for scores in part.scores],
+        )
+
+    async def _score(self, texts: list[str]) -> Scored:
         try:
             response = await self.http.post("/v1/score", json={"texts": texts})
         except httpx.HTTPError as error:
             raise ClassifierUnavailable(f"classifier unreachable: {error!r}") from error
+        if 400 <= response.status_code < 500 and response.status_code not in (401, 403, 429):
+            error = response.json().get("error", {})
+            raise ClassifierRefused(
+                response.status_code,
+                error.get("code", "invalid"),
+                error.get("message", response.text[:300]),
+            )
         if response.status_code != 200:
             raise ClassifierUnavailable(
                 f"classifier answered {response.status_code}: {response.text[:300]}"

@@ -28,6 +28,7 @@ CATEGORY_LABELS: dict[str, tuple[str, ...]] = {
 }
 UNSUPPORTED = tuple(name for name, labels in CATEGORY_LABELS.items() if not labels)
 MAX_INPUTS = 32
+MAX_INPUT_CHARS = 20_480  # what the classifier reads whole
 
 
 class ModerationError(Exception):

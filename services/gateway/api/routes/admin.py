@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from services.contracts.credentials import ALL_SCOPES, Scope
 from services.contracts.events import CredentialEvent
+from services.contracts.text import PRINTABLE
 from services.gateway.api.deps import Admin, CredentialsDep, SettingsDep
 from services.gateway.domain.access import Role
 from services.shared.errors import ApiError
@@ -19,7 +20,7 @@ ERRORS = {401: {"description": "Missing or invalid token"}, 403: {"description":
 
 
 class KeyCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=100, examples=["forum"])
+    name: str = Field(min_length=1, max_length=100, pattern=PRINTABLE, examples=["forum"])
     scopes: list[Scope] = Field(
         default_factory=lambda: list(ALL_SCOPES), examples=[["posts:write", "decisions:read"]]
     )

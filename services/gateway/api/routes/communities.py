@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
+from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Path, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from services.contracts import topics
 from services.contracts.events import CrisisCommand
@@ -134,7 +135,8 @@ admin = APIRouter(prefix="/v1/admin/communities", tags=["admin"])
 
 
 class CrisisSwitch(BaseModel):
-    on: bool = Field(description="true switches crisis mode on, false lifts it.")
+    # strict: a 0 or "no" is not taken for false on a switch that changes what moderators see
+    on: StrictBool = Field(description="true switches crisis mode on, false lifts it.")
     reason: str = Field(
         min_length=3,
         max_length=500,
@@ -180,7 +182,7 @@ async def switch_crisis(
     broker = request.app.state.broker
     try:
         await broker.publish(command.model_dump(mode="json"), topics.CRISIS_COMMANDS, key=key)
-    except Exception as error:  # Kafka unreachable: nothing was switched
+    except (KafkaError, TimeoutError) as error:  # Kafka unreachable: nothing was switched
         raise ApiError(503, "unavailable", "Could not record the switch; retry.",
                        headers={"Retry-After": "5"}) from error  # fmt: skip
     return CrisisSwitchAccepted(command_id=command.event_id, community=name, on=body.on)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends
 
 from services.contracts.credentials import Scope
 from services.gateway import metrics
-from services.gateway.adapters.classifier import ClassifierUnavailable
+from services.gateway.adapters.classifier import ClassifierRefused, ClassifierUnavailable
 from services.gateway.api.deps import (
     ClassifierDep,
     Platform,
@@ -19,6 +19,7 @@ from services.gateway.api.deps import (
     platform_auth,
 )
 from services.gateway.domain.moderations import (
+    MAX_INPUT_CHARS,
     ModerationError,
     ModerationRequest,
     result,
@@ -68,10 +69,17 @@ async def moderations(
     texts = texts_of(body)
     if any(not text.strip() for text in texts):
         raise ModerationError(400, "Inputs must not be empty strings.", "invalid_input", "input")
+    if any(len(text) > MAX_INPUT_CHARS for text in texts):
+        raise ModerationError(
+            400, f"Each input may hold at most {MAX_INPUT_CHARS:,} characters.", "input_too_long",
+            "input",
+        )  # fmt: skip
     try:
         scored = await classifier.score(texts)
     except ClassifierUnavailable as error:
         raise ModerationError(503, "Scoring is unavailable; retry.", "unavailable") from error
+    except ClassifierRefused as refused:
+        raise ModerationError(400, refused.message, "invalid_input", "input") from refused
     thresholds = settings.openai_flag_thresholds
     results = [result(s, thresholds, settings.openai_flag_threshold) for s in scored.scores]
     metrics.COMPAT_SECONDS.labels("openai").observe(time.perf_counter() - started)

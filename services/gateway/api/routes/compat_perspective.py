@@ -9,13 +9,14 @@ import hashlib
 import time
 from typing import Annotated, Any
 
+from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Depends, Query, Request
 
 from services.contracts import topics
 from services.contracts.credentials import Scope
 from services.contracts.events import LabeledExample, derived_id, new_event_id
 from services.gateway import metrics
-from services.gateway.adapters.classifier import ClassifierUnavailable
+from services.gateway.adapters.classifier import ClassifierRefused, ClassifierUnavailable
 from services.gateway.api.deps import (
     ClassifierDep,
     IngestDep,
@@ -29,6 +30,7 @@ from services.gateway.domain.perspective import (
     PerspectiveError,
     SuggestRequest,
     check_comment,
+    invalid,
     plan,
     response,
     sentence_spans,
@@ -96,6 +98,8 @@ async def analyze(
         scored = await classifier.score([text, *sentences])
     except ClassifierUnavailable as error:
         raise PerspectiveError(503, "UNAVAILABLE", "Scoring is unavailable; retry.") from error
+    except ClassifierRefused as refused:
+        raise invalid(f"The comment cannot be scored: {refused.message}") from refused
     languages = [code.strip() for code in settings.perspective_languages.split(",") if code.strip()]
     wanted = plan(body, scored.labels, set(languages))
     span_scores = scored.scores[1:] if sentences else scored.scores[:1]
@@ -153,7 +157,7 @@ async def suggest_score(
     )
     try:
         await publish_for_tenant(request.app.state.broker, topics.LABELED_EXAMPLES, example)
-    except Exception as error:
+    except (KafkaError, TimeoutError) as error:
         raise PerspectiveError(503, "UNAVAILABLE", "Could not record it; retry.") from error
     metrics.COMPAT_REQUESTS.labels("perspective", "200").inc()
     languages = [c.strip() for c in settings.perspective_languages.split(",") if c.strip()]

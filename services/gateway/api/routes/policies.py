@@ -4,12 +4,13 @@ the policies topic; every escalation replica puts it in force within moments."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from services.contracts import topics
 from services.contracts.events import PolicyPublished
@@ -57,7 +58,7 @@ class PolicyUpload(BaseModel):
         min_length=1, max_length=200_000, description="The policy YAML.", examples=[POLICY_EXAMPLE]
     )
     community: str | None = Field(default=None, pattern=COMMUNITY, examples=["support"])
-    shadow: bool = Field(default=False, description="Run as a candidate that never acts.")
+    shadow: StrictBool = Field(default=False, description="Run as a candidate that never acts.")
 
 
 class PublishedPolicy(BaseModel):
@@ -109,9 +110,11 @@ class PolicyList(BaseModel):
     next_cursor: str | None = None
 
 
-def _parsed(text: str, name: str):
+async def _parsed(text: str, name: str):
+    """Parsed off the event loop: a policy of 200 kB takes seconds to parse and validate, and
+    every other request would wait for it."""
     try:
-        return parse_policy(text, f"{name}.yaml")
+        return await asyncio.to_thread(parse_policy, text, f"{name}.yaml")
     except PolicyError as error:
         raise ApiError(422, "invalid_policy", str(error), {"line": error.line}) from error
 
@@ -134,7 +137,7 @@ async def publish_policy(
 ) -> PublishedPolicy:
     """Replace the platform's (or a community's) policy; it applies to posts decided from then on."""
     name = _name(admin.tenant, body.community, body.shadow)
-    policy = _parsed(body.text, name)
+    policy = await _parsed(body.text, name)
     event = PolicyPublished(
         tenant=admin.tenant, name=name, text=body.text, actor=admin.moderator_id
     )
@@ -181,7 +184,7 @@ async def active_policy(
 @router.post("/validate", response_model=Validated, responses=INVALID)
 async def validate_policy(body: PolicyCheck, admin: Admin) -> Validated:
     """Check a policy without publishing it: 422 names the line of the first problem."""
-    policy = _parsed(body.text, _name(admin.tenant, body.community, False))
+    policy = await _parsed(body.text, _name(admin.tenant, body.community, False))
     return Validated(
         policy_id=policy.id,
         version=policy.version,
@@ -197,11 +200,11 @@ async def dry_run_policy(
     """What a candidate policy would change on the platform's last `last` automated
     decisions, judged by their scores and community (term lists and strikes are not
     replayed here)."""
-    policy = _parsed(body.text, _name(admin.tenant, body.community, False))
+    policy = await _parsed(body.text, _name(admin.tenant, body.community, False))
     recent = await decisions.recent(admin.tenant, body.last)
     if body.community:
         recent = [d for d in recent if d.community == body.community]
-    result = dry_run(recent, policy)
+    result = await asyncio.to_thread(dry_run, recent, policy)
     return DryRunView(
         policy_id=policy.id,
         version=policy.version,
@@ -253,7 +256,7 @@ async def backtest_policy(body: BacktestRequest, admin: Admin, request: Request)
     the decisions that change against the ones made live, each rule's precision and recall
     against moderators' calls (on reviewed posts), and the cases a day it would open per
     queue. Strike counts are not replayed."""
-    policy = _parsed(body.text, _name(admin.tenant, body.community, False))
+    policy = await _parsed(body.text, _name(admin.tenant, body.community, False))
     try:
         start, end = period(body.since, body.until, time.time())
     except BadPeriod as error:
