@@ -32,7 +32,7 @@ def test_a_key_written_twice_is_refused_naming_the_line() -> None:
 
 def test_term_lists_are_bounded() -> None:
     terms = "".join(f"    - w{i}\n" for i in range(MAX_TERMS + 1))
-    with pytest.raises(PolicyError, match="terms.deny"):
+    with pytest.raises(PolicyError, match=r"terms\.deny"):
         parse_policy(BASE + "terms:\n  deny:\n" + terms)
 
 
