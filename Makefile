@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install up down kafka-groups test test-unit lint format bench profile bench-classifier train-offline train-head export-labels calibrate-model eval-offline clean
+.PHONY: install up down kafka-groups test test-unit lint format bench bench-adversarial profile bench-classifier train-offline train-head export-labels calibrate-model eval-offline clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ format: $(STAMP)
 bench: install  ## ingest throughput and ingest->decision latency; writes benchmarks/results/
 	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } || true
 	$(PY) -m benchmarks.pipeline
+
+bench-adversarial: install  ## CPU-ms per post of each process, 20,000- against 2,000-character adversarial posts; writes benchmarks/results/
+	$(PY) -m benchmarks.adversarial
 
 profile: install  ## py-spy profile of each service under load (RATE posts/s); writes benchmarks/results/profiles/
 	$(PY) -m benchmarks.profile --rate $(or $(RATE),60)

@@ -32,6 +32,8 @@ class Settings(ServiceSettings):
     pulse_start_from: Literal["earliest", "latest"] = "earliest"
     # Cases opened in this queue are civil criticism for the digest (the default policy's).
     pulse_feedback_queue: str = "feedback"
+    # a post whose tone is not read within this is dead-lettered and the consumer goes on
+    pulse_post_budget_seconds: float = 2.0
     pulse_feedback_keep: int = 20_000  # remarks kept per community (the latest)
     pulse_digest_max_posts: int = 5_000  # remarks read per period for one digest
 

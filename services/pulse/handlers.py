@@ -4,7 +4,6 @@ closed windows (its own mood topic) move the community's wave detector."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -31,10 +30,12 @@ from services.pulse.domain.signal import Signal, signal_of
 from services.pulse.domain.themes import Remark
 from services.pulse.domain.watch import watch
 from services.pulse.sentiment import Sentiment
+from services.shared.budget import Overdue, within_budget
 from services.shared.kafka import (
     Context,
     KafkaMessage,
     batch_subscriber,
+    dead_letter,
     decode_records,
     publish_all,
     records_of,
@@ -52,6 +53,7 @@ class Pulse:
     watched_seconds: int  # the window length the detector watches
     feedback: FeedbackBook
     feedback_queue: str  # cases opened there are civil criticism, whatever their tone
+    post_budget_seconds: float = 2.0  # a post's tone not read by then is dead-lettered
 
 
 Deps = Annotated[Pulse, Context("pulse")]
@@ -74,12 +76,15 @@ async def on_posts(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
     struck = [r for r in records if r.topic == topics.STRIKES]
     opened = [r for r in records if r.topic == topics.CASE_EVENTS]
     observations, remarks = [], []
-    posts = [
-        e for _, e in await decode_records(broker, SERVICE, scored, PostScored, metrics.ERRORS)
-    ]
+    posts = await decode_records(broker, SERVICE, scored, PostScored, metrics.ERRORS)
     # CPU-bound: off the event loop, so health checks and the window closer keep their time
-    tones = await asyncio.to_thread(deps.sentiment.scores, [e.post.text for e in posts])
-    for event, sentiment in zip(posts, tones, strict=True):
+    texts = [event.post.text for _, event in posts]
+    tones = await within_budget(deps.sentiment.score, texts, deps.post_budget_seconds)
+    for (record, event), sentiment in zip(posts, tones, strict=True):
+        if isinstance(sentiment, Overdue):
+            metrics.ERRORS.labels("overdue").inc()
+            await dead_letter(broker, SERVICE, record, "overdue", sentiment.reason)
+            continue
         signal = signal_of(sentiment, event.scores)
         observations.append(scored_observation(event, signal))
         if signal.civil_negative:

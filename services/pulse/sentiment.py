@@ -41,9 +41,6 @@ class Sentiment:
             read += len(passage)
         return total / read
 
-    def scores(self, texts: list[str]) -> list[float]:
-        return [self.score(text) for text in texts]
-
     def words_of(self, text: str) -> list[str]:
         """The words VADER would read: emoji replaced by their descriptions, then split on
         whitespace (one pass over the characters)."""
