@@ -30,9 +30,25 @@ for i, key in ipairs(KEYS) do
 end
 return answers
 """
+# Only claims that still exist: a claim released meanwhile is not brought back half written.
 _PUBLISHED_MANY = """
-for _, key in ipairs(KEYS) do redis.call('HSET', key, 'state', 'published') end
+for _, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then redis.call('HSET', key, 'state', 'published') end
+end
 return #KEYS
+"""
+# A post Kafka had not acknowledged by the deadline: stale at once, so a retry publishes it
+# again (downstream drops the repeat) instead of being told it is a duplicate.
+_UNCERTAIN_MANY = """
+for _, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then redis.call('HSET', key, 'claimed_at', '0') end
+end
+return #KEYS
+"""
+# Kafka refused it after the deadline: released, unless a retry has published it since.
+_RELEASE_IF_PENDING = """
+if redis.call('HGET', KEYS[1], 'state') == 'pending' then return redis.call('DEL', KEYS[1]) end
+return 0
 """
 
 
@@ -70,6 +86,8 @@ class PostRegistry:
         self.stale_after = stale_after
         self._claim_many = redis.register_script(_CLAIM_MANY)
         self._published_many = redis.register_script(_PUBLISHED_MANY)
+        self._uncertain_many = redis.register_script(_UNCERTAIN_MANY)
+        self._release_if_pending = redis.register_script(_RELEASE_IF_PENDING)
 
     async def claim(self, event: PostSubmitted, fingerprint: str) -> ClaimOutcome:
         """Record the post as pending unless it is known: NEW, or what the known entry says."""
@@ -112,7 +130,19 @@ class PostRegistry:
         return (tenant, author_id) if tenant and author_id else None
 
     async def mark_published(self, post_id: str) -> None:
-        await self.redis.hset(post_key(post_id), mapping={"state": "published"})
+        await self.mark_published_many([post_id])
+
+    async def uncertain_many(self, post_ids: list[str]) -> None:
+        """Posts still in flight at the deadline: a retry may publish them again."""
+        if post_ids:
+            await self._uncertain_many(keys=[post_key(p) for p in post_ids])
+
+    async def settled(self, post_id: str, acked: bool) -> None:
+        """Kafka's late answer for an uncertain post: published, or released if still pending."""
+        if acked:
+            await self.mark_published(post_id)
+        else:
+            await self._release_if_pending(keys=[post_key(post_id)])
 
     async def release(self, post_id: str) -> None:
         """Undo a claim whose publish failed, so nothing is left half written."""

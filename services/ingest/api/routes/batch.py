@@ -73,6 +73,8 @@ async def submit_batch(
     # a pending post's claim waits for Kafka's answer (`settle`): it may be published yet
     failed = [c for c, d in zip(fresh, deliveries, strict=True) if d is Delivery.FAILED]
     await registry.release_many([c.post.post_id for c in failed])
+    pending = [c for c, d in zip(fresh, deliveries, strict=True) if d is Delivery.PENDING]
+    await registry.uncertain_many([c.post.post_id for c in pending])
     if fresh and not done and not answered:
         raise unavailable("No post could be queued; nothing was accepted. Retry.", settings)
     await registry.mark_published_many([c.post.post_id for c in done])

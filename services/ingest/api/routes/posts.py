@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
 from services.contracts import topics
 from services.ingest import metrics
-from services.ingest.adapters.publisher import Unpublished
+from services.ingest.adapters.publisher import Settled, Unpublished
 from services.ingest.adapters.registry import ClaimOutcome, PostRegistry
 from services.ingest.api.deps import PostWriter, PublisherDep, RegistryDep, SettingsDep, unavailable
 from services.ingest.domain.submission import (
@@ -90,7 +91,9 @@ async def submit_post(
             "publish failed",
             extra={"post_id": post.post_id, "error": str(error), "pending": error.pending},
         )
-        if not error.pending:  # a pending one is settled when Kafka answers
+        if error.pending:  # settled when Kafka answers; a retry meanwhile publishes again
+            await registry.uncertain_many([post.post_id])
+        else:
             await registry.release(post.post_id)
         raise unavailable(
             "The post could not be queued; nothing was accepted. Retry.", settings
@@ -100,14 +103,6 @@ async def submit_post(
     return response
 
 
-def settle(registry: PostRegistry, post_id: str):
-    """What to do once Kafka answers for a post it had not acknowledged by the deadline: keep
-    the claim of a post that was published after all, release one that was not."""
-
-    async def settled(acked: bool) -> None:
-        if acked:
-            await registry.mark_published(post_id)
-        else:
-            await registry.release(post_id)
-
-    return settled
+def settle(registry: PostRegistry, post_id: str) -> Settled:
+    """What to do once Kafka answers for a post it had not acknowledged by the deadline."""
+    return partial(registry.settled, post_id)
