@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install up down kafka-groups test test-unit lint format bench bench-adversarial profile bench-classifier train-offline train-head export-labels calibrate-model eval-offline clean
+.PHONY: install up down kafka-groups test test-unit lint format bench bench-adversarial profile bench-classifier train-offline train-head export-labels calibrate-model eval-languages eval-offline clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -69,6 +69,9 @@ export-labels: $(STAMP)  ## labeled examples (moderators' calls, Perspective sug
 
 calibrate-model: $(STAMP)  ## per-label calibrations for MODEL (e.g. detoxify:original) into OUT, for CLASSIFIER_CALIBRATION_PATH
 	$(PY) -m services.classifier.calibrate_model --model $(MODEL) --out $(or $(OUT),calibrations/model.json)
+
+eval-languages: $(STAMP)  ## per language: detection, ROC-AUC per label, threats/insults/benign acted on; writes benchmarks/results/
+	$(PY) -m services.classifier.evaluate_languages
 
 eval-offline: $(STAMP)  ## per-label ROC-AUC / PR-AUC on test.jsonl, per source
 	$(PY) -m services.classifier.offline.evaluate

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from services.classifier.domain.language import language_of
 from services.classifier.domain.scoring import Unscorable
-from services.contracts.events import LABELS, ModelInfo
+from services.contracts.events import LABELS, Language, ModelInfo
+from services.contracts.text import LANGUAGE_TAG
 from services.shared.errors import ApiError
 from services.shared.internal import InternalCaller
 
@@ -15,11 +19,17 @@ router = APIRouter(prefix="/v1", tags=["scoring"], dependencies=[InternalCaller]
 
 class ScoreRequest(BaseModel):
     texts: list[str] = Field(min_length=1, examples=[["you are wonderful", "you are an idiot"]])
+    languages: list[Annotated[str, Field(pattern=LANGUAGE_TAG)] | None] | None = Field(
+        default=None,
+        description="The language each text is stated to be in (null: detect it), in order.",
+        examples=[["en", None]],
+    )
 
 
 class TextScores(BaseModel):
     scores: dict[str, float] = Field(description="Probability per label the model predicts.")
     missing_labels: list[str] = Field(description="Labels this model cannot predict (not zero!).")
+    language: Language = Field(description="The language the text was read as.")
 
 
 class ScoreResponse(BaseModel):
@@ -45,11 +55,18 @@ async def score(body: ScoreRequest, request: Request) -> ScoreResponse:
                 "text_too_long",
                 f"texts[{index}] is over {settings.classifier_max_text_chars} characters",
             )
+    stated = body.languages or [None] * len(body.texts)
+    if len(stated) != len(body.texts):
+        raise ApiError(422, "languages_mismatch", "languages must have one entry per text")
+    languages = [
+        language_of(lang, text, state.scoring.guess_language)
+        for lang, text in zip(stated, body.texts, strict=True)
+    ]
     results = await state.batcher.score([state.normalize(t) for t in body.texts], source="http")
     missing = [label for label in LABELS if label not in state.scorer.labels]
     out = []
     for index, result in enumerate(results):
         if isinstance(result, Unscorable):
             raise ApiError(422, "unscorable", f"texts[{index}] could not be scored: {result}")
-        out.append(TextScores(scores=result, missing_labels=missing))
+        out.append(TextScores(scores=result, missing_labels=missing, language=languages[index]))
     return ScoreResponse(model=state.scorer.info, results=out)

@@ -12,6 +12,7 @@ from services.classifier import api, handlers, metrics
 from services.classifier.batching import MicroBatcher
 from services.classifier.config import Settings
 from services.classifier.domain.normalize import make_normalizer
+from services.classifier.languages import LanguageIdentifier
 from services.classifier.models.select import load_scorer
 from services.classifier.offline.vocabulary import known_words
 from services.shared.api import service_api
@@ -28,6 +29,7 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         scorer = await asyncio.to_thread(load_scorer, settings)
+        languages = await asyncio.to_thread(LanguageIdentifier)
         metrics.MODEL.info(
             {
                 "id": scorer.info.id,
@@ -44,9 +46,12 @@ def create_app(settings: Settings) -> FastAPI:
             streams=settings.classifier_streams,
             batch_overhead=scorer.batch_overhead_tokens,
         )
-        app.state.scorer, app.state.batcher, app.state.normalize = scorer, batcher, normalize
         batcher.start()
-        scoring = handlers.Scoring(batcher, scorer, normalize, settings.classifier_max_text_chars)
+        scoring = handlers.Scoring(
+            batcher, scorer, normalize, settings.classifier_max_text_chars, languages.guess
+        )
+        app.state.scorer, app.state.batcher, app.state.normalize = scorer, batcher, normalize
+        app.state.scoring = scoring
         broker.context.set_global("classifier", scoring)
         await ensure_topics(settings)
         await broker.start()

@@ -15,10 +15,11 @@ from faststream.kafka import KafkaBroker, KafkaRouter
 from services.classifier import metrics
 from services.classifier.batching import MicroBatcher
 from services.classifier.config import Settings
+from services.classifier.domain.language import Guess, language_of
 from services.classifier.domain.scoring import Unscorable
 from services.classifier.models.base import Scorer
 from services.contracts import topics
-from services.contracts.events import PostScored, PostSubmitted
+from services.contracts.events import Language, Post, PostScored, PostSubmitted
 from services.shared.kafka import (
     Context,
     KafkaMessage,
@@ -39,6 +40,10 @@ class Scoring:
     scorer: Scorer
     normalize: Callable[[str], str]
     max_text_chars: int
+    guess_language: Callable[[str], Guess | None]
+
+    def language(self, post: Post) -> Language:
+        return language_of(post.lang, post.text, self.guess_language)
 
 
 Deps = Annotated[Scoring, Context("classifier")]
@@ -70,6 +75,7 @@ async def on_posts_submitted(message: KafkaMessage, broker: Broker, deps: Deps) 
             model=deps.scorer.info,
             normalized_text=text,
             submitted_at=event.occurred_at,
+            language=deps.language(post),
         )
         out.append((scored, topics.POSTS_SCORED, topics.author_key(post.tenant, post.author_id)))
     await publish_all(broker, out)

@@ -75,6 +75,28 @@ class AuthorFacts(BaseModel):
     prior_sanctions: int | None = Field(default=None, ge=0, examples=[0])
 
 
+UNDETERMINED = "und"  # BCP 47's code for a language nobody can tell
+
+
+class LanguageSource(StrEnum):
+    STATED = "stated"  # the platform said so: it wins over detection
+    DETECTED = "detected"
+    UNDETERMINED = "undetermined"  # too short, only emoji or digits, or the detector unsure
+
+
+class Language(BaseModel):
+    """The language a post was read as, and how that is known."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    code: str = Field(description="ISO 639-1 (or -3) code; `und` when undetermined.",
+                      examples=["de"])  # fmt: skip
+    confidence: float | None = Field(
+        default=None, ge=0, le=1, description="The detector's confidence; none when stated."
+    )
+    source: LanguageSource = Field(examples=["detected"])
+
+
 class Post(BaseModel):
     """A piece of user content as the platform submitted it (text kept verbatim for display)."""
 
@@ -88,6 +110,11 @@ class Post(BaseModel):
     text: str = Field(description="The text as posted.")
     metadata: dict[str, Any] = Field(default_factory=dict, description="Opaque platform metadata.")
     author: AuthorFacts | None = Field(default=None, description="Author facts, if sent.")
+    lang: str | None = Field(
+        default=None,
+        description="The language the platform states (BCP 47, e.g. `de` or `pt-BR`); it wins "
+        "over detection.",
+    )
 
 
 class PostSubmitted(Event):
@@ -115,6 +142,9 @@ class PostScored(Event):
     model: ModelInfo
     normalized_text: str | None = Field(
         default=None, description="What was scored (term lists use it)."
+    )
+    language: Language | None = Field(
+        default=None, description="The language the post was read as (absent from older events)."
     )
     submitted_at: datetime | None = Field(
         default=None,
@@ -203,6 +233,9 @@ class Decision(Event):
     statement: StatementOfReasons | None = Field(default=None, description="For every non-allow.")
     crisis: bool = Field(
         default=False, description="Crisis mode applied: the policy's thresholds were tightened."
+    )
+    language: str | None = Field(
+        default=None, description="The language the post was read as (`und`: undetermined)."
     )
 
 

@@ -22,6 +22,11 @@ LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 PRINTABLE = r"^[^\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+$"
 
 
+# A language as platforms state it (BCP 47): a 2- or 3-letter language, then subtags (script,
+# region, ...): `de`, `pt-BR`, `zh-Hant-TW`.
+LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+
+
 def unencodable_at(value: Any, root: str) -> str | None:
     """The path of the first key or string in `value` with a lone surrogate or a NUL (None:
     there is none)."""

@@ -62,6 +62,29 @@ async def test_offline_model_scores_posts_from_kafka(classifier, infra: Infra, t
     assert rude["_key"] == f"{tenant}:a1"
 
 
+async def test_each_scored_post_says_which_language_it_was_read_as(
+    classifier, infra: Infra, tenant: str
+) -> None:
+    texts = ["Ich weiß, wo du wohnst, und ich werde dir wehtun.", "ok 👍"]
+    events = [submitted(tenant, i, t) for i, t in enumerate(texts)]
+    stated = submitted(tenant, 9, "Ich weiß, wo du wohnst, und ich werde dir wehtun.")
+    stated = stated.model_copy(update={"post": stated.post.model_copy(update={"lang": "de-AT"})})
+    await produce(
+        infra.kafka_bootstrap, topics.POSTS_SUBMITTED,
+        [e.model_dump_json().encode() for e in [*events, stated]],
+    )  # fmt: skip
+    scored = await collect(
+        infra.kafka_bootstrap, topics.POSTS_SCORED, until=lambda found: len(found) >= 3,
+        match=lambda m: m["post"]["tenant"] == tenant,
+    )  # fmt: skip
+    by_id = {m["post"]["external_id"]: m["language"] for m in scored}
+    detected, short, said = (by_id[e.post.external_id] for e in [*events, stated])
+    assert detected["code"] == "de" and detected["source"] == "detected"
+    assert detected["confidence"] > 0.9
+    assert short == {"code": "und", "confidence": None, "source": "undetermined"}
+    assert said == {"code": "de", "confidence": None, "source": "stated"}
+
+
 async def test_poison_messages_go_to_the_dead_letter_topic_and_the_consumer_goes_on(
     classifier, infra: Infra, tenant: str
 ) -> None:
@@ -105,6 +128,7 @@ async def test_http_score_endpoint(classifier) -> None:
     first, second = body["results"]
     assert second["scores"]["toxicity"] > first["scores"]["toxicity"]
     assert first["missing_labels"] == ["sexual_explicit"]
+    assert first["language"]["code"] == "en"
 
 
 async def test_http_score_admits_only_the_internal_token(classifier) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from services.contracts.events import LABELS, ModelInfo
+from services.contracts.events import LABELS, Language, ModelInfo
 from services.shared.internal import internal_headers
 
 
@@ -30,6 +30,7 @@ class Scored:
     model: ModelInfo
     labels: set[str]  # what the running model can predict
     scores: list[dict[str, float]]
+    languages: list[Language]  # what each text was read as
 
 
 class ClassifierClient:
@@ -38,22 +39,24 @@ class ClassifierClient:
             base_url=base_url.rstrip("/"), timeout=timeout, headers=internal_headers(token)
         )
 
-    async def score(self, texts: list[str]) -> Scored:
+    async def score(self, texts: list[str], language: str | None = None) -> Scored:
         """Scores for every text, asked for in requests of `MAX_TEXTS` (a comment's sentences
-        can be many more than one request takes)."""
+        can be many more than one request takes); `language` is stated for all of them."""
         parts = [
-            await self._score(texts[start : start + MAX_TEXTS])
+            await self._score(texts[start : start + MAX_TEXTS], language)
             for start in range(0, len(texts), MAX_TEXTS)
         ]
         return Scored(
             model=parts[0].model,
             labels=parts[0].labels,
             scores=[scores for part in parts for scores in part.scores],
+            languages=[found for part in parts for found in part.languages],
         )
 
-    async def _score(self, texts: list[str]) -> Scored:
+    async def _score(self, texts: list[str], language: str | None) -> Scored:
+        body = {"texts": texts, "languages": [language] * len(texts)}
         try:
-            response = await self.http.post("/v1/score", json={"texts": texts})
+            response = await self.http.post("/v1/score", json=body)
         except httpx.HTTPError as error:
             raise ClassifierUnavailable(f"classifier unreachable: {error!r}") from error
         if 400 <= response.status_code < 500 and response.status_code not in (401, 403, 429):
@@ -74,6 +77,7 @@ class ClassifierClient:
             model=ModelInfo.model_validate(body["model"]),
             labels=set(LABELS) - missing,
             scores=[r["scores"] for r in results],
+            languages=[Language.model_validate(r["language"]) for r in results],
         )
 
     async def aclose(self) -> None:

@@ -13,6 +13,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.contracts.events import UNDETERMINED, Language, LanguageSource
+from services.contracts.text import LANGUAGE_TAG
+
 ATTRIBUTES: dict[str, str] = {
     "TOXICITY": "toxicity",
     "SEVERE_TOXICITY": "severe_toxicity",
@@ -95,10 +98,22 @@ def check_comment(request: AnalyzeRequest) -> None:
         )
     if request.comment.type not in (None, "PLAIN_TEXT"):
         raise invalid(f"Unsupported comment type {request.comment.type}; only PLAIN_TEXT.")
+    for code in request.languages or []:
+        if not re.match(LANGUAGE_TAG, code):
+            raise invalid(f"languages: {code!r} is not a language code (e.g. en, pt-BR).")
 
 
-def plan(request: AnalyzeRequest, labels: set[str], languages: set[str]) -> list[Requested]:
-    """What to report for the model's `labels`, or the error Perspective would give."""
+def stated_language(request: AnalyzeRequest) -> str | None:
+    """The language the caller states (the first of `languages`): it wins over detection."""
+    return request.languages[0] if request.languages else None
+
+
+def plan(
+    request: AnalyzeRequest, labels: set[str], languages: set[str], read_as: Language
+) -> list[Requested]:
+    """What to report for the model's `labels` in the `languages` it reads, or the error
+    Perspective would give. The comment's language is the one asked for, else the one detected
+    (`read_as`); an undetermined one (a few letters, emoji) is read as the model's."""
     if not request.requestedAttributes:
         raise invalid("requestedAttributes must name at least one attribute.")
     wanted = []
@@ -116,6 +131,12 @@ def plan(request: AnalyzeRequest, labels: set[str], languages: set[str]) -> list
         if asked and not set(asked) & languages:
             raise invalid(
                 f"Attribute {name} does not support request languages: {','.join(asked)}",
+                "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE",
+            )
+        if not asked and read_as.code != UNDETERMINED and read_as.code not in languages:
+            raise invalid(
+                f"Attribute {name} does not support the comment's detected language: "
+                f"{read_as.code}",
                 "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE",
             )
         wanted.append(Requested(name.upper(), label, parameters.scoreThreshold))
@@ -152,6 +173,7 @@ def response(
     spans: list[tuple[int, int]],
     span_scores: list[dict[str, float]],
     languages: list[str],
+    read_as: Language,
 ) -> dict[str, Any]:
     """attributeScores with summary and span scores; attributes under their threshold are left
     out, as Perspective does."""
@@ -174,12 +196,16 @@ def response(
         }
     body: dict[str, Any] = {
         "attributeScores": attributes,
-        "languages": request.languages or languages[:1],
-        "detectedLanguages": languages[:1],
+        "languages": request.languages or [read_as.code if detected(read_as) else languages[0]],
+        "detectedLanguages": [read_as.code] if detected(read_as) else [],
     }
     if request.clientToken is not None:
         body["clientToken"] = request.clientToken
     return body
+
+
+def detected(language: Language) -> bool:
+    return language.source is LanguageSource.DETECTED
 
 
 class SummaryScore(BaseModel):

@@ -61,6 +61,9 @@ class DecisionView(BaseModel):
     crisis: bool | None = Field(
         default=None, description="Crisis mode applied: the policy's thresholds were tightened."
     )
+    language: str | None = Field(
+        default=None, description="The language the post was read as (`und`: undetermined)."
+    )
     history: list[DecisionRevision] | None = None
 
 
@@ -138,6 +141,7 @@ def decision_view(d: Decision, history: list[Decision] | None = None) -> Decisio
         queue=d.queue,
         statement=d.statement,
         crisis=d.crisis,
+        language=d.language,
         history=[revision_of(h) for h in history] if history is not None else None,
     )
 

@@ -11,7 +11,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import PydanticSerializationError
 
 from services.contracts.events import AuthorFacts, Post, PostSubmitted, post_id_for
-from services.contracts.text import PRINTABLE, UnicodeText, deeper_than, unencodable_at
+from services.contracts.text import (
+    LANGUAGE_TAG,
+    PRINTABLE,
+    UnicodeText,
+    deeper_than,
+    unencodable_at,
+)
 
 # Ids and community names become parts of keys and window names downstream, where control
 # characters are separators (one in a community name once stalled every mood window), and are
@@ -40,6 +46,14 @@ class SubmitPostRequest(BaseModel):
     )
     metadata: dict[str, Any] = Field(default_factory=dict)
     author: AuthorFacts | None = None
+    lang: str | None = Field(
+        default=None,
+        max_length=35,
+        pattern=LANGUAGE_TAG,
+        examples=["de"],
+        description="The post's language if you know it (BCP 47: `de`, `pt-BR`); it wins over "
+        "detection. Without it the classifier detects the language.",
+    )
 
 
 class SubmitPostResponse(BaseModel):
@@ -116,6 +130,7 @@ def to_post(request: SubmitPostRequest, tenant: str) -> Post:
         text=request.text,
         metadata=request.metadata,
         author=request.author,
+        lang=request.lang,
     )
 
 

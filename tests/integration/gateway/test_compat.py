@@ -307,3 +307,22 @@ async def test_google_client_sees_perspective_errors(
         request = {"comment": {"text": "hi"}, "requestedAttributes": {"TOXICITY": {}}}
         await asyncio.to_thread(bad_key.comments().analyze(body=request).execute)
     assert refused.value.resp.status == 401
+
+
+async def test_google_client_gets_the_detected_language_and_a_refusal_for_one_not_read(
+    gateway: str, infra: Infra, tenant: str
+) -> None:
+    """The offline model reads English: an English comment says so in `detectedLanguages`; a
+    German one, detected or stated, is refused as Perspective refused a language it did not
+    serve, instead of being scored blind."""
+    client = await asyncio.to_thread(google_client, gateway, await issue(infra, tenant))
+    english = {"comment": {"text": RUDE}, "requestedAttributes": {"TOXICITY": {}}}
+    analyzed = await asyncio.to_thread(client.comments().analyze(body=english).execute)
+    assert analyzed["detectedLanguages"] == ["en"] and analyzed["languages"] == ["en"]
+    threat = "Ich weiß, wo du wohnst, und ich werde dir wehtun."
+    for extra in ({}, {"languages": ["de"]}):
+        german = {"comment": {"text": threat}, "requestedAttributes": {"TOXICITY": {}}, **extra}
+        with pytest.raises(HttpError) as refused:
+            await asyncio.to_thread(client.comments().analyze(body=german).execute)
+        assert refused.value.resp.status == 400
+        assert b"LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE" in refused.value.content

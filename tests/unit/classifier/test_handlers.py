@@ -12,6 +12,7 @@ from faststream.kafka import KafkaBroker, TestKafkaBroker
 from services.classifier import handlers
 from services.classifier.batching import MicroBatcher
 from services.classifier.config import Settings
+from services.classifier.domain.language import Guess
 from services.contracts import topics
 from services.contracts.events import ModelInfo, Post, PostSubmitted
 from tests.unit.support import Sink
@@ -33,13 +34,19 @@ class RudeWordModel:
         return [{"toxicity": 0.9 if "idiot" in t else 0.01} for t in texts]
 
 
+def german_or_english(text: str) -> Guess:
+    """A detector as a fake: German when it sees "ich", else English."""
+    return Guess("de", 0.99) if "ich" in text.split() else Guess("en", 0.9)
+
+
 @pytest.fixture(params=[str.lower])
 async def classifier(request) -> AsyncIterator[tuple[KafkaBroker, Sink]]:
     model = RudeWordModel()
     batcher = MicroBatcher(model.score, max_batch=8, max_wait_ms=1, lengths=model.token_lengths)
     broker = KafkaBroker()
     broker.include_router(handlers.router(Settings()))
-    broker.context.set_global("classifier", handlers.Scoring(batcher, model, request.param, 100))
+    scoring = handlers.Scoring(batcher, model, request.param, 100, german_or_english)
+    broker.context.set_global("classifier", scoring)
     sink = Sink(broker, topics.POSTS_SCORED, topics.DEAD_LETTER)
     batcher.start()
     async with TestKafkaBroker(broker) as test_broker:
@@ -47,8 +54,8 @@ async def classifier(request) -> AsyncIterator[tuple[KafkaBroker, Sink]]:
     await batcher.stop()
 
 
-def submitted(text: str) -> dict:
-    post = Post(post_id="p", tenant="acme", external_id="e", author_id="u", text=text)
+def submitted(text: str, lang: str | None = None) -> dict:
+    post = Post(post_id="p", tenant="acme", external_id="e", author_id="u", text=text, lang=lang)
     return PostSubmitted(post=post).model_dump(mode="json")
 
 
@@ -74,3 +81,14 @@ async def test_an_unscorable_text_goes_to_the_dead_letter_topic(classifier) -> N
     await broker.publish(submitted("BOOM"), topics.POSTS_SUBMITTED)
     assert [d["error_kind"] for d in sink.seen[topics.DEAD_LETTER]] == ["unscorable"]
     assert sink.seen[topics.POSTS_SCORED] == []
+
+
+async def test_a_post_carries_the_language_it_was_read_as(classifier) -> None:
+    broker, sink = classifier
+    await broker.publish(submitted("ich weiß, wo du wohnst"), topics.POSTS_SUBMITTED)
+    await broker.publish(submitted("ich weiß, wo du wohnst", lang="pt-BR"), topics.POSTS_SUBMITTED)
+    await broker.publish(submitted("ok 👍"), topics.POSTS_SUBMITTED)
+    detected, stated, short = (s["language"] for s in sink.seen[topics.POSTS_SCORED])
+    assert detected == {"code": "de", "confidence": 0.99, "source": "detected"}
+    assert stated == {"code": "pt", "confidence": None, "source": "stated"}
+    assert short == {"code": "und", "confidence": None, "source": "undetermined"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.contracts.events import LABELS
+from services.contracts.events import LABELS, Language, LanguageSource
 from services.gateway.domain.perspective import (
     AnalyzeRequest,
     PerspectiveError,
@@ -16,6 +16,7 @@ from services.gateway.domain.perspective import (
 )
 
 OFFLINE = set(LABELS) - {"sexual_explicit"}
+ENGLISH = Language(code="en", confidence=0.99, source=LanguageSource.DETECTED)
 
 
 def request(text: str = "you are an idiot", **fields) -> AnalyzeRequest:
@@ -31,7 +32,7 @@ def error_of(call) -> PerspectiveError:
 
 def test_attributes_map_to_our_labels_profanity_is_obscene() -> None:
     attrs = {name: {} for name in ["TOXICITY", "PROFANITY", "IDENTITY_ATTACK", "THREAT"]}
-    wanted = plan(request(requestedAttributes=attrs), OFFLINE, {"en"})
+    wanted = plan(request(requestedAttributes=attrs), OFFLINE, {"en"}, ENGLISH)
     assert [(w.attribute, w.label) for w in wanted] == [
         ("TOXICITY", "toxicity"),
         ("PROFANITY", "obscene"),
@@ -55,33 +56,36 @@ def test_over_20kb_is_comment_too_long_counting_bytes_not_characters() -> None:
 
 def test_an_attribute_the_model_cannot_score_is_rejected() -> None:
     body = request(requestedAttributes={"TOXICITY": {}, "SEXUALLY_EXPLICIT": {}})
-    error = error_of(lambda: plan(body, OFFLINE, {"en"}))
+    error = error_of(lambda: plan(body, OFFLINE, {"en"}, ENGLISH))
     assert "SEXUALLY_EXPLICIT" in error.message and error.code == 400
 
 
 def test_unknown_attributes_too_unless_drop_unsupported_attributes() -> None:
     body = request(requestedAttributes={"TOXICITY": {}, "FLIRTATION": {}})
-    assert error_of(lambda: plan(body, OFFLINE, {"en"})).error_type == "ATTRIBUTE_NOT_SUPPORTED"
+    assert (
+        error_of(lambda: plan(body, OFFLINE, {"en"}, ENGLISH)).error_type
+        == "ATTRIBUTE_NOT_SUPPORTED"
+    )
     dropped = request(
         requestedAttributes={"TOXICITY": {}, "FLIRTATION": {}}, dropUnsupportedAttributes=True
     )
-    assert [w.attribute for w in plan(dropped, OFFLINE, {"en"})] == ["TOXICITY"]
+    assert [w.attribute for w in plan(dropped, OFFLINE, {"en"}, ENGLISH)] == ["TOXICITY"]
 
 
 def test_dropping_every_attribute_is_still_an_error() -> None:
     body = request(requestedAttributes={"FLIRTATION": {}}, dropUnsupportedAttributes=True)
-    assert error_of(lambda: plan(body, OFFLINE, {"en"})).code == 400
+    assert error_of(lambda: plan(body, OFFLINE, {"en"}, ENGLISH)).code == 400
 
 
 def test_unsupported_language_is_named_in_the_error() -> None:
-    error = error_of(lambda: plan(request(languages=["de"]), OFFLINE, {"en"}))
+    error = error_of(lambda: plan(request(languages=["de"]), OFFLINE, {"en"}, ENGLISH))
     assert error.error_type == "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE" and "de" in error.message
-    assert plan(request(languages=["en-US"]), OFFLINE, {"en"})
+    assert plan(request(languages=["en-US"]), OFFLINE, {"en"}, ENGLISH)
 
 
 def test_only_probability_scores() -> None:
     body = request(requestedAttributes={"TOXICITY": {"scoreType": "STD_DEV"}})
-    assert error_of(lambda: plan(body, OFFLINE, {"en"})).code == 400
+    assert error_of(lambda: plan(body, OFFLINE, {"en"}, ENGLISH)).code == 400
 
 
 def test_sentences_split_on_end_punctuation_without_trailing_space() -> None:
@@ -104,8 +108,8 @@ def test_response_has_summary_and_span_scores_and_echoes_the_client_token() -> N
     text = "😀 nice. you idiot."
     body = request(text, clientToken="abc", spanAnnotations=True)
     spans = sentence_spans(text)
-    out = response(body, plan(body, OFFLINE, {"en"}), {"toxicity": 0.7}, spans,
-                   [{"toxicity": 0.1}, {"toxicity": 0.9}], ["en"])  # fmt: skip
+    out = response(body, plan(body, OFFLINE, {"en"}, ENGLISH), {"toxicity": 0.7}, spans,
+                   [{"toxicity": 0.1}, {"toxicity": 0.9}], ["en"], ENGLISH)  # fmt: skip
     toxicity = out["attributeScores"]["TOXICITY"]
     assert toxicity["summaryScore"] == {"value": 0.7, "type": "PROBABILITY"}
     assert [(s["begin"], s["end"]) for s in toxicity["spanScores"]] == [(0, 8), (9, 19)]
@@ -115,6 +119,31 @@ def test_response_has_summary_and_span_scores_and_echoes_the_client_token() -> N
 
 def test_attributes_under_their_score_threshold_are_left_out() -> None:
     body = request(requestedAttributes={"TOXICITY": {"scoreThreshold": 0.8}, "INSULT": {}})
-    out = response(body, plan(body, OFFLINE, {"en"}), {"toxicity": 0.5, "insult": 0.4},
-                   [(0, 16)], [{"toxicity": 0.5, "insult": 0.4}], ["en"])  # fmt: skip
+    out = response(body, plan(body, OFFLINE, {"en"}, ENGLISH), {"toxicity": 0.5, "insult": 0.4},
+                   [(0, 16)], [{"toxicity": 0.5, "insult": 0.4}], ["en"], ENGLISH)  # fmt: skip
     assert list(out["attributeScores"]) == ["INSULT"]
+
+
+def test_a_comment_detected_in_a_language_the_model_does_not_read_is_refused() -> None:
+    german = Language(code="de", confidence=0.99, source=LanguageSource.DETECTED)
+    error = error_of(lambda: plan(request("Ich weiß, wo du wohnst"), OFFLINE, {"en"}, german))
+    assert error.error_type == "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE" and "de" in error.message
+
+
+def test_an_undetermined_comment_is_read_as_the_models_language() -> None:
+    short = Language(code="und", source=LanguageSource.UNDETERMINED)
+    assert plan(request("ok 👍"), OFFLINE, {"en"}, short)
+    out = response(request("ok 👍"), plan(request("ok 👍"), OFFLINE, {"en"}, short),
+                   {"toxicity": 0.1}, [(0, 4)], [{"toxicity": 0.1}], ["en"], short)  # fmt: skip
+    assert out["languages"] == ["en"] and out["detectedLanguages"] == []
+
+
+def test_the_detected_language_is_returned() -> None:
+    body = request()
+    out = response(body, plan(body, OFFLINE, {"en"}, ENGLISH), {"toxicity": 0.7}, [(0, 16)],
+                   [{"toxicity": 0.7}], ["en"], ENGLISH)  # fmt: skip
+    assert out["detectedLanguages"] == ["en"] and out["languages"] == ["en"]
+
+
+def test_a_language_that_is_not_a_code_is_invalid() -> None:
+    assert error_of(lambda: check_comment(request(languages=["english please"]))).code == 400

@@ -99,3 +99,15 @@ def test_zero_width_and_bidi_controls_in_an_author_id_are_refused(hidden: str) -
 
 def test_ids_in_any_script_pass() -> None:
     assert request(author_id="Zoë Ünal 李小龍 محمد").author_id
+
+
+def test_a_stated_language_travels_on_the_post() -> None:
+    assert to_post(request(lang="pt-BR"), "acme").lang == "pt-BR"
+    assert to_post(request(), "acme").lang is None
+
+
+@pytest.mark.parametrize("lang", ["german", "de_DE", "d", "12", "de-"])
+def test_a_language_that_is_not_a_language_tag_is_refused_naming_the_field(lang: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        request(lang=lang)
+    assert refused.value.errors()[0]["loc"] == ("lang",)

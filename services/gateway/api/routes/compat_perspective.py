@@ -34,6 +34,7 @@ from services.gateway.domain.perspective import (
     plan,
     response,
     sentence_spans,
+    stated_language,
     suggest_response,
     suggested_labels,
 )
@@ -95,13 +96,14 @@ async def analyze(
     # one sentence (or no span annotations): its span score is the summary score
     sentences = [text[b:e] for b, e in spans] if len(spans) > 1 else []
     try:
-        scored = await classifier.score([text, *sentences])
+        scored = await classifier.score([text, *sentences], stated_language(body))
     except ClassifierUnavailable as error:
         raise PerspectiveError(503, "UNAVAILABLE", "Scoring is unavailable; retry.") from error
     except ClassifierRefused as refused:
         raise invalid(f"The comment cannot be scored: {refused.message}") from refused
     languages = [code.strip() for code in settings.perspective_languages.split(",") if code.strip()]
-    wanted = plan(body, scored.labels, set(languages))
+    read_as = scored.languages[0]
+    wanted = plan(body, scored.labels, set(languages), read_as)
     span_scores = scored.scores[1:] if sentences else scored.scores[:1]
     # ingest takes the comment on the caller's own key, so that key needs `posts:write`
     wanted_in_pipeline = settings.perspective_submit_to_pipeline and not body.doNotStore
@@ -109,7 +111,7 @@ async def analyze(
         await ingest.submit(as_post(platform.tenant, body), platform.token)
     metrics.COMPAT_SECONDS.labels("perspective").observe(time.perf_counter() - started)
     metrics.COMPAT_REQUESTS.labels("perspective", "200").inc()
-    return response(body, wanted, scored.scores[0], spans, span_scores, languages)
+    return response(body, wanted, scored.scores[0], spans, span_scores, languages, read_as)
 
 
 def as_post(tenant: str, body: AnalyzeRequest) -> dict[str, Any]:

@@ -1,0 +1,57 @@
+"""Which language a post is read as. Pure: the detector is passed in.
+
+- A language the platform states wins (its primary subtag: `pt-BR` is read as `pt`).
+- A post with fewer than `MIN_LETTERS` letters ("ok", "lol", emoji, digits) is undetermined
+  (`und`): a detector only guesses there, and a guess would route the post to a model that
+  may not read it.
+- Otherwise the detector's answer, read from the post's first `READ_CHARS` characters (the cost
+  stays bounded whatever the length; a mixed post is read as the language it opens in), unless
+  its confidence is under `MIN_CONFIDENCE`, which is undetermined too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from services.contracts.events import UNDETERMINED, Language, LanguageSource
+from services.contracts.text import LANGUAGE_TAG
+
+MIN_LETTERS = 12
+READ_CHARS = 1_000
+MIN_CONFIDENCE = 0.3
+_TAG = re.compile(LANGUAGE_TAG)
+LEGACY = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro"}
+
+
+@dataclass(frozen=True)
+class Guess:
+    code: str
+    confidence: float
+
+
+def primary(tag: str) -> str:
+    code = tag.split("-")[0].lower()
+    return LEGACY.get(code, code)
+
+
+def is_language_tag(tag: str) -> bool:
+    return bool(_TAG.match(tag))
+
+
+def undetermined(confidence: float | None = None) -> Language:
+    return Language(code=UNDETERMINED, confidence=confidence, source=LanguageSource.UNDETERMINED)
+
+
+def language_of(stated: str | None, text: str, guess: Callable[[str], Guess | None]) -> Language:
+    if stated and is_language_tag(stated) and primary(stated) != UNDETERMINED:
+        return Language(code=primary(stated), source=LanguageSource.STATED)
+    head = text[:READ_CHARS]
+    if sum(c.isalpha() for c in head) < MIN_LETTERS:
+        return undetermined()
+    found = guess(head)
+    if found is None or found.confidence < MIN_CONFIDENCE:
+        return undetermined(round(found.confidence, 3) if found else None)
+    confidence = round(min(1.0, max(0.0, found.confidence)), 3)
+    return Language(code=primary(found.code), confidence=confidence, source=LanguageSource.DETECTED)
