@@ -128,7 +128,7 @@ async def test_http_score_endpoint(classifier) -> None:
     first, second = body["results"]
     assert second["scores"]["toxicity"] > first["scores"]["toxicity"]
     assert first["missing_labels"] == ["sexual_explicit"]
-    assert first["language"]["code"] == "en"
+    assert first["language"]["code"] == "und"  # "hello friend": too few letters to tell
 
 
 async def test_http_score_admits_only_the_internal_token(classifier) -> None:
