@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from services.classifier.domain.language import language_of
 from services.classifier.domain.scoring import Unscorable
+from services.classifier.handlers import UNSUPPORTED
 from services.contracts.events import LABELS, Language, ModelInfo
 from services.contracts.text import LANGUAGE_TAG
 from services.shared.errors import ApiError
@@ -30,10 +31,16 @@ class TextScores(BaseModel):
     scores: dict[str, float] = Field(description="Probability per label the model predicts.")
     missing_labels: list[str] = Field(description="Labels this model cannot predict (not zero!).")
     language: Language = Field(description="The language the text was read as.")
+    unscored: str | None = Field(
+        default=None,
+        description="Why the text has no scores: `language_not_supported` (no loaded model "
+        "reads its language).",
+    )
 
 
 class ScoreResponse(BaseModel):
     model: ModelInfo
+    reads: list[str] = Field(description="The languages the model reads (ISO 639-1).")
     results: list[TextScores]
 
 
@@ -62,11 +69,21 @@ async def score(body: ScoreRequest, request: Request) -> ScoreResponse:
         language_of(lang, text, state.scoring.guess_language)
         for lang, text in zip(stated, body.texts, strict=True)
     ]
-    results = await state.batcher.score([state.normalize(t) for t in body.texts], source="http")
+    texts = [state.normalize(text) for text in body.texts]
+    results = await state.scoring.read(texts, languages, source="http")
     missing = [label for label in LABELS if label not in state.scorer.labels]
     out = []
     for index, result in enumerate(results):
         if isinstance(result, Unscorable):
             raise ApiError(422, "unscorable", f"texts[{index}] could not be scored: {result}")
-        out.append(TextScores(scores=result, missing_labels=missing, language=languages[index]))
-    return ScoreResponse(model=state.scorer.info, results=out)
+        unscored = UNSUPPORTED if result is None else None
+        out.append(
+            TextScores(
+                scores=result or {},
+                missing_labels=missing,
+                language=languages[index],
+                unscored=unscored,
+            )
+        )
+    reads = sorted(state.scorer.languages)
+    return ScoreResponse(model=state.scorer.info, reads=reads, results=out)

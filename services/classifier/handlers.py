@@ -19,7 +19,7 @@ from services.classifier.domain.language import Guess, language_of
 from services.classifier.domain.scoring import Unscorable
 from services.classifier.models.base import Scorer
 from services.contracts import topics
-from services.contracts.events import Language, Post, PostScored, PostSubmitted
+from services.contracts.events import UNDETERMINED, Language, Post, PostScored, PostSubmitted
 from services.shared.kafka import (
     Context,
     KafkaMessage,
@@ -30,6 +30,7 @@ from services.shared.kafka import (
 )
 
 SERVICE = "classifier"
+UNSUPPORTED = "language_not_supported"
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,22 @@ class Scoring:
 
     def language(self, post: Post) -> Language:
         return language_of(post.lang, post.text, self.guess_language)
+
+    def reads(self, language: Language) -> bool:
+        """Whether the model reads it; an undetermined one (a few letters, emoji) is read."""
+        return language.code == UNDETERMINED or language.code in self.scorer.languages
+
+    async def read(
+        self, texts: list[str], languages: list[Language], source: str
+    ) -> list[dict[str, float] | Unscorable | None]:
+        """Scores for the (normalized) texts in a language the model reads; None for the others,
+        which are never scored blind."""
+        read = [i for i, language in enumerate(languages) if self.reads(language)]
+        scored = await self.batcher.score([texts[i] for i in read], source=source)
+        results: list[dict[str, float] | Unscorable | None] = [None] * len(texts)
+        for index, result in zip(read, scored, strict=True):
+            results[index] = result
+        return results
 
 
 Deps = Annotated[Scoring, Context("classifier")]
@@ -60,22 +77,28 @@ def router(settings: Settings) -> KafkaRouter:
 
 async def on_posts_submitted(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
     decoded = await decode_batch(broker, SERVICE, message, PostSubmitted, metrics.ERRORS)
+    languages = [deps.language(event.post) for _, event in decoded]
     texts = [deps.normalize(event.post.text)[: deps.max_text_chars] for _, event in decoded]
-    results = await deps.batcher.score(texts, source="kafka")
+    results = await deps.read(texts, languages, source="kafka")
     out = []
-    for (record, event), text, result in zip(decoded, texts, results, strict=True):
+    for (record, event), text, result, language in zip(
+        decoded, texts, results, languages, strict=True
+    ):
         post = event.post
         if isinstance(result, Unscorable):
             metrics.ERRORS.labels("unscorable").inc()
             await dead_letter(broker, SERVICE, record, "unscorable", str(result))
             continue
+        if result is None:  # never scored blind: its labels are missing, with the reason
+            metrics.UNSCORED.labels(UNSUPPORTED, language.code).inc()
         scored = PostScored(
             post=post,
-            scores=result,
+            scores=result or {},
             model=deps.scorer.info,
             normalized_text=text,
             submitted_at=event.occurred_at,
-            language=deps.language(post),
+            language=language,
+            unscored=UNSUPPORTED if result is None else None,
         )
         out.append((scored, topics.POSTS_SCORED, topics.author_key(post.tenant, post.author_id)))
     await publish_all(broker, out)

@@ -14,3 +14,8 @@ INFERENCE_SECONDS = Histogram(
 QUEUE_DEPTH = Gauge("classifier_queue_depth", "Texts waiting for the micro-batcher")
 ERRORS = Counter("classifier_errors_total", "Errors by kind", ["kind"])
 MODEL = Info("classifier_model", "The model in use")
+UNSCORED = Counter(
+    "classifier_posts_unscored_total",
+    "Posts given no scores, by reason and language (no loaded model reads it)",
+    ["reason", "language"],
+)

@@ -146,6 +146,12 @@ class PostScored(Event):
     language: Language | None = Field(
         default=None, description="The language the post was read as (absent from older events)."
     )
+    unscored: str | None = Field(
+        default=None,
+        description="Why the post has no scores, when it has none: `language_not_supported` (no "
+        "loaded model reads its language). Never a score of 0: its labels are missing.",
+        examples=["language_not_supported"],
+    )
     submitted_at: datetime | None = Field(
         default=None,
         description="When ingest accepted the post (its PostSubmitted's occurred_at): the start "

@@ -159,6 +159,8 @@ def decide(deps: Escalation, event: PostScored, tally: StrikeTally) -> Outcome:
         author=post.author,
         strikes=count,
         crisis=deps.crisis.is_on(post.tenant, post.community),
+        language=event.language.code if event.language else None,
+        unscored=event.unscored,
     )
     outcome = automated_outcome(event, evaluate(facts, policy), policy, count)
     shadow = deps.book.shadow_for(post.tenant, post.community)

@@ -75,6 +75,12 @@ class When(_Strict):
     deny_terms: bool = False
     any_words: list[str] | None = Field(default=None, description="some of these words in the text")
     reports: ReportCondition | None = None
+    unscored: bool | None = Field(
+        default=None, description="true: the post has no scores (no model reads its language)"
+    )
+    languages: list[str] | None = Field(
+        default=None, description="the post was read as one of these languages (`und` too)"
+    )
 
     _labels = field_validator("scores", "any_scores", "below")(_known_labels)
 
@@ -211,6 +217,8 @@ class PostFacts:
     strikes: int = 0
     reports: tuple[ReportFact, ...] = ()  # the reports that count (duplicates and capped left out)
     crisis: bool = False  # crisis mode switched on for the community (by hand or by a wave)
+    language: str | None = None  # what the post was read as (`und`: undetermined)
+    unscored: str | None = None  # why it has no scores, when it has none
 
 
 @dataclass(frozen=True)
@@ -279,6 +287,15 @@ def _facts(rule: Rule, post: PostFacts, policy: Policy, factor: float) -> list[s
         facts.append(f"{label} {score:.2f} < {ceiling:.2f}")
     if when.communities is not None and post.community not in when.communities:
         return None
+    if when.unscored is not None:
+        if (post.unscored is not None) is not when.unscored:
+            return None
+        if post.unscored:
+            facts.append(f"not scored: {post.unscored} (language {post.language})")
+    if when.languages is not None:
+        if post.language not in when.languages:
+            return None
+        facts.append(f"language {post.language}")
     if when.min_strikes is not None:
         if post.strikes < when.min_strikes:
             return None

@@ -117,7 +117,7 @@ async def test_scored_posts_become_decisions_with_reasons(
     assert calm_view["action"] == "allow" and calm_view["reasons"] == []
     assert severe_view["action"] == "remove"
     assert [r["rule"] for r in severe_view["reasons"]] == ["severe-toxicity", "very-toxic", "toxic"]
-    assert severe_view["policy"] == {"id": "default", "version": "3"}
+    assert severe_view["policy"] == {"id": "default", "version": "4"}
 
 
 async def test_a_redelivered_post_is_decided_once(pipeline, infra: Infra, tenant: str) -> None:
@@ -204,7 +204,7 @@ async def test_a_decision_carries_its_statement_of_reasons(
     assert decisions[0]["action"] == "hold" and decisions[0]["queue"] == "general"
     assert statement["restriction"]["visibility"] == "held"
     assert statement["automation"] == "partly_automated"
-    assert statement["ground"].startswith("default v3: Community guidelines 2.4")
+    assert statement["ground"].startswith("default v4: Community guidelines 2.4")
 
 
 async def test_tenant_policy_is_hot_reloaded_and_a_bad_file_keeps_the_previous(

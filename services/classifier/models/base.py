@@ -11,6 +11,8 @@ from services.contracts.events import ModelInfo
 class Scorer(Protocol):
     info: ModelInfo
     labels: tuple[str, ...]  # the labels this model can predict; others are reported missing
+    # The languages it reads (ISO 639-1): a post in any other gets no scores, never a guess
+    languages: frozenset[str]
     # What one more batch costs beyond its padded tokens, in tokens (see scoring.length_buckets)
     batch_overhead_tokens: int
 

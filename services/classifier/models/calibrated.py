@@ -59,6 +59,7 @@ class CalibratedScorer:
     def __init__(self, model: Scorer, calibrations: dict[str, Calibration], digest: str) -> None:
         self.model, self.calibrations = model, calibrations
         self.labels = model.labels
+        self.languages = model.languages
         self.batch_overhead_tokens = model.batch_overhead_tokens
         self.info = ModelInfo(id=model.info.id, version=f"{model.info.version}+cal-{digest}")
 

@@ -48,6 +48,12 @@ def _hint(model_type: str | None) -> str:
     )
 
 
+# What each Detoxify model was trained to read (its README); a checkpoint of unknown type is
+# taken as English, the language of the original Jigsaw data.
+LANGUAGES = {"multilingual": frozenset({"en", "fr", "es", "it", "pt", "tr", "ru"})}
+ENGLISH = frozenset({"en"})
+
+
 class DetoxifyScorer:
     batch_overhead_tokens = BATCH_OVERHEAD_TOKENS
 
@@ -68,6 +74,7 @@ class DetoxifyScorer:
             raise DetoxifyLoadError(
                 f"unknown Detoxify model type {model_type!r}. {_hint(model_type)}"
             )
+        self.languages = LANGUAGES.get(model_type or "original", ENGLISH)
         threads = threads or torch.get_num_threads()
         try:
             detoxify = Detoxify(

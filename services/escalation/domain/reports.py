@@ -58,6 +58,8 @@ def facts_of(scored: PostScored, strikes: int, reports: tuple[PostReported, ...]
         author=post.author,
         strikes=strikes,
         reports=tuple(ReportFact(r.reporter_id, r.reason_code, r.reporter.trust) for r in reports),
+        language=scored.language.code if scored.language else None,
+        unscored=scored.unscored,
     )
 
 

@@ -31,6 +31,8 @@ class Scored:
     labels: set[str]  # what the running model can predict
     scores: list[dict[str, float]]
     languages: list[Language]  # what each text was read as
+    reads: frozenset[str]  # the languages the model reads
+    unscored: list[str | None]  # why a text has no scores (its language), else None
 
 
 class ClassifierClient:
@@ -51,6 +53,8 @@ class ClassifierClient:
             labels=parts[0].labels,
             scores=[scores for part in parts for scores in part.scores],
             languages=[found for part in parts for found in part.languages],
+            reads=parts[0].reads,
+            unscored=[why for part in parts for why in part.unscored],
         )
 
     async def _score(self, texts: list[str], language: str | None) -> Scored:
@@ -78,6 +82,8 @@ class ClassifierClient:
             labels=set(LABELS) - missing,
             scores=[r["scores"] for r in results],
             languages=[Language.model_validate(r["language"]) for r in results],
+            reads=frozenset(body.get("reads", [])),
+            unscored=[r.get("unscored") for r in results],
         )
 
     async def aclose(self) -> None:

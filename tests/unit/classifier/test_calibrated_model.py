@@ -29,6 +29,7 @@ HALVED = Calibration(np.array([0.0, 1.0]), np.array([0.0, 0.5]))
 class Constant:
     info = ModelInfo(id="m", version="1")
     labels = ("toxicity", "threat")
+    languages = frozenset({"en"})
     batch_overhead_tokens = 0
 
     def token_lengths(self, texts):

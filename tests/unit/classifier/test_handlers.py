@@ -23,6 +23,7 @@ class RudeWordModel:
 
     info = ModelInfo(id="rude-word", version="1")
     labels = ("toxicity",)
+    languages = frozenset({"en", "de"})  # reads German; the fake detector finds no other
     batch_overhead_tokens = 0
 
     def token_lengths(self, texts: Sequence[str]) -> list[int]:
@@ -81,6 +82,14 @@ async def test_an_unscorable_text_goes_to_the_dead_letter_topic(classifier) -> N
     await broker.publish(submitted("BOOM"), topics.POSTS_SUBMITTED)
     assert [d["error_kind"] for d in sink.seen[topics.DEAD_LETTER]] == ["unscorable"]
     assert sink.seen[topics.POSTS_SCORED] == []
+
+
+async def test_a_post_in_a_language_the_model_does_not_read_gets_no_scores(classifier) -> None:
+    broker, sink = classifier
+    await broker.publish(submitted("you idiot", lang="ja"), topics.POSTS_SUBMITTED)
+    [scored] = sink.seen[topics.POSTS_SCORED]
+    assert scored["scores"] == {} and scored["unscored"] == "language_not_supported"
+    assert scored["language"]["code"] == "ja"
 
 
 async def test_a_post_carries_the_language_it_was_read_as(classifier) -> None:

@@ -80,6 +80,13 @@ async def moderations(
         raise ModerationError(503, "Scoring is unavailable; retry.", "unavailable") from error
     except ClassifierRefused as refused:
         raise ModerationError(400, refused.message, "invalid_input", "input") from refused
+    for index, (why, language) in enumerate(zip(scored.unscored, scored.languages, strict=True)):
+        if why is not None:  # no model reads it: an answer of "not flagged" would be blind
+            raise ModerationError(
+                400, f"input[{index}] is in a language the model does not read "
+                f"({language.code}; it reads {', '.join(sorted(scored.reads))}).",
+                "unsupported_language", "input",
+            )  # fmt: skip
     thresholds = settings.openai_flag_thresholds
     results = [result(s, thresholds, settings.openai_flag_threshold) for s in scored.scores]
     metrics.COMPAT_SECONDS.labels("openai").observe(time.perf_counter() - started)

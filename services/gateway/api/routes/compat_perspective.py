@@ -101,7 +101,7 @@ async def analyze(
         raise PerspectiveError(503, "UNAVAILABLE", "Scoring is unavailable; retry.") from error
     except ClassifierRefused as refused:
         raise invalid(f"The comment cannot be scored: {refused.message}") from refused
-    languages = [code.strip() for code in settings.perspective_languages.split(",") if code.strip()]
+    languages = sorted(scored.reads)  # what the running model reads
     read_as = scored.languages[0]
     wanted = plan(body, scored.labels, set(languages), read_as)
     span_scores = scored.scores[1:] if sentences else scored.scores[:1]

@@ -1,0 +1,61 @@
+"""Every post is read in a language, through the running stack: a post in a language no loaded
+model reads (the offline model reads English) gets no scores and is held for a person with its
+language named, never allowed on the model's silence; a stated language wins over detection."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+
+from tests.conftest import Infra
+from tests.e2e.conftest import Stack
+from tests.integration.helpers import bearer, eventually, ingest_knows
+
+pytestmark = pytest.mark.e2e
+
+GERMAN_THREAT = "Ich weiß, wo du wohnst, und ich werde dir wehtun."
+
+
+async def test_a_post_no_model_reads_is_held_for_a_person_with_its_language_named(
+    stack: Stack, infra: Infra, tenant: str
+) -> None:
+    headers = await bearer(infra, tenant)
+    async with httpx.AsyncClient(base_url=stack.url("ingest"), timeout=30) as ingest:
+        await ingest_knows(ingest, headers)
+        posts = {
+            "german": {"text": GERMAN_THREAT},
+            "english": {"text": "Thanks for the quick fix, it works great now!"},
+            "stated": {"text": "Thanks for the quick fix, it works great now!", "lang": "ja"},
+            "short": {"text": "ok 👍"},
+        }
+        ids = {}
+        for name, fields in posts.items():
+            body = {"external_id": uuid.uuid4().hex, "author_id": f"m-{name}", **fields}
+            answer = await ingest.post("/v1/posts", json=body, headers=headers)
+            assert answer.status_code == 202, answer.text
+            ids[name] = answer.json()["post_id"]
+
+    async with httpx.AsyncClient(base_url=stack.url("gateway"), timeout=30) as gateway:
+
+        async def decisions() -> dict:
+            found = {}
+            for name, post_id in ids.items():
+                answer = await gateway.get(f"/v1/posts/{post_id}/decision", headers=headers)
+                if answer.json().get("status") != "decided":
+                    return {}
+                found[name] = answer.json()
+            return found
+
+        decided = await eventually(decisions, timeout=60, interval=0.5)
+    assert decided, "not every post was decided"
+    german, english = decided["german"], decided["english"]
+    assert german["language"] == "de" and german["action"] == "hold"
+    assert german["queue"] == "general" and german["scores"] == {}
+    assert [r["rule"] for r in german["reasons"]] == ["unscored"]
+    assert "language de" in german["reasons"][0]["detail"]
+    assert english["language"] == "en" and english["action"] == "allow"
+    stated = decided["stated"]
+    assert stated["language"] == "ja" and stated["action"] == "hold"  # stated wins
+    assert decided["short"]["language"] == "und" and decided["short"]["action"] == "allow"
