@@ -229,9 +229,10 @@ async def test_the_compatibility_endpoints_answer_in_their_own_shapes(
     gateway = stack.url("gateway")
     async with httpx.AsyncClient(timeout=120, headers=headers) as client:
         moderations = f"{gateway}/v1/moderations"
-        whole = await client.post(moderations, json={"input": "a" * 20_001})
+        prose = "The café was lovely and the staff were kind to everyone. " * 400
+        whole = await client.post(moderations, json={"input": prose[:20_001]})
         assert whole.status_code == 200, whole.text
-        over = await client.post(moderations, json={"input": "a" * 20_481})
+        over = await client.post(moderations, json={"input": prose[:20_481]})
         assert over.status_code == 400 and over.json()["error"]["param"] == "input"
         broken = await client.post(
             moderations,
@@ -243,8 +244,11 @@ async def test_the_compatibility_endpoints_answer_in_their_own_shapes(
         )
 
         analyze = f"{gateway}/v1alpha1/comments:analyze"
-        within = {"comment": {"text": "é" * 10_200}, "requestedAttributes": {"TOXICITY": {}}}
-        assert (await client.post(analyze, json=within)).status_code == 200  # 20,400 bytes
+        text = prose[:20_000]  # 20,000 characters, 20,3xx bytes with its accents
+        assert 20_000 < len(text.encode()) <= 20_480
+        within = {"comment": {"text": text}, "requestedAttributes": {"TOXICITY": {}}}
+        answer = await client.post(analyze, json=within)
+        assert answer.status_code == 200, answer.text
         sentences = " ".join(f"Sentence number {i} is here." for i in range(70))
         spans = {"comment": {"text": sentences}, "requestedAttributes": {"TOXICITY": {}},
                  "spanAnnotations": True}  # fmt: skip
