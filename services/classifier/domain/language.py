@@ -6,7 +6,9 @@
   may not read it.
 - Otherwise the detector's answer, read from the post's first `READ_CHARS` characters (the cost
   stays bounded whatever the length; a mixed post is read as the language it opens in), unless
-  its confidence is under `MIN_CONFIDENCE`, which is undetermined too.
+  its confidence is under `MIN_CONFIDENCE`, which is undetermined too. An undetermined post is
+  read by the model: a post is kept from a model only when the detector is sure it is in a
+  language the model does not read.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from services.contracts.text import LANGUAGE_TAG
 
 MIN_LETTERS = 12
 READ_CHARS = 1_000
-MIN_CONFIDENCE = 0.3
+MIN_CONFIDENCE = 0.5  # under it, undetermined: the model reads it (see languages.py)
 _TAG = re.compile(LANGUAGE_TAG)
 LEGACY = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro"}
 

@@ -77,3 +77,22 @@ def test_a_language_outside_perspectives_is_named_not_forced(identifier) -> None
         ).code
         == "sk"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you stupid worthless idiot, shut up you moron",
+        "you are all clowns quarantine",
+        "lol this is so dumb",
+        "u r a moron lmao",
+        "omg ur so dumb lmao gtfo",
+        "what the hell is this crap",
+        "This is a long but polite comment about the café.",
+    ],
+)
+def test_informal_english_is_english_or_undetermined_never_another_language(
+    identifier: LanguageIdentifier, text: str
+) -> None:
+    """Read as another language, an English insult would go unscored."""
+    assert language_of(None, text, identifier.guess).code in ("en", "und")
