@@ -26,7 +26,28 @@ from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
 from services.classifier.domain.language import MIN_CONFIDENCE, Guess, primary
 
-PERSPECTIVE = frozenset(["ar", "zh", "cs", "nl", "en", "fr", "de", "hi", "id", "it", "ja", "ko", "pl", "pt", "ru", "es", "sv", "tr"])
+PERSPECTIVE = frozenset(
+    [
+        "ar",
+        "zh",
+        "cs",
+        "nl",
+        "en",
+        "fr",
+        "de",
+        "hi",
+        "id",
+        "it",
+        "ja",
+        "ko",
+        "pl",
+        "pt",
+        "ru",
+        "es",
+        "sv",
+        "tr",
+    ]
+)
 NEIGHBOURS = ("sk", "uk", "ro", "vi")  # read as Czech, Russian, Italian or Indonesian otherwise
 CLD3_TRUSTED_AT = 0.95
 

@@ -326,3 +326,17 @@ async def test_google_client_gets_the_detected_language_and_a_refusal_for_one_no
             await asyncio.to_thread(client.comments().analyze(body=german).execute)
         assert refused.value.resp.status == 400
         assert b"LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE" in refused.value.content
+
+
+async def test_every_span_is_read_in_the_comments_language(
+    gateway: str, infra: Infra, tenant: str
+) -> None:
+    """A short sentence alone can pass for another language ("Merci beaucoup!"): spans are
+    read in the comment's language, so each has its score."""
+    text = "Thank you all for the quick fix yesterday. Merci beaucoup! It works perfectly now."
+    body = {"comment": {"text": text}, "requestedAttributes": {"TOXICITY": {}},
+            "spanAnnotations": True}  # fmt: skip
+    answer = await analyze(gateway, await issue(infra, tenant), body)
+    assert answer.status_code == 200, answer.text
+    spans = answer.json()["attributeScores"]["TOXICITY"]["spanScores"]
+    assert len(spans) == 3 and all(0 <= s["score"]["value"] <= 1 for s in spans)

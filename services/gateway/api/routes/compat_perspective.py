@@ -14,9 +14,14 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from services.contracts import topics
 from services.contracts.credentials import Scope
-from services.contracts.events import LabeledExample, derived_id, new_event_id
+from services.contracts.events import UNDETERMINED, LabeledExample, derived_id, new_event_id
 from services.gateway import metrics
-from services.gateway.adapters.classifier import ClassifierRefused, ClassifierUnavailable
+from services.gateway.adapters.classifier import (
+    ClassifierClient,
+    ClassifierRefused,
+    ClassifierUnavailable,
+    Scored,
+)
 from services.gateway.api.deps import (
     ClassifierDep,
     IngestDep,
@@ -95,16 +100,14 @@ async def analyze(
     spans = sentence_spans(text) if body.spanAnnotations else [(0, len(text))]
     # one sentence (or no span annotations): its span score is the summary score
     sentences = [text[b:e] for b, e in spans] if len(spans) > 1 else []
-    try:
-        scored = await classifier.score([text, *sentences], stated_language(body))
-    except ClassifierUnavailable as error:
-        raise PerspectiveError(503, "UNAVAILABLE", "Scoring is unavailable; retry.") from error
-    except ClassifierRefused as refused:
-        raise invalid(f"The comment cannot be scored: {refused.message}") from refused
+    scored = await score(classifier, [text], stated_language(body))
     languages = sorted(scored.reads)  # what the running model reads
     read_as = scored.languages[0]
     wanted = plan(body, scored.labels, set(languages), read_as)
-    span_scores = scored.scores[1:] if sentences else scored.scores[:1]
+    span_scores = scored.scores
+    if sentences:  # read in the comment's language: a short sentence alone could pass for another
+        same = read_as.code if read_as.code != UNDETERMINED else languages[0]
+        span_scores = (await score(classifier, sentences, same)).scores
     # ingest takes the comment on the caller's own key, so that key needs `posts:write`
     wanted_in_pipeline = settings.perspective_submit_to_pipeline and not body.doNotStore
     if wanted_in_pipeline and Scope.POSTS_WRITE in platform.scopes:
@@ -112,6 +115,15 @@ async def analyze(
     metrics.COMPAT_SECONDS.labels("perspective").observe(time.perf_counter() - started)
     metrics.COMPAT_REQUESTS.labels("perspective", "200").inc()
     return response(body, wanted, scored.scores[0], spans, span_scores, languages, read_as)
+
+
+async def score(classifier: ClassifierClient, texts: list[str], language: str | None) -> Scored:
+    try:
+        return await classifier.score(texts, language)
+    except ClassifierUnavailable as error:
+        raise PerspectiveError(503, "UNAVAILABLE", "Scoring is unavailable; retry.") from error
+    except ClassifierRefused as refused:
+        raise invalid(f"The comment cannot be scored: {refused.message}") from refused
 
 
 def as_post(tenant: str, body: AnalyzeRequest) -> dict[str, Any]:
