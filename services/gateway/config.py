@@ -29,7 +29,8 @@ class Settings(ServiceSettings):
     webhook_timeout_seconds: float = 5.0
     webhook_poll_seconds: float = 0.5
     webhook_batch: int = 50
-    perspective_languages: str = "en"  # what the running model scores (comma-separated)
+    # the languages SuggestCommentScore answers with (AnalyzeComment asks the classifier)
+    perspective_languages: str = "en"
     perspective_submit_to_pipeline: bool = False  # also send analyzed comments through ingest
     openai_flag_threshold: float = 0.5
     console_session_hours: int = 12
