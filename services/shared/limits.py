@@ -6,7 +6,7 @@
   limit. Limits are per route where they must differ (ingest's batch).
 - **Strict JSON** (`strict_json`, where no route answers per item): duplicate keys (which JSON
   parsers resolve silently and differently) and strings with a lone surrogate (valid escapes
-  that no UTF-8 encoder takes) are refused with 400 naming the key.
+  that no UTF-8 encoder takes) or a NUL are refused with 400 naming where.
 
 A pure ASGI middleware rather than a FastAPI dependency: a dependency runs after the body is
 read. Errors take the shape of the API under the path (`shapes`), else ours.
