@@ -314,6 +314,20 @@ async def test_toxic_text_starts_blurred_and_is_revealed_by_key(
     await context.close()
 
 
+async def test_a_post_no_model_reads_shows_its_language_and_starts_blurred(
+    browser: Browser, community: Community
+) -> None:
+    """No model read it, so nothing says it is safe to show: blurred, with its language."""
+    post_id = await community.held("Ich weiß, wo du wohnst, und ich werde dir wehtun. quarantine")
+    context, page = await signed_in(browser, community, await community.token("mo1", "moderator"))
+    await page.goto(f"{community.gateway}/console/#/case/{case_id_for(post_id)}")
+    await expect(page.locator("#post-text")).to_have_class("post-text blurred")
+    await expect(page.get_by_text("not scored, no model reads de")).to_be_visible()
+    await expect(page.get_by_text("language de")).to_be_visible()
+    await screen(page, "07-unscored")
+    await context.close()
+
+
 async def test_an_appeal_is_taken_by_another_moderator(
     browser: Browser, community: Community
 ) -> None:

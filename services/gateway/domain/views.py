@@ -35,6 +35,9 @@ class DecisionRevision(BaseModel):
     decided_at: datetime
     reasons: list[Reason]
     policy: PolicyRef | None = None
+    language: str | None = Field(
+        default=None, description="The language the post was read as (automated decisions)."
+    )
 
 
 class DecisionView(BaseModel):
@@ -119,6 +122,7 @@ def revision_of(d: Decision) -> DecisionRevision:
         decided_at=d.occurred_at,
         reasons=d.reasons,
         policy=d.policy,
+        language=d.language,
     )
 
 

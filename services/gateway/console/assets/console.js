@@ -280,23 +280,30 @@ async function casePage(caseId) {
   }
   const { case: c, post, scores, author, decisions, trail, reports } = detail;
   const top = Math.max(0, ...Object.values(scores));
-  const blurred = top >= me.blur_threshold;
+  const automated = decisions.find((d) => d.revision === 0) || decisions[0];
+  const language = automated && automated.language ? automated.language : null;
+  // No model read it (its language): nothing says it is safe to show, so it starts blurred too
+  const unread = Object.keys(scores).length === 0;
+  const blurred = top >= me.blur_threshold || unread;
   const text = h("p", { class: blurred ? "post-text blurred" : "post-text", id: "post-text", text: post.text });
   const reveal = blurred ? keyButton("Reveal text", "v", () => {
     text.classList.remove("blurred");
     reveal.remove();
   }, { class: "quiet" }) : null;
   if (blurred) text.setAttribute("aria-describedby", "blur-note");
-  const automated = decisions.find((d) => d.revision === 0) || decisions[0];
   const rules = automated ? automated.reasons : [];
+  const blurNote = unread
+    ? `Blurred: not scored, no model reads ${language || "its language"}.`
+    : `Blurred: scored ${top.toFixed(2)}, above ${me.blur_threshold}.`;
 
   const postCard = h("section", { class: "card", "aria-labelledby": "post-title" },
     h("h2", { id: "post-title", text: "Post" }),
-    blurred ? h("p", { id: "blur-note", class: "meta", text: `Blurred: scored ${top.toFixed(2)}, above ${me.blur_threshold}.` }) : null,
+    blurred ? h("p", { id: "blur-note", class: "meta", text: blurNote }) : null,
     text, reveal,
-    h("p", { class: "meta" }, `Post ${post.post_id} · author ${post.author_id} · community ${post.community || "–"}`));
+    h("p", { class: "meta" }, `Post ${post.post_id} · author ${post.author_id} · community ${post.community || "–"} · language ${language || "–"}`));
   const scoreCard = h("section", { class: "card", "aria-labelledby": "scores-title" },
-    h("h2", { id: "scores-title", text: "Scores" }), scoreBars(scores),
+    h("h2", { id: "scores-title", text: "Scores" }),
+    unread ? h("p", { class: "meta", text: `Not scored: no loaded model reads ${language || "this language"}. Judge it yourself.` }) : scoreBars(scores),
     h("h2", { text: "Matched rules" }),
     rules.length ? h("ul", {}, ...rules.map((r) => h("li", {}, h("strong", { text: r.rule }), ` → ${r.action}: ${r.detail}`))) : h("p", { class: "meta", text: "No rule matched." }),
     h("p", { class: "meta", text: automated && automated.policy ? `Policy ${automated.policy.id} version ${automated.policy.version}` : "Policy unknown" }));
