@@ -16,7 +16,6 @@ from services.classifier.languages import LanguageIdentifier
 from services.classifier.models.select import load_scorer
 from services.classifier.offline.vocabulary import known_words
 from services.shared.api import service_api
-from services.shared.errors import install_error_handlers
 from services.shared.kafka import ensure_topics, make_broker
 from services.shared.lag import LagWatch
 from services.shared.ops import kafka_check, ops_router
@@ -64,7 +63,6 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = service_api("classifier", "0.1.0", settings, lifespan=lifespan)
     app.state.settings = settings
-    install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(ops_router({"kafka": kafka_check(broker)}))
     return app

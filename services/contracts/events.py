@@ -152,6 +152,12 @@ class PostScored(Event):
         "loaded model reads its language). Never a score of 0: its labels are missing.",
         examples=["language_not_supported"],
     )
+
+    @property
+    def language_code(self) -> str | None:
+        """The code it was read as (`und`: undetermined); None on events older than languages."""
+        return self.language.code if self.language else None
+
     submitted_at: datetime | None = Field(
         default=None,
         description="When ingest accepted the post (its PostSubmitted's occurred_at): the start "

@@ -25,6 +25,16 @@ PRINTABLE = r"^[^\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066
 # A language as platforms state it (BCP 47): a 2- or 3-letter language, then subtags (script,
 # region, ...): `de`, `pt-BR`, `zh-Hant-TW`.
 LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+_LANGUAGE_TAG = re.compile(LANGUAGE_TAG)
+
+
+def is_language_tag(tag: str) -> bool:
+    return bool(_LANGUAGE_TAG.match(tag))
+
+
+def unencodable(text: str) -> bool:
+    """Whether the string holds a lone surrogate or a NUL: nothing downstream carries it."""
+    return "\x00" in text or LONE_SURROGATE.search(text) is not None
 
 
 def unencodable_at(value: Any, root: str) -> str | None:
@@ -34,11 +44,11 @@ def unencodable_at(value: Any, root: str) -> str | None:
     while stack:
         path, item = stack.pop()
         if isinstance(item, str):
-            if "\x00" in item or LONE_SURROGATE.search(item):
+            if unencodable(item):
                 return path
         elif isinstance(item, dict):
             for key, inner in item.items():
-                if "\x00" in str(key) or LONE_SURROGATE.search(str(key)):
+                if unencodable(str(key)):
                     return f"{path}.{key!r}"
                 stack.append((f"{path}.{key}", inner))
         elif isinstance(item, list):
@@ -60,7 +70,7 @@ def deeper_than(value: Any, limit: int) -> bool:
 
 
 def _unicode(text: str) -> str:
-    if "\x00" in text or LONE_SURROGATE.search(text):
+    if unencodable(text):
         raise ValueError("holds a lone surrogate or a NUL: not Unicode text")
     return text
 

@@ -159,7 +159,7 @@ def decide(deps: Escalation, event: PostScored, tally: StrikeTally) -> Outcome:
         author=post.author,
         strikes=count,
         crisis=deps.crisis.is_on(post.tenant, post.community),
-        language=event.language.code if event.language else None,
+        language=event.language_code,
         unscored=event.unscored,
     )
     outcome = automated_outcome(event, evaluate(facts, policy), policy, count)

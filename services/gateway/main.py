@@ -7,7 +7,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -40,12 +39,11 @@ from services.gateway.api.routes import (
 )
 from services.gateway.api.routes.console import install_console
 from services.gateway.config import Settings
-from services.gateway.domain.moderations import ModerationError
-from services.gateway.domain.perspective import PerspectiveError, invalid
+from services.gateway.domain.moderations import ModerationError, openai_shape
+from services.gateway.domain.perspective import PerspectiveError, google_shape
 from services.gateway.domain.targets import DenyList
 from services.gateway.webhook_worker import WebhookSender
 from services.shared.api import service_api
-from services.shared.errors import install_error_handlers
 from services.shared.kafka import (
     adopt_group_offsets,
     ensure_topics,
@@ -110,8 +108,8 @@ def create_app(settings: Settings) -> FastAPI:
         await ingest.aclose()
         await redis.aclose()
 
-    refusals = {"/v1alpha1/": perspective_refusal, "/v1/moderations": openai_refusal}
-    app = service_api("gateway", "0.3.0", settings, error_shapes=refusals, lifespan=lifespan)
+    shapes = {"/v1alpha1/": google_shape, "/v1/moderations": openai_shape}
+    app = service_api("gateway", "0.3.0", settings, error_shapes=shapes, lifespan=lifespan)
     credential_store = CredentialStore(redis)
     app.state.__dict__.update(
         settings=settings,
@@ -134,11 +132,6 @@ def create_app(settings: Settings) -> FastAPI:
         console_sessions=ConsoleSessions(redis, settings.console_session_hours * 3600),
         communities=moods,
     )
-    install_error_handlers(
-        app,
-        shapes={"/v1alpha1/": perspective_shape, "/v1/moderations": openai_shape},
-        refusals=refusals,
-    )
     install_compat_errors(app)
     routers = (decisions, authors, webhooks, cases, admin, policies, communities, feedback)
     for module in (*routers, compat_perspective, compat_openai):
@@ -148,33 +141,6 @@ def create_app(settings: Settings) -> FastAPI:
     install_console(app)
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
     return app
-
-
-def perspective_shape(message: str, _: list[dict[str, Any]]) -> tuple[int, dict[str, Any]]:
-    return 400, invalid(message).body()
-
-
-def openai_shape(message: str, fields: list[dict[str, Any]]) -> tuple[int, dict[str, Any]]:
-    param = fields[0]["field"] if fields else None
-    return 400, ModerationError(400, message, "invalid_request", param).body()
-
-
-def perspective_refusal(status: int, _: str, message: str) -> dict[str, Any]:
-    return PerspectiveError(status, GOOGLE_STATUS.get(status, "INVALID_ARGUMENT"), message).body()
-
-
-GOOGLE_STATUS = {
-    401: "UNAUTHENTICATED",
-    403: "PERMISSION_DENIED",
-    404: "NOT_FOUND",
-    429: "RESOURCE_EXHAUSTED",
-    500: "INTERNAL",
-    503: "UNAVAILABLE",
-}
-
-
-def openai_refusal(status: int, code: str, message: str) -> dict[str, Any]:
-    return ModerationError(status, message, code).body()
 
 
 def install_compat_errors(app: FastAPI) -> None:

@@ -17,7 +17,6 @@ from services.ingest.adapters.reports import ReportLedger
 from services.ingest.api.routes import batch, posts, reports
 from services.ingest.config import Settings
 from services.shared.api import service_api
-from services.shared.errors import install_error_handlers
 from services.shared.kafka import ensure_topics, make_broker
 from services.shared.lag import LagWatch
 from services.shared.ops import kafka_check, ops_router, redis_check
@@ -66,7 +65,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.platform_keys = keys
     app.state.reports = ReportLedger(redis, int(settings.report_memory_days * 86400))
     app.state.rate_limiter = RateLimiter(redis, "ingest")
-    install_error_handlers(app)
     app.include_router(posts.router)
     app.include_router(batch.router)
     app.include_router(reports.router)

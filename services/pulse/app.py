@@ -20,7 +20,6 @@ from services.pulse.config import Settings
 from services.pulse.domain.detector import Tuning, Tunings
 from services.pulse.sentiment import Sentiment
 from services.shared.api import service_api
-from services.shared.errors import install_error_handlers
 from services.shared.kafka import ensure_topics, make_broker
 from services.shared.lag import LagWatch
 from services.shared.ops import kafka_check, ops_router, redis_check
@@ -75,6 +74,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.feedback = feedback
     app.include_router(api.router)
-    install_error_handlers(app)
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
     return app

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
-from services.shared.errors import ErrorShape
+from services.shared.errors import ErrorShape, install_error_handlers
 from services.shared.limits import BodyGuard
 from services.shared.metrics import RequestMetrics
 from services.shared.settings import ServiceSettings
@@ -34,9 +34,10 @@ def service_api(
     **kwargs: Any,
 ) -> FastAPI:
     """The app of one service (`gateway`, `ingest`, ...), titled `moderation <service>`, with its
-    HTTP requests counted and timed per route (`services.shared.metrics`) and bodies held to
+    HTTP requests counted and timed per route (`services.shared.metrics`), bodies held to
     `MAX_BODY_BYTES` (or a route's own limit in `body_limits`) before they are parsed
-    (`services.shared.limits`)."""
+    (`services.shared.limits`), and every error answered as JSON in our shape, or in the shape
+    of the API under a prefix of `error_shapes` (`services.shared.errors`)."""
     app = FastAPIOffline(
         title=f"moderation {service}",
         version=version,
@@ -60,6 +61,7 @@ def service_api(
         strict_json=strict_json,
     )
     app.add_middleware(RequestMetrics, service=service)
+    install_error_handlers(app, error_shapes)
     return app
 
 

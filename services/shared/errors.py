@@ -43,27 +43,22 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     ]
 
 
-# For APIs that mimic another's errors: (message, field errors) -> (status, body).
-ValidationShape = Callable[[str, list[dict[str, Any]]], tuple[int, dict[str, Any]]]
-# ... and for every other error: (status, code, message) -> body.
-ErrorShape = Callable[[int, str, str], dict[str, Any]]
+# For APIs that mimic another's errors (Perspective's, OpenAI's), under a path prefix:
+# (status, code, message, field errors or None) -> the body that API answers with.
+ErrorShape = Callable[[int, str, str, list[dict[str, Any]] | None], dict[str, Any]]
 
 
-def ours(_: int, code: str, message: str) -> dict[str, Any]:
-    return error_body(code, message)
+def ours(_: int, code: str, message: str, fields: list[dict[str, Any]] | None) -> dict[str, Any]:
+    return error_body(code, message, fields)
 
 
 def shape_for(path: str, shapes: dict[str, ErrorShape] | None) -> ErrorShape:
     return next((s for p, s in (shapes or {}).items() if path.startswith(p)), ours)
 
 
-def install_error_handlers(
-    app: FastAPI,
-    shapes: dict[str, ValidationShape] | None = None,
-    refusals: dict[str, ErrorShape] | None = None,
-) -> None:
-    """Our error shape everywhere, except under the path prefixes in `shapes` (invalid
-    requests) and `refusals` (every other error, a crash included)."""
+def install_error_handlers(app: FastAPI, shapes: dict[str, ErrorShape] | None = None) -> None:
+    """Our error shape everywhere, except under the path prefixes in `shapes`, whose APIs
+    answer every error in their own shape (invalid requests as 400, as theirs do)."""
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -83,20 +78,17 @@ def install_error_handlers(
             if invalid_json
             else f"Invalid or missing fields: {names}."
         )
-        for prefix, shape in (shapes or {}).items():
-            if request.url.path.startswith(prefix):
-                status, body = shape(message, fields)
-                return JSONResponse(body, status_code=status)
-        if invalid_json:
-            return JSONResponse(error_body("invalid_json", message, fields), status_code=400)
-        return JSONResponse(error_body("invalid_request", message, fields), status_code=422)
+        shape = shape_for(request.url.path, shapes)
+        status = 400 if invalid_json or shape is not ours else 422
+        code = "invalid_json" if invalid_json else "invalid_request"
+        return JSONResponse(shape(status, code, message, fields), status_code=status)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        shape = shape_for(request.url.path, refusals)
+        shape = shape_for(request.url.path, shapes)
         return JSONResponse(
-            shape(exc.status_code, code, str(exc.detail)),
+            shape(exc.status_code, code, str(exc.detail), None),
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
         )
@@ -104,6 +96,6 @@ def install_error_handlers(
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> JSONResponse:
         """A bug, still answered as JSON in the API's own shape (and logged by the server)."""
-        shape = shape_for(request.url.path, refusals)
+        shape = shape_for(request.url.path, shapes)
         message = "The server failed on this request; it has been logged."
-        return JSONResponse(shape(500, "internal_error", message), status_code=500)
+        return JSONResponse(shape(500, "internal_error", message, None), status_code=500)

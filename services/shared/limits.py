@@ -92,7 +92,7 @@ class BodyGuard:
 
     async def refuse(self, scope: Scope, send: Any, refused: Refused) -> None:
         shape = shape_for(scope["path"], self.shapes)
-        content = json.dumps(shape(refused.status, refused.code, refused.message)).encode()
+        content = json.dumps(shape(refused.status, refused.code, refused.message, None)).encode()
         await send(
             {
                 "type": "http.response.start",

@@ -156,6 +156,15 @@ async def signed_in(
     return context, page
 
 
+async def open_case(
+    browser: Browser, community: Community, token: str, post_id: str
+) -> tuple[BrowserContext, Page]:
+    """Signed in with `token`, on the case of `post_id`."""
+    context, page = await signed_in(browser, community, token)
+    await page.goto(f"{community.gateway}/console/#/case/{case_id_for(post_id)}")
+    return context, page
+
+
 async def screen(page: Page, name: str) -> None:
     """Screenshot the screen and hold it to axe-core: no serious or critical violation."""
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -276,8 +285,8 @@ async def test_triage_sees_no_remove_and_a_forged_remove_is_refused(
     browser: Browser, community: Community
 ) -> None:
     post_id = await community.held("blurred and rude, idiot, you stupid moron quarantine")
-    context, page = await signed_in(browser, community, await community.token("tri", "triage"))
-    await page.goto(f"{community.gateway}/console/#/case/{case_id_for(post_id)}")
+    token = await community.token("tri", "triage")
+    context, page = await open_case(browser, community, token, post_id)
     await page.get_by_role("button", name="Claim").click()
     await expect(page.get_by_text("held by tri")).to_be_visible(timeout=WAIT_MS)
     await expect(page.get_by_role("button", name="Label")).to_be_visible()
@@ -305,8 +314,7 @@ async def test_toxic_text_starts_blurred_and_is_revealed_by_key(
     detail = await community.api(token, "GET", f"/v1/moderation/cases/{case_id_for(post_id)}")
     top = max(detail.json()["scores"].values())
     assert top >= 0.8, f"the offline model scored this {top}: pick a ruder text"
-    context, page = await signed_in(browser, community, token)
-    await page.goto(f"{community.gateway}/console/#/case/{case_id_for(post_id)}")
+    context, page = await open_case(browser, community, token, post_id)
     text = page.locator("#post-text")
     await expect(text).to_have_class("post-text blurred")
     await page.keyboard.press("v")
@@ -319,8 +327,8 @@ async def test_a_post_no_model_reads_shows_its_language_and_starts_blurred(
 ) -> None:
     """No model read it, so nothing says it is safe to show: blurred, with its language."""
     post_id = await community.held("Ich weiß, wo du wohnst, und ich werde dir wehtun. quarantine")
-    context, page = await signed_in(browser, community, await community.token("mo1", "moderator"))
-    await page.goto(f"{community.gateway}/console/#/case/{case_id_for(post_id)}")
+    token = await community.token("mo1", "moderator")
+    context, page = await open_case(browser, community, token, post_id)
     await expect(page.locator("#post-text")).to_have_class("post-text blurred")
     await expect(page.get_by_text("not scored, no model reads de")).to_be_visible()
     await expect(page.get_by_text("language de")).to_be_visible()

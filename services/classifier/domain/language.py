@@ -13,17 +13,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from services.contracts.events import UNDETERMINED, Language, LanguageSource
-from services.contracts.text import LANGUAGE_TAG
+from services.contracts.text import is_language_tag
 
 MIN_LETTERS = 12
 READ_CHARS = 1_000
 MIN_CONFIDENCE = 0.5  # under it, undetermined: the model reads it (see languages.py)
-_TAG = re.compile(LANGUAGE_TAG)
 LEGACY = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro"}
 
 
@@ -38,17 +36,14 @@ def primary(tag: str) -> str:
     return LEGACY.get(code, code)
 
 
-def is_language_tag(tag: str) -> bool:
-    return bool(_TAG.match(tag))
-
-
 def undetermined(confidence: float | None = None) -> Language:
     return Language(code=UNDETERMINED, confidence=confidence, source=LanguageSource.UNDETERMINED)
 
 
 def language_of(stated: str | None, text: str, guess: Callable[[str], Guess | None]) -> Language:
-    if stated and is_language_tag(stated) and primary(stated) != UNDETERMINED:
-        return Language(code=primary(stated), source=LanguageSource.STATED)
+    code = primary(stated) if stated and is_language_tag(stated) else UNDETERMINED
+    if code != UNDETERMINED:
+        return Language(code=code, source=LanguageSource.STATED)
     head = text[:READ_CHARS]
     if sum(c.isalpha() for c in head) < MIN_LETTERS:
         return undetermined()

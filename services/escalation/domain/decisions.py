@@ -85,7 +85,7 @@ def automated_outcome(
         queue=verdict.queue,
         statement=automated_statement(verdict, scored.scores, policy, now, step),
         crisis=verdict.crisis,
-        language=scored.language.code if scored.language else None,
+        language=scored.language_code,
     )
     case = case_opened(scored, verdict, policy, now, strikes_before)
     return Outcome(decision, strike, sanction, case)

@@ -58,7 +58,7 @@ def facts_of(scored: PostScored, strikes: int, reports: tuple[PostReported, ...]
         author=post.author,
         strikes=strikes,
         reports=tuple(ReportFact(r.reporter_id, r.reason_code, r.reporter.trust) for r in reports),
-        language=scored.language.code if scored.language else None,
+        language=scored.language_code,
         unscored=scored.unscored,
     )
 

@@ -45,6 +45,14 @@ class ModerationError(Exception):
         }
 
 
+def openai_shape(
+    status: int, code: str, message: str, fields: list[dict[str, Any]] | None
+) -> dict[str, Any]:
+    """Any error under OpenAI's path (a bad body, a size refusal, a crash) as OpenAI's; the
+    first field in error is its `param`."""
+    return ModerationError(status, message, code, fields[0]["field"] if fields else None).body()
+
+
 class TextPart(BaseModel):
     model_config = ConfigDict(extra="ignore")
 

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.contracts.events import UNDETERMINED, Language, LanguageSource
-from services.contracts.text import LANGUAGE_TAG
+from services.contracts.text import is_language_tag
 
 ATTRIBUTES: dict[str, str] = {
     "TOXICITY": "toxicity",
@@ -50,6 +50,21 @@ class PerspectiveError(Exception):
 
 def invalid(message: str, error_type: str | None = None) -> PerspectiveError:
     return PerspectiveError(400, "INVALID_ARGUMENT", message, error_type)
+
+
+GOOGLE_STATUS = {
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+}
+
+
+def google_shape(status: int, _: str, message: str, __: list | None) -> dict[str, Any]:
+    """Any error under Perspective's paths (a bad body, a size refusal, a crash) as Google's."""
+    return PerspectiveError(status, GOOGLE_STATUS.get(status, "INVALID_ARGUMENT"), message).body()
 
 
 class AttributeParameters(BaseModel):
@@ -99,7 +114,7 @@ def check_comment(request: AnalyzeRequest) -> None:
     if request.comment.type not in (None, "PLAIN_TEXT"):
         raise invalid(f"Unsupported comment type {request.comment.type}; only PLAIN_TEXT.")
     for code in request.languages or []:
-        if not re.match(LANGUAGE_TAG, code):
+        if not is_language_tag(code):
             raise invalid(f"languages: {code!r} is not a language code (e.g. en, pt-BR).")
 
 

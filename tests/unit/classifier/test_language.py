@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from services.classifier.domain.language import Guess, is_language_tag, language_of
+from services.classifier.domain.language import Guess, language_of
 from services.classifier.languages import LanguageIdentifier
+from services.contracts.text import is_language_tag
 
 SET = Path(__file__).parents[3] / "benchmarks" / "data" / "multilingual.jsonl"
 

@@ -29,7 +29,7 @@ def client(strict: bool = True) -> httpx.AsyncClient:
         app,
         limit=100,
         routes={"/big": 1000},
-        shapes={"/other/": lambda status, code, message: {"oops": [status, code]}},
+        shapes={"/other/": lambda status, code, message, fields: {"oops": [status, code]}},
         strict_json=strict,
     )
     return httpx.AsyncClient(transport=httpx.ASGITransport(guarded), base_url="http://t")

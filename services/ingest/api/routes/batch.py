@@ -6,6 +6,7 @@ the posts are published together, then awaited together."""
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from fastapi import APIRouter
 
@@ -20,7 +21,6 @@ from services.ingest.api.deps import (
     SettingsDep,
     unavailable,
 )
-from services.ingest.api.routes.posts import settle
 from services.ingest.domain.batch import (
     CONFLICT,
     BatchRequest,
@@ -95,7 +95,7 @@ async def publish(
         )
         for c in fresh
     ]
-    settled = [settle(registry, c.post.post_id) for c in fresh]
+    settled = [partial(registry.settled, c.post.post_id) for c in fresh]
     with metrics.PUBLISH_SECONDS.time():
         deliveries = await publisher.publish_many(records, seconds, settled) if records else []
     unacked = sum(d is not Delivery.ACKED for d in deliveries)

@@ -8,8 +8,8 @@ from fastapi.responses import JSONResponse
 
 from services.contracts import topics
 from services.ingest import metrics
-from services.ingest.adapters.publisher import Settled, Unpublished
-from services.ingest.adapters.registry import ClaimOutcome, PostRegistry
+from services.ingest.adapters.publisher import Unpublished
+from services.ingest.adapters.registry import ClaimOutcome
 from services.ingest.api.deps import PostWriter, PublisherDep, RegistryDep, SettingsDep, unavailable
 from services.ingest.domain.submission import (
     Rejection,
@@ -84,7 +84,7 @@ async def submit_post(
                 topics.POSTS_SUBMITTED,
                 topics.author_key(post.tenant, post.author_id),
                 settings.publish_timeout_seconds,
-                settle(registry, post.post_id),
+                partial(registry.settled, post.post_id),  # Kafka's late answer, if any
             )
     except Unpublished as error:
         log.error(
@@ -101,8 +101,3 @@ async def submit_post(
     await registry.mark_published(post.post_id)
     metrics.POSTS_ACCEPTED.labels(post.tenant).inc()
     return response
-
-
-def settle(registry: PostRegistry, post_id: str) -> Settled:
-    """What to do once Kafka answers for a post it had not acknowledged by the deadline."""
-    return partial(registry.settled, post_id)
