@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install up down kafka-groups test test-unit lint format bench bench-adversarial profile bench-classifier train-offline train-head export-labels calibrate-model eval-languages eval-offline clean
+.PHONY: install up down kafka-groups test test-unit lint format bench bench-adversarial bench-languages profile bench-classifier train-offline train-head train-multilingual export-labels calibrate-model eval-languages eval-offline clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,9 @@ bench: install  ## ingest throughput and ingest->decision latency; writes benchm
 bench-adversarial: install  ## CPU-ms per post of each process, 20,000- against 2,000-character adversarial posts; writes benchmarks/results/
 	$(PY) -m benchmarks.adversarial
 
+bench-languages: $(STAMP)  ## the classifier's CPU-ms per post: English before/after routing, other languages, long posts; writes benchmarks/results/
+	$(PY) -m benchmarks.language_cost
+
 profile: install  ## py-spy profile of each service under load (RATE posts/s); writes benchmarks/results/profiles/
 	$(PY) -m benchmarks.profile --rate $(or $(RATE),60)
 
@@ -63,6 +66,9 @@ train-offline: $(STAMP)  ## fine-tune MiniLM's LoRA adapter for EPOCHS (2; about
 
 train-head: $(STAMP)  ## refit only the offline model's head (n-grams + the adapted MiniLM), e.g. FEEDBACK=feedback.jsonl
 	$(PY) -m services.classifier.offline.train $(if $(FEEDBACK),--feedback $(FEEDBACK) --feedback-weight $(or $(FEEDBACK_WEIGHT),3))
+
+train-multilingual: $(STAMP)  ## fit the multilingual model's head (Universal Sentence Encoder + train.jsonl + phrasebook; minutes)
+	$(PY) -m services.classifier.offline.train_multilingual
 
 export-labels: $(STAMP)  ## labeled examples (moderators' calls, Perspective suggestions) from Kafka as JSONL: LABELS=feedback.jsonl SINCE=90d
 	$(PY) -m services.classifier.offline.labels --out $(or $(LABELS),feedback.jsonl) --since $(or $(SINCE),36500d)

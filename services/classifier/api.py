@@ -30,6 +30,9 @@ class ScoreRequest(BaseModel):
 class TextScores(BaseModel):
     scores: dict[str, float] = Field(description="Probability per label the model predicts.")
     missing_labels: list[str] = Field(description="Labels this model cannot predict (not zero!).")
+    model: ModelInfo | None = Field(
+        default=None, description="The model that read the text (none when it is unscored)."
+    )
     language: Language = Field(description="The language the text was read as.")
     unscored: str | None = Field(
         default=None,
@@ -39,8 +42,8 @@ class TextScores(BaseModel):
 
 
 class ScoreResponse(BaseModel):
-    model: ModelInfo
-    reads: list[str] = Field(description="The languages the model reads (ISO 639-1).")
+    model: ModelInfo = Field(description="The first model: it also reads undetermined languages.")
+    reads: list[str] = Field(description="The languages some loaded model reads (ISO 639-1).")
     results: list[TextScores]
 
 
@@ -69,21 +72,24 @@ async def score(body: ScoreRequest, request: Request) -> ScoreResponse:
         language_of(lang, text, state.scoring.guess_language)
         for lang, text in zip(stated, body.texts, strict=True)
     ]
-    texts = [state.normalize(text) for text in body.texts]
-    results = await state.scoring.read(texts, languages, source="http")
-    missing = [label for label in LABELS if label not in state.scorer.labels]
+    texts = [state.scoring.normalize(text) for text in body.texts]
+    readings = await state.scoring.read(texts, languages, source="http")
+    routes = state.scoring.routes
     out = []
-    for index, result in enumerate(results):
-        if isinstance(result, Unscorable):
-            raise ApiError(422, "unscorable", f"texts[{index}] could not be scored: {result}")
-        unscored = UNSUPPORTED if result is None else None
+    for index, reading in enumerate(readings):
+        if isinstance(reading.result, Unscorable):
+            raise ApiError(
+                422, "unscorable", f"texts[{index}] could not be scored: {reading.result}"
+            )
+        model = reading.model
         out.append(
             TextScores(
-                scores=result or {},
-                missing_labels=missing,
+                scores=reading.result or {},
+                missing_labels=[label for label in LABELS if model and label not in model.labels],
+                model=model.info if model else None,
                 language=languages[index],
-                unscored=unscored,
+                unscored=UNSUPPORTED if model is None else None,
             )
         )
-    reads = sorted(state.scorer.languages)
-    return ScoreResponse(model=state.scorer.info, reads=reads, results=out)
+    reads = sorted(routes.languages)
+    return ScoreResponse(model=routes.primary.info, reads=reads, results=out)

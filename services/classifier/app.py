@@ -13,12 +13,24 @@ from services.classifier.batching import MicroBatcher
 from services.classifier.config import Settings
 from services.classifier.domain.normalize import make_normalizer
 from services.classifier.languages import LanguageIdentifier
-from services.classifier.models.select import load_scorer
+from services.classifier.models.base import Scorer
+from services.classifier.models.select import load_routes
 from services.classifier.offline.vocabulary import known_words
 from services.shared.api import service_api
 from services.shared.kafka import ensure_topics, make_broker
 from services.shared.lag import LagWatch
 from services.shared.ops import kafka_check, ops_router
+
+
+def batcher_for(model: Scorer, settings: Settings) -> MicroBatcher:
+    return MicroBatcher(
+        model.score,
+        settings.classifier_max_batch,
+        settings.classifier_max_wait_ms,
+        lengths=model.token_lengths,
+        streams=settings.classifier_streams,
+        batch_overhead=model.batch_overhead_tokens,
+    )
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -27,29 +39,26 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        scorer = await asyncio.to_thread(load_scorer, settings)
+        routes = await asyncio.to_thread(load_routes, settings)
         languages = await asyncio.to_thread(LanguageIdentifier)
         metrics.MODEL.info(
             {
-                "id": scorer.info.id,
-                "version": scorer.info.version,
-                "labels": ",".join(scorer.labels),
+                "id": routes.primary.info.id,
+                "version": routes.primary.info.version,
+                "labels": ",".join(routes.primary.labels),
+                "reads": ",".join(f"{code}={model}" for code, model in routes.reads().items()),
             }
         )
-        normalize = make_normalizer(known_words())
-        batcher = MicroBatcher(
-            scorer.score,
-            settings.classifier_max_batch,
-            settings.classifier_max_wait_ms,
-            lengths=scorer.token_lengths,
-            streams=settings.classifier_streams,
-            batch_overhead=scorer.batch_overhead_tokens,
-        )
-        batcher.start()
+        batchers = tuple(batcher_for(model, settings) for model in routes.models)
+        for batcher in batchers:
+            batcher.start()
         scoring = handlers.Scoring(
-            batcher, scorer, normalize, settings.classifier_max_text_chars, languages.guess
+            routes,
+            batchers,
+            make_normalizer(known_words()),
+            settings.classifier_max_text_chars,
+            languages.guess,
         )
-        app.state.scorer, app.state.batcher, app.state.normalize = scorer, batcher, normalize
         app.state.scoring = scoring
         broker.context.set_global("classifier", scoring)
         await ensure_topics(settings)
@@ -59,7 +68,8 @@ def create_app(settings: Settings) -> FastAPI:
         yield
         await lag.stop()
         await broker.stop()  # waits for the batch in flight
-        await batcher.stop()
+        for batcher in batchers:
+            await batcher.stop()
 
     app = service_api("classifier", "0.1.0", settings, lifespan=lifespan)
     app.state.settings = settings

@@ -70,7 +70,7 @@ class MicroBatcher:
         items = [_Item(text, loop.create_future()) for text in texts]
         for item in items:
             self._queue.put_nowait(item)
-        metrics.QUEUE_DEPTH.set(self._queue.qsize())
+        metrics.QUEUE_DEPTH.inc(len(items))  # one gauge over every model's batcher
         results = await asyncio.gather(*(item.future for item in items))
         metrics.TEXTS_SCORED.labels(source).inc(len(texts))
         return list(results)
@@ -88,7 +88,7 @@ class MicroBatcher:
                 break
         while len(batch) < self.max_round and not self._queue.empty():
             batch.append(self._queue.get_nowait())
-        metrics.QUEUE_DEPTH.set(self._queue.qsize())
+        metrics.QUEUE_DEPTH.dec(len(batch))
         return batch
 
     async def _run(self) -> None:

@@ -2,15 +2,17 @@
 multilingual set (benchmarks/data/multilingual.jsonl: short posts in Perspective's languages and
 Turkish, labelled per Detoxify label; see benchmarks/data/README.md).
 
-Per language: detection accuracy (posts of 20 characters or more) and its CPU cost; the model's
-ROC-AUC per label where the set has both classes (the model asked about every post, as it was
-before posts were routed by language: what it would say blind); and, as the service does it
-(a post in a language the model does not read gets no scores and meets the policy unscored),
-the share of posts left unscored, of threats and of insults the default policy acts on, and
-of benign posts (criticism, questions, figures of speech, benign mentions of identity) it acts
-on. Pooled over languages too. Prints a table and writes benchmarks/results/languages.json.
+Each post is read as the service reads it: its language detected, then scored by the model the
+routes give that language (CLASSIFIER_MODEL, then CLASSIFIER_LANGUAGE_MODELS), or left unscored
+when no loaded model reads it, and then met by the default policy. Per language: detection
+accuracy (posts of 20 characters or more) and its CPU cost; which model read it; ROC-AUC per
+label over the scored posts where the set has both classes; the share of posts left unscored,
+of threats and of insults the default policy acts on, and of benign posts (criticism, questions,
+figures of speech, benign mentions of identity) it acts on. Pooled over languages too. Prints a
+table and writes benchmarks/results/languages.json.
 
     make eval-languages    (python -m services.classifier.evaluate_languages [--out PATH])
+    CLASSIFIER_LANGUAGE_MODELS=none make eval-languages    (the English model alone)
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from sklearn.metrics import roc_auc_score
@@ -27,9 +29,9 @@ from services.classifier.config import Settings
 from services.classifier.domain.language import language_of
 from services.classifier.domain.normalize import make_normalizer
 from services.classifier.languages import LanguageIdentifier
-from services.classifier.models.select import load_scorer
+from services.classifier.models.routes import Routes
+from services.classifier.models.select import load_routes
 from services.classifier.offline.vocabulary import known_words
-from services.contracts.events import UNDETERMINED
 from services.policy.language import Action, PostFacts, evaluate
 from services.policy.text import parse_policy
 
@@ -40,6 +42,7 @@ DEFAULT_POLICY = ROOT / "deploy" / "policies" / "default.yaml"
 LABELS = ("toxicity", "severe_toxicity", "obscene", "threat", "insult", "identity_attack")
 BENIGN = ("criticism", "benign_identity", "question", "figure")
 MIN_CHARS = 20  # the detection target is for posts of this length or more
+MIN_SCORED = 10  # a ROC-AUC over fewer scored posts (a language no model reads) says nothing
 
 
 def rows_of(path: Path) -> list[dict]:
@@ -56,18 +59,33 @@ def detection(rows: list[dict]) -> tuple[list[str], float]:
     return codes, (time.process_time() - started) * 1000 / len(rows)
 
 
-def as_served(scores: dict, code: str, reads: frozenset[str], text: str) -> PostFacts:
-    """What the policy sees for a post, as the service routes it."""
-    if code == UNDETERMINED or code in reads:
-        return PostFacts(scores=scores, text=text, language=code)
-    return PostFacts(scores={}, text=text, language=code, unscored="language_not_supported")
+def as_served(
+    routes: Routes, texts: list[str], codes: list[str]
+) -> tuple[list[dict], list[str | None]]:
+    """Each text's scores from the model its language is routed to ({} when none reads it),
+    and that model's id."""
+    scores: list[dict] = [{} for _ in texts]
+    models: list[str | None] = [None] * len(texts)
+    for index, positions in routes.by_model(codes).items():
+        model = routes.models[index]
+        for position, result in zip(
+            positions, model.score([texts[p] for p in positions]), strict=True
+        ):
+            scores[position], models[position] = result, model.info.id
+    return scores, models
+
+
+def facts(scores: dict, code: str, model: str | None, text: str) -> PostFacts:
+    if model is None:
+        return PostFacts(scores={}, text=text, language=code, unscored="language_not_supported")
+    return PostFacts(scores=scores, text=text, language=code)
 
 
 def roc(rows: list[dict], scores: list[dict], label: str) -> float | None:
     pairs = [(r["labels"][label], s[label]) for r, s in zip(rows, scores, strict=True)
              if label in s]  # fmt: skip
     truth = [t for t, _ in pairs]
-    if not pairs or min(truth) == max(truth):
+    if len(pairs) < MIN_SCORED or min(truth) == max(truth):
         return None
     return round(float(roc_auc_score(truth, [p for _, p in pairs])), 3)
 
@@ -77,13 +95,14 @@ def share(flags: list[bool]) -> float | None:
 
 
 def figures(
-    rows: list[dict], scores: list[dict], acted: list[bool], codes: list[str], unread: list[bool]
+    rows: list[dict], scores: list[dict], acted: list[bool], codes: list[str], models: list
 ) -> dict:
     long = [i for i, r in enumerate(rows) if len(r["text"]) >= MIN_CHARS]
     return {
         "posts": len(rows),
+        "read_by": dict(Counter(str(m) for m in models)),
         "detected_right": share([codes[i] == rows[i]["lang"] for i in long]),
-        "unscored": share(unread),
+        "unscored": share([m is None for m in models]),
         "roc_auc": {label: roc(rows, scores, label) for label in LABELS},
         "threats_acted_on": share([a for r, a in zip(rows, acted, strict=True) if r["kind"] == "threat"]),
         "insults_acted_on": share([a for r, a in zip(rows, acted, strict=True) if r["kind"] == "insult"]),
@@ -98,35 +117,33 @@ def main() -> None:
     args = parser.parse_args()
     rows = rows_of(args.data)
     codes, detect_ms = detection(rows)
-    scorer = load_scorer(Settings())
+    routes = load_routes(Settings())
     normalize = make_normalizer(known_words())
-    scores = list(scorer.score([normalize(r["text"]) for r in rows]))
+    scores, models = as_served(routes, [normalize(r["text"]) for r in rows], codes)
     policy = parse_policy(DEFAULT_POLICY.read_text(encoding="utf-8"), "default.yaml")
-    served = [
-        as_served(s, code, scorer.languages, r["text"])
-        for r, s, code in zip(rows, scores, codes, strict=True)
+    acted = [
+        evaluate(facts(s, code, model, r["text"]), policy).action is not Action.ALLOW
+        for r, s, code, model in zip(rows, scores, codes, models, strict=True)
     ]
-    acted = [evaluate(facts, policy).action is not Action.ALLOW for facts in served]
-    unread = [facts.unscored is not None for facts in served]
     by_language: dict[str, list[int]] = defaultdict(list)
     for index, row in enumerate(rows):
         by_language[row["lang"]].append(index)
     per_language = {
-        lang: figures(*([seq[i] for i in indexes] for seq in (rows, scores, acted, codes, unread)))
+        lang: figures(*([seq[i] for i in indexes] for seq in (rows, scores, acted, codes, models)))
         for lang, indexes in sorted(by_language.items())
     }
     report = {
         "evaluation": "languages",
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "model": scorer.info.model_dump(),
+        "models": [model.info.model_dump() for model in routes.models],
         "detection_cpu_ms_per_post": round(detect_ms, 3),
-        "model_reads": sorted(scorer.languages),
-        "pooled": figures(rows, scores, acted, codes, unread),
+        "reads": routes.reads(),
+        "pooled": figures(rows, scores, acted, codes, models),
         "per_language": per_language,
     }
-    print(f"model {scorer.info.id} {scorer.info.version}; detection {detect_ms:.3f} CPU-ms/post")
-    print(f"the model reads: {', '.join(sorted(scorer.languages))}; tox AUC: the model asked "
-          "blind; unscored and acted on: as served")  # fmt: skip
+    for model in routes.models:
+        print(f"model {model.info.id} {model.info.version}: {', '.join(sorted(model.languages))}")
+    print(f"detection {detect_ms:.3f} CPU-ms/post; every figure as served (routed, or unscored)")
     print(f"{'lang':>6} {'detect':>7} {'tox AUC':>8} {'unscored':>9} {'threats':>8} "
           f"{'insults':>8} {'benign':>7}")  # fmt: skip
     for lang, f in [*per_language.items(), ("pooled", report["pooled"])]:

@@ -6,6 +6,7 @@ Offsets are committed only after every PostScored of the batch is acknowledged b
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
@@ -18,8 +19,9 @@ from services.classifier.config import Settings
 from services.classifier.domain.language import Guess, language_of
 from services.classifier.domain.scoring import Unscorable
 from services.classifier.models.base import Scorer
+from services.classifier.models.routes import Routes
 from services.contracts import topics
-from services.contracts.events import UNDETERMINED, Language, Post, PostScored, PostSubmitted
+from services.contracts.events import Language, Post, PostScored, PostSubmitted
 from services.shared.kafka import (
     Context,
     KafkaMessage,
@@ -34,11 +36,20 @@ UNSUPPORTED = "language_not_supported"
 
 
 @dataclass(frozen=True)
-class Scoring:
-    """What the handler scores with; set in the broker's context once the model is loaded."""
+class Reading:
+    """What became of one post: the model that read it (None: none reads its language) and its
+    scores, or why they could not be computed."""
 
-    batcher: MicroBatcher
-    scorer: Scorer
+    model: Scorer | None
+    result: dict[str, float] | Unscorable | None
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """What the handler scores with; set in the broker's context once the models are loaded."""
+
+    routes: Routes
+    batchers: tuple[MicroBatcher, ...]  # one per model of the routes, in their order
     normalize: Callable[[str], str]
     max_text_chars: int
     guess_language: Callable[[str], Guess | None]
@@ -46,21 +57,18 @@ class Scoring:
     def language(self, post: Post) -> Language:
         return language_of(post.lang, post.text, self.guess_language)
 
-    def reads(self, language: Language) -> bool:
-        """Whether the model reads it; an undetermined one (a few letters, emoji) is read."""
-        return language.code == UNDETERMINED or language.code in self.scorer.languages
-
-    async def read(
-        self, texts: list[str], languages: list[Language], source: str
-    ) -> list[dict[str, float] | Unscorable | None]:
-        """Scores for the (normalized) texts in a language the model reads; None for the others,
-        which are never scored blind."""
-        read = [i for i, language in enumerate(languages) if self.reads(language)]
-        scored = await self.batcher.score([texts[i] for i in read], source=source)
-        results: list[dict[str, float] | Unscorable | None] = [None] * len(texts)
-        for index, result in zip(read, scored, strict=True):
-            results[index] = result
-        return results
+    async def read(self, texts: list[str], languages: list[Language], source: str) -> list[Reading]:
+        """Each (normalized) text read by the model for its language; a text in a language no
+        model reads is never scored blind."""
+        groups = self.routes.by_model([language.code for language in languages])
+        scored = await asyncio.gather(
+            *(self.batchers[m].score([texts[i] for i in at], source) for m, at in groups.items())
+        )
+        readings = [Reading(None, None)] * len(texts)
+        for (model, at), results in zip(groups.items(), scored, strict=True):
+            for position, result in zip(at, results, strict=True):
+                readings[position] = Reading(self.routes.models[model], result)
+        return readings
 
 
 Deps = Annotated[Scoring, Context("classifier")]
@@ -79,12 +87,12 @@ async def on_posts_submitted(message: KafkaMessage, broker: Broker, deps: Deps) 
     decoded = await decode_batch(broker, SERVICE, message, PostSubmitted, metrics.ERRORS)
     languages = [deps.language(event.post) for _, event in decoded]
     texts = [deps.normalize(event.post.text)[: deps.max_text_chars] for _, event in decoded]
-    results = await deps.read(texts, languages, source="kafka")
+    readings = await deps.read(texts, languages, source="kafka")
     out = []
-    for (record, event), text, result, language in zip(
-        decoded, texts, results, languages, strict=True
+    for (record, event), text, reading, language in zip(
+        decoded, texts, readings, languages, strict=True
     ):
-        post = event.post
+        post, result = event.post, reading.result
         if isinstance(result, Unscorable):
             metrics.ERRORS.labels("unscorable").inc()
             await dead_letter(broker, SERVICE, record, "unscorable", str(result))
@@ -94,7 +102,7 @@ async def on_posts_submitted(message: KafkaMessage, broker: Broker, deps: Deps) 
         scored = PostScored(
             post=post,
             scores=result or {},
-            model=deps.scorer.info,
+            model=(reading.model or deps.routes.primary).info,
             normalized_text=text,
             submitted_at=event.occurred_at,
             language=language,

@@ -1,6 +1,7 @@
-"""Every post is read in a language, through the running stack: a post in a language no loaded
-model reads (the offline model reads English) gets no scores and is held for a person with its
-language named, never allowed on the model's silence; a stated language wins over detection."""
+"""Every post is read in a language, through the running stack: a German threat is read by the
+multilingual model and acted on; a post in a language no loaded model reads (Swedish, Hindi) gets
+no scores and is held for a person with its language named, never allowed on the model's
+silence; a stated language wins over detection."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from tests.integration.helpers import bearer, eventually, ingest_knows
 pytestmark = pytest.mark.e2e
 
 GERMAN_THREAT = "Ich weiß, wo du wohnst, und ich werde dir wehtun."
+SWEDISH_THREAT = "Jag vet var du bor och jag kommer att skada dig."
 
 
-async def test_a_post_no_model_reads_is_held_for_a_person_with_its_language_named(
+async def test_each_post_is_read_in_its_language_or_held_for_a_person(
     stack: Stack, infra: Infra, tenant: str
 ) -> None:
     headers = await bearer(infra, tenant)
@@ -26,8 +28,9 @@ async def test_a_post_no_model_reads_is_held_for_a_person_with_its_language_name
         await ingest_knows(ingest, headers)
         posts = {
             "german": {"text": GERMAN_THREAT},
+            "swedish": {"text": SWEDISH_THREAT},
             "english": {"text": "Thanks for the quick fix, it works great now!"},
-            "stated": {"text": "Thanks for the quick fix, it works great now!", "lang": "ja"},
+            "stated": {"text": "Thanks for the quick fix, it works great now!", "lang": "hi"},
             "short": {"text": "ok 👍"},
         }
         ids = {}
@@ -50,12 +53,14 @@ async def test_a_post_no_model_reads_is_held_for_a_person_with_its_language_name
 
         decided = await eventually(decisions, timeout=60, interval=0.5)
     assert decided, "not every post was decided"
-    german, english = decided["german"], decided["english"]
-    assert german["language"] == "de" and german["action"] == "hold"
-    assert german["queue"] == "general" and german["scores"] == {}
-    assert [r["rule"] for r in german["reasons"]] == ["unscored"]
-    assert "language de" in german["reasons"][0]["detail"]
+    german, swedish, english = decided["german"], decided["swedish"], decided["english"]
+    assert german["language"] == "de" and german["action"] == "escalate"
+    assert german["queue"] == "safety" and german["scores"]["threat"] >= 0.7
+    assert swedish["language"] == "sv" and swedish["action"] == "hold"
+    assert swedish["queue"] == "general" and swedish["scores"] == {}
+    assert [r["rule"] for r in swedish["reasons"]] == ["unscored"]
+    assert "language sv" in swedish["reasons"][0]["detail"]
     assert english["language"] == "en" and english["action"] == "allow"
     stated = decided["stated"]
-    assert stated["language"] == "ja" and stated["action"] == "hold"  # stated wins
+    assert stated["language"] == "hi" and stated["action"] == "hold"  # stated wins
     assert decided["short"]["language"] == "und" and decided["short"]["action"] == "allow"

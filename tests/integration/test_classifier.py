@@ -131,6 +131,26 @@ async def test_http_score_endpoint(classifier) -> None:
     assert first["language"]["code"] == "und"  # "hello friend": too few letters to tell
 
 
+async def test_each_text_is_read_by_the_model_for_its_language(classifier) -> None:
+    """English by the English model, German by the multilingual one, Swedish (which no loaded
+    model reads) by none: no scores, and the reason."""
+    texts = [
+        "You are a pathetic idiot and everyone laughs at you.",
+        "Ich weiß, wo du wohnst, und ich werde dir wehtun.",
+        "Jag vet var du bor och jag kommer att skada dig.",
+    ]
+    response = await classifier.post("/v1/score", json={"texts": texts})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "de" in body["reads"] and "ja" in body["reads"] and "sv" not in body["reads"]
+    english, german, swedish = body["results"]
+    assert english["model"]["id"] == "offline-minilm-l6-ngram"
+    assert german["model"]["id"] == "offline-use-multilingual"
+    assert german["language"]["code"] == "de" and german["scores"]["threat"] >= 0.7
+    assert swedish["language"]["code"] == "sv" and swedish["model"] is None
+    assert swedish["scores"] == {} and swedish["unscored"] == "language_not_supported"
+
+
 async def test_http_score_admits_only_the_internal_token(classifier) -> None:
     texts = {"texts": ["hello"]}
     unsigned = await classifier.post("/v1/score", json=texts, headers={"Authorization": ""})

@@ -3,7 +3,9 @@
 - A language the platform states wins (its primary subtag: `pt-BR` is read as `pt`).
 - A post with fewer than `MIN_LETTERS` letters ("ok", "lol", emoji, digits) is undetermined
   (`und`): a detector only guesses there, and a guess would route the post to a model that
-  may not read it.
+  may not read it. A Chinese, Japanese or Korean character counts as `DENSE_LETTER` letters:
+  "我弄死你" (I'll kill you) is four characters, a sentence, and its script alone names a
+  language the English model does not read.
 - Otherwise the detector's answer, read from the post's first `READ_CHARS` characters (the cost
   stays bounded whatever the length; a mixed post is read as the language it opens in), unless
   its confidence is under `MIN_CONFIDENCE`, which is undetermined too. An undetermined post is
@@ -13,6 +15,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,6 +23,10 @@ from services.contracts.events import UNDETERMINED, Language, LanguageSource
 from services.contracts.text import is_language_tag
 
 MIN_LETTERS = 12
+DENSE_LETTER = 3  # a Han, kana or Hangul character: about a word's worth
+# Code point ranges of Han (and its extension A), Hiragana, Katakana, Hangul syllables and jamo
+DENSE_SCRIPTS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0x3040, 0x30FF), (0xAC00, 0xD7AF),
+                 (0x1100, 0x11FF), (0xF900, 0xFAFF))  # fmt: skip
 READ_CHARS = 1_000
 MIN_CONFIDENCE = 0.5  # under it, undetermined: the model reads it (see languages.py)
 LEGACY = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro"}
@@ -40,12 +47,22 @@ def undetermined(confidence: float | None = None) -> Language:
     return Language(code=UNDETERMINED, confidence=confidence, source=LanguageSource.UNDETERMINED)
 
 
+def letters(text: str) -> int:
+    """Letters, a character of a dense script counting as DENSE_LETTER; the vowel signs of
+    Indic scripts (combining marks) count too: "कमीने" is five of them, not two."""
+    return sum(
+        (DENSE_LETTER if any(low <= ord(c) <= high for low, high in DENSE_SCRIPTS) else 1)
+        for c in text
+        if c.isalpha() or unicodedata.category(c) in ("Mn", "Mc")
+    )
+
+
 def language_of(stated: str | None, text: str, guess: Callable[[str], Guess | None]) -> Language:
     code = primary(stated) if stated and is_language_tag(stated) else UNDETERMINED
     if code != UNDETERMINED:
         return Language(code=code, source=LanguageSource.STATED)
     head = text[:READ_CHARS]
-    if sum(c.isalpha() for c in head) < MIN_LETTERS:
+    if letters(head) < MIN_LETTERS:
         return undetermined()
     found = guess(head)
     if found is None or found.confidence < MIN_CONFIDENCE:

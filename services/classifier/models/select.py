@@ -4,6 +4,10 @@ offline                       the model trained in this repo (no network, ever)
 detoxify:<type>               Detoxify original | unbiased | multilingual | original-small | unbiased-small
 detoxify-checkpoint:<path>    a local Detoxify .ckpt (+ CLASSIFIER_HF_CONFIG_PATH for air-gapped sites)
 auto                          Detoxify original if it loads (cached or downloadable), else offline
+offline-multilingual          the multilingual model trained in this repo (14 languages, no network)
+
+CLASSIFIER_LANGUAGE_MODELS: the models that read, in this order, the languages CLASSIFIER_MODEL
+does not (comma-separated, same names; `none` for none); see models/routes.py.
 
 CLASSIFIER_CALIBRATION_PATH: per-label calibrations fitted on the chosen model
 (python -m services.classifier.calibrate_model); refused if fitted on another model.
@@ -17,6 +21,7 @@ from pathlib import Path
 from services.classifier.config import Settings
 from services.classifier.models.base import Scorer
 from services.classifier.models.calibrated import CalibratedScorer, load_calibrations
+from services.classifier.models.routes import Routes
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +65,26 @@ def _detoxify(settings: Settings, model_type: str | None, checkpoint: str | None
     )
 
 
+def _multilingual(settings: Settings) -> Scorer:
+    from services.classifier.models.multilingual import MultilingualScorer
+
+    return MultilingualScorer(threads=settings.classifier_threads)
+
+
+def language_models(settings: Settings) -> list[str]:
+    named = [name.strip() for name in settings.classifier_language_models.split(",")]
+    return [name for name in named if name and name != "none"]
+
+
+def load_routes(settings: Settings) -> Routes:
+    """CLASSIFIER_MODEL first, then each of CLASSIFIER_LANGUAGE_MODELS."""
+    extra = [_model(settings, name) for name in language_models(settings)]
+    return Routes((load_scorer(settings), *extra))
+
+
 def load_scorer(settings: Settings) -> Scorer:
     """The chosen model, its scores mapped through CLASSIFIER_CALIBRATION_PATH when set."""
-    model = _model(settings)
+    model = _model(settings, settings.classifier_model)
     if not settings.classifier_calibration_path:
         return model
     calibrations, digest = load_calibrations(
@@ -71,11 +93,13 @@ def load_scorer(settings: Settings) -> Scorer:
     return CalibratedScorer(model, calibrations, digest)
 
 
-def _model(settings: Settings) -> Scorer:
-    choice = settings.classifier_model.strip()
+def _model(settings: Settings, choice: str) -> Scorer:
+    choice = choice.strip()
     kind, _, argument = choice.partition(":")
     if choice == "offline":
         return _offline(settings)
+    if choice == "offline-multilingual":
+        return _multilingual(settings)
     if choice == "auto":
         from services.classifier.models.detoxify import DetoxifyLoadError
 
@@ -92,6 +116,6 @@ def _model(settings: Settings) -> Scorer:
     if kind == "detoxify-checkpoint" and argument:
         return _detoxify(settings, None, checkpoint=argument)
     raise ValueError(
-        f"CLASSIFIER_MODEL={choice!r} is not understood; use auto, offline, detoxify:<type> "
-        "or detoxify-checkpoint:<path>"
+        f"model {choice!r} is not understood; use auto, offline, offline-multilingual, "
+        "detoxify:<type> or detoxify-checkpoint:<path>"
     )

@@ -27,8 +27,8 @@ MAX_TEXTS = 32  # per request; the classifier takes 64 at most
 
 @dataclass(frozen=True)
 class Scored:
-    model: ModelInfo
-    labels: set[str]  # what the running model can predict
+    model: ModelInfo  # the model that read the first text (the first model if none did)
+    labels: set[str]  # what that model can predict
     scores: list[dict[str, float]]
     languages: list[Language]  # what each text was read as
     reads: frozenset[str]  # the languages the model reads
@@ -77,8 +77,9 @@ class ClassifierClient:
         body = response.json()
         results = body["results"]
         missing = set(results[0]["missing_labels"]) if results else set()
+        first = (results[0].get("model") if results else None) or body["model"]
         return Scored(
-            model=ModelInfo.model_validate(body["model"]),
+            model=ModelInfo.model_validate(first),
             labels=set(LABELS) - missing,
             scores=[r["scores"] for r in results],
             languages=[Language.model_validate(r["language"]) for r in results],

@@ -312,18 +312,25 @@ async def test_google_client_sees_perspective_errors(
 async def test_google_client_gets_the_detected_language_and_a_refusal_for_one_not_read(
     gateway: str, infra: Infra, tenant: str
 ) -> None:
-    """The offline model reads English: an English comment says so in `detectedLanguages`; a
-    German one, detected or stated, is refused as Perspective refused a language it did not
-    serve, instead of being scored blind."""
+    """English and German are read (by the English and the multilingual model): each comment
+    says its language in `detectedLanguages`. Swedish, which no loaded model reads, detected or
+    stated, is refused as Perspective refused a language it did not serve, instead of being
+    scored blind."""
     client = await asyncio.to_thread(google_client, gateway, await issue(infra, tenant))
     english = {"comment": {"text": RUDE}, "requestedAttributes": {"TOXICITY": {}}}
     analyzed = await asyncio.to_thread(client.comments().analyze(body=english).execute)
     assert analyzed["detectedLanguages"] == ["en"] and analyzed["languages"] == ["en"]
     threat = "Ich weiß, wo du wohnst, und ich werde dir wehtun."
-    for extra in ({}, {"languages": ["de"]}):
-        german = {"comment": {"text": threat}, "requestedAttributes": {"TOXICITY": {}}, **extra}
+    german = {"comment": {"text": threat}, "requestedAttributes": {"THREAT": {}}}
+    analyzed = await asyncio.to_thread(client.comments().analyze(body=german).execute)
+    assert analyzed["detectedLanguages"] == ["de"]
+    assert analyzed["attributeScores"]["THREAT"]["summaryScore"]["value"] >= 0.7
+    swedish_threat = "Jag vet var du bor och jag kommer att skada dig."
+    for extra in ({}, {"languages": ["sv"]}):
+        swedish = {"comment": {"text": swedish_threat}, "requestedAttributes": {"TOXICITY": {}},
+                   **extra}  # fmt: skip
         with pytest.raises(HttpError) as refused:
-            await asyncio.to_thread(client.comments().analyze(body=german).execute)
+            await asyncio.to_thread(client.comments().analyze(body=swedish).execute)
         assert refused.value.resp.status == 400
         assert b"LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE" in refused.value.content
 

@@ -13,6 +13,7 @@ from services.classifier import handlers
 from services.classifier.batching import MicroBatcher
 from services.classifier.config import Settings
 from services.classifier.domain.language import Guess
+from services.classifier.models.routes import Routes
 from services.contracts import topics
 from services.contracts.events import ModelInfo, Post, PostSubmitted
 from tests.unit.support import Sink
@@ -35,6 +36,21 @@ class RudeWordModel:
         return [{"toxicity": 0.9 if "idiot" in t else 0.01} for t in texts]
 
 
+class ShoutingModel:
+    """A second model that reads French only: scores everything in capitals as toxic."""
+
+    info = ModelInfo(id="shouting", version="1")
+    labels = ("toxicity", "insult")
+    languages = frozenset({"fr", "en"})  # English too: the first model keeps it
+    batch_overhead_tokens = 0
+
+    def token_lengths(self, texts: Sequence[str]) -> list[int]:
+        return [len(t) for t in texts]
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        return [{"toxicity": 0.9 if t.isupper() else 0.1, "insult": 0.5} for t in texts]
+
+
 def german_or_english(text: str) -> Guess:
     """A detector as a fake: German when it sees "ich", else English."""
     return Guess("de", 0.99) if "ich" in text.split() else Guess("en", 0.9)
@@ -42,17 +58,21 @@ def german_or_english(text: str) -> Guess:
 
 @pytest.fixture(params=[str.lower])
 async def classifier(request) -> AsyncIterator[tuple[KafkaBroker, Sink]]:
-    model = RudeWordModel()
-    batcher = MicroBatcher(model.score, max_batch=8, max_wait_ms=1, lengths=model.token_lengths)
+    models = (RudeWordModel(), ShoutingModel())
+    batchers = tuple(
+        MicroBatcher(m.score, max_batch=8, max_wait_ms=1, lengths=m.token_lengths) for m in models
+    )
     broker = KafkaBroker()
     broker.include_router(handlers.router(Settings()))
-    scoring = handlers.Scoring(batcher, model, request.param, 100, german_or_english)
+    scoring = handlers.Scoring(Routes(models), batchers, request.param, 100, german_or_english)
     broker.context.set_global("classifier", scoring)
     sink = Sink(broker, topics.POSTS_SCORED, topics.DEAD_LETTER)
-    batcher.start()
+    for batcher in batchers:
+        batcher.start()
     async with TestKafkaBroker(broker) as test_broker:
         yield test_broker, sink
-    await batcher.stop()
+    for batcher in batchers:
+        await batcher.stop()
 
 
 def submitted(text: str, lang: str | None = None) -> dict:
@@ -84,7 +104,17 @@ async def test_an_unscorable_text_goes_to_the_dead_letter_topic(classifier) -> N
     assert sink.seen[topics.POSTS_SCORED] == []
 
 
-async def test_a_post_in_a_language_the_model_does_not_read_gets_no_scores(classifier) -> None:
+async def test_each_post_is_read_by_the_model_for_its_language(classifier) -> None:
+    broker, sink = classifier
+    await broker.publish(submitted("you idiot"), topics.POSTS_SUBMITTED)
+    await broker.publish(submitted("TAIS-TOI", lang="fr"), topics.POSTS_SUBMITTED)
+    english, french = sink.seen[topics.POSTS_SCORED]
+    assert english["model"]["id"] == "rude-word" and english["scores"] == {"toxicity": 0.9}
+    assert french["model"]["id"] == "shouting" and french["unscored"] is None
+    assert french["scores"] == {"toxicity": 0.1, "insult": 0.5}  # normalized to lower case
+
+
+async def test_a_post_in_a_language_no_model_reads_gets_no_scores(classifier) -> None:
     broker, sink = classifier
     await broker.publish(submitted("you idiot", lang="ja"), topics.POSTS_SUBMITTED)
     [scored] = sink.seen[topics.POSTS_SCORED]

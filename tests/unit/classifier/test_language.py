@@ -35,6 +35,13 @@ def test_a_post_with_few_letters_is_undetermined(text: str) -> None:
     assert (found.code, found.source) == ("und", "undetermined")
 
 
+@pytest.mark.parametrize("text", ["我弄死你。", "ぶっ殺す", "죽여 버린다"])
+def test_a_few_characters_of_a_dense_script_are_enough_to_ask(text: str) -> None:
+    """Four Han characters are a sentence: counted as letters one by one, the post would be
+    undetermined and go to the English model."""
+    assert language_of(None, text, lambda _: Guess("zh", 0.9)).code == "zh"
+
+
 def test_an_unsure_detector_is_undetermined() -> None:
     found = language_of(None, "some words that could be anything", lambda _: Guess("nl", 0.2))
     assert (found.code, found.confidence) == ("und", 0.2)

@@ -1,0 +1,181 @@
+"""A small phrasebook written here, in each language the multilingual model reads besides
+English: insults (frames x words), threats of violence against the reader, and harmless posts
+that share their words (figures of speech, game talk, blunt but civil criticism, people naming
+who they are).
+
+Jigsaw's English rows teach the head what toxicity is; these rows nudge it where cross-lingual
+transfer was measured weakest (insults and threats in languages far from English). They are fit
+rows only: calibration and every reported figure use real English rows and the hand-written
+evaluation set, none of whose posts is repeated here (a unit test checks it).
+"""
+
+from __future__ import annotations
+
+from itertools import product
+
+from services.classifier.offline.data import JIGSAW_LABELS, Dataset
+
+SOURCE = "phrasebook"
+INSULT = {"toxicity": 1.0, "insult": 1.0, "threat": 0.0, "identity_attack": 0.0}
+THREAT = {"toxicity": 1.0, "threat": 1.0, "insult": 0.0, "identity_attack": 0.0}
+HARMLESS = dict.fromkeys(JIGSAW_LABELS, 0.0)
+
+# language: (insult frames with {}, insult words, threats, harmless posts)
+PHRASES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "de": (
+        ("Du bist so ein {}.", "Halt endlich die Fresse, du {}.", "Was für ein {} bist du eigentlich?", "Keiner hört dir zu, du {}."),
+        ("Depp", "Spast", "Penner", "Schwachkopf", "Dummkopf", "Loser", "Wichser", "Arschloch", "Hohlkopf", "Witzfigur"),
+        ("Ich mach dich kalt.", "Ich stech dich ab, wenn ich dich erwische.", "Ich prügel dich windelweich.", "Dich bring ich um, verlass dich drauf.",
+         "Ich weiß, wo deine Kinder zur Schule gehen.", "Du wirst den nächsten Sommer nicht erleben.", "Ich schlag dir den Schädel ein.",
+         "Warte nur, bis ich vor deiner Tür stehe.", "Ich jag dir eine Kugel in den Kopf.", "Ich werde dich aufschlitzen."),
+        ("Der Boss hat mich zehnmal gekillt, so ein geiles Level.", "Ich sterbe vor Langeweile in diesem Meeting.", "Die Preise sind eine Frechheit, ich kündige.",
+         "Das Update ist schlecht und die Akkulaufzeit katastrophal.", "Wir haben sie im Finale vernichtet, Gänsehaut!", "Ich bin Muslim und faste gerade im Ramadan.",
+         "Als lesbische Mutter freue ich mich über dieses Forum.", "Der Film war zum Totlachen.", "Ich könnte für einen Kaffee töten.", "Diese Serie bringt mich um den Schlaf.",
+         "Euer Support ignoriert mich seit Tagen, sehr enttäuschend.", "Ich hau mich jetzt aufs Ohr, gute Nacht."),
+    ),
+    "fr": (
+        ("T'es vraiment un {}.", "Ferme ta gueule, sale {}.", "Quel {} tu fais.", "Personne ne t'écoute, {}."),
+        ("connard", "abruti", "débile", "crétin", "bouffon", "minable", "idiot", "tocard", "guignol", "naze"),
+        ("Je vais te buter.", "Je vais te planter un couteau dans le ventre.", "Je vais te défoncer la tête.", "Je vais te retrouver et tu vas le regretter amèrement.",
+         "Je sais où vont tes enfants à l'école.", "Tu ne verras pas l'été prochain.", "Je vais te fracasser le crâne.",
+         "Attends que je débarque chez toi.", "Je vais te mettre une balle dans la tête.", "Je vais t'étrangler de mes mains."),
+        ("Ce boss m'a tué dix fois, quel niveau génial.", "Je meurs d'ennui dans cette réunion.", "Les prix sont scandaleux, je résilie.",
+         "La mise à jour est mauvaise et la batterie ne tient plus.", "On les a massacrés en finale, incroyable !", "Je suis musulman et je fais le ramadan.",
+         "Mère lesbienne, je suis ravie de ce forum.", "Ce film était à mourir de rire.", "Je tuerais pour un café.", "Cette série me tue, je ne dors plus.",
+         "Votre support m'ignore depuis des jours, très décevant.", "Je vais me pieuter, bonne nuit."),
+    ),
+    "es": (
+        ("Eres un {}.", "Cállate ya, {}.", "Menudo {} estás hecho.", "Nadie te escucha, {}."),
+        ("gilipollas", "imbécil", "pendejo", "idiota", "payaso", "inútil", "cabrón", "tarado", "subnormal", "mamón"),
+        ("Te voy a reventar.", "Te voy a meter una puñalada.", "Te voy a partir la cabeza.", "Te encontraré y lo vas a pagar caro.",
+         "Sé a qué colegio van tus hijos.", "No vas a llegar al próximo verano.", "Te rompo la cara en cuanto te vea.",
+         "Espera a que aparezca en tu puerta.", "Te voy a meter un balazo en la cabeza.", "Te voy a estrangular con mis manos."),
+        ("Ese jefe me mató diez veces, qué nivel tan bueno.", "Me muero de aburrimiento en esta reunión.", "Los precios son un abuso, me doy de baja.",
+         "La actualización es mala y la batería dura nada.", "Los aplastamos en la final, ¡increíble!", "Soy musulmán y estoy haciendo el ramadán.",
+         "Como madre lesbiana me encanta este foro.", "La película era para morirse de risa.", "Mataría por un café.", "Esta serie me está matando, no duermo.",
+         "Vuestro soporte me ignora desde hace días, muy decepcionante.", "Me voy a sobar, buenas noches."),
+    ),
+    "it": (
+        ("Sei proprio un {}.", "Chiudi quella bocca, {}.", "Che {} che sei.", "Nessuno ti ascolta, {}."),
+        ("coglione", "deficiente", "idiota", "cretino", "pagliaccio", "fallito", "stronzo", "imbecille", "babbeo", "sfigato"),
+        ("Ti faccio fuori.", "Ti pianto un coltello nella pancia.", "Ti spacco la testa.", "Ti trovo e te la faccio pagare cara.",
+         "So in che scuola vanno i tuoi figli.", "Non arriverai alla prossima estate.", "Ti rompo il muso appena ti vedo.",
+         "Aspetta che mi presenti sotto casa tua.", "Ti pianto una pallottola in testa.", "Ti strangolo con le mie mani."),
+        ("Quel boss mi ha ucciso dieci volte, che livello fantastico.", "Muoio di noia in questa riunione.", "I prezzi sono una vergogna, disdico.",
+         "L'aggiornamento è pessimo e la batteria non dura niente.", "Li abbiamo massacrati in finale, incredibile!", "Sono musulmano e sto facendo il ramadan.",
+         "Da mamma lesbica adoro questo forum.", "Il film era da morire dal ridere.", "Ucciderei per un caffè.", "Questa serie mi sta uccidendo, non dormo più.",
+         "Il vostro supporto mi ignora da giorni, molto deludente.", "Vado a nanna, buonanotte."),
+    ),
+    "pt": (
+        ("Você é um {}.", "Cala a boca, seu {}.", "Que {} você é.", "Ninguém te escuta, {}."),
+        ("babaca", "otário", "idiota", "imbecil", "palhaço", "fracassado", "cretino", "retardado", "lixo", "bosta"),
+        ("Vou te matar.", "Vou te esfaquear.", "Vou quebrar a sua cabeça.", "Vou te achar e você vai pagar caro.",
+         "Sei em que escola seus filhos estudam.", "Você não chega no próximo verão.", "Vou arrebentar sua cara quando te ver.",
+         "Espera eu aparecer na sua porta.", "Vou meter uma bala na sua cabeça.", "Vou te estrangular com as minhas mãos."),
+        ("Esse chefão me matou dez vezes, que fase incrível.", "Estou morrendo de tédio nessa reunião.", "Os preços são um absurdo, vou cancelar.",
+         "A atualização é ruim e a bateria não dura nada.", "A gente destruiu eles na final, incrível!", "Sou muçulmano e estou fazendo o ramadã.",
+         "Como mãe lésbica adoro este fórum.", "O filme era de morrer de rir.", "Eu mataria por um café.", "Essa série está me matando, não durmo mais.",
+         "O suporte me ignora há dias, muito decepcionante.", "Vou capotar, boa noite."),
+    ),
+    "nl": (
+        ("Je bent echt een {}.", "Hou je bek, vuile {}.", "Wat ben jij een {}.", "Niemand luistert naar je, {}."),
+        ("klootzak", "eikel", "debiel", "sukkel", "mongool", "lul", "idioot", "zak", "kneus", "oen"),
+        ("Ik maak je af.", "Ik steek je neer.", "Ik sla je hersens in.", "Ik vind je en dan ga je ervoor boeten.",
+         "Ik weet op welke school je kinderen zitten.", "Jij haalt de volgende zomer niet.", "Ik sla je tanden uit je bek als ik je zie.",
+         "Wacht maar tot ik bij jou voor de deur sta.", "Ik schiet een kogel door je kop.", "Ik wurg je met mijn blote handen."),
+        ("Die eindbaas heeft me tien keer gekild, wat een gaaf level.", "Ik ga dood van verveling in deze vergadering.", "De prijzen zijn belachelijk, ik zeg op.",
+         "De update is slecht en de batterij is zo leeg.", "We hebben ze afgemaakt in de finale, geweldig!", "Ik ben moslim en doe mee aan de ramadan.",
+         "Als lesbische moeder ben ik blij met dit forum.", "Die film was om dood te gaan van het lachen.", "Ik zou moorden voor een koffie.", "Deze serie sloopt me, ik slaap niet meer.",
+         "Jullie support negeert me al dagen, erg teleurstellend.", "Ik ga pitten, welterusten."),
+    ),
+    "pl": (
+        ("Jesteś zwykłym {}.", "Zamknij mordę, {}.", "Ale z ciebie {}.", "Nikt cię nie słucha, {}."),
+        ("idiotą", "kretynem", "debilem", "frajerem", "matołem", "palantem", "ciulem", "śmieciem", "głąbem", "nieudacznikiem"),
+        ("Zajebię cię.", "Dźgnę cię nożem.", "Rozwalę ci łeb.", "Znajdę cię i słono za to zapłacisz.",
+         "Wiem, do której szkoły chodzą twoje dzieci.", "Nie dożyjesz następnego lata.", "Obiję ci mordę, jak cię zobaczę.",
+         "Poczekaj, aż stanę pod twoimi drzwiami.", "Wpakuję ci kulkę w łeb.", "Uduszę cię gołymi rękami."),
+        ("Ten boss zabił mnie dziesięć razy, świetny poziom.", "Umieram z nudów na tym spotkaniu.", "Ceny to skandal, rezygnuję.",
+         "Aktualizacja jest słaba, a bateria nie trzyma.", "Zmiażdżyliśmy ich w finale, niesamowite!", "Jestem muzułmaninem i poszczę w ramadanie.",
+         "Jako matka lesbijka bardzo lubię to forum.", "Ten film był tak śmieszny, że można umrzeć.", "Zabiłbym za kawę.", "Ten serial mnie wykańcza, nie śpię.",
+         "Wasze wsparcie ignoruje mnie od dni, bardzo rozczarowujące.", "Idę w kimono, dobranoc."),
+    ),
+    "ru": (
+        ("Ты просто {}.", "Заткнись, {}.", "Ну ты и {}.", "Тебя никто не слушает, {}."),
+        ("придурок", "дебил", "идиот", "кретин", "урод", "лох", "козёл", "чмо", "тупица", "ничтожество"),
+        ("Я тебя прикончу.", "Я тебя зарежу.", "Я тебе башку проломлю.", "Я тебя найду, и ты за это дорого заплатишь.",
+         "Я знаю, в какую школу ходят твои дети.", "Ты не доживёшь до следующего лета.", "Разобью тебе морду, как только увижу.",
+         "Жди, скоро я буду у твоей двери.", "Я всажу тебе пулю в голову.", "Я задушу тебя голыми руками."),
+        ("Этот босс убил меня десять раз, классный уровень.", "Я умираю от скуки на этом совещании.", "Цены просто грабительские, я отписываюсь.",
+         "Обновление плохое, и батарея садится мгновенно.", "Мы их уничтожили в финале, невероятно!", "Я мусульманин и держу пост в Рамадан.",
+         "Как мама-лесбиянка я рада этому форуму.", "Фильм был просто умора, чуть не умер.", "Убил бы за чашку кофе.", "Этот сериал меня убивает, не сплю.",
+         "Ваша поддержка игнорирует меня несколько дней, очень разочарован.", "Пойду спать, спокойной ночи."),
+    ),
+    "tr": (
+        ("Sen tam bir {}sın.", "Kapa çeneni, {}.", "Ne {} adamsın sen.", "Kimse seni dinlemiyor, {}."),
+        ("gerizekalı", "mal", "salak", "dangalak", "aptal", "şerefsiz", "ahmak", "beyinsiz", "ezik", "yavşak"),
+        ("Seni gebertirim.", "Seni bıçaklayacağım.", "Kafanı kıracağım.", "Seni bulacağım ve bunun bedelini ağır ödeyeceksin.",
+         "Çocuklarının hangi okula gittiğini biliyorum.", "Gelecek yazı göremeyeceksin.", "Seni görünce ağzını burnunu kıracağım.",
+         "Kapına dayanmamı bekle.", "Kafana bir kurşun sıkacağım.", "Seni çıplak ellerimle boğacağım."),
+        ("O boss beni on kez öldürdü, harika bir bölüm.", "Bu toplantıda sıkıntıdan ölüyorum.", "Fiyatlar rezalet, aboneliği bırakıyorum.",
+         "Güncelleme kötü ve pil hemen bitiyor.", "Finalde onları yerle bir ettik, inanılmaz!", "Müslümanım ve ramazanda oruç tutuyorum.",
+         "Lezbiyen bir anne olarak bu foruma bayılıyorum.", "Film gülmekten öldürdü beni.", "Bir kahve için her şeyi yaparım.", "Bu dizi beni bitiriyor, uyuyamıyorum.",
+         "Destek ekibiniz günlerdir beni yok sayıyor, çok hayal kırıklığı.", "Ben yatıyorum, iyi geceler."),
+    ),
+    "ar": (
+        ("أنت مجرد {}.", "اخرس يا {}.", "يا لك من {}.", "لا أحد يسمعك يا {}."),
+        ("حمار", "غبي", "حقير", "تافه", "أحمق", "وسخ", "كلب", "معتوه", "نذل", "فاشل"),
+        ("سأقضي عليك.", "سأطعنك بالسكين.", "سأكسر رأسك.", "سأجدك وستدفع الثمن غاليًا.",
+         "أعرف مدرسة أطفالك.", "لن تعيش حتى الصيف القادم.", "سأحطم وجهك عندما أراك.",
+         "انتظر حتى أقف أمام بابك.", "سأضع رصاصة في رأسك.", "سأخنقك بيدي."),
+        ("هذا الزعيم في اللعبة قتلني عشر مرات، مرحلة رائعة.", "أموت من الملل في هذا الاجتماع.", "الأسعار فضيحة، سألغي اشتراكي.",
+         "التحديث سيئ والبطارية تنفد بسرعة.", "سحقناهم في النهائي، رائع!", "أنا مسلم وأصوم رمضان.",
+         "كأم مثلية أحب هذا المنتدى.", "الفيلم كان مضحكًا حتى الموت.", "أقتل من أجل فنجان قهوة.", "هذا المسلسل يقتلني، لا أنام.",
+         "الدعم يتجاهلني منذ أيام، مخيب للآمال جدًا.", "سأنام الآن، تصبحون على خير."),
+    ),
+    "zh": (
+        ("你就是个{}。", "闭嘴吧，{}。", "你真是个{}。", "没人听你说话，{}。"),
+        ("傻逼", "蠢货", "废物", "白痴", "脑残", "垃圾", "混蛋", "贱人", "弱智", "人渣"),
+        ("我弄死你。", "我捅死你。", "我打爆你的头。", "我会找到你，让你付出代价。",
+         "我知道你孩子在哪个学校上学。", "你活不过明年夏天。", "见到你我就打烂你的脸。",
+         "等着我上门找你。", "我一枪崩了你。", "我要亲手掐死你。"),
+        ("那个boss杀了我十次，这关真好玩。", "这个会开得我无聊死了。", "价格太离谱了，我要退订。",
+         "更新很烂，电池掉得飞快。", "决赛我们把他们打爆了，太棒了！", "我是穆斯林，正在斋月封斋。",
+         "作为女同妈妈，我很喜欢这个论坛。", "这部电影笑死我了。", "为了一杯咖啡我什么都愿意。", "这部剧要了我的命，根本睡不着。",
+         "你们客服好几天都不理我，非常失望。", "我去睡了，晚安。"),
+    ),
+    "ja": (
+        ("お前は本当に{}だな。", "黙れ、{}。", "なんて{}なんだ。", "誰もお前の話なんか聞いてない、{}。"),
+        ("クズ", "ゴミ", "バカ", "アホ", "マヌケ", "能無し", "カス", "低能", "役立たず", "ボケ"),
+        ("ぶっ殺してやる。", "刺してやるからな。", "頭をかち割ってやる。", "見つけ出して後悔させてやる。",
+         "お前の子供がどこの学校に通ってるか知ってるぞ。", "来年の夏まで生きられると思うなよ。", "会ったら顔面をぶん殴ってやる。",
+         "お前の家の前で待ってるからな。", "頭に銃弾をぶち込んでやる。", "この手で絞め殺してやる。"),
+        ("あのボスに十回も倒された、最高のステージだ。", "この会議、退屈で死にそう。", "値段がひどすぎるので解約します。",
+         "アップデートが悪くて電池がすぐ切れる。", "決勝で相手を叩きのめした、最高！", "私はムスリムで、今ラマダンの断食中です。",
+         "レズビアンの母親として、このフォーラムが大好きです。", "あの映画は笑い死にするほど面白かった。", "コーヒーのためなら何でもする。", "このドラマのせいで眠れなくて死にそう。",
+         "サポートに何日も無視されていて、とても残念です。", "もう寝ます、おやすみなさい。"),
+    ),
+    "ko": (
+        ("너는 진짜 {}야.", "닥쳐, {}아.", "정말 {} 같은 놈이네.", "아무도 네 말 안 들어, {}."),
+        ("병신", "멍청이", "쓰레기", "찐따", "또라이", "개새끼", "등신", "한심한 놈", "바보", "머저리"),
+        ("죽여 버린다.", "칼로 찔러 버릴 거야.", "머리를 깨 버릴 거야.", "찾아내서 대가를 치르게 해 주지.",
+         "네 애들이 어느 학교 다니는지 알아.", "내년 여름까지 못 살 줄 알아.", "보이면 얼굴을 박살 내 주지.",
+         "네 집 앞에서 기다리고 있을게.", "머리에 총알을 박아 주지.", "맨손으로 목 졸라 죽일 거야."),
+        ("그 보스한테 열 번 죽었어, 최고의 스테이지야.", "이 회의 너무 지루해서 죽을 것 같아.", "가격이 너무 심해서 해지할게요.",
+         "업데이트가 별로고 배터리가 금방 닳아요.", "결승에서 상대를 완전히 눌렀어, 대박!", "저는 무슬림이고 라마단 금식 중이에요.",
+         "레즈비언 엄마로서 이 포럼이 정말 좋아요.", "그 영화 웃겨서 죽는 줄 알았어.", "커피 한 잔을 위해서라면 뭐든 할 수 있어.", "이 드라마 때문에 잠을 못 자서 죽겠어.",
+         "고객지원이 며칠째 답이 없어요, 정말 실망입니다.", "이제 자러 갈게요, 잘 자요."),
+    ),
+}  # fmt: skip
+
+
+def phrasebook_rows() -> Dataset:
+    """Every phrase as a labelled row: each insult frame with each word, each threat and each
+    harmless post once."""
+    texts: list[str] = []
+    labels: list[dict[str, float]] = []
+    for frames, words, threats, harmless in PHRASES.values():
+        insults = [frame.format(word) for frame, word in product(frames, words)]
+        for group, label in ((insults, INSULT), (threats, THREAT), (harmless, HARMLESS)):
+            texts.extend(group)
+            labels.extend(dict(label) for _ in group)
+    return Dataset(texts=texts, labels=labels, sources=[SOURCE] * len(texts))
