@@ -1,6 +1,8 @@
 """Which language a post is read as. Pure: the detector is passed in.
 
-- A language the platform states wins (its primary subtag: `pt-BR` is read as `pt`).
+- A language the platform states wins (its primary subtag: `pt-BR` is read as `pt`); a stated
+  `und` is undetermined without asking the detector (the gateway states it for the sentences
+  of a comment that was itself undetermined, so each is read by the same model as the whole).
 - A post with fewer than `MIN_LETTERS` letters ("ok", "lol", emoji, digits) is undetermined
   (`und`): a detector only guesses there, and a guess would route the post to a model that
   may not read it. A Chinese, Japanese or Korean character counts as `DENSE_LETTER` letters:
@@ -58,8 +60,10 @@ def letters(text: str) -> int:
 
 
 def language_of(stated: str | None, text: str, guess: Callable[[str], Guess | None]) -> Language:
-    code = primary(stated) if stated and is_language_tag(stated) else UNDETERMINED
-    if code != UNDETERMINED:
+    code = primary(stated) if stated and is_language_tag(stated) else None
+    if code == UNDETERMINED:
+        return undetermined()
+    if code is not None:
         return Language(code=code, source=LanguageSource.STATED)
     head = text[:READ_CHARS]
     if letters(head) < MIN_LETTERS:

@@ -118,6 +118,12 @@ def check_comment(request: AnalyzeRequest) -> None:
             raise invalid(f"languages: {code!r} is not a language code (e.g. en, pt-BR).")
 
 
+def fallback(languages: list[str]) -> str:
+    """What an undetermined comment is reported as read in: English where a model reads it
+    (Perspective's own default), else the first language read."""
+    return "en" if "en" in languages else languages[0]
+
+
 def stated_language(request: AnalyzeRequest) -> str | None:
     """The language the caller states (the first of `languages`): it wins over detection."""
     return request.languages[0] if request.languages else None
@@ -211,7 +217,8 @@ def response(
         }
     body: dict[str, Any] = {
         "attributeScores": attributes,
-        "languages": request.languages or [read_as.code if detected(read_as) else languages[0]],
+        "languages": request.languages
+        or [read_as.code if detected(read_as) else fallback(languages)],
         "detectedLanguages": [read_as.code] if detected(read_as) else [],
     }
     if request.clientToken is not None:

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import PydanticSerializationError
 
-from services.contracts.events import AuthorFacts, Post, PostSubmitted, post_id_for
+from services.contracts.events import UNDETERMINED, AuthorFacts, Post, PostSubmitted, post_id_for
 from services.contracts.text import (
     LANGUAGE_TAG,
     PRINTABLE,
@@ -52,7 +52,7 @@ class SubmitPostRequest(BaseModel):
         pattern=LANGUAGE_TAG,
         examples=["de"],
         description="The post's language if you know it (BCP 47: `de`, `pt-BR`); it wins over "
-        "detection. Without it the classifier detects the language.",
+        "detection. Without it, or with `und` (not known), the classifier detects the language.",
     )
 
 
@@ -130,8 +130,14 @@ def to_post(request: SubmitPostRequest, tenant: str) -> Post:
         text=request.text,
         metadata=request.metadata,
         author=request.author,
-        lang=request.lang,
+        lang=None if unknown(request.lang) else request.lang,
     )
+
+
+def unknown(lang: str | None) -> bool:
+    """`und` says nobody knows the language: the classifier should detect it, not take it as
+    stated (an undetermined post would go to the first model whatever its language)."""
+    return lang is not None and lang.split("-")[0].lower() == UNDETERMINED
 
 
 def content_fingerprint(post: Post) -> str:

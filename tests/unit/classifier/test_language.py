@@ -24,6 +24,11 @@ def test_a_stated_language_wins_by_its_primary_subtag() -> None:
     assert (found.code, found.source, found.confidence) == ("pt", "stated", None)
 
 
+def test_a_stated_und_is_undetermined_without_asking_the_detector() -> None:
+    found = language_of("und", "Merci beaucoup! It works perfectly now.", never)
+    assert (found.code, found.source) == ("und", "undetermined")
+
+
 def test_legacy_codes_are_read_as_todays() -> None:
     assert language_of("iw", "x", never).code == "he"
     assert language_of(None, "a long enough text here", lambda _: Guess("in", 0.9)).code == "id"

@@ -136,6 +136,10 @@ def test_an_undetermined_comment_is_read_as_the_models_language() -> None:
     out = response(request("ok 👍"), plan(request("ok 👍"), OFFLINE, {"en"}, short),
                    {"toxicity": 0.1}, [(0, 4)], [{"toxicity": 0.1}], ["en"], short)  # fmt: skip
     assert out["languages"] == ["en"] and out["detectedLanguages"] == []
+    several = ["ar", "de", "en", "ja"]  # the first model, English, reads it
+    out = response(request("ok 👍"), plan(request("ok 👍"), OFFLINE, set(several), short),
+                   {"toxicity": 0.1}, [(0, 4)], [{"toxicity": 0.1}], several, short)  # fmt: skip
+    assert out["languages"] == ["en"]
 
 
 def test_the_detected_language_is_returned() -> None:

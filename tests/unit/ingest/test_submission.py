@@ -104,6 +104,7 @@ def test_ids_in_any_script_pass() -> None:
 def test_a_stated_language_travels_on_the_post() -> None:
     assert to_post(request(lang="pt-BR"), "acme").lang == "pt-BR"
     assert to_post(request(), "acme").lang is None
+    assert to_post(request(lang="und"), "acme").lang is None  # not known: detected
 
 
 @pytest.mark.parametrize("lang", ["german", "de_DE", "d", "12", "de-"])

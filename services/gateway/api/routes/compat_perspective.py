@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from services.contracts import topics
 from services.contracts.credentials import Scope
-from services.contracts.events import UNDETERMINED, LabeledExample, derived_id, new_event_id
+from services.contracts.events import LabeledExample, derived_id, new_event_id
 from services.gateway import metrics
 from services.gateway.adapters.classifier import (
     ClassifierClient,
@@ -106,8 +106,7 @@ async def analyze(
     wanted = plan(body, scored.labels, set(languages), read_as)
     span_scores = scored.scores
     if sentences:  # read in the comment's language: a short sentence alone could pass for another
-        same = read_as.code if read_as.code != UNDETERMINED else languages[0]
-        span_scores = (await score(classifier, sentences, same)).scores
+        span_scores = (await score(classifier, sentences, read_as.code)).scores
     # ingest takes the comment on the caller's own key, so that key needs `posts:write`
     wanted_in_pipeline = settings.perspective_submit_to_pipeline and not body.doNotStore
     if wanted_in_pipeline and Scope.POSTS_WRITE in platform.scopes:
