@@ -10,7 +10,7 @@ from the decision id; a command already answered is not applied again.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from typing import Annotated
@@ -32,7 +32,6 @@ from services.contracts.events import (
     Post,
     PostReported,
     PostScored,
-    SanctionKind,
     StrikeEvent,
     derived_id,
     utcnow,
@@ -45,15 +44,19 @@ from services.escalation.config import Settings
 from services.escalation.domain import crisis, effects
 from services.escalation.domain.agreement import review_of
 from services.escalation.domain.cases import handle
-from services.escalation.domain.decisions import (
-    Outcome,
-    automated_outcome,
-    moderator_decision,
-    shadow_decision,
-)
+from services.escalation.domain.decisions import Governance, decided, moderator_decision
 from services.escalation.domain.reports import Admission, admit, case_events_for
-from services.escalation.domain.strikes import Author, StrikeTally, author_of, sanction_for
-from services.policy.language import Policy, PostFacts, evaluate
+from services.escalation.domain.resolutions import (
+    moderator_sanction,
+    strike_lifted,
+    upheld_strike,
+)
+from services.escalation.domain.strikes import (
+    Author,
+    author_of,
+    automated_decision_id,
+)
+from services.policy.language import Policy
 from services.policy.text import PolicyError, published_policy
 from services.shared.kafka import (
     Context,
@@ -114,7 +117,8 @@ async def on_posts_scored(message: KafkaMessage, broker: Broker, deps: Deps) -> 
     metrics.DUPLICATES.inc(len(done))
     new = [event for post_id, event in scored.items() if post_id not in done]
     tally = await deps.state.strikes.tally(windows_of(deps, new, time.time()))
-    outcomes = [decide(deps, event, tally) for event in new]
+    now = time.time()
+    outcomes = [decided(event, governance_of(deps, event.post), tally, now) for event in new]
     # in Redis before the decisions are out, as each would be counted for the next post
     await deps.state.strikes.apply_many([o.strike for o in outcomes if o.strike])
     await carry_out(broker, deps.state, effects.of_outcomes(outcomes))
@@ -131,7 +135,7 @@ async def strikes_of(deps: Escalation, post: Post, policy: Policy) -> int:
         post.author_id,
         time.time(),
         policy.strikes.window_days,
-        excluding=derived_id("decision", post.post_id, "0"),
+        excluding=automated_decision_id(post.post_id),
     )
 
 
@@ -144,32 +148,12 @@ def windows_of(deps: Escalation, events: list[PostScored], now: float) -> dict[A
     }
 
 
-def decide(deps: Escalation, event: PostScored, tally: StrikeTally) -> Outcome:
-    """The automated outcome of one post; its strike, if any, goes into the tally so the
-    author's next post in the batch is judged with it."""
-    post = event.post
-    policy = deps.book.for_post(post.tenant, post.community)
-    author = author_of(post.tenant, post.community, post.author_id)
-    since = time.time() - policy.strikes.window_days * 86400
-    count = tally.count(author, since, excluding=derived_id("decision", post.post_id, "0"))
-    facts = PostFacts(
-        scores=event.scores,
-        text=event.normalized_text or post.text,
-        community=post.community,
-        author=post.author,
-        strikes=count,
+def governance_of(deps: Escalation, post: Post) -> Governance:
+    return Governance(
+        policy=deps.book.for_post(post.tenant, post.community),
+        shadow=deps.book.shadow_for(post.tenant, post.community),
         crisis=deps.crisis.is_on(post.tenant, post.community),
-        language=event.language_code,
-        unscored=event.unscored,
     )
-    outcome = automated_outcome(event, evaluate(facts, policy), policy, count)
-    shadow = deps.book.shadow_for(post.tenant, post.community)
-    if shadow is not None:  # recorded and counted, never acted on
-        verdict = shadow_decision(event, evaluate(facts, shadow), shadow, outcome.decision)
-        outcome = replace(outcome, shadow=verdict)
-    if outcome.strike:
-        tally.add(outcome.strike)
-    return outcome
 
 
 async def on_reports(broker: KafkaBroker, deps: Escalation, records) -> None:
@@ -235,83 +219,21 @@ async def answer(deps: Escalation, command: ModeratorAction) -> effects.Effects:
 async def upheld_report_strike(
     deps: Escalation, case: Case, event: CaseEvent, policy: Policy
 ) -> tuple[StrikeEvent | None, AuthorSanctioned | None]:
-    """A moderator upheld what members reported: a strike for the author (and the sanction
-    it reaches), unless the automated decision already gave one for this post."""
-    automated = derived_id("decision", case.post_id, "0")
-    units = await deps.state.strikes.units(case.tenant, case.community, case.author_id, automated)
-    weight = policy.reports.upheld_strikes
-    if units or not weight:
-        return None, None
-    strike_id = derived_id("report-upheld", case.case_id)
-    before = await deps.state.strikes.count(
+    """What the author's strikes say, for `resolutions.upheld_strike` to judge."""
+    strikes = deps.state.strikes
+    automated = automated_decision_id(case.post_id)
+    units = await strikes.units(case.tenant, case.community, case.author_id, automated)
+    before = await strikes.count(
         case.tenant, case.community, case.author_id, time.time(), policy.strikes.window_days
     )
-    strike = StrikeEvent(
-        event_id=derived_id("strike", strike_id),
-        strike_id=strike_id,
-        tenant=case.tenant,
-        community=case.community,
-        author_id=case.author_id,
-        weight=weight,
-        post_id=case.post_id,
-        reason=f"reports upheld by {event.actor}",
-        window_days=policy.strikes.window_days,
-    )
-    step = sanction_for(before, before + weight, policy.strikes)
-    sanction = None
-    if step:
-        sanction = AuthorSanctioned(
-            event_id=derived_id("sanction", strike_id),
-            tenant=case.tenant,
-            community=case.community,
-            author_id=case.author_id,
-            sanction=step.sanction,
-            duration_hours=step.duration_hours,
-            strikes=before + weight,
-            policy=policy.ref,
-            post_id=case.post_id,
-            decided_by=event.actor,
-        )
-    return strike, sanction
-
-
-def moderator_sanction(
-    command: ModeratorAction, case: Case, policy: Policy
-) -> AuthorSanctioned | None:
-    if command.command != "sanction":
-        return None
-    hours = command.arguments.get("duration_hours")
-    return AuthorSanctioned(
-        event_id=derived_id("sanction", command.action_id),
-        tenant=case.tenant,
-        community=case.community,
-        author_id=case.author_id,
-        sanction=SanctionKind(command.arguments["sanction"]),
-        duration_hours=int(hours) if hours else None,
-        strikes=0,
-        policy=policy.ref,
-        post_id=case.post_id,
-        decided_by=command.moderator_id,
-    )
+    return upheld_strike(case, event, policy, units, before)
 
 
 async def lifted_strike(deps: Escalation, case: Case, event: CaseEvent) -> StrikeEvent | None:
-    """The removal of the strike the automated decision gave, when a moderator overturns it."""
-    strike_id = derived_id("decision", case.post_id, "0")
-    units = await deps.state.strikes.units(case.tenant, case.community, case.author_id, strike_id)
-    if not units:
-        return None
-    return StrikeEvent(
-        event_id=derived_id("strike-lifted", strike_id, event.event_id),
-        strike_id=strike_id,
-        tenant=case.tenant,
-        community=case.community,
-        author_id=case.author_id,
-        weight=units,
-        removed=True,
-        post_id=case.post_id,
-        reason=f"overturned by {event.actor}",
-    )
+    """The units of the automated strike, for `resolutions.strike_lifted` to judge."""
+    automated = automated_decision_id(case.post_id)
+    units = await deps.state.strikes.units(case.tenant, case.community, case.author_id, automated)
+    return strike_lifted(case, event, units)
 
 
 async def on_policies(message: KafkaMessage, broker: Broker, deps: Deps) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from services.contracts.cases import Case, case_id_for
@@ -22,8 +22,15 @@ from services.contracts.events import (
     utcnow,
 )
 from services.escalation.domain.statement import VISIBILITY, automated_statement
-from services.escalation.domain.strikes import sanction_for
-from services.policy.language import Policy, Verdict
+from services.escalation.domain.strikes import (
+    StrikeTally,
+    author_of,
+    automated_decision_id,
+    ladder_sanction,
+    sanction_for,
+    strike_for,
+)
+from services.policy.language import Policy, PostFacts, Verdict, evaluate
 
 
 @dataclass(frozen=True)
@@ -35,39 +42,60 @@ class Outcome:
     shadow: ShadowDecision | None = None
 
 
+@dataclass(frozen=True)
+class Governance:
+    """What governs one post: its community's policy, the shadow policy it is compared with
+    (never acted on), and whether the community is in crisis mode."""
+
+    policy: Policy
+    shadow: Policy | None
+    crisis: bool
+
+
+def decided(event: PostScored, governance: Governance, tally: StrikeTally, now: float) -> Outcome:
+    """The automated outcome of one post; its strike, if any, goes into the tally so the
+    author's next post in the batch is judged with it."""
+    post, policy = event.post, governance.policy
+    author = author_of(post.tenant, post.community, post.author_id)
+    since = now - policy.strikes.window_days * 86400
+    count = tally.count(author, since, excluding=automated_decision_id(post.post_id))
+    facts = PostFacts(
+        scores=event.scores,
+        text=event.normalized_text or post.text,
+        community=post.community,
+        author=post.author,
+        strikes=count,
+        crisis=governance.crisis,
+        language=event.language_code,
+        unscored=event.unscored,
+    )
+    outcome = automated_outcome(event, evaluate(facts, policy), policy, count)
+    if governance.shadow is not None:  # recorded and counted, never acted on
+        verdict = evaluate(facts, governance.shadow)
+        shadow = shadow_decision(event, verdict, governance.shadow, outcome.decision)
+        outcome = replace(outcome, shadow=shadow)
+    if outcome.strike:
+        tally.add(outcome.strike)
+    return outcome
+
+
 def automated_outcome(
     scored: PostScored, verdict: Verdict, policy: Policy, strikes_before: int
 ) -> Outcome:
     """The automated decision, plus the strike and sanction it causes (if any)."""
     post = scored.post
-    decision_id = derived_id("decision", post.post_id, "0")
+    decision_id = automated_decision_id(post.post_id)
     now = utcnow()
     strike = sanction = step = None
     if verdict.strikes:
-        strike = StrikeEvent(
-            event_id=derived_id("strike", decision_id),
-            strike_id=decision_id,
-            tenant=post.tenant,
-            community=post.community,
-            author_id=post.author_id,
-            weight=verdict.strikes,
-            post_id=post.post_id,
-            reason=",".join(verdict.matched),
+        strike = strike_for(
+            post, decision_id, verdict.strikes, ",".join(verdict.matched),
             window_days=policy.strikes.window_days,
-        )
+        )  # fmt: skip
         step = sanction_for(strikes_before, strikes_before + verdict.strikes, policy.strikes)
-        if step:
-            sanction = AuthorSanctioned(
-                event_id=derived_id("sanction", decision_id),
-                tenant=post.tenant,
-                community=post.community,
-                author_id=post.author_id,
-                sanction=step.sanction,
-                duration_hours=step.duration_hours,
-                strikes=strikes_before + verdict.strikes,
-                policy=policy.ref,
-                post_id=post.post_id,
-            )
+        sanction = ladder_sanction(
+            post, strikes_before, verdict.strikes, policy, derived_id("sanction", decision_id)
+        )
     decision = Decision(
         event_id=decision_id,
         occurred_at=now,

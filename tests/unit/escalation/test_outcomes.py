@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.contracts.events import Action, ModelInfo, Post, PostScored, SanctionKind
-from services.escalation.domain.decisions import automated_outcome
+from services.escalation.domain.decisions import Governance, automated_outcome, decided
 from services.escalation.domain.statement import automated_statement
-from services.escalation.domain.strikes import sanction_for
+from services.escalation.domain.strikes import StrikeTally, sanction_for
 from services.policy.language import PostFacts, Strikes, evaluate
 from services.policy.text import parse_policy
 
@@ -122,3 +122,23 @@ def test_a_held_post_opens_a_case_carrying_the_post_and_its_scores() -> None:
     outcome = automated_outcome(event, evaluate(PostFacts(scores=event.scores), POLICY), POLICY, 0)
     assert outcome.case is not None and outcome.case.queue == "general"
     assert outcome.case.post == event.post and outcome.case.scores == {"toxicity": 0.95}
+
+
+def test_a_post_is_judged_with_the_strikes_of_the_posts_before_it_in_the_batch() -> None:
+    tally, now = StrikeTally(), datetime.now(UTC).timestamp()
+    governance = Governance(policy=POLICY, shadow=None, crisis=False)
+    first = decided(scored({"severe_toxicity": 0.9}), governance, tally, now)
+    again = scored({"severe_toxicity": 0.9})
+    again = again.model_copy(update={"post": again.post.model_copy(update={"post_id": "p2"})})
+    second = decided(again, governance, tally, now)
+    assert first.sanction is not None and first.sanction.sanction is SanctionKind.WARN
+    assert second.sanction is not None and second.sanction.sanction is SanctionKind.MUTE
+    assert second.sanction.strikes == 4  # the first post's 2 strikes, then its own 2
+
+
+def test_a_shadow_policy_is_recorded_beside_the_decision_and_never_acted_on() -> None:
+    lenient = parse_policy('id: l\nversion: "1"\nrules: []\n', "l.yaml")
+    governance = Governance(policy=POLICY, shadow=lenient, crisis=False)
+    outcome = decided(scored({"toxicity": 0.95}), governance, StrikeTally(), 0.0)
+    assert outcome.decision.action is Action.HOLD
+    assert outcome.shadow is not None and outcome.shadow.action is Action.ALLOW
