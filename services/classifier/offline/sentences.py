@@ -49,6 +49,7 @@ class SentenceEncoder:
         use = USE(threads=threads)
         self.tokenizer = use._tokenizer
         self.backend = use._model  # loads the weights now, not on the first post
+        # "" encodes as [begin, the dummy prefix, end]: the markers every window gets
         self.begin, self.end = self.tokenizer.encode("", out_type=int)[0:3:2]
         self.threads = threads
 
@@ -67,12 +68,6 @@ class SentenceEncoder:
                 ids.append([self.begin, *cuts[cut], self.end])
                 owner.append(index)
         return Windows(ids, np.array(owner, dtype=np.int64))
-
-    def lengths(self, texts: Sequence[str]) -> list[int]:
-        """Pieces each text will be read as (for the batcher's length buckets)."""
-        windows = self.windows_of(texts)
-        counts = np.bincount(windows.owner, [len(ids) for ids in windows.ids], len(texts))
-        return [int(count) for count in counts]
 
     def encode(self, windows: Windows) -> np.ndarray:
         """One unit vector per window, (windows, 512)."""
