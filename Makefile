@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install up down kafka-groups test test-unit lint format bench bench-adversarial bench-languages profile bench-classifier train-offline train-head train-multilingual export-labels calibrate-model eval-languages eval-offline clean
+.PHONY: install up down kafka-groups test test-unit lint format bench bench-adversarial bench-languages profile bench-classifier train-offline train-head train-multilingual train-tone export-labels calibrate-model eval-languages eval-offline clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,9 @@ train-offline: $(STAMP)  ## fine-tune MiniLM's LoRA adapter for EPOCHS (2; about
 
 train-head: $(STAMP)  ## refit only the offline model's head (n-grams + the adapted MiniLM), e.g. FEEDBACK=feedback.jsonl
 	$(PY) -m services.classifier.offline.train $(if $(FEEDBACK),--feedback $(FEEDBACK) --feedback-weight $(or $(FEEDBACK_WEIGHT),3))
+
+train-tone: $(STAMP)  ## fit the multilingual model's tone head (VADER's tone of English rows; a minute or two)
+	$(PY) -m services.classifier.offline.train_tone
 
 train-multilingual: $(STAMP)  ## fit the multilingual model's head (Universal Sentence Encoder + train.jsonl + phrasebook; minutes)
 	$(PY) -m services.classifier.offline.train_multilingual

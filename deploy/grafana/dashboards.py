@@ -390,6 +390,13 @@ MOOD = Dashboard(
             ),
         ),
         Panel(
+            "Posts whose tone nothing read",
+            (q("sum(rate(pulse_tone_unread_total[1h]))", "posts/s"),),
+            description="No tone from the classifier's model, in a language the English lexicon "
+            "does not read: counted toxic or not, never negative in tone. The more of them, the "
+            "less the mood reads of the community.",
+        ),
+        Panel(
             "Posts that came after their window closed",
             (q("sum(increase(pulse_late_counts_total[1h]))", "late"),),
             description="Pulse was behind by more than PULSE_GRACE_SECONDS.",

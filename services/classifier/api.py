@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from services.classifier.domain.language import language_of
 from services.classifier.domain.scoring import Unscorable
 from services.classifier.handlers import UNSUPPORTED
-from services.contracts.events import LABELS, Language, ModelInfo
+from services.contracts.events import LABELS, Language, ModelInfo, Tone
 from services.contracts.text import LANGUAGE_TAG
 from services.shared.errors import ApiError
 from services.shared.internal import InternalCaller
@@ -38,6 +38,9 @@ class TextScores(BaseModel):
         default=None,
         description="Why the text has no scores: `language_not_supported` (no loaded model "
         "reads its language).",
+    )
+    tone: Tone | None = Field(
+        default=None, description="The text's tone, when its model reads tone (none otherwise)."
     )
 
 
@@ -89,6 +92,7 @@ async def score(body: ScoreRequest, request: Request) -> ScoreResponse:
                 model=model.info if model else None,
                 language=languages[index],
                 unscored=UNSUPPORTED if model is None else None,
+                tone=reading.tone,
             )
         )
     reads = sorted(routes.languages)

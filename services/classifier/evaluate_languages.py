@@ -8,8 +8,10 @@ when no loaded model reads it, and then met by the default policy. Per language:
 accuracy (posts of 20 characters or more) and its CPU cost; which model read it; ROC-AUC per
 label over the scored posts where the set has both classes; the share of posts left unscored,
 of threats and of insults the default policy acts on, and of benign posts (criticism, questions,
-figures of speech, benign mentions of identity) it acts on. Pooled over languages too. Prints a
-table and writes benchmarks/results/languages.json.
+figures of speech, benign mentions of identity) it acts on; where the model reads tone, the share
+of civil criticism it reads as negative (what pulse gathers for the digest) and of questions and
+benign mentions of identity it reads as negative (what it should not). Pooled over languages
+too. Prints a table and writes benchmarks/results/languages.json.
 
     make eval-languages    (python -m services.classifier.evaluate_languages [--out PATH])
     CLASSIFIER_LANGUAGE_MODELS=none make eval-languages    (the English model alone)
@@ -28,6 +30,7 @@ from sklearn.metrics import roc_auc_score
 from services.classifier.config import Settings
 from services.classifier.domain.language import language_of
 from services.classifier.domain.normalize import make_normalizer
+from services.classifier.domain.scoring import split_tone
 from services.classifier.languages import LanguageIdentifier
 from services.classifier.models.routes import Routes
 from services.classifier.models.select import load_routes
@@ -61,18 +64,23 @@ def detection(rows: list[dict]) -> tuple[list[str], float]:
 
 def as_served(
     routes: Routes, texts: list[str], codes: list[str]
-) -> tuple[list[dict], list[str | None]]:
+) -> tuple[list[dict], list[str | None], list[bool | None]]:
     """Each text's scores from the model its language is routed to ({} when none reads it),
-    and that model's id."""
+    that model's id, and whether it read the tone as negative (None: it reads no tone)."""
     scores: list[dict] = [{} for _ in texts]
     models: list[str | None] = [None] * len(texts)
+    negative: list[bool | None] = [None] * len(texts)
     for index, positions in routes.by_model(codes).items():
         model = routes.models[index]
         for position, result in zip(
             positions, model.score([texts[p] for p in positions]), strict=True
         ):
-            scores[position], models[position] = result, model.info.id
-    return scores, models
+            scores[position], tone = split_tone(result)
+            models[position] = model.info.id
+            if tone is not None:
+                # pulse's rule: negative when that is likelier than positive and than neutral
+                negative[position] = tone[0] > max(tone[1], 1 - tone[0] - tone[1])
+    return scores, models, negative
 
 
 def facts(scores: dict, code: str, model: str | None, text: str) -> PostFacts:
@@ -94,8 +102,21 @@ def share(flags: list[bool]) -> float | None:
     return round(sum(flags) / len(flags), 3) if flags else None
 
 
+def read_negative(
+    rows: list[dict], negative: list[bool | None], kinds: tuple[str, ...]
+) -> float | None:
+    return share(
+        [n for r, n in zip(rows, negative, strict=True) if r["kind"] in kinds and n is not None]
+    )
+
+
 def figures(
-    rows: list[dict], scores: list[dict], acted: list[bool], codes: list[str], models: list
+    rows: list[dict],
+    scores: list[dict],
+    acted: list[bool],
+    codes: list[str],
+    models: list,
+    negative: list[bool | None],
 ) -> dict:
     long = [i for i, r in enumerate(rows) if len(r["text"]) >= MIN_CHARS]
     return {
@@ -107,6 +128,10 @@ def figures(
         "threats_acted_on": share([a for r, a in zip(rows, acted, strict=True) if r["kind"] == "threat"]),
         "insults_acted_on": share([a for r, a in zip(rows, acted, strict=True) if r["kind"] == "insult"]),
         "benign_acted_on": share([a for r, a in zip(rows, acted, strict=True) if r["kind"] in BENIGN]),
+        "tone_read": share([n is not None for n in negative]),
+        "criticism_read_negative": read_negative(rows, negative, ("criticism",)),
+        "questions_read_negative": read_negative(rows, negative, ("question",)),
+        "identity_read_negative": read_negative(rows, negative, ("benign_identity",)),
     }  # fmt: skip
 
 
@@ -119,7 +144,7 @@ def main() -> None:
     codes, detect_ms = detection(rows)
     routes = load_routes(Settings())
     normalize = make_normalizer(known_words())
-    scores, models = as_served(routes, [normalize(r["text"]) for r in rows], codes)
+    scores, models, negative = as_served(routes, [normalize(r["text"]) for r in rows], codes)
     policy = parse_policy(DEFAULT_POLICY.read_text(encoding="utf-8"), "default.yaml")
     acted = [
         evaluate(facts(s, code, model, r["text"]), policy).action is not Action.ALLOW
@@ -129,7 +154,9 @@ def main() -> None:
     for index, row in enumerate(rows):
         by_language[row["lang"]].append(index)
     per_language = {
-        lang: figures(*([seq[i] for i in indexes] for seq in (rows, scores, acted, codes, models)))
+        lang: figures(
+            *([seq[i] for i in indexes] for seq in (rows, scores, acted, codes, models, negative))
+        )
         for lang, indexes in sorted(by_language.items())
     }
     report = {
@@ -138,18 +165,19 @@ def main() -> None:
         "models": [model.info.model_dump() for model in routes.models],
         "detection_cpu_ms_per_post": round(detect_ms, 3),
         "reads": routes.reads(),
-        "pooled": figures(rows, scores, acted, codes, models),
+        "pooled": figures(rows, scores, acted, codes, models, negative),
         "per_language": per_language,
     }
     for model in routes.models:
         print(f"model {model.info.id} {model.info.version}: {', '.join(sorted(model.languages))}")
     print(f"detection {detect_ms:.3f} CPU-ms/post; every figure as served (routed, or unscored)")
     print(f"{'lang':>6} {'detect':>7} {'tox AUC':>8} {'unscored':>9} {'threats':>8} "
-          f"{'insults':>8} {'benign':>7}")  # fmt: skip
+          f"{'insults':>8} {'benign':>7} {'tone: criticism':>16} {'questions':>10}")  # fmt: skip
     for lang, f in [*per_language.items(), ("pooled", report["pooled"])]:
         print(f"{lang:>6} {f['detected_right']!s:>7} {f['roc_auc']['toxicity']!s:>8} "
               f"{f['unscored']!s:>9} {f['threats_acted_on']!s:>8} {f['insults_acted_on']!s:>8} "
-              f"{f['benign_acted_on']!s:>7}")  # fmt: skip
+              f"{f['benign_acted_on']!s:>7} {f['criticism_read_negative']!s:>16} "
+              f"{f['questions_read_negative']!s:>10}")  # fmt: skip
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print(f"wrote {args.out}")

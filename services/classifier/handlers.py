@@ -17,11 +17,11 @@ from services.classifier import metrics
 from services.classifier.batching import MicroBatcher
 from services.classifier.config import Settings
 from services.classifier.domain.language import Guess, language_of
-from services.classifier.domain.scoring import Unscorable
+from services.classifier.domain.scoring import Unscorable, split_tone
 from services.classifier.models.base import Scorer
 from services.classifier.models.routes import Routes
 from services.contracts import topics
-from services.contracts.events import Language, Post, PostScored, PostSubmitted
+from services.contracts.events import Language, Post, PostScored, PostSubmitted, Tone
 from services.shared.kafka import (
     Context,
     KafkaMessage,
@@ -38,10 +38,18 @@ UNSUPPORTED = "language_not_supported"
 @dataclass(frozen=True)
 class Reading:
     """What became of one post: the model that read it (None: none reads its language) and its
-    scores, or why they could not be computed."""
+    scores, or why they could not be computed; its tone when that model reads tone."""
 
     model: Scorer | None
     result: dict[str, float] | Unscorable | None
+    tone: Tone | None = None
+
+    @classmethod
+    def of(cls, model: Scorer, result: dict[str, float] | Unscorable) -> Reading:
+        if isinstance(result, Unscorable):
+            return cls(model, result)
+        scores, tone = split_tone(result)
+        return cls(model, scores, Tone(negative=tone[0], positive=tone[1]) if tone else None)
 
 
 @dataclass(frozen=True)
@@ -67,7 +75,7 @@ class Scoring:
         readings = [Reading(None, None)] * len(texts)
         for (model, at), results in zip(groups.items(), scored, strict=True):
             for position, result in zip(at, results, strict=True):
-                readings[position] = Reading(self.routes.models[model], result)
+                readings[position] = Reading.of(self.routes.models[model], result)
         return readings
 
 
@@ -107,6 +115,7 @@ async def on_posts_submitted(message: KafkaMessage, broker: Broker, deps: Deps) 
             submitted_at=event.occurred_at,
             language=language,
             unscored=UNSUPPORTED if result is None else None,
+            tone=reading.tone,
         )
         out.append((scored, topics.POSTS_SCORED, topics.author_key(post.tenant, post.author_id)))
     await publish_all(broker, out)

@@ -130,6 +130,16 @@ class ModelInfo(BaseModel):
     version: str = Field(examples=["2026.11.1"])
 
 
+class Tone(BaseModel):
+    """A post's tone as the model that read it judged it: the probability that it is negative,
+    and that it is positive (neutral is the rest)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    negative: float = Field(ge=0, le=1, examples=[0.71])
+    positive: float = Field(ge=0, le=1, examples=[0.04])
+
+
 class PostScored(Event):
     """Topic moderation.posts.scored.v1 — the classifier scored a post.
 
@@ -151,6 +161,11 @@ class PostScored(Event):
         description="Why the post has no scores, when it has none: `language_not_supported` (no "
         "loaded model reads its language). Never a score of 0: its labels are missing.",
         examples=["language_not_supported"],
+    )
+    tone: Tone | None = Field(
+        default=None,
+        description="The post's tone, when its model reads tone (the multilingual model does; "
+        "pulse reads English itself). Absent: not read, never neutral.",
     )
 
     @property
@@ -313,6 +328,10 @@ class CaseEvent(Event):
     action_id: str | None = Field(default=None, description="The ModeratorAction this answers.")
     post: Post | None = Field(default=None, description="On `opened`: the post under review.")
     scores: dict[str, float] | None = Field(default=None, description="On `opened`: its scores.")
+    language: str | None = Field(
+        default=None, description="On `opened`: the language the post was read as (`und`: "
+        "undetermined; absent from older events).",
+    )  # fmt: skip
     report: PostReported | None = Field(default=None, description="On `reported`: the report.")
     report_count: int | None = Field(
         default=None, description="On `reported`: the post's counted reports, this one included."
@@ -519,6 +538,11 @@ class MoodWindow(Event):
     negative: int = Field(ge=0, description="Toxic, or negative in tone: what a wave counts.")
     civil_negative: int = Field(ge=0, description="Negative in tone but not toxic: criticism.")
     positive: int = Field(ge=0, default=0)
+    tone_unread: int = Field(
+        ge=0, default=0,
+        description="Posts whose tone nothing read (a language neither the classifier's tone "
+        "nor pulse's English lexicon reads): counted toxic or not, never negative in tone.",
+    )  # fmt: skip
     actioned: int = Field(ge=0, description="Posts the policy did more than allow.")
     samples: list[str] = Field(default_factory=list, description="Some negative posts' ids.")
     strikes: int = Field(default=0, description="Strikes given in the window (net of removals).")

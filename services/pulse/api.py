@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from services.pulse import metrics
 from services.pulse.digests import feedback_digest
 from services.pulse.domain.mood import Community
-from services.pulse.domain.themes import as_csv, as_json, as_markdown
+from services.pulse.domain.themes import as_csv, as_json, as_markdown, languages_json
 from services.shared.errors import ApiError
 from services.shared.internal import InternalCaller
 from services.shared.period import BadPeriod, period
@@ -32,6 +32,10 @@ class Example(BaseModel):
 
 class ThemeView(BaseModel):
     theme: str = Field(examples=["dark mode"])
+    language: str | None = Field(
+        description="The language of its posts (ISO 639-1); null when none could be told.",
+        examples=["en"],
+    )
     count: int = Field(examples=[42])
     previous: int = Field(description="Posts with the theme in the period before.", examples=[12])
     trend: float | None = Field(
@@ -42,6 +46,17 @@ class ThemeView(BaseModel):
     examples: list[Example]
 
 
+class LanguageView(BaseModel):
+    language: str | None = Field(
+        description="ISO 639-1; null for posts whose language could not be told (short posts, "
+        "or kept before languages were).",
+        examples=["de"],
+    )
+    total: int = Field(description="Posts of civil criticism in this language.")
+    unthemed: int
+    themes: list[ThemeView]
+
+
 class FeedbackDigest(BaseModel):
     tenant: str
     community: str | None
@@ -49,7 +64,10 @@ class FeedbackDigest(BaseModel):
     until: datetime
     total: int = Field(description="Posts of civil criticism in the period (read at most 5,000).")
     unthemed: int = Field(description="Posts that fit no theme.")
-    themes: list[ThemeView]
+    themes: list[ThemeView] = Field(description="Every language's themes, the most posts first.")
+    languages: list[LanguageView] = Field(
+        description="The same themes per language, the language with the most posts first."
+    )
 
 
 def iso(seconds: float) -> datetime:
@@ -93,4 +111,5 @@ async def digest(
     return FeedbackDigest(
         tenant=tenant, community=name, since=iso(start), until=iso(end), total=found.total,
         unthemed=found.unthemed, themes=[ThemeView(**t) for t in as_json(found)],
+        languages=[LanguageView(**spoken) for spoken in languages_json(found)],
     )  # fmt: skip

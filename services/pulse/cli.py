@@ -20,7 +20,7 @@ from services.pulse.adapters.feedback import FeedbackBook
 from services.pulse.config import Settings
 from services.pulse.digests import feedback_digest
 from services.pulse.domain.mood import Community
-from services.pulse.domain.themes import as_csv, as_json, as_markdown
+from services.pulse.domain.themes import as_csv, as_json, as_markdown, languages_json
 from services.shared.period import BadPeriod, period
 
 
@@ -36,8 +36,11 @@ async def digest_text(args: argparse.Namespace, settings: Settings) -> str:
     if args.format == "csv":
         return as_csv(found)
     if args.format == "json":
-        body = {"total": found.total, "unthemed": found.unthemed, "themes": as_json(found)}
-        return json.dumps(body, indent=2) + "\n"
+        body = {
+            "total": found.total, "unthemed": found.unthemed, "themes": as_json(found),
+            "languages": languages_json(found),
+        }  # fmt: skip
+        return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
     span = f"{time.strftime('%Y-%m-%d', time.gmtime(start))} to {time.strftime('%Y-%m-%d', time.gmtime(end))}"
     return as_markdown(found, f"Feedback from {args.community}, {span}")
 

@@ -26,7 +26,7 @@ from services.pulse.adapters.tallies import Observation, OpenWindow, Tallies
 from services.pulse.config import Settings
 from services.pulse.domain.detector import Phase, Tunings
 from services.pulse.domain.mood import Community, counts_of
-from services.pulse.domain.signal import Signal, signal_of
+from services.pulse.domain.signal import Signal, lexicon_reads, signal_of, signal_read
 from services.pulse.domain.themes import Remark
 from services.pulse.domain.watch import watch
 from services.pulse.sentiment import Sentiment
@@ -77,15 +77,24 @@ async def on_posts(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
     opened = [r for r in records if r.topic == topics.CASE_EVENTS]
     observations, remarks = [], []
     posts = await decode_records(broker, SERVICE, scored, PostScored, metrics.ERRORS)
-    # CPU-bound: off the event loop, so health checks and the window closer keep their time
-    texts = [event.post.text for _, event in posts]
-    tones = await within_budget(deps.sentiment.score, texts, deps.post_budget_seconds)
-    for (record, event), sentiment in zip(posts, tones, strict=True):
+    # the lexicon reads what the classifier's model left without a tone, in English; CPU-bound,
+    # so off the event loop, and health checks and the window closer keep their time
+    english = [i for i, (_, event) in enumerate(posts) if needs_lexicon(event)]
+    texts = [posts[i][1].post.text for i in english]
+    read = dict(
+        zip(
+            english,
+            await within_budget(deps.sentiment.score, texts, deps.post_budget_seconds),
+            strict=True,
+        )
+    )
+    for index, (record, event) in enumerate(posts):
+        sentiment = read.get(index)
         if isinstance(sentiment, Overdue):
             metrics.ERRORS.labels("overdue").inc()
             await dead_letter(broker, SERVICE, record, "overdue", sentiment.reason)
             continue
-        signal = signal_of(sentiment, event.scores)
+        signal = signal_for(event, sentiment)
         observations.append(scored_observation(event, signal))
         if signal.civil_negative:
             remarks.append(remark_of(event))
@@ -108,6 +117,19 @@ async def on_posts(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
     metrics.REMARKS.inc(len(remarks))
 
 
+def needs_lexicon(event: PostScored) -> bool:
+    return event.tone is None and lexicon_reads(event.language_code)
+
+
+def signal_for(event: PostScored, sentiment: float | None) -> Signal:
+    """The tone the classifier read, else the lexicon's (None: not read)."""
+    if event.tone is not None:
+        return signal_read(event.tone, event.scores)
+    if sentiment is None:
+        metrics.TONE_UNREAD.inc()
+    return signal_of(sentiment, event.scores)
+
+
 def feedback_case(case: CaseEvent, queue: str) -> bool:
     return case.kind is CaseEventKind.OPENED and case.queue == queue and case.post is not None
 
@@ -116,9 +138,12 @@ def remark_of(event: PostScored | CaseEvent) -> tuple[Community, Remark]:
     """Civil criticism for the digest, by when it was posted."""
     post = event.post
     assert post is not None  # a scored post always has it; a case only when `feedback_case`
-    said = event.submitted_at if isinstance(event, PostScored) else None
+    if isinstance(event, PostScored):
+        said, language = event.submitted_at, event.language_code
+    else:
+        said, language = None, event.language
     at = (said or event.occurred_at).timestamp()
-    return Community(post.tenant, post.community), Remark(post.post_id, post.text, at)
+    return Community(post.tenant, post.community), Remark(post.post_id, post.text, at, language)
 
 
 def strike_observation(strike: StrikeEvent) -> Observation:

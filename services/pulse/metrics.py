@@ -20,3 +20,8 @@ REMARKS = Counter(
     "Civil criticism kept for the feedback digest (with redeliveries)",
 )
 DIGESTS = Counter("pulse_feedback_digests_total", "Feedback digests served", ["format"])
+TONE_UNREAD = Counter(
+    "pulse_tone_unread_total",
+    "Scored posts whose tone nothing read (no tone from the classifier's model, and a language "
+    "the English lexicon does not read): counted toxic or not, never negative in tone",
+)

@@ -22,7 +22,6 @@ from services.pulse.adapters.feedback import FeedbackBook
 from services.pulse.adapters.tallies import Tallies
 from services.pulse.app import tunings_of
 from services.pulse.config import Settings
-from services.pulse.domain.signal import signal_of
 from services.pulse.sentiment import Sentiment
 from services.shared.kafka import read_events
 from services.shared.rebuild import command_line, drop
@@ -44,7 +43,10 @@ async def rebuild(settings: Settings | None = None) -> dict[str, int]:
             await handlers.apply_window(window, None, deps)
             counts["windows"] += 1
         async for scored in read_events(bootstrap, topics.POSTS_SCORED, PostScored):
-            signal = signal_of(deps.sentiment.score(scored.post.text), scored.scores)
+            sentiment = (
+                deps.sentiment.score(scored.post.text) if handlers.needs_lexicon(scored) else None
+            )
+            signal = handlers.signal_for(scored, sentiment)
             if signal.civil_negative:
                 await deps.feedback.add([handlers.remark_of(scored)])
                 counts["remarks"] += 1

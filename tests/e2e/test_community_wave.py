@@ -210,6 +210,13 @@ CRITICISM = [
     "Still waiting on my refund, this is disappointing",
     "I want a refund for the season pass",
 ]
+# Read by the multilingual model, its tone included: pulse's English lexicon reads none of them
+GERMAN = [
+    "Die Rückerstattung für den Saisonpass fehlt immer noch, sehr enttäuschend.",
+    "Die Rückerstattung dauert viel zu lange und der Support schweigt.",
+    "Meine Rückerstattung ist seit zwei Wochen überfällig, bitte kümmert euch darum.",
+]
+JAPANESE = ["返金がまだ届かず、とても残念です。", "返金の手続きが分かりにくくて困っています。"]
 
 
 async def test_the_feedback_digest_reaches_the_product_team_through_the_gateway(
@@ -217,7 +224,8 @@ async def test_the_feedback_digest_reaches_the_product_team_through_the_gateway(
 ) -> None:
     platform = Platform(stack, infra, tenant)
     await asyncio.to_thread(wait_until_ingest_knows, stack.url("ingest"), await platform.headers())
-    await platform.send([("support", f"member-{i}", text) for i, text in enumerate(CRITICISM)])
+    posts = [*CRITICISM, *GERMAN, *JAPANESE]
+    await platform.send([("support", f"member-{i}", text) for i, text in enumerate(posts)])
     url = f"{stack.url('gateway')}/v1/feedback/digest"
     no_scope = await bearer(infra, tenant, scopes=["posts:write"])
     async with httpx.AsyncClient(timeout=30, headers=await platform.headers()) as client:
@@ -225,15 +233,18 @@ async def test_the_feedback_digest_reaches_the_product_team_through_the_gateway(
         async def complete() -> dict | None:
             answer = await client.get(url, params={"community": "support", "since": "1h"})
             assert answer.status_code == 200, answer.text
-            return answer.json() if answer.json()["total"] == len(CRITICISM) else None
+            return answer.json() if answer.json()["total"] == len(posts) else None
 
         digest = await eventually(complete, timeout=60, interval=0.5)
         markdown = await client.get(url, params={"community": "support", "format": "markdown"})
         bad = await client.get(url, params={"community": "support", "since": "soon"})
         forbidden = await client.get(url, params={"community": "support"}, headers=no_scope)
-    assert digest, "the five posts never reached the digest"
-    themes = {t["theme"]: t["count"] for t in digest["themes"]}
-    assert themes["dark mode"] == 3 and themes["refund"] == 2, themes
-    assert markdown.status_code == 200 and "| dark mode | 3 |" in markdown.text
+    assert digest, "the ten posts never reached the digest"
+    themes = {(t["theme"], t["language"]): t["count"] for t in digest["themes"]}
+    assert themes[("dark mode", "en")] == 3 and themes[("refund", "en")] == 2, themes
+    assert themes[("rückerstattung", "de")] == 3 and themes[("返金", "ja")] == 2, themes
+    spoken = [(s["language"], s["total"]) for s in digest["languages"]]
+    assert spoken == [("en", 5), ("de", 3), ("ja", 2)], spoken
+    assert markdown.status_code == 200 and "| dark mode | en | 3 |" in markdown.text
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_period"
     assert forbidden.status_code == 403

@@ -413,10 +413,11 @@ async def test_the_pulse_page_charts_the_mood_lets_an_admin_switch_crisis_and_sh
     await expect(chart).to_have_attribute("aria-label", re.compile(r"Last \d+ windows"))
     theme = page.locator("#digest").get_by_role("rowheader", name="dark mode")
     await expect(theme).to_be_visible(timeout=WAIT_MS)
+    await expect(page.locator("#digest tbody tr").first.locator("td").first).to_have_text("en")
     markdown = page.get_by_role("link", name="Download Markdown")
     got = await page.evaluate(
         "(url) => fetch(url).then(r => r.text())", await markdown.get_attribute("href")
     )
-    assert "| dark mode | 3 |" in got
+    assert "| dark mode | en | 3 |" in got
     await screen(page, "10-pulse-community")
     await context.close()

@@ -20,6 +20,20 @@ class Unscorable(Exception):
     """The model raised on this particular text."""
 
 
+# A model that reads tone puts it beside its labels under these keys (no label has a colon), so
+# it travels through the batcher with the scores; `split_tone` takes it out again.
+TONE_NEGATIVE = "tone:negative"
+TONE_POSITIVE = "tone:positive"
+
+
+def split_tone(result: dict[str, float]) -> tuple[dict[str, float], tuple[float, float] | None]:
+    """The labels' scores, and (negative, positive) when the model read the tone."""
+    scores = {k: v for k, v in result.items() if k not in (TONE_NEGATIVE, TONE_POSITIVE)}
+    if TONE_NEGATIVE not in result:
+        return scores, None
+    return scores, (result[TONE_NEGATIVE], result[TONE_POSITIVE])
+
+
 def length_buckets(
     lengths: Sequence[int], size: int, overhead: int = BATCH_OVERHEAD_TOKENS
 ) -> list[list[int]]:

@@ -7,13 +7,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from services.classifier.domain.scoring import TONE_NEGATIVE, TONE_POSITIVE
 from services.classifier.offline.multilingual_head import MULTILINGUAL_HEAD_PATH, MultilingualHead
 from services.classifier.offline.sentences import (
     WINDOW_TOKENS,
     WINDOWS,
     SentenceEncoder,
     highest_per_text,
+    mean_per_text,
 )
+from services.classifier.offline.tone_head import TONE_HEAD_PATH, ToneHead
 from services.contracts.events import ModelInfo
 
 CHARS_PER_PIECE = 3  # about what the encoder's pieces hold in Latin script; for batching only
@@ -23,13 +26,20 @@ class MultilingualScorer:
     # The encoder runs on a flat batch of pieces, no padding: one more batch costs little
     batch_overhead_tokens = 16
 
-    def __init__(self, threads: int, head_path: Path = MULTILINGUAL_HEAD_PATH) -> None:
+    def __init__(
+        self,
+        threads: int,
+        head_path: Path = MULTILINGUAL_HEAD_PATH,
+        tone_path: Path | None = TONE_HEAD_PATH,
+    ) -> None:
         if not head_path.exists():
             raise RuntimeError(
                 f"the multilingual model's head is missing at {head_path}; "
                 "train it with `make train-multilingual`"
             )
         self.head = MultilingualHead.load(head_path)
+        # the tone of each post, for pulse's mood; a missing head means no tone, not neutral
+        self.tone = ToneHead.load(tone_path) if tone_path and tone_path.exists() else None
         self.encoder = SentenceEncoder(threads=threads)
         self.labels = self.head.labels
         self.languages = frozenset(self.head.languages)
@@ -44,10 +54,19 @@ class MultilingualScorer:
         return [min(len(text) // CHARS_PER_PIECE + 2, most) for text in texts]
 
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """Each label's highest score over a post's windows; with the tone head, the post's
+        tone (TONE_NEGATIVE, TONE_POSITIVE) too, its windows' mean: a tone is the whole post's."""
         windows = self.encoder.windows_of(texts)
-        raw = self.head.probabilities(self.encoder.encode(windows))
+        vectors = self.encoder.encode(windows)
+        raw = self.head.probabilities(vectors)
         per_text = self.head.calibrated(highest_per_text(raw, windows.owner, len(texts)))
-        return [
+        out = [
             {label: round(float(p), 6) for label, p in zip(self.labels, row, strict=True)}
             for row in per_text
         ]
+        if self.tone is not None:
+            tones = mean_per_text(self.tone.probabilities(vectors), windows.owner, len(texts))
+            for scores, (negative, _, positive) in zip(out, tones, strict=True):
+                scores[TONE_NEGATIVE] = round(float(negative), 4)
+                scores[TONE_POSITIVE] = round(float(positive), 4)
+        return out

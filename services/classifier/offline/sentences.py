@@ -94,3 +94,10 @@ def highest_per_text(window_scores: np.ndarray, owner: np.ndarray, texts: int) -
     out = np.full((texts, window_scores.shape[1]), -np.inf, dtype=window_scores.dtype)
     np.maximum.at(out, owner, window_scores)
     return out
+
+
+def mean_per_text(window_scores: np.ndarray, owner: np.ndarray, texts: int) -> np.ndarray:
+    """Each text's mean score per column over its windows, (texts, columns)."""
+    total = np.zeros((texts, window_scores.shape[1]), dtype=np.float64)
+    np.add.at(total, owner, window_scores)
+    return total / np.bincount(owner, minlength=texts)[:, None]

@@ -167,6 +167,7 @@ def case_opened(
         post=scored.post,
         scores=scored.scores,
         author_strikes=strikes_before,
+        language=scored.language_code,
     )
 
 

@@ -4,7 +4,8 @@ pulse:feedback:{tenant}\\x1f{community}   sorted set: remarks (JSON) by when the
                                           the latest `keep` of each community
 
 Both ways a remark comes (a scored post negative in tone and not toxic, a case opened in the
-feedback queue) write the same member, so a post counts once. A digest reads one community's
+feedback queue) write the same member (post id, text and the language it was read as), so a
+post counts once. A digest reads one community's
 remarks of two periods, at most `most` of each: its cost does not grow with history.
 """
 
@@ -35,7 +36,10 @@ class FeedbackBook:
             return
         async with self.redis.pipeline(transaction=False) as pipe:
             for where, remark in items:
-                member = json.dumps({"post_id": remark.post_id, "text": remark.text[:MAX_TEXT]})
+                member = json.dumps(
+                    {"post_id": remark.post_id, "text": remark.text[:MAX_TEXT],
+                     "lang": remark.language}
+                )  # fmt: skip
                 pipe.zadd(key_of(where), {member: remark.at})
             for key in {key_of(where) for where, _ in items}:
                 pipe.zremrangebyrank(key, 0, -self.keep - 1)
@@ -48,4 +52,9 @@ class FeedbackBook:
         found = await self.redis.zrevrangebyscore(
             key_of(where), f"({until}", since, start=0, num=most, withscores=True
         )
-        return [Remark(json.loads(m)["post_id"], json.loads(m)["text"], at) for m, at in found]
+        return [remark_of(json.loads(member), at) for member, at in found]
+
+
+def remark_of(member: dict, at: float) -> Remark:
+    # remarks kept before languages have no "lang"
+    return Remark(member["post_id"], member["text"], at, member.get("lang"))

@@ -9,7 +9,10 @@ from datetime import UTC, datetime
 from services.contracts.events import AuthorStrikes, MoodWindow, derived_id
 from services.pulse.domain.signal import Signal, Tone
 
-COUNTERS = ("volume", "toxic", "negative", "civil_negative", "positive", "actioned", "strikes")
+COUNTERS = (
+    "volume", "toxic", "negative", "civil_negative", "positive", "tone_unread", "actioned",
+    "strikes",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ def counts_of(signal: Signal) -> dict[str, int]:
         counts["civil_negative"] = 1
     if signal.tone is Tone.POSITIVE:
         counts["positive"] = 1
+    if signal.tone is None:
+        counts["tone_unread"] = 1
     return counts
 
 

@@ -1,12 +1,18 @@
-"""What one post says about a community's mood: its tone (negative, neutral, positive, from a
-sentiment score in [-1, 1]), whether it is toxic (from the classifier's scores), and whether it
-is civil criticism: negative in tone but not toxic, a bad review to carry to the product team,
-never a moderation matter. Pure."""
+"""What one post says about a community's mood: its tone (negative, neutral, positive), whether
+it is toxic (from the classifier's scores), and whether it is civil criticism: negative in tone
+but not toxic, a bad review to carry to the product team, never a moderation matter. Pure.
+
+The tone comes from the classifier where its model reads tone (the multilingual model, in every
+language it reads), else from pulse's English lexicon for English and for posts of no language
+told (emoji, "lol"). A post in another language with no tone read has no tone: it counts as
+toxic or not, never as negative in tone, and its window says how many such posts it had."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+from services.contracts.events import Tone as ReadTone
 
 TOXIC_LABELS = ("toxicity", "severe_toxicity", "insult", "threat", "identity_attack")
 
@@ -17,10 +23,13 @@ class Tone(StrEnum):
     POSITIVE = "positive"
 
 
+LEXICON_READS = frozenset({"en", "und"})  # and posts from before languages (no language)
+
+
 @dataclass(frozen=True)
 class Signal:
-    tone: Tone
-    sentiment: float  # -1 (most negative) .. 1
+    tone: Tone | None  # None: nothing read it
+    sentiment: float | None  # -1 (most negative) .. 1
     toxic: bool
 
     @property
@@ -40,6 +49,31 @@ def tone_of(sentiment: float, cutoff: float = 0.05) -> Tone:
     return Tone.POSITIVE if sentiment >= cutoff else Tone.NEUTRAL
 
 
-def signal_of(sentiment: float, scores: dict[str, float], toxic_at: float = 0.5) -> Signal:
-    toxic = any(scores.get(label, 0.0) >= toxic_at for label in TOXIC_LABELS)
-    return Signal(tone_of(sentiment), round(sentiment, 4), toxic)
+def toxic(scores: dict[str, float], toxic_at: float = 0.5) -> bool:
+    return any(scores.get(label, 0.0) >= toxic_at for label in TOXIC_LABELS)
+
+
+def signal_of(sentiment: float | None, scores: dict[str, float]) -> Signal:
+    """From the lexicon's sentiment; None when it was not read."""
+    if sentiment is None:
+        return Signal(None, None, toxic(scores))
+    return Signal(tone_of(sentiment), round(sentiment, 4), toxic(scores))
+
+
+def signal_read(tone: ReadTone, scores: dict[str, float]) -> Signal:
+    """From the tone the classifier's model read: the likeliest of the three, and as a
+    sentiment, positive less negative."""
+    neutral = 1.0 - tone.negative - tone.positive
+    if tone.negative > max(tone.positive, neutral):
+        found = Tone.NEGATIVE
+    elif tone.positive > max(tone.negative, neutral):
+        found = Tone.POSITIVE
+    else:
+        found = Tone.NEUTRAL
+    return Signal(found, round(tone.positive - tone.negative, 4), toxic(scores))
+
+
+def lexicon_reads(language: str | None) -> bool:
+    """Whether pulse's English lexicon reads a post of this language (None: an event from
+    before languages, read as it always was)."""
+    return language is None or language.split("-")[0].lower() in LEXICON_READS

@@ -6,30 +6,22 @@ longer phrases a little more (they say more). Greedily, the best phrase becomes 
 takes every post that uses it; the next best is chosen among the posts left, and so on, so a
 post belongs to one theme and the same complaint is not counted under three of its words.
 Each theme has its count, its count in the period before (the trend) and a few example posts.
+
+Remarks are grouped by the language they were read in, and each language has its own themes:
+"Rückerstattung" and "refund" are one complaint, but a product team reads them apart, and the
+words of one language are not stop words of another. Words are read per language (`words.py`):
+stop words from `stopwordsiso`, Chinese cut into words by jieba, Japanese by its scripts.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-_STOP = """a about above after again against all am an and any are aren't as at be because been
-    before being below between both but by can can't cannot could couldn't did didn't do does
-    doesn't doing don't down during each even ever every few for from further get gets got had
-    hadn't has hasn't have haven't having he her here hers herself him himself his how i i'm
-    i've if in into is isn't it it's its itself just let's like me more most much must my
-    myself no nor not now of off on once only or other ought our ours ourselves out over own
-    really same she should shouldn't so some still such than that that's the their theirs them
-    themselves then there there's these they they're this those through to too under until up
-    us very was wasn't we we're were weren't what what's when where which while who whom why
-    will with won't would wouldn't you you're your yours yourself yourselves also again
-    anyone anything please thanks thank since one two yet ok okay lol im ive dont cant wont
-    want wanted need needs way thing things lot bit time make made back going go gone"""
-STOP_WORDS = frozenset(_STOP.split())
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+from services.pulse.domain.words import base, joined, stop_words, words_of
 
 
 @dataclass(frozen=True)
@@ -39,6 +31,7 @@ class Remark:
     post_id: str
     text: str
     at: float  # unix seconds
+    language: str | None = None  # as read by the classifier; None when undetermined
 
 
 @dataclass(frozen=True)
@@ -47,6 +40,7 @@ class Theme:
     count: int
     previous: int  # posts with the phrase in the period before
     examples: tuple[Remark, ...] = field(default=())
+    language: str | None = None
 
     @property
     def trend(self) -> float | None:
@@ -55,22 +49,37 @@ class Theme:
 
 
 @dataclass(frozen=True)
-class Digest:
-    themes: tuple[Theme, ...]
+class Spoken:
+    """The remarks of one language in a digest."""
+
+    language: str | None
     total: int
     unthemed: int
+    themes: tuple[Theme, ...]
 
 
-def words_of(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower())
+@dataclass(frozen=True)
+class Digest:
+    themes: tuple[Theme, ...]  # every language's, the most posts first
+    total: int
+    unthemed: int
+    languages: tuple[Spoken, ...] = ()  # the most remarks first
 
 
-def phrases_of(text: str, longest: int = 3) -> set[str]:
-    """Key phrases: runs of up to `longest` content words, never across a stop word."""
+def content_word(word: str, stop: frozenset[str]) -> bool:
+    # two letters of a dense script say something ("返金", "退款"); two Latin ones rarely do.
+    # One kanji alone is most often a verb's stem cut from its hiragana ending ("落ちます")
+    return word not in stop and not word.isdigit() and len(word) > (2 if word.isascii() else 1)
+
+
+def phrases_of(text: str, language: str | None = None, longest: int = 3) -> set[str]:
+    """Key phrases: runs of up to `longest` content words, never across a stop word; words
+    joined with spaces (shown as the language writes them by `joined`)."""
+    stop = stop_words(language)
     found: set[str] = set()
     run: list[str] = []
-    for word in [*words_of(text), ""]:
-        if word and word not in STOP_WORDS and len(word) > 2 and not word.isdigit():
+    for word in [*words_of(text, language), ""]:
+        if word and content_word(word, stop):
             run.append(word)
             continue
         for size in range(1, longest + 1):
@@ -86,14 +95,48 @@ def weight(phrase: str, posts: int) -> float:
 
 def digest(
     current: list[Remark],
-    previous: list[Remark] = (),  # type: ignore[assignment]
+    previous: Iterable[Remark] = (),
     max_themes: int = 10,
     min_posts: int = 2,
     examples: int = 3,
 ) -> Digest:
-    phrases = {remark.post_id: phrases_of(remark.text) for remark in current}
-    left = dict(phrases)
-    earlier = [phrases_of(remark.text) for remark in previous]
+    """Themes per language, at most `max_themes` in each."""
+    now, before = by_language(current), by_language(previous)
+    spoken = [
+        themes_of(language, remarks, before.get(language, []), max_themes, min_posts, examples)
+        for language, remarks in now.items()
+    ]
+    spoken.sort(key=lambda s: (-s.total, s.language or ""))
+    themes = sorted(
+        (theme for s in spoken for theme in s.themes), key=lambda t: -t.count
+    )  # stable: within a count, the busier language first, then its own order
+    return Digest(
+        tuple(themes), total=len(current), unthemed=sum(s.unthemed for s in spoken),
+        languages=tuple(spoken),
+    )  # fmt: skip
+
+
+def by_language(remarks: Iterable[Remark]) -> dict[str | None, list[Remark]]:
+    """Remarks per language (`pt-BR` with `pt`). Undetermined ones (short posts, or kept before
+    languages) stay a group of their own: guessing them into the community's main language
+    would put another language's words under its themes."""
+    grouped: dict[str | None, list[Remark]] = defaultdict(list)
+    for remark in remarks:
+        grouped[base(remark.language)].append(remark)
+    return grouped
+
+
+def themes_of(
+    language: str | None,
+    current: list[Remark],
+    previous: list[Remark],
+    max_themes: int,
+    min_posts: int,
+    examples: int,
+) -> Spoken:
+    """Greedy: the best phrase takes every post that uses it, then the next among the rest."""
+    left = {remark.post_id: phrases_of(remark.text, language) for remark in current}
+    earlier = [phrases_of(remark.text, language) for remark in previous]
     by_id = {remark.post_id: remark for remark in current}
     themes: list[Theme] = []
     while left and len(themes) < max_themes:
@@ -111,52 +154,77 @@ def digest(
         for remark in taken:
             del left[remark.post_id]
         before = sum(1 for found in earlier if phrase in found)
-        themes.append(Theme(phrase, len(taken), before, tuple(taken[:examples])))
-    return Digest(tuple(themes), total=len(current), unthemed=len(left))
+        shown = joined(phrase, language)
+        themes.append(Theme(shown, len(taken), before, tuple(taken[:examples]), language))
+    return Spoken(language, len(current), len(left), tuple(themes))
+
+
+def theme_json(theme: Theme) -> dict:
+    return {
+        "theme": theme.phrase,
+        "language": theme.language,
+        "count": theme.count,
+        "previous": theme.previous,
+        "trend": theme.trend,
+        "examples": [{"post_id": r.post_id, "text": r.text, "at": r.at} for r in theme.examples],
+    }
 
 
 def as_json(found: Digest) -> list[dict]:
+    return [theme_json(theme) for theme in found.themes]
+
+
+def languages_json(found: Digest) -> list[dict]:
     return [
-        {
-            "theme": theme.phrase,
-            "count": theme.count,
-            "previous": theme.previous,
-            "trend": theme.trend,
-            "examples": [
-                {"post_id": r.post_id, "text": r.text, "at": r.at} for r in theme.examples
-            ],
-        }
-        for theme in found.themes
-    ]
+        {"language": s.language, "total": s.total, "unthemed": s.unthemed,
+         "themes": [theme_json(theme) for theme in s.themes]}
+        for s in found.languages
+    ]  # fmt: skip
 
 
 def trend_words(theme: Theme) -> str:
     return "new" if theme.trend is None else f"{theme.trend:+.0%}"
 
 
+def language_name(language: str | None) -> str:
+    return language or "undetermined"
+
+
 def as_markdown(found: Digest, title: str) -> str:
     lines = [f"# {title}", ""]
     lines.append(f"{found.total} posts of civil criticism; {found.unthemed} in no theme.")
+    if len(found.languages) > 1:
+        lines.append("By language: " + ", ".join(
+            f"{language_name(s.language)} {s.total}" for s in found.languages
+        ) + ".")  # fmt: skip
     lines.append("")
-    lines += ["| Theme | Posts | Period before | Trend |", "|---|---:|---:|---:|"]
+    lines += ["| Theme | Language | Posts | Period before | Trend |", "|---|---|---:|---:|---:|"]
     for theme in found.themes:
         lines.append(
-            f"| {theme.phrase} | {theme.count} | {theme.previous} | {trend_words(theme)} |"
+            f"| {theme.phrase} | {language_name(theme.language)} | {theme.count} "
+            f"| {theme.previous} | {trend_words(theme)} |"
         )
-    for theme in found.themes:
-        lines += ["", f"## {theme.phrase} ({theme.count})", ""]
-        lines += [f"> {' '.join(r.text.split())}" + "\n" for r in theme.examples]
+    for spoken in found.languages:
+        for theme in spoken.themes:
+            lines += [
+                "",
+                f"## {theme.phrase} ({language_name(spoken.language)}, {theme.count})",
+                "",
+            ]
+            lines += [f"> {' '.join(r.text.split())}" + "\n" for r in theme.examples]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def as_csv(found: Digest) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["theme", "count", "previous", "trend", "example_post_id", "example_text"])
+    writer.writerow(
+        ["theme", "count", "previous", "trend", "example_post_id", "example_text", "language"]
+    )
     for theme in found.themes:
         first = theme.examples[0] if theme.examples else None
         writer.writerow(
             [theme.phrase, theme.count, theme.previous, "" if theme.trend is None else theme.trend,
-             first.post_id if first else "", first.text if first else ""]
+             first.post_id if first else "", first.text if first else "", theme.language or ""]
         )  # fmt: skip
     return out.getvalue()

@@ -16,7 +16,15 @@ from aiokafka import AIOKafkaProducer
 from redis.asyncio import Redis
 
 from services.contracts import topics
-from services.contracts.events import CaseEvent, ModelInfo, Post, PostScored, utcnow
+from services.contracts.events import (
+    CaseEvent,
+    Language,
+    ModelInfo,
+    Post,
+    PostScored,
+    Tone,
+    utcnow,
+)
 from services.pulse.app import create_app
 from services.pulse.config import Settings
 from services.pulse.rebuild import rebuild
@@ -32,6 +40,9 @@ THIS_WEEK = [
 ]
 LAST_WEEK = ["Dark mode is bad", "I hate the new dark mode"]
 ROUTED = "I want a refund for the season pass"  # neutral in tone: routed by the policy
+# Tone read by the classifier's multilingual model; the Swedish post's tone nothing read
+GERMAN = ["Die Rückerstattung fehlt immer noch.", "Wo bleibt meine Rückerstattung?"]
+SWEDISH = "Jag är besviken, appen kraschar hela tiden."
 
 
 def post(tenant: str, text: str) -> Post:
@@ -58,6 +69,17 @@ async def test_the_digest_groups_this_weeks_criticism_with_its_trend(
                                          model=ModelInfo(id="m", version="1"), submitted_at=at))
         for text, at in sent
     ]  # fmt: skip
+    events += [
+        (topics.POSTS_SCORED, PostScored(
+            post=post(tenant, text), scores={"toxicity": 0.02}, model=ModelInfo(id="m", version="1"),
+            submitted_at=now - timedelta(hours=1), tone=tone,
+            language=Language(code=code, confidence=0.99, source="detected"),
+        ))
+        for text, code, tone in [
+            *((text, "de", Tone(negative=0.9, positive=0.02)) for text in GERMAN),
+            (SWEDISH, "sv", None),
+        ]
+    ]  # fmt: skip
     routed = post(tenant, ROUTED)
     opened = CaseEvent(case_id="c", post_id=routed.post_id, tenant=tenant,
                        author_id="member", community="support", kind="opened",
@@ -80,7 +102,7 @@ async def test_the_digest_groups_this_weeks_criticism_with_its_trend(
 
             async def complete():
                 answer = (await client.get("/v1/feedback/digest", params=query)).json()
-                if answer["total"] == 5:
+                if answer["total"] == 7:
                     return answer
                 await send_all()
                 return None
@@ -94,21 +116,24 @@ async def test_the_digest_groups_this_weeks_criticism_with_its_trend(
     finally:
         await producer.stop()
 
-    assert digest, "pulse never kept the five remarks"
+    assert digest, "pulse never kept the seven remarks"
     themes = {t["theme"]: t for t in digest["themes"]}
     assert themes["dark mode"]["count"] == 3 and themes["dark mode"]["previous"] == 2
     assert themes["dark mode"]["trend"] == 0.5
     assert themes["refund"]["count"] == 2  # one civil, one routed to the feedback queue
     assert ROUTED in [e["text"] for e in themes["refund"]["examples"]]
+    assert themes["rückerstattung"]["count"] == 2 and themes["rückerstattung"]["language"] == "de"
+    # posts with no language on their events stay apart, never guessed into German
+    assert [(s["language"], s["total"]) for s in digest["languages"]] == [(None, 5), ("de", 2)]
     assert markdown.headers["content-type"].startswith("text/markdown")
-    assert "| dark mode | 3 | 2 | +50% |" in markdown.text
+    assert "| dark mode | undetermined | 3 | 2 | +50% |" in markdown.text
     assert spreadsheet.text.splitlines()[1].startswith("dark mode,3,2,0.5")
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_period"
 
     redis = Redis.from_url(infra.redis_url, decode_responses=True)
     await redis.delete(f"pulse:feedback:{tenant}\x1fsupport")
     await redis.aclose()
-    assert (await rebuild(settings))["remarks"] >= 5
+    assert (await rebuild(settings))["remarks"] >= 7
     cli = subprocess.run(
         [sys.executable, "-m", "services.pulse.cli", "digest", "--tenant", tenant,
          "--community", "support", "--since", "7d", "--format", "csv"],

@@ -13,6 +13,7 @@ from services.classifier import handlers
 from services.classifier.batching import MicroBatcher
 from services.classifier.config import Settings
 from services.classifier.domain.language import Guess
+from services.classifier.domain.scoring import TONE_NEGATIVE, TONE_POSITIVE
 from services.classifier.models.routes import Routes
 from services.contracts import topics
 from services.contracts.events import ModelInfo, Post, PostSubmitted
@@ -37,7 +38,8 @@ class RudeWordModel:
 
 
 class ShoutingModel:
-    """A second model that reads French only: scores everything in capitals as toxic."""
+    """A second model that reads French only: scores everything in capitals as toxic, and reads
+    the tone (negative when it shouts)."""
 
     info = ModelInfo(id="shouting", version="1")
     labels = ("toxicity", "insult")
@@ -48,7 +50,11 @@ class ShoutingModel:
         return [len(t) for t in texts]
 
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
-        return [{"toxicity": 0.9 if t.isupper() else 0.1, "insult": 0.5} for t in texts]
+        return [
+            {"toxicity": 0.9 if t.isupper() else 0.1, "insult": 0.5,
+             TONE_NEGATIVE: 0.7 if t.isupper() else 0.2, TONE_POSITIVE: 0.1}
+            for t in texts
+        ]  # fmt: skip
 
 
 def german_or_english(text: str) -> Guess:
@@ -112,6 +118,8 @@ async def test_each_post_is_read_by_the_model_for_its_language(classifier) -> No
     assert english["model"]["id"] == "rude-word" and english["scores"] == {"toxicity": 0.9}
     assert french["model"]["id"] == "shouting" and french["unscored"] is None
     assert french["scores"] == {"toxicity": 0.1, "insult": 0.5}  # normalized to lower case
+    # the tone travels beside the scores, never as a label; a model that reads none gives none
+    assert french["tone"] == {"negative": 0.2, "positive": 0.1} and english["tone"] is None
 
 
 async def test_a_post_in_a_language_no_model_reads_gets_no_scores(classifier) -> None:

@@ -9,13 +9,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from services.classifier.domain.scoring import TONE_NEGATIVE, TONE_POSITIVE, split_tone
 from services.classifier.offline.phrasebook import PHRASES, phrasebook_rows
 from services.classifier.offline.sentences import (
     WINDOW_TOKENS,
     WINDOWS,
     SentenceEncoder,
     highest_per_text,
+    mean_per_text,
     spread,
+)
+from services.classifier.offline.tone_phrasebook import (
+    NEGATIVE,
+    NEUTRAL,
+    POSITIVE,
+    TONES,
+    tone_rows,
 )
 
 EVALUATION_SET = Path(__file__).resolve().parents[3] / "benchmarks" / "data" / "multilingual.jsonl"
@@ -27,6 +36,46 @@ def test_no_phrase_is_a_post_of_the_evaluation_set() -> None:
         for line in EVALUATION_SET.read_text(encoding="utf-8").splitlines()
     }
     assert not [text for text in phrasebook_rows().texts if text.casefold() in evaluated]
+
+
+def test_no_tone_phrase_is_a_post_of_the_evaluation_set_and_each_language_has_three_tones() -> None:
+    evaluated = {
+        json.loads(line)["text"].casefold()
+        for line in EVALUATION_SET.read_text(encoding="utf-8").splitlines()
+    }
+    texts, tones = tone_rows()
+    assert not [text for text in texts if text.casefold() in evaluated]
+    assert set(TONES) == {*PHRASES, "en"}
+    assert [tones.count(t) for t in (NEGATIVE, NEUTRAL, POSITIVE)] == [14 * 12, 14 * 6, 14 * 6]
+
+
+def test_a_posts_tone_is_its_windows_mean() -> None:
+    tones = np.array([[0.8, 0.1, 0.1], [0.2, 0.2, 0.6], [0.1, 0.8, 0.1]])
+    assert np.allclose(
+        mean_per_text(tones, np.array([0, 0, 1]), 2), [[0.5, 0.15, 0.35], [0.1, 0.8, 0.1]]
+    )
+
+
+def test_the_tone_leaves_the_scores() -> None:
+    scores, tone = split_tone({"toxicity": 0.1, TONE_NEGATIVE: 0.7, TONE_POSITIVE: 0.2})
+    assert scores == {"toxicity": 0.1} and tone == (0.7, 0.2)
+    assert split_tone({"toxicity": 0.1}) == ({"toxicity": 0.1}, None)
+
+
+def test_the_served_model_reads_a_calm_complaint_as_negative_in_german_and_japanese() -> None:
+    """The trained tone head, as served: a complaint negative, thanks positive (posts written
+    for this test, in neither the phrasebook nor the evaluation set)."""
+    from services.classifier.models.multilingual import MultilingualScorer
+
+    texts = [
+        "Seit dem Update dauert jede Rückerstattung Wochen, das ist wirklich ärgerlich.",
+        "アップデートしてから返金の処理が遅くなって、本当に困っています。",
+        "Danke, die neue Version läuft wunderbar!",
+    ]
+    read = [split_tone(r)[1] for r in MultilingualScorer(threads=1).score(texts)]
+    negative = [tone[0] > max(tone[1], 1 - sum(tone)) for tone in read if tone]
+    assert negative == [True, True, False]
+    assert read[2] is not None and read[2][1] > 0.5
 
 
 def test_every_phrasebook_language_has_insults_threats_and_harmless_posts() -> None:

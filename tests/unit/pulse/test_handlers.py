@@ -16,12 +16,14 @@ from services.contracts.events import (
     Action,
     CaseEvent,
     Decision,
+    Language,
     ModelInfo,
     MoodWindow,
     PolicyRef,
     Post,
     PostScored,
     StrikeEvent,
+    Tone,
 )
 from services.pulse import handlers
 from services.pulse.adapters.detectors import Detectors
@@ -146,3 +148,31 @@ async def test_civil_criticism_and_feedback_cases_are_kept_once_for_the_digest(p
         await broker.publish(opened.model_dump(mode="json"), topics.CASE_EVENTS)
     kept = await deps.feedback.between(GAMES, 0, AT.timestamp() + 1, most=10)
     assert [(r.post_id, r.text) for r in kept] == [("p1", "The update is terrible and slow.")]
+
+
+def scored_in(post_id: str, text: str, language: str, tone: Tone | None) -> dict:
+    event = PostScored.model_validate(scored(post_id, text, 0.02))
+    read = Language(code=language, confidence=0.99, source="detected")
+    return event.model_copy(update={"language": read, "tone": tone}).model_dump(mode="json")
+
+
+async def test_a_post_takes_the_classifiers_tone_or_english_reads_it_or_it_stays_unread(
+    pulse,
+) -> None:
+    broker, _, deps = pulse
+    complaint = "Die Rückerstattung dauert schon drei Wochen, sehr enttäuschend."
+    await broker.publish(
+        scored_in("de1", complaint, "de", Tone(negative=0.8, positive=0.05)), topics.POSTS_SCORED
+    )
+    # a Swedish post no model read the tone of: the lexicon would read it as neutral, wrongly
+    await broker.publish(
+        scored_in("sv1", "Jag är besviken, appen kraschar hela tiden.", "sv", None),
+        topics.POSTS_SCORED,
+    )
+    await broker.publish(
+        scored_in("en1", "The update is terrible and slow.", "en", None), topics.POSTS_SCORED
+    )
+    counts, _, _ = await deps.tallies.read(OpenWindow(GAMES, 60, 1796212800))
+    assert counts == {"volume": 3, "negative": 2, "civil_negative": 2, "tone_unread": 1}
+    kept = await deps.feedback.between(GAMES, 0, AT.timestamp() + 1, most=10)
+    assert sorted((r.post_id, r.language) for r in kept) == [("de1", "de"), ("en1", "en")]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from services.pulse.domain.signal import Tone, signal_of, tone_of
+from services.contracts.events import Tone as ReadTone
+from services.pulse.domain.mood import counts_of
+from services.pulse.domain.signal import Tone, lexicon_reads, signal_of, signal_read, tone_of
 from services.pulse.sentiment import Sentiment
 
 
@@ -41,3 +43,26 @@ def test_vader_reads_a_complaint_a_thanks_and_a_question() -> None:
     assert tone_of(complaint) is Tone.NEGATIVE
     assert tone_of(thanks) is Tone.POSITIVE
     assert tone_of(question) is Tone.NEUTRAL
+
+
+def test_the_classifiers_tone_is_the_likeliest_of_three() -> None:
+    assert signal_read(ReadTone(negative=0.6, positive=0.1), {}).tone is Tone.NEGATIVE
+    assert signal_read(ReadTone(negative=0.3, positive=0.5), {}).tone is Tone.POSITIVE
+    calm = signal_read(ReadTone(negative=0.3, positive=0.2), {})  # neutral 0.5
+    assert calm.tone is Tone.NEUTRAL and calm.sentiment == -0.1
+    review = signal_read(ReadTone(negative=0.7, positive=0.1), {"toxicity": 0.1})
+    assert review.civil_negative and not review.toxic
+
+
+def test_an_unread_tone_is_no_tone_and_never_negative() -> None:
+    unread = signal_of(None, {"toxicity": 0.1})
+    assert unread.tone is None and unread.sentiment is None
+    assert not unread.negative and not unread.civil_negative
+    assert counts_of(unread) == {"volume": 1, "tone_unread": 1}
+    assert signal_of(None, {"toxicity": 0.9}).negative  # toxic still counts
+
+
+def test_the_lexicon_reads_english_undetermined_and_older_posts_only() -> None:
+    assert [lexicon_reads(code) for code in ("en", "en-GB", "und", None, "de", "ja")] == [
+        True, True, True, True, False, False,
+    ]  # fmt: skip

@@ -5,7 +5,15 @@ from __future__ import annotations
 import csv
 import io
 
-from services.pulse.domain.themes import Remark, as_csv, as_json, as_markdown, digest, phrases_of
+from services.pulse.domain.themes import (
+    Remark,
+    as_csv,
+    as_json,
+    as_markdown,
+    digest,
+    languages_json,
+    phrases_of,
+)
 
 
 def remarks(*texts: str, start: float = 1000.0) -> list[Remark]:
@@ -72,5 +80,78 @@ def test_exports_carry_the_same_themes() -> None:
     assert [r["theme"] for r in rows] == [t["theme"] for t in as_json(found)]
     assert rows[0]["count"] == "3" and rows[0]["trend"] == ""
     markdown = as_markdown(found, "Feedback")
-    assert markdown.startswith("# Feedback") and "| dark mode | 3 | 0 | new |" in markdown
+    assert (
+        markdown.startswith("# Feedback")
+        and "| dark mode | undetermined | 3 | 0 | new |" in markdown
+    )
     assert "> Please fix dark mode, the contrast is awful" in markdown
+
+
+def spoken(language: str | None, *texts: str, start: float = 1000.0) -> list[Remark]:
+    return [Remark(f"{language}{i}", text, start + i, language) for i, text in enumerate(texts)]
+
+
+def test_a_language_reads_with_its_own_stop_words() -> None:
+    found = phrases_of("Die App stürzt nach dem Update ständig ab", "de")
+    assert {"app stürzt", "update ständig"} <= found
+    assert not {"die", "dem", "nach"} & found  # German stop words, which English lacks
+
+
+def test_hindi_words_keep_their_vowel_signs() -> None:
+    assert "धीमा" in phrases_of("यह ऐप बहुत धीमा है", "hi")  # \w alone would cut it at "ी"
+
+
+def test_chinese_is_cut_into_words_and_shown_without_spaces() -> None:
+    found = digest(spoken("zh", "退款一直没有处理", "退款太慢了，客服也不回复", "界面很好看"))
+    assert [(t.phrase, t.count, t.language) for t in found.themes] == [("退款", 2, "zh")]
+
+
+def test_japanese_content_words_are_its_kanji_and_katakana_runs() -> None:
+    found = phrases_of("アプリが更新のたびに落ちます。ダークモードも読みにくい", "ja")
+    assert {"アプリ", "更新", "ダークモード"} <= found
+    assert not any("の" in phrase or phrase == "落" for phrase in found)  # grammar, a bare stem
+    themes = digest(spoken("ja", "ダークモードが暗すぎる", "ダークモードの文字が読めません")).themes
+    assert [t.phrase for t in themes] == ["ダークモード"]
+
+
+def test_each_language_has_its_own_themes_and_counts() -> None:
+    posts = [
+        *spoken("de", "Die Rückerstattung dauert ewig", "Wo bleibt meine Rückerstattung?"),
+        *spoken("en", "Still no refund", "The refund takes forever", "refund refund"),
+        *spoken("ja", "返金はまだですか", "返金の手続きが遅すぎます"),
+    ]
+    found = digest(posts)
+    assert [(s.language, s.total) for s in found.languages] == [("en", 3), ("de", 2), ("ja", 2)]
+    assert [(t.phrase, t.language) for t in found.themes] == [
+        ("refund", "en"), ("rückerstattung", "de"), ("返金", "ja"),
+    ]  # fmt: skip
+    assert found.total == 7 and found.unthemed == 0
+
+
+def test_the_period_before_is_counted_in_the_same_language() -> None:
+    before = spoken("de", "Rückerstattung fehlt", start=0)
+    now = spoken("de", "Rückerstattung fehlt noch", "Rückerstattung?")
+    assert digest(now, before).themes[0].previous == 1
+    assert digest(now, spoken("en", "rückerstattung", start=0)).themes[0].previous == 0
+
+
+def test_undetermined_remarks_are_a_language_of_their_own() -> None:
+    posts = [*spoken("de", "Rückerstattung fehlt", "Rückerstattung?"), *spoken(None, "refund now"),
+             *spoken("und", "refund please")]  # fmt: skip
+    found = digest(posts)
+    assert [(s.language, s.total) for s in found.languages] == [(None, 2), ("de", 2)]
+    assert {(t.phrase, t.language) for t in found.themes} == {
+        ("refund", None),
+        ("rückerstattung", "de"),
+    }
+
+
+def test_exports_name_each_theme_language() -> None:
+    english = [Remark(r.post_id, r.text, r.at, "en") for r in COMPLAINTS]
+    found = digest([*spoken("de", "Rückerstattung fehlt", "Rückerstattung?"), *english])
+    assert {row["language"] for row in csv.DictReader(io.StringIO(as_csv(found)))} == {"en", "de"}
+    markdown = as_markdown(found, "Feedback")
+    assert "By language: en 8, de 2." in markdown
+    assert "| rückerstattung | de | 2 | 0 | new |" in markdown
+    assert "## rückerstattung (de, 2)" in markdown
+    assert [s["language"] for s in languages_json(found)] == ["en", "de"]

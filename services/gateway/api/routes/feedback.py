@@ -26,9 +26,11 @@ router = APIRouter(prefix="/v1/feedback", tags=["communities"])
                         "tenant": "acme", "community": "support",
                         "since": "2026-11-25T00:00:00Z", "until": "2026-12-02T00:00:00Z",
                         "total": 120, "unthemed": 31,
-                        "themes": [{"theme": "dark mode", "count": 42, "previous": 12,
-                                    "trend": 2.5, "examples": [{"post_id": "p-1",
+                        "themes": [{"theme": "dark mode", "language": "en", "count": 42,
+                                    "previous": 12, "trend": 2.5, "examples": [{"post_id": "p-1",
                                     "text": "Dark mode is unreadable", "at": 1764633600}]}],
+                        "languages": [{"language": "en", "total": 120, "unthemed": 31,
+                                       "themes": ["...the same themes, of this language"]}],
                     }
                 },
                 "text/markdown": {},
@@ -51,7 +53,8 @@ async def feedback_digest(
 ) -> Response:
     """Civil criticism of one community (negative in tone but not toxic, or routed to the
     feedback queue), grouped into themes: each with its count, its trend against the period
-    before, and example posts. JSON, or `format=markdown` / `format=csv` to hand on."""
+    before, and example posts; grouped per language, each read with its own words. JSON, or
+    `format=markdown` / `format=csv` to hand on."""
     params = {"tenant": tenant, "community": community, "format": format}
     params |= {k: v for k, v in (("since", since), ("until", until)) if v is not None}
     try:

@@ -678,9 +678,10 @@ function digestSection(name) {
       h("a", { href: `${base()}&format=csv`, download: `feedback-${name}.csv` }, "Download CSV"));
     try {
       const d = await api(base());
-      body.replaceChildren(h("p", { class: "meta", text: `${d.total} posts of civil criticism, ${d.unthemed} in no theme.` }),
-        d.themes.length ? h("table", { id: "digest" }, h("thead", {}, h("tr", {}, ...["Theme", "Posts", "Period before", "Trend", "Example"].map((t) => h("th", { scope: "col", text: t })))),
-          h("tbody", {}, ...d.themes.map((t) => h("tr", {}, h("th", { scope: "row", text: t.theme }), h("td", { text: t.count }), h("td", { text: t.previous }),
+      const spoken = (d.languages || []).map((l) => `${l.language || "undetermined"} ${l.total}`).join(", ");
+      body.replaceChildren(h("p", { class: "meta", text: `${d.total} posts of civil criticism, ${d.unthemed} in no theme.${spoken ? ` By language: ${spoken}.` : ""}` }),
+        d.themes.length ? h("table", { id: "digest" }, h("thead", {}, h("tr", {}, ...["Theme", "Language", "Posts", "Period before", "Trend", "Example"].map((t) => h("th", { scope: "col", text: t })))),
+          h("tbody", {}, ...d.themes.map((t) => h("tr", {}, h("th", { scope: "row", text: t.theme }), h("td", { text: t.language || "undetermined" }), h("td", { text: t.count }), h("td", { text: t.previous }),
             h("td", { text: t.trend === null ? "new" : `${t.trend >= 0 ? "+" : ""}${Math.round(t.trend * 100)} %` }),
             h("td", { class: "post-text", text: t.examples[0] ? t.examples[0].text : "" }))))) : h("p", { text: "No theme yet: fewer than two posts share one." }));
     } catch (failure) { body.replaceChildren(h("p", { class: "error", text: failure.message })); }
