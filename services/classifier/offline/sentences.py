@@ -97,7 +97,8 @@ def highest_per_text(window_scores: np.ndarray, owner: np.ndarray, texts: int) -
 
 
 def mean_per_text(window_scores: np.ndarray, owner: np.ndarray, texts: int) -> np.ndarray:
-    """Each text's mean score per column over its windows, (texts, columns)."""
-    total = np.zeros((texts, window_scores.shape[1]), dtype=np.float64)
-    np.add.at(total, owner, window_scores)
-    return total / np.bincount(owner, minlength=texts)[:, None]
+    """Each text's mean score per column over its windows, (texts, columns). Windows come in
+    their texts' order and every text has one at least, so each text's run is summed at once."""
+    counts = np.bincount(owner, minlength=texts)
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    return np.add.reduceat(window_scores, starts, axis=0) / counts[:, None]
