@@ -49,7 +49,8 @@ class ThemeView(BaseModel):
 class LanguageView(BaseModel):
     language: str | None = Field(
         description="ISO 639-1; null for posts whose language could not be told (short posts, "
-        "or kept before languages were).",
+        "or kept before languages were) when they outnumber the main language; otherwise "
+        "they are counted in it.",
         examples=["de"],
     )
     total: int = Field(description="Posts of civil criticism in this language.")

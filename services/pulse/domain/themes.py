@@ -117,12 +117,18 @@ def digest(
 
 
 def by_language(remarks: Iterable[Remark]) -> dict[str | None, list[Remark]]:
-    """Remarks per language (`pt-BR` with `pt`). Undetermined ones (short posts, or kept before
-    languages) stay a group of their own: guessing them into the community's main language
-    would put another language's words under its themes."""
+    """Remarks per language (`pt-BR` with `pt`). Undetermined ones, mostly short posts the
+    detector was unsure of ("Dark mode is unreadable, terrible"), join the community's main
+    language, the one with the most remarks, when it has more than they do: alone they would
+    split its themes. When they are the most (remarks kept before languages were), they stay
+    a group of their own rather than be guessed into a smaller language."""
     grouped: dict[str | None, list[Remark]] = defaultdict(list)
     for remark in remarks:
         grouped[base(remark.language)].append(remark)
+    undetermined = grouped.get(None, [])
+    main = max((code for code in grouped if code), key=lambda c: (len(grouped[c]), c), default=None)
+    if undetermined and main and len(grouped[main]) > len(undetermined):
+        grouped[main].extend(grouped.pop(None))
     return grouped
 
 

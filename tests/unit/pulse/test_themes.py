@@ -135,11 +135,22 @@ def test_the_period_before_is_counted_in_the_same_language() -> None:
     assert digest(now, spoken("en", "rückerstattung", start=0)).themes[0].previous == 0
 
 
-def test_undetermined_remarks_are_a_language_of_their_own() -> None:
-    posts = [*spoken("de", "Rückerstattung fehlt", "Rückerstattung?"), *spoken(None, "refund now"),
-             *spoken("und", "refund please")]  # fmt: skip
+def test_undetermined_remarks_join_the_main_language_when_it_has_more() -> None:
+    posts = [*spoken("en", "dark mode hurts my eyes", "Please fix dark mode, it is awful"),
+             *spoken("und", "Dark mode is unreadable")]  # fmt: skip
     found = digest(posts)
-    assert [(s.language, s.total) for s in found.languages] == [(None, 2), ("de", 2)]
+    assert [(s.language, s.total) for s in found.languages] == [("en", 3)]
+    assert (found.themes[0].phrase, found.themes[0].count) == ("dark mode", 3)
+
+
+def test_undetermined_remarks_that_are_the_most_stay_apart() -> None:
+    posts = [
+        *spoken("de", "Rückerstattung fehlt", "Rückerstattung?"),
+        *spoken(None, "refund now", "refund!"),
+        *spoken("und", "refund please"),
+    ]
+    found = digest(posts)
+    assert [(s.language, s.total) for s in found.languages] == [(None, 3), ("de", 2)]
     assert {(t.phrase, t.language) for t in found.themes} == {
         ("refund", None),
         ("rückerstattung", "de"),
