@@ -35,6 +35,7 @@ from services.classifier.languages import LanguageIdentifier
 from services.classifier.models.routes import Routes
 from services.classifier.models.select import load_routes
 from services.classifier.offline.vocabulary import known_words
+from services.contracts.events import Tone
 from services.policy.language import Action, PostFacts, evaluate
 from services.policy.text import parse_policy
 
@@ -78,8 +79,9 @@ def as_served(
             scores[position], tone = split_tone(result)
             models[position] = model.info.id
             if tone is not None:
-                # pulse's rule: negative when that is likelier than positive and than neutral
-                negative[position] = tone[0] > max(tone[1], 1 - tone[0] - tone[1])
+                negative[position] = (
+                    Tone(negative=tone[0], positive=tone[1]).likeliest == "negative"
+                )
     return scores, models, negative
 
 

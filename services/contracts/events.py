@@ -139,6 +139,15 @@ class Tone(BaseModel):
     negative: float = Field(ge=0, le=1, examples=[0.71])
     positive: float = Field(ge=0, le=1, examples=[0.04])
 
+    @property
+    def likeliest(self) -> str:
+        """`negative`, `neutral` or `positive`: the one likelier than both others (a tie is
+        neutral)."""
+        neutral = 1.0 - self.negative - self.positive
+        if self.negative > max(self.positive, neutral):
+            return "negative"
+        return "positive" if self.positive > max(self.negative, neutral) else "neutral"
+
 
 class PostScored(Event):
     """Topic moderation.posts.scored.v1 — the classifier scored a post.

@@ -81,13 +81,8 @@ async def on_posts(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
     # so off the event loop, and health checks and the window closer keep their time
     english = [i for i, (_, event) in enumerate(posts) if needs_lexicon(event)]
     texts = [posts[i][1].post.text for i in english]
-    read = dict(
-        zip(
-            english,
-            await within_budget(deps.sentiment.score, texts, deps.post_budget_seconds),
-            strict=True,
-        )
-    )
+    tones = await within_budget(deps.sentiment.score, texts, deps.post_budget_seconds)
+    read = dict(zip(english, tones, strict=True))
     for index, (record, event) in enumerate(posts):
         sentiment = read.get(index)
         if isinstance(sentiment, Overdue):
@@ -95,6 +90,8 @@ async def on_posts(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
             await dead_letter(broker, SERVICE, record, "overdue", sentiment.reason)
             continue
         signal = signal_for(event, sentiment)
+        if signal.tone is None:
+            metrics.TONE_UNREAD.inc()
         observations.append(scored_observation(event, signal))
         if signal.civil_negative:
             remarks.append(remark_of(event))
@@ -125,8 +122,6 @@ def signal_for(event: PostScored, sentiment: float | None) -> Signal:
     """The tone the classifier read, else the lexicon's (None: not read)."""
     if event.tone is not None:
         return signal_read(event.tone, event.scores)
-    if sentiment is None:
-        metrics.TONE_UNREAD.inc()
     return signal_of(sentiment, event.scores)
 
 

@@ -38,8 +38,13 @@ class MultilingualScorer:
                 "train it with `make train-multilingual`"
             )
         self.head = MultilingualHead.load(head_path)
-        # the tone of each post, for pulse's mood; a missing head means no tone, not neutral
-        self.tone = ToneHead.load(tone_path) if tone_path and tone_path.exists() else None
+        if tone_path and not tone_path.exists():
+            raise RuntimeError(
+                f"the multilingual model's tone head is missing at {tone_path}; "
+                "train it with `make train-tone`"
+            )
+        # the tone of each post, for pulse's mood (None: read no tone, never a neutral one)
+        self.tone = ToneHead.load(tone_path) if tone_path else None
         self.encoder = SentenceEncoder(threads=threads)
         self.labels = self.head.labels
         self.languages = frozenset(self.head.languages)

@@ -63,14 +63,7 @@ def signal_of(sentiment: float | None, scores: dict[str, float]) -> Signal:
 def signal_read(tone: ReadTone, scores: dict[str, float]) -> Signal:
     """From the tone the classifier's model read: the likeliest of the three, and as a
     sentiment, positive less negative."""
-    neutral = 1.0 - tone.negative - tone.positive
-    if tone.negative > max(tone.positive, neutral):
-        found = Tone.NEGATIVE
-    elif tone.positive > max(tone.negative, neutral):
-        found = Tone.POSITIVE
-    else:
-        found = Tone.NEUTRAL
-    return Signal(found, round(tone.positive - tone.negative, 4), toxic(scores))
+    return Signal(Tone(tone.likeliest), round(tone.positive - tone.negative, 4), toxic(scores))
 
 
 def lexicon_reads(language: str | None) -> bool:

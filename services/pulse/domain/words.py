@@ -53,9 +53,12 @@ def base(language: str | None) -> str | None:
     return language.split("-")[0].lower()
 
 
-@cache
 def stop_words(language: str | None) -> frozenset[str]:
-    code = base(language)
+    return stop_words_of(base(language))
+
+
+@cache  # one entry per language stopwordsiso knows, whatever tags platforms state
+def stop_words_of(code: str | None) -> frozenset[str]:
     if code in (None, "en"):
         return ENGLISH_STOP_WORDS
     if not stopwordsiso.has_lang(code):
