@@ -10,7 +10,7 @@ again: cost must not grow with history.
 
 Saturation is driven by `wrk` (Debian package; `make bench` installs it) because a Python client
 saturates a core before ingest does; without wrk it falls back to httpx and says so.
-Starts its own Kafka, Redis and the four services on free ports (the same launcher as `make up`),
+Starts its own Kafka, Redis and the services on free ports (the same launcher as `make up`),
 so it never disturbs a running stack. Latency is measured open-loop: posts are sent on a fixed
 schedule whatever the responses do (benchmarks/load.py, a client cheap enough not to starve the
 stack); each post's clock starts when it was due and stops at its Decision record's timestamp,
@@ -95,7 +95,7 @@ def new_platform(env: dict[str, str], ingest: str, prefix: str) -> tuple[str, di
     operator would make one, once ingest has read it from the credentials topic."""
     tenant = f"{prefix}{uuid.uuid4().hex[:6]}"
     done = subprocess.run(
-        [sys.executable, "-m", "services.gateway.cli", "keys", "create", "--tenant", tenant,
+        [sys.executable, "-m", "services.desk.cli", "keys", "create", "--tenant", tenant,
          "--name", "bench", "--rate-limit", "1000000000"],
         env={**os.environ, **env}, capture_output=True, text=True, check=True,
     )  # fmt: skip
@@ -311,7 +311,7 @@ async def batch_saturation(
     what the classifier on the same two cores can score."""
     bodies = batch_bodies(int(seconds * 80) + concurrency, 500)
     accepted = rejected = 0
-    consumers = [pids[n] for n in ("classifier", "escalation", "gateway")]
+    consumers = [pids[n] for n in ("classifier", "escalation", "gateway", "desk") if n in pids]
     for pid in consumers:
         os.kill(pid, signal.SIGSTOP)
     try:

@@ -1,7 +1,7 @@
 """Run the platform on one machine without Docker.
 
 A real single-node Kafka (KRaft) from Kafka's jars on Maven Central, a real Redis from Debian's
-`redis-server`, and the four services as processes. `make up` / `make down` call the CLI at the
+`redis-server`, and the six services as processes. `make up` / `make down` call the CLI at the
 bottom; the test suite uses the same classes to start its own broker and Redis on free ports.
 Only the standard library is used so this runs before anything else is installed.
 """
@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KAFKA_POM = ROOT / "deploy" / "kafka" / "pom.xml"
 KAFKA_VERSION = "4.1.1"
 CACHE_DIR = Path(os.environ.get("MODERATION_CACHE", Path.home() / ".cache" / "moderation"))
-SERVICES = ("ingest", "classifier", "escalation", "gateway", "pulse")
+SERVICES = ("ingest", "classifier", "escalation", "gateway", "desk", "pulse")
 
 
 class StackError(RuntimeError):
@@ -369,7 +369,7 @@ def http_ok(url: str) -> bool:
 
 @dataclass
 class Service(Managed):
-    """One of the four services, run as `python -m services.<name>`."""
+    """One of the six services, run as `python -m services.<name>`."""
 
     port: int = 0
     env: dict[str, str] = field(default_factory=dict)
@@ -416,6 +416,7 @@ def service_env(kafka_bootstrap: str, redis_url: str, ports: dict[str, int]) -> 
         "CLASSIFIER_URL": f"http://127.0.0.1:{ports['classifier']}",
         "INGEST_URL": f"http://127.0.0.1:{ports['ingest']}",
         "PULSE_URL": f"http://127.0.0.1:{ports.get('pulse', 8004)}",
+        "GATEWAY_URL": f"http://127.0.0.1:{ports['gateway']}",
         "GATEWAY_PUBLIC_URL": f"http://127.0.0.1:{ports['gateway']}",
         # the local stack serves plain HTTP on 127.0.0.1; behind TLS keep the default (true)
         "CONSOLE_COOKIE_SECURE": os.environ.get("CONSOLE_COOKIE_SECURE", "false"),
@@ -439,6 +440,7 @@ def _ports() -> dict[str, int]:
         "classifier": int(env.get("CLASSIFIER_PORT", 8002)),
         "escalation": int(env.get("ESCALATION_PORT", 8003)),
         "pulse": int(env.get("PULSE_PORT", 8004)),
+        "desk": int(env.get("DESK_PORT", 8005)),
     }
 
 
@@ -472,7 +474,7 @@ def up() -> None:
     """Start whatever of the stack is not running; what runs is left alone (so `make up` after
     a crash restarts just the dead part, on the ports it had)."""
     pids, ports = _recorded()
-    ports = ports or _ports()
+    ports = {**_ports(), **ports}  # a stack recorded before a service was added gets its port
     running = {name for name, pid in pids.items() if pid and _alive(pid, MARKERS[name])}
     owner = {"kafka_controller": "kafka"}  # the port's process
     require_ports_free(
@@ -496,10 +498,10 @@ def up() -> None:
     )
     redis = Redis("redis", logs / "redis.log", port=ports["redis"], data_dir=RUN_DIR / "redis")
     env = service_env(kafka.bootstrap, redis.url, ports)
-    # classifier first: the gateway's compatibility endpoints call it.
+    # classifier first: the gateway's compatibility endpoints call it; the desk calls the gateway
     order: list[Managed] = [kafka, redis] + [
         Service(name, logs / f"{name}.log", port=ports[name], env=env)
-        for name in ("classifier", "escalation", "gateway", "ingest", "pulse")
+        for name in ("classifier", "escalation", "gateway", "desk", "ingest", "pulse")
     ]
     try:
         for item in order:
@@ -517,20 +519,20 @@ def up() -> None:
             STATE.unlink(missing_ok=True)
         raise
     print("\nmoderation stack is up:")
-    for name in ("ingest", "gateway", "classifier", "escalation", "pulse"):
+    for name in ("ingest", "gateway", "desk", "classifier", "escalation", "pulse"):
         print(f"  {name:<11} http://127.0.0.1:{ports[name]}   (/docs, /metrics, /healthz, /readyz)")
     print(f"  kafka       127.0.0.1:{ports['kafka']}\n  redis       {redis.url}")
     print(
-        f"  console     http://127.0.0.1:{ports['gateway']}/console/   (sign in with a moderator token)"
+        f"  console     http://127.0.0.1:{ports['desk']}/console/   (sign in with a moderator token)"
     )
     print(
         "\nevery request needs a key; make one for your platform (printed once):\n"
-        "  .venv/bin/python -m services.gateway.cli keys create --tenant acme --name forum\n"
+        "  .venv/bin/python -m services.desk.cli keys create --tenant acme --name forum\n"
         f'  curl -XPOST 127.0.0.1:{ports["ingest"]}/v1/posts -H "authorization: Bearer $KEY" '
         "-H 'content-type: application/json' \\\n"
         '       -d \'{"external_id":"c-1","author_id":"u-1","text":"hello"}\'\n'
         "  a moderator token for the console:\n"
-        "  .venv/bin/python -m services.gateway.cli moderators create --tenant acme --id alex "
+        "  .venv/bin/python -m services.desk.cli moderators create --tenant acme --id alex "
         "--role admin\n"
         "  consumer lag per group and partition: make kafka-groups"
     )
@@ -542,7 +544,7 @@ def down() -> None:
         print("no stack is recorded; nothing to stop.")
         return
     pids, _ = _recorded()
-    for name in ("ingest", "pulse", "gateway", "escalation", "classifier", "redis", "kafka"):
+    for name in ("ingest", "pulse", "desk", "gateway", "escalation", "classifier", "redis", "kafka"):
         if pids.get(name):
             print(f"stopping {name} (pid {pids[name]}) ...", flush=True)
             _stop_pid(pids[name], timeout=30.0)

@@ -131,7 +131,7 @@ OVERVIEW = Dashboard(
         ),
         Panel(
             "Services up",
-            (q('up{job=~"gateway|ingest|classifier|escalation|pulse"}', "{{job}} {{instance}}"),),
+            (q('up{job=~"gateway|desk|ingest|classifier|escalation|pulse"}', "{{job}} {{instance}}"),),
             kind="stat",
         ),
     ),
@@ -190,7 +190,7 @@ MODERATION = Dashboard(
             "Moderator commands by outcome",
             (
                 q(
-                    "sum by (command, outcome) (increase(gateway_moderator_commands_total[1h]))",
+                    "sum by (command, outcome) (increase(desk_moderator_commands_total[1h]))",
                     "{{command}} {{outcome}}",
                 ),
             ),

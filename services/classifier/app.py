@@ -17,8 +17,8 @@ from services.classifier.models.base import Scorer
 from services.classifier.models.select import load_routes
 from services.classifier.offline.vocabulary import known_words
 from services.shared.api import service_api
-from services.shared.kafka import ensure_topics, make_broker
-from services.shared.lag import LagWatch
+from services.shared.kafka import make_broker
+from services.shared.lag import consuming
 from services.shared.ops import kafka_check, ops_router
 
 
@@ -61,13 +61,8 @@ def create_app(settings: Settings) -> FastAPI:
         )
         app.state.scoring = scoring
         broker.context.set_global("classifier", scoring)
-        await ensure_topics(settings)
-        await broker.start()
-        lag = LagWatch(broker, settings)
-        lag.start()
-        yield
-        await lag.stop()
-        await broker.stop()  # waits for the batch in flight
+        async with consuming(settings, broker):  # stopping waits for the batch in flight
+            yield
         for batcher in batchers:
             await batcher.stop()
 

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 from redis.asyncio import Redis
@@ -18,8 +19,8 @@ from services.escalation.adapters.reports import ReportBook
 from services.escalation.adapters.state import DecisionLedger, StrikeLedger
 from services.escalation.config import Settings
 from services.shared.api import service_api
-from services.shared.kafka import adopt_group_offsets, ensure_topics, make_broker
-from services.shared.lag import LagWatch
+from services.shared.kafka import adopt_group_offsets, make_broker
+from services.shared.lag import consuming
 from services.shared.ops import kafka_check, ops_router, redis_check
 
 
@@ -42,27 +43,26 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await ensure_topics(settings)
         # before the consumers start: the merged group starts where the old ones stopped
-        await adopt_group_offsets(settings, handlers.COMMANDS_GROUP, handlers.LEGACY_GROUPS)
-        await broker.start()
-        lag = LagWatch(broker, settings)
-        lag.start()
-        stop = asyncio.Event()
-        tasks = [
-            asyncio.create_task(reload_policies(stop), name="policy-reload"),
-            asyncio.create_task(
-                sla.sla_watch(broker, state.cases, book, redis, settings.sla_check_seconds, stop),
-                name="sla-watch",
-            ),
-        ]
-        yield
-        stop.set()
-        _, stuck = await asyncio.wait(tasks, timeout=10)
-        for task in stuck:
-            task.cancel()
-        await lag.stop()
-        await broker.stop()
+        adopt = partial(
+            adopt_group_offsets, settings, handlers.COMMANDS_GROUP, handlers.LEGACY_GROUPS
+        )
+        async with consuming(settings, broker, before=adopt):
+            stop = asyncio.Event()
+            tasks = [
+                asyncio.create_task(reload_policies(stop), name="policy-reload"),
+                asyncio.create_task(
+                    sla.sla_watch(
+                        broker, state.cases, book, redis, settings.sla_check_seconds, stop
+                    ),
+                    name="sla-watch",
+                ),
+            ]
+            yield
+            stop.set()
+            _, stuck = await asyncio.wait(tasks, timeout=10)
+            for task in stuck:
+                task.cancel()
         await redis.aclose()
 
     app = service_api("escalation", "0.2.0", settings, lifespan=lifespan)

@@ -45,6 +45,7 @@ from services.escalation.domain import crisis, effects
 from services.escalation.domain.agreement import review_of
 from services.escalation.domain.cases import handle
 from services.escalation.domain.decisions import Governance, decided, moderator_decision
+from services.escalation.domain.labels import example_of
 from services.escalation.domain.reports import Admission, admit, case_events_for
 from services.escalation.domain.resolutions import (
     moderator_sanction,
@@ -213,6 +214,7 @@ async def answer(deps: Escalation, command: ModeratorAction) -> effects.Effects:
         sanction=moderator_sanction(command, new, policy),
         lifted=lifted,
         upheld=upheld,
+        example=metrics.record_example(example_of(event, new)),
     )
 
 

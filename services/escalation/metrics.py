@@ -3,7 +3,7 @@ from datetime import datetime
 
 from prometheus_client import Counter, Gauge, Histogram
 
-from services.contracts.events import CaseEventKind, SanctionKind
+from services.contracts.events import CaseEventKind, LabeledExample, SanctionKind
 from services.escalation.domain.agreement import Kind, Outcome, Review, labels_of
 from services.escalation.domain.reports import Admission
 from services.policy.language import Policy
@@ -145,3 +145,18 @@ def queues_known(queues: Iterable[str]) -> None:
     for queue in queues:
         for counter in (SLA_BREACHES, CASES_OPENED, CASES_RESOLVED):
             counter.labels(queue)
+
+
+LABELED_EXAMPLES = Counter(
+    "escalation_labeled_examples_total",
+    "Labeled examples published for the model, by source (moderators' reviews and appeals)",
+    ["source"],
+)
+for _source in ("moderator_review", "moderator_appeal"):
+    LABELED_EXAMPLES.labels(_source)
+
+
+def record_example(example: LabeledExample | None) -> LabeledExample | None:
+    if example is not None:
+        LABELED_EXAMPLES.labels(example.source).inc()
+    return example

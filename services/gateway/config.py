@@ -8,8 +8,6 @@ class Settings(ServiceSettings):
     classifier_url: str = "http://127.0.0.1:8002"
     classifier_timeout_seconds: float = 10.0
     ingest_url: str = "http://127.0.0.1:8001"
-    pulse_url: str = "http://127.0.0.1:8004"  # its feedback digest
-    pulse_timeout_seconds: float = 10.0
     # where platforms reach the gateway (for the Perspective discovery document's rootUrl);
     # unset: the address the request came to
     gateway_public_url: str | None = None
@@ -18,8 +16,9 @@ class Settings(ServiceSettings):
     default_rate_limit_per_minute: int = 600  # per API key, unless the key sets its own
     feed_page_max: int = 500
     sse_heartbeat_seconds: float = 15.0
-    moderator_answer_timeout_seconds: float = 10.0
-    # SSE streams and moderators waiting for an answer each hold a connection while they wait
+    # a platform key found is remembered this long (a revocation reaches every replica within it)
+    key_memory_seconds: float = 2.0
+    # SSE streams each hold a connection while they wait
     redis_max_connections: int = 2000
     # how long a submitted post is remembered as `pending`; its decision outlives it
     known_post_ttl_seconds: int = 7 * 24 * 3600
@@ -33,12 +32,6 @@ class Settings(ServiceSettings):
     perspective_languages: str = "en"
     perspective_submit_to_pipeline: bool = False  # also send analyzed comments through ingest
     openai_flag_threshold: float = 0.5
-    console_session_hours: int = 12
-    # send the console's cookie over HTTPS only; turn off only for plain-HTTP local use
-    console_cookie_secure: bool = True
-    console_blur_threshold: float = 0.8  # post text scored above this is blurred until revealed
-    # a moderator token admits no one after this (sessions opened with it end with it)
-    moderator_token_hours: float = 12.0
     # webhook targets must not resolve into these networks (SSRF); comma-separated CIDRs
     webhook_deny_networks: str = (
         "127.0.0.0/8,::1/128,0.0.0.0/8,::/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,"

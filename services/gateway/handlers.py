@@ -1,6 +1,6 @@
-"""Kafka side of the gateway: it builds every view it serves from the topics. Decisions and
-sanctions go to the platform read model and its webhooks; submitted posts, case events and
-strikes go to the views moderators and platforms read."""
+"""Kafka side of the gateway: it builds every view it serves platforms from the topics.
+Decisions and sanctions go to the read model and its webhooks, submitted posts to the pending
+view, community alerts to the webhooks, and platform keys to its view of the credentials."""
 
 from __future__ import annotations
 
@@ -13,31 +13,25 @@ from faststream.kafka import KafkaBroker, KafkaRouter
 from services.contracts import topics
 from services.contracts.events import (
     AuthorSanctioned,
-    CaseEvent,
     CommunityAlert,
-    CrisisChanged,
+    CredentialEvent,
     Decision,
-    MoodWindow,
     PostSubmitted,
-    StrikeEvent,
     WebhookEvent,
 )
 from services.gateway import metrics
-from services.gateway.adapters.cases import CaseBoard
-from services.gateway.adapters.communities import Communities
 from services.gateway.adapters.decisions import DecisionStore, KnownPosts
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.config import Settings
-from services.gateway.domain.labels import example_of
 from services.shared.kafka import (
     Context,
     KafkaMessage,
     batch_subscriber,
     by_topic,
     decode_records,
-    publish_for_tenant,
     records_of,
 )
+from services.shared.keys import PlatformKeys
 
 SERVICE = "gateway"
 
@@ -48,10 +42,9 @@ class Views:
 
     decisions: DecisionStore
     posts: KnownPosts
-    cases: CaseBoard
     hooks: WebhookStore
     deliveries: DeliveryQueue
-    communities: Communities
+    keys: PlatformKeys
 
 
 Deps = Annotated[Views, Context("gateway")]
@@ -82,7 +75,7 @@ async def on_pipeline(message: KafkaMessage, broker: Broker, views: Deps) -> Non
 
 
 async def on_views(message: KafkaMessage, broker: Broker, views: Deps) -> None:
-    """Sanctions, case events, strikes, mood windows, community alerts and crisis switches."""
+    """Sanctions, community alerts and platform keys."""
     await by_topic(
         records_of(message),
         {topic: partial(handler, broker, views) for topic, handler in VIEWS.items()},
@@ -123,58 +116,26 @@ async def on_posts(broker: KafkaBroker, views: Views, records) -> None:
     metrics.VIEW_EVENTS.labels(topics.POSTS_SUBMITTED).inc(len(events))
 
 
-async def on_case_events(broker: KafkaBroker, views: Views, records) -> None:
-    """Cases for moderators; and each moderator's resolution, a labeled example for the model
-    (its id derived from the resolution: a redelivery gives the same example)."""
-    for _, event in await decode_records(broker, SERVICE, records, CaseEvent, metrics.ERRORS):
-        await views.cases.apply(event)
-        example = example_of(event, await views.cases.get(event.case_id))
-        if example is not None:
-            await publish_for_tenant(broker, topics.LABELED_EXAMPLES, example)
-            metrics.LABELED_EXAMPLES.labels(example.source).inc()
-        metrics.VIEW_EVENTS.labels(topics.CASE_EVENTS).inc()
-
-
-async def on_strikes(broker: KafkaBroker, views: Views, records) -> None:
-    for _, strike in await decode_records(broker, SERVICE, records, StrikeEvent, metrics.ERRORS):
-        await views.cases.apply_strike(strike)
-        metrics.VIEW_EVENTS.labels(topics.STRIKES).inc()
-
-
-async def on_mood(broker: KafkaBroker, views: Views, records) -> None:
-    for _, window in await decode_records(broker, SERVICE, records, MoodWindow, metrics.ERRORS):
-        await views.communities.apply_window(window)
-        metrics.VIEW_EVENTS.labels(topics.MOOD).inc()
-
-
-async def on_crisis(broker: KafkaBroker, views: Views, records) -> None:
-    for _, change in await decode_records(broker, SERVICE, records, CrisisChanged, metrics.ERRORS):
-        await views.communities.apply_crisis(change)
-        metrics.VIEW_EVENTS.labels(topics.CRISIS).inc()
-
-
 async def on_community_alerts(broker: KafkaBroker, views: Views, records) -> None:
+    """Each alert to the platform's webhooks, once (a redelivered alert is not sent again)."""
     for _, alert in await decode_records(broker, SERVICE, records, CommunityAlert, metrics.ERRORS):
-        if await views.communities.apply_alert(alert):  # new: tell the platform's webhooks
+        if await views.deliveries.first_time(alert):
             await views.deliveries.enqueue(alert, await views.hooks.of_tenant(alert.tenant))
         metrics.VIEW_EVENTS.labels(topics.COMMUNITY_ALERTS).inc()
 
 
+async def on_credentials(broker: KafkaBroker, views: Views, records) -> None:
+    """Platform keys issued or revoked at the desk: known or refused here within a poll."""
+    for _, event in await decode_records(broker, SERVICE, records, CredentialEvent, metrics.ERRORS):
+        await views.keys.apply(event)
+        metrics.VIEW_EVENTS.labels(topics.CREDENTIALS).inc()
+
+
 VIEWS = {
     topics.SANCTIONS: on_sanctions,
-    topics.CASE_EVENTS: on_case_events,
-    topics.STRIKES: on_strikes,
-    topics.MOOD: on_mood,
     topics.COMMUNITY_ALERTS: on_community_alerts,
-    topics.CRISIS: on_crisis,
+    topics.CREDENTIALS: on_credentials,
 }
 VIEWS_GROUP = "views"  # after KAFKA_GROUP_ID
 # the groups that read these topics before they were merged, after KAFKA_GROUP_ID
-LEGACY_GROUPS = {
-    topics.SANCTIONS: "sanctions",
-    topics.CASE_EVENTS: "cases",
-    topics.STRIKES: "strikes",
-    topics.MOOD: "mood",
-    topics.COMMUNITY_ALERTS: "community-alerts",
-    topics.CRISIS: "crisis",
-}
+LEGACY_GROUPS = {topics.SANCTIONS: "sanctions", topics.COMMUNITY_ALERTS: "community-alerts"}

@@ -1,5 +1,6 @@
-"""gateway: the face platforms and moderators see. Decisions, feed, stream and webhooks for
-platforms; queues and cases for moderators; Perspective and OpenAI compatible scoring."""
+"""gateway: the face platforms see. Decisions, feed, stream, sanctions and webhooks, and
+Perspective and OpenAI compatible scoring. (Moderators, admins and community managers use the
+desk.)"""
 
 from __future__ import annotations
 
@@ -14,43 +15,28 @@ from redis.asyncio import Redis
 
 from services.contracts import topics
 from services.gateway import handlers, metrics
-from services.gateway.adapters.cases import CaseBoard
 from services.gateway.adapters.classifier import ClassifierClient
-from services.gateway.adapters.communities import Communities
-from services.gateway.adapters.credentials import Credentials, CredentialStore
 from services.gateway.adapters.decisions import DecisionStore, KnownPosts
 from services.gateway.adapters.ingest import IngestClient
-from services.gateway.adapters.policies import PolicyRegistry
-from services.gateway.adapters.pulse import PulseClient
-from services.gateway.adapters.sessions import ConsoleSessions
 from services.gateway.adapters.targets import WebhookTargets
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.api.routes import (
-    admin,
     authors,
-    cases,
-    communities,
     compat_openai,
     compat_perspective,
     decisions,
-    feedback,
-    policies,
+    ledger,
     webhooks,
 )
-from services.gateway.api.routes.console import install_console
 from services.gateway.config import Settings
 from services.gateway.domain.moderations import ModerationError, openai_shape
 from services.gateway.domain.perspective import PerspectiveError, google_shape
 from services.gateway.domain.targets import DenyList
 from services.gateway.webhook_worker import WebhookSender
 from services.shared.api import service_api
-from services.shared.kafka import (
-    adopt_group_offsets,
-    ensure_topics,
-    make_broker,
-    publish_for_tenant,
-)
-from services.shared.lag import LagWatch
+from services.shared.kafka import adopt_group_offsets, make_broker, publish_for_tenant
+from services.shared.keys import PlatformKeys
+from services.shared.lag import consuming
 from services.shared.ops import kafka_check, ops_router, redis_check
 from services.shared.ratelimit import RateLimiter
 
@@ -61,18 +47,15 @@ def create_app(settings: Settings) -> FastAPI:
         settings.redis_url, decode_responses=True, max_connections=settings.redis_max_connections
     )
     store, hooks, deliveries = DecisionStore(redis), WebhookStore(redis), DeliveryQueue(redis)
-    posts, board = KnownPosts(redis, settings.known_post_ttl_seconds), CaseBoard(redis)
+    posts = KnownPosts(redis, settings.known_post_ttl_seconds)
+    keys = PlatformKeys(redis, "gateway", settings.key_memory_seconds)
     broker.include_router(handlers.router(settings))
-    moods = Communities(redis)
-    broker.context.set_global(
-        "gateway", handlers.Views(store, posts, board, hooks, deliveries, moods)
-    )
+    broker.context.set_global("gateway", handlers.Views(store, posts, hooks, deliveries, keys))
 
     internal = settings.internal_token.get_secret_value() if settings.internal_token else None
     classifier = ClassifierClient(
         settings.classifier_url, settings.classifier_timeout_seconds, internal
     )
-    pulse = PulseClient(settings.pulse_url, settings.pulse_timeout_seconds, internal)
     ingest = IngestClient(settings.ingest_url)
     targets = WebhookTargets(
         DenyList.parse(settings.webhook_deny_networks, settings.webhook_allow_private)
@@ -87,58 +70,39 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await ensure_topics(settings)
         # before the consumers start: the merged group starts where the old ones stopped
-        await adopt_group_offsets(settings, handlers.VIEWS_GROUP, handlers.LEGACY_GROUPS)
-        await broker.start()
-        lag = LagWatch(broker, settings)
-        lag.start()
-        stop = asyncio.Event()
-        worker = asyncio.create_task(sender.run(stop), name="webhook-sender")
-        yield
-        stop.set()
-        try:
-            await asyncio.wait_for(worker, settings.webhook_timeout_seconds + 5)
-        except TimeoutError:
-            worker.cancel()
-        await lag.stop()
-        await broker.stop()
+        adopt = partial(adopt_group_offsets, settings, handlers.VIEWS_GROUP, handlers.LEGACY_GROUPS)
+        async with consuming(settings, broker, before=adopt):
+            stop = asyncio.Event()
+            worker = asyncio.create_task(sender.run(stop), name="webhook-sender")
+            yield
+            stop.set()
+            try:
+                await asyncio.wait_for(worker, settings.webhook_timeout_seconds + 5)
+            except TimeoutError:
+                worker.cancel()
         await classifier.aclose()
-        await pulse.aclose()
         await ingest.aclose()
         await redis.aclose()
 
     shapes = {"/v1alpha1/": google_shape, "/v1/moderations": openai_shape}
     app = service_api("gateway", "0.3.0", settings, error_shapes=shapes, lifespan=lifespan)
-    credential_store = CredentialStore(redis)
     app.state.__dict__.update(
         settings=settings,
         broker=broker,
         decisions=store,
         posts=posts,
-        cases=board,
         webhooks=hooks,
         deliveries=deliveries,
-        credential_store=credential_store,
-        credentials=Credentials(
-            credential_store, partial(publish_for_tenant, broker, topics.CREDENTIALS)
-        ),
+        platform_keys=keys,
         rate_limiter=RateLimiter(redis, "gateway"),
         classifier=classifier,
-        pulse=pulse,
-        policy_registry=PolicyRegistry(redis),
         ingest=ingest,
         webhook_targets=targets,
-        console_sessions=ConsoleSessions(redis, settings.console_session_hours * 3600),
-        communities=moods,
     )
     install_compat_errors(app)
-    routers = (decisions, authors, webhooks, cases, admin, policies, communities, feedback)
-    for module in (*routers, compat_perspective, compat_openai):
+    for module in (decisions, authors, webhooks, compat_perspective, compat_openai, ledger):
         app.include_router(module.router)
-    app.include_router(admin.moderators)
-    app.include_router(communities.admin)
-    install_console(app)
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
     return app
 

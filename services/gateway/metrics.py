@@ -22,11 +22,6 @@ WEBHOOK_BACKLOG = Gauge("gateway_webhook_retry_backlog", "Webhook deliveries not
 WEBHOOK_OLDEST_PENDING = Gauge(
     "gateway_webhook_oldest_pending_seconds", "Age of the oldest pending webhook delivery"
 )
-MODERATOR_COMMANDS = Counter(
-    "gateway_moderator_commands_total",
-    "Moderator commands by outcome (accepted, rejected, forbidden, timeout)",
-    ["command", "outcome"],
-)
 COMPAT_REQUESTS = Counter(
     "gateway_compat_requests_total", "Perspective / OpenAI compatible requests", ["api", "status"]
 )
@@ -43,10 +38,3 @@ SANCTIONS_MATERIALIZED = Counter(
 VIEW_EVENTS = Counter(
     "gateway_view_events_total", "Events applied to the gateway's own views", ["topic"]
 )
-LABELED_EXAMPLES = Counter(
-    "gateway_labeled_examples_total",
-    "Labeled examples published for the model, by source (moderators' reviews and appeals)",
-    ["source"],
-)
-for _source in ("moderator_review", "moderator_appeal"):
-    LABELED_EXAMPLES.labels(_source)

@@ -10,9 +10,9 @@ from faststream.kafka import KafkaBroker, KafkaRouter
 from services.contracts import topics
 from services.contracts.events import CredentialEvent
 from services.ingest import metrics
-from services.ingest.adapters.keys import PlatformKeys
 from services.ingest.config import Settings
 from services.shared.kafka import Context, KafkaMessage, decode_batch, event_subscriber
+from services.shared.keys import PlatformKeys
 
 SERVICE = "ingest"
 

@@ -10,15 +10,15 @@ from fastapi import FastAPI
 from redis.asyncio import Redis
 
 from services.ingest import handlers
-from services.ingest.adapters.keys import PlatformKeys
 from services.ingest.adapters.publisher import Publisher
 from services.ingest.adapters.registry import PostRegistry
 from services.ingest.adapters.reports import ReportLedger
 from services.ingest.api.routes import batch, posts, reports
 from services.ingest.config import Settings
 from services.shared.api import service_api
-from services.shared.kafka import ensure_topics, make_broker
-from services.shared.lag import LagWatch
+from services.shared.kafka import make_broker
+from services.shared.keys import PlatformKeys
+from services.shared.lag import consuming
 from services.shared.ops import kafka_check, ops_router, redis_check
 from services.shared.ratelimit import RateLimiter
 
@@ -26,7 +26,7 @@ from services.shared.ratelimit import RateLimiter
 def create_app(settings: Settings) -> FastAPI:
     broker = make_broker(settings, "ingest")
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
-    keys = PlatformKeys(redis, settings.key_memory_seconds)
+    keys = PlatformKeys(redis, "ingest", settings.key_memory_seconds)
     publisher = Publisher(
         settings.kafka_bootstrap_servers,
         f"{settings.kafka_client_id}-ingest-posts",
@@ -37,15 +37,10 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await ensure_topics(settings)
-        await broker.start()
-        await publisher.start()
-        lag = LagWatch(broker, settings)
-        lag.start()
-        yield
-        await lag.stop()
-        await publisher.stop()
-        await broker.stop()
+        async with consuming(settings, broker):
+            await publisher.start()
+            yield
+            await publisher.stop()
         await redis.aclose()
 
     # A batch answers per item, so its bodies are not refused whole for one bad string (and

@@ -17,23 +17,24 @@ from redis.asyncio import Redis
 
 from services.contracts import topics
 from services.contracts.events import CredentialEvent, PostReported, PostSubmitted
-from services.ingest.adapters import keys, registry, reports
-from services.ingest.adapters.keys import PlatformKeys
+from services.ingest.adapters import registry, reports
 from services.ingest.adapters.registry import PostRegistry
 from services.ingest.config import Settings
 from services.ingest.domain.submission import content_fingerprint
 from services.shared.kafka import read_events
+from services.shared.keys import PlatformKeys, families
 from services.shared.rebuild import command_line, drop
 
 
 async def rebuild(settings: Settings | None = None) -> dict[str, int]:
     settings = settings or Settings()
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
-    posts, platform_keys = PostRegistry(redis, settings.stale_claim_seconds), PlatformKeys(redis)
+    posts = PostRegistry(redis, settings.stale_claim_seconds)
+    platform_keys = PlatformKeys(redis, "ingest")
     memory = int(settings.report_memory_days * 86400)
     counts = {"posts": 0, "keys": 0, "reports": 0}
     try:
-        await drop(redis, registry.FAMILIES + keys.FAMILIES + reports.FAMILIES)
+        await drop(redis, registry.FAMILIES + families("ingest") + reports.FAMILIES)
         bootstrap = settings.kafka_bootstrap_servers
         async for event in read_events(bootstrap, topics.POSTS_SUBMITTED, PostSubmitted):
             await posts.restore(event, content_fingerprint(event.post))

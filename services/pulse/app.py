@@ -20,8 +20,8 @@ from services.pulse.config import Settings
 from services.pulse.domain.detector import Tuning, Tunings
 from services.pulse.sentiment import Sentiment
 from services.shared.api import service_api
-from services.shared.kafka import ensure_topics, make_broker
-from services.shared.lag import LagWatch
+from services.shared.kafka import make_broker
+from services.shared.lag import consuming
 from services.shared.ops import kafka_check, ops_router, redis_check
 
 
@@ -52,22 +52,17 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await ensure_topics(settings)
-        await broker.start()
-        lag = LagWatch(broker, settings)
-        lag.start()
-        stop = asyncio.Event()
-        closing = asyncio.create_task(
-            closer(
-                broker, tallies, settings.pulse_grace_seconds, settings.pulse_tick_seconds, stop
-            ),
-            name="mood-windows",
-        )
-        yield
-        stop.set()
-        await asyncio.wait([closing], timeout=10)
-        await lag.stop()
-        await broker.stop()
+        async with consuming(settings, broker):
+            stop = asyncio.Event()
+            closing = asyncio.create_task(
+                closer(
+                    broker, tallies, settings.pulse_grace_seconds, settings.pulse_tick_seconds, stop
+                ),
+                name="mood-windows",
+            )
+            yield
+            stop.set()
+            await asyncio.wait([closing], timeout=10)
         await redis.aclose()
 
     app = service_api("pulse", "0.1.0", settings, lifespan=lifespan)

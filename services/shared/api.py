@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi_offline import FastAPIOffline
 
 from services.shared.errors import ErrorShape, install_error_handlers
@@ -87,3 +87,13 @@ def first_sentence(text: str) -> str:
     found = _FIRST_SENTENCE.match(line)
     sentence = (found.group(1) if found else line).rstrip(".")
     return sentence if len(sentence) <= 120 else sentence[:117].rstrip() + "..."
+
+
+def from_state(name: str):
+    """A dependency: what `create_app` put in the app's state under `name` (routes never reach
+    into the state themselves)."""
+
+    async def get(request: Request):
+        return getattr(request.app.state, name)
+
+    return get

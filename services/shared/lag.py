@@ -9,12 +9,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from faststream.kafka import KafkaBroker
 
+from services.shared.kafka import ensure_topics
 from services.shared.metrics import CONSUMER_LAG, CONSUMER_LAG_CHECKED
 from services.shared.settings import ServiceSettings
 
@@ -120,3 +123,26 @@ class LagWatch:
         for p in found:
             CONSUMER_LAG.labels(p.group, p.topic, str(p.partition)).set(p.lag)
         CONSUMER_LAG_CHECKED.set_to_current_time()
+
+
+@asynccontextmanager
+async def consuming(
+    settings: ServiceSettings,
+    broker: KafkaBroker,
+    before: Callable[[], Awaitable[object]] | None = None,
+) -> AsyncIterator[None]:
+    """A service's Kafka side for its lifespan, the same in every service: its topics exist,
+    `before` has run (say, carrying a merged group's offsets over), its consumers run and their
+    lag is watched; on the way out the lag watch stops, then the consumers (after the batch in
+    flight)."""
+    await ensure_topics(settings)
+    if before is not None:
+        await before()
+    await broker.start()
+    lag = LagWatch(broker, settings)
+    lag.start()
+    try:
+        yield
+    finally:
+        await lag.stop()
+        await broker.stop()

@@ -1,4 +1,4 @@
-"""The five services as real processes (`python -m services.<name>`) on the session's Kafka and Redis."""
+"""The six services as real processes (`python -m services.<name>`) on the session's Kafka and Redis."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 from deploy.localstack import Service, free_port, service_env
 from tests.conftest import Infra
 
-ORDER = ("classifier", "escalation", "gateway", "ingest", "pulse")
+ORDER = ("classifier", "escalation", "gateway", "desk", "ingest", "pulse")
 WAVE_WINDOW_SECONDS = 3  # pulse's shortest window in this stack, so a wave shows in seconds
 
 
@@ -66,9 +66,9 @@ def stack(infra: Infra) -> Iterator[Stack]:
 
 
 def admin_cli(infra: Infra, *args: str) -> dict:
-    """Run the gateway's admin CLI as an operator would; its last line is JSON."""
+    """Run the desk's admin CLI as an operator would; its last line is JSON."""
     done = subprocess.run(
-        [sys.executable, "-m", "services.gateway.cli", *args],
+        [sys.executable, "-m", "services.desk.cli", *args],
         env={**os.environ, **infra.env()},
         capture_output=True,
         text=True,
@@ -81,10 +81,11 @@ def admin_cli(infra: Infra, *args: str) -> dict:
 @pytest.fixture
 def platform_headers(infra: Infra, tenant: str, stack: Stack) -> dict[str, str]:
     """A platform API key (all scopes) for this test's tenant, from the admin CLI, once ingest
-    has read it from the credentials topic."""
+    and the gateway have read it from the credentials topic."""
     token = admin_cli(infra, "keys", "create", "--tenant", tenant, "--name", "e2e")["token"]
     headers = {"authorization": f"Bearer {token}"}
     wait_until_ingest_knows(stack.url("ingest"), headers)
+    wait_until_gateway_knows(stack.url("gateway"), headers)
     return headers
 
 
@@ -96,4 +97,15 @@ def wait_until_ingest_knows(ingest: str, headers: dict[str, str], timeout: float
         if status == 422:
             return
         assert status == 401 and time.monotonic() < deadline, f"ingest answered {status}"
+        time.sleep(0.1)
+
+
+def wait_until_gateway_knows(gateway: str, headers: dict[str, str], timeout: float = 30) -> None:
+    """The feed answers 200 once the gateway has read the key from the credentials topic."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status = httpx.get(f"{gateway}/v1/decisions", headers=headers).status_code
+        if status == 200:
+            return
+        assert status == 401 and time.monotonic() < deadline, f"the gateway answered {status}"
         time.sleep(0.1)

@@ -13,7 +13,12 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from tests.conftest import Infra
-from tests.e2e.conftest import Stack, admin_cli, wait_until_ingest_knows
+from tests.e2e.conftest import (
+    Stack,
+    admin_cli,
+    wait_until_gateway_knows,
+    wait_until_ingest_knows,
+)
 
 pytestmark = pytest.mark.e2e
 FUZZ = settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
@@ -61,6 +66,8 @@ def check_operation(operation, name: str, call: Callable[[Any], int], counts: di
 
 def test_gateway_never_answers_5xx(stack: Stack, tokens: dict[str, str]) -> None:
     base = stack.url("gateway")
+    wait_until_gateway_knows(base, {"authorization": f"Bearer {tokens['platform']}"})
+    tokens = {**tokens, "internal": stack.internal_headers["Authorization"].split()[1]}
 
     def call(case) -> int:
         headers = authenticate(case, tokens)
@@ -69,6 +76,16 @@ def test_gateway_never_answers_5xx(stack: Stack, tokens: dict[str, str]) -> None
             with requests.request(**kwargs, stream=True, timeout=15) as response:
                 return response.status_code
         return case.call(base_url=base, headers=headers, timeout=30).status_code
+
+    counts = fuzz(f"{base}/openapi.json", call)
+    assert len(counts) >= 15 and all(counts.values()), counts
+
+
+def test_desk_never_answers_5xx(stack: Stack, tokens: dict[str, str]) -> None:
+    base = stack.url("desk")
+
+    def call(case) -> int:
+        return case.call(base_url=base, headers=authenticate(case, tokens), timeout=30).status_code
 
     counts = fuzz(f"{base}/openapi.json", call)
     assert len(counts) >= 20 and all(counts.values()), counts
@@ -87,9 +104,11 @@ def test_ingest_never_answers_5xx(stack: Stack, tokens: dict[str, str]) -> None:
 
 
 def authenticate(case, tokens: dict[str, str]) -> dict[str, str]:
-    """Moderator routes get the admin token, the rest the platform key (also as ?key=)."""
+    """Moderator routes get the admin token, internal ones the internal token, the rest the
+    platform key (also as ?key=)."""
     staff = case.path.startswith(("/v1/moderation", "/v1/admin"))
-    token = tokens["admin" if staff else "platform"]
+    internal = case.path.startswith("/internal/") and "internal" in tokens
+    token = tokens["internal" if internal else "admin" if staff else "platform"]
     if case.path.startswith("/v1alpha1/"):
         case.query = {**(case.query or {}), "key": token}
     return {"authorization": f"Bearer {token}"}

@@ -128,7 +128,7 @@ def chaos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chaos]:
 
 def platform_key(chaos: Chaos) -> dict[str, str]:
     done = subprocess.run(
-        [sys.executable, "-m", "services.gateway.cli", "keys", "create", "--tenant", TENANT,
+        [sys.executable, "-m", "services.desk.cli", "keys", "create", "--tenant", TENANT,
          "--name", "chaos"],
         env={**os.environ, "KAFKA_BOOTSTRAP_SERVERS": chaos.kafka.bootstrap,
              "REDIS_URL": chaos.redis.url},
@@ -240,7 +240,7 @@ async def test_broker_killed_and_restarted(chaos: Chaos) -> None:
     record("kafka", await under_load(chaos, headers, fault))
 
 
-@pytest.mark.parametrize("name", ["classifier", "escalation", "gateway", "ingest", "pulse"])
+@pytest.mark.parametrize("name", ["classifier", "escalation", "gateway", "desk", "ingest", "pulse"])
 async def test_a_service_killed_and_restarted(chaos: Chaos, name: str) -> None:
     headers = platform_key(chaos)
     await asyncio.to_thread(wait_until_ingest_knows, chaos.url("ingest"), headers)

@@ -107,7 +107,7 @@ class Platform:
 
     async def communities(self) -> dict[str, dict]:
         async with httpx.AsyncClient(timeout=30, headers=await self.admin()) as client:
-            answer = await client.get(f"{self.stack.url('gateway')}/v1/communities")
+            answer = await client.get(f"{self.stack.url('desk')}/v1/communities")
         assert answer.status_code == 200, answer.text
         return {c["community"]: c for c in answer.json()["data"]}
 
@@ -136,7 +136,7 @@ class Platform:
 
 
 async def publish_policy(platform: Platform) -> None:
-    url = f"{platform.stack.url('gateway')}/v1/admin/policies"
+    url = f"{platform.stack.url('desk')}/v1/admin/policies"
     body = {"text": automatic_crisis_policy(platform.tenant)}
     async with httpx.AsyncClient(timeout=30, headers=await platform.admin()) as client:
         answer = await client.put(url, json=body)
@@ -219,14 +219,14 @@ GERMAN = [
 JAPANESE = ["返金がまだ届かず、とても残念です。", "返金の手続きが分かりにくくて困っています。"]
 
 
-async def test_the_feedback_digest_reaches_the_product_team_through_the_gateway(
+async def test_the_feedback_digest_reaches_the_product_team_through_the_desk(
     stack: Stack, infra: Infra, tenant: str
 ) -> None:
     platform = Platform(stack, infra, tenant)
     await asyncio.to_thread(wait_until_ingest_knows, stack.url("ingest"), await platform.headers())
     posts = [*CRITICISM, *GERMAN, *JAPANESE]
     await platform.send([("support", f"member-{i}", text) for i, text in enumerate(posts)])
-    url = f"{stack.url('gateway')}/v1/feedback/digest"
+    url = f"{stack.url('desk')}/v1/feedback/digest"
     no_scope = await bearer(infra, tenant, scopes=["posts:write"])
     async with httpx.AsyncClient(timeout=30, headers=await platform.headers()) as client:
 

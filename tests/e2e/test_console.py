@@ -77,6 +77,7 @@ class Community:
     def __init__(self, stack: Stack, infra: Infra, tenant: str) -> None:
         self.stack, self.infra, self.tenant = stack, infra, tenant
         self.gateway, self.ingest = stack.url("gateway"), stack.url("ingest")
+        self.desk = stack.url("desk")
 
     async def token(self, moderator_id: str, role: str) -> str:
         return await issue(self.infra, self.tenant, moderator=(moderator_id, role))
@@ -86,7 +87,7 @@ class Community:
 
     async def publish_policy(self) -> None:
         admin = {"authorization": f"Bearer {await self.token('boss', 'admin')}"}
-        async with httpx.AsyncClient(base_url=self.gateway, timeout=30) as client:
+        async with httpx.AsyncClient(base_url=self.desk, timeout=30) as client:
             body = {"text": POLICY.format(tenant=self.tenant)}
             answer = await client.put("/v1/admin/policies", json=body, headers=admin)
             assert answer.status_code == 202, answer.text
@@ -115,10 +116,10 @@ class Community:
             return await eventually(decided, timeout=timeout, interval=0.3)
 
     async def held(self, text: str) -> str:
-        """A post that became a case in the review queue, once the gateway shows the case."""
+        """A post that became a case in the review queue, once the desk shows the case."""
         post_id = await self.submit(f"{text} quarantine")
         token = await self.token("watcher", "triage")
-        async with httpx.AsyncClient(base_url=self.gateway, timeout=30) as client:
+        async with httpx.AsyncClient(base_url=self.desk, timeout=30) as client:
 
             async def case_open():
                 answer = await client.get(
@@ -131,7 +132,7 @@ class Community:
         return post_id
 
     async def api(self, token: str, method: str, path: str, **body) -> httpx.Response:
-        async with httpx.AsyncClient(base_url=self.gateway, timeout=30) as client:
+        async with httpx.AsyncClient(base_url=self.desk, timeout=30) as client:
             return await client.request(
                 method, path, json=body or None, headers={"authorization": f"Bearer {token}"}
             )
@@ -149,7 +150,7 @@ async def signed_in(
 ) -> tuple[BrowserContext, Page]:
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
-    await page.goto(f"{community.gateway}/console/")
+    await page.goto(f"{community.desk}/console/")
     await page.get_by_label("Moderator token").fill(token)
     await page.get_by_role("button", name="Sign in").click()
     await expect(page.get_by_role("heading", name="Queues")).to_be_visible()
@@ -161,7 +162,7 @@ async def open_case(
 ) -> tuple[BrowserContext, Page]:
     """Signed in with `token`, on the case of `post_id`."""
     context, page = await signed_in(browser, community, token)
-    await page.goto(f"{community.gateway}/console/#/case/{case_id_for(post_id)}")
+    await page.goto(f"{community.desk}/console/#/case/{case_id_for(post_id)}")
     return context, page
 
 
@@ -183,7 +184,7 @@ async def test_signing_in_sets_a_session_cookie_and_signing_out_ends_it(
 ) -> None:
     context = await browser.new_context()
     page = await context.new_page()
-    await page.goto(f"{community.gateway}/")  # the gateway's root leads to the console
+    await page.goto(f"{community.desk}/")  # the desk's root leads to the console
     await expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     await screen(page, "01-sign-in")
     await page.get_by_label("Moderator token").fill("mt_nope.nope")
@@ -209,7 +210,7 @@ async def test_a_held_post_appears_in_its_queue_without_a_reload(
     browser: Browser, community: Community
 ) -> None:
     context, page = await signed_in(browser, community, await community.token("mo1", "moderator"))
-    await page.goto(f"{community.gateway}/console/#/queues/review")
+    await page.goto(f"{community.desk}/console/#/queues/review")
     await expect(page.get_by_role("heading", name="Cases in review")).to_be_visible()
     post_id = await community.submit("the new release broke my saves quarantine")
     await expect(page.get_by_role("link", name=post_id)).to_be_visible(timeout=WAIT_MS)
@@ -224,7 +225,7 @@ async def test_next_case_then_approve_by_keyboard_revises_the_decision(
 ) -> None:
     await community.held("you are all clowns")
     context, page = await signed_in(browser, community, await community.token("mo1", "moderator"))
-    await page.goto(f"{community.gateway}/console/#/queues/review")
+    await page.goto(f"{community.desk}/console/#/queues/review")
     await expect(page.get_by_role("heading", name="Cases in review")).to_be_visible()
     await page.keyboard.press("n")  # Next case: claims the top of the queue for me
     await expect(page.get_by_text("held by mo1")).to_be_visible(timeout=WAIT_MS)
@@ -266,7 +267,7 @@ async def test_two_moderators_pressing_next_case_at_once_get_different_cases(
         for m in ("mo1", "mo2")
     ]
     for page in (a, b):
-        await page.goto(f"{community.gateway}/console/#/queues/review")
+        await page.goto(f"{community.desk}/console/#/queues/review")
         await expect(page.get_by_role("button", name="Next case in review")).to_be_visible()
     await asyncio.gather(
         *(p.get_by_role("button", name="Next case in review").click() for p in (a, b))
@@ -347,13 +348,13 @@ async def test_an_appeal_is_taken_by_another_moderator(
         answer = await community.api(mo1, "POST", f"/v1/moderation/cases/{case}/{verb}", **body)
         assert answer.status_code == 200, answer.text
     context, page = await signed_in(browser, community, mo1)
-    await page.goto(f"{community.gateway}/console/#/appeals")
+    await page.goto(f"{community.desk}/console/#/appeals")
     take = page.get_by_role("button", name="Take appeal")
     await expect(take).to_have_attribute("aria-disabled", "true", timeout=WAIT_MS)
     await expect(page.get_by_text("You decided this case first.")).to_be_visible()
     await screen(page, "07-appeals")
     other, page2 = await signed_in(browser, community, await community.token("mo2", "moderator"))
-    await page2.goto(f"{community.gateway}/console/#/appeals")
+    await page2.goto(f"{community.desk}/console/#/appeals")
     await page2.get_by_role("button", name="Take appeal").click()
     await expect(page2.get_by_text("held by mo2")).to_be_visible(timeout=WAIT_MS)
     await page2.get_by_role("button", name="Approve").click()

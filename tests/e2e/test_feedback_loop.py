@@ -44,13 +44,13 @@ async def test_a_moderators_removal_becomes_a_labeled_example_in_the_export(
         "authorization": f"Bearer {await issue(infra, tenant, moderator=('mo', 'moderator'))}"
     }
     await asyncio.to_thread(wait_until_ingest_knows, stack.url("ingest"), platform)
-    gateway = stack.url("gateway")
+    desk = stack.url("desk")
     async with httpx.AsyncClient(timeout=30) as client:
         post = {"external_id": "loop-1", "author_id": "troll", "community": "general", "text": RUDE}
         answer = await client.post(f"{stack.url('ingest')}/v1/posts", json=post, headers=platform)
         assert answer.status_code == 202, answer.text
         case_id = case_id_for(answer.json()["post_id"])
-        cases = f"{gateway}/v1/moderation/cases/{case_id}"
+        cases = f"{desk}/v1/moderation/cases/{case_id}"
 
         async def opened() -> bool:
             return (await client.get(cases, headers=moderator)).status_code == 200
@@ -98,8 +98,8 @@ async def test_a_moderators_removal_becomes_a_labeled_example_in_the_export(
     admin = {"authorization": f"Bearer {await issue(infra, tenant, moderator=('lead', 'admin'))}"}
     body = {"text": candidate.read_text(encoding="utf-8"), "since": "1h"}
     async with httpx.AsyncClient(timeout=60) as client:
-        api = await client.post(f"{gateway}/v1/admin/policies/backtest", json=body, headers=admin)
-        refused = await client.post(f"{gateway}/v1/admin/policies/backtest",
+        api = await client.post(f"{desk}/v1/admin/policies/backtest", json=body, headers=admin)
+        refused = await client.post(f"{desk}/v1/admin/policies/backtest",
                                     json={**body, "since": "soon"}, headers=admin)  # fmt: skip
     assert api.status_code == 200, api.text
     live = api.json()

@@ -192,7 +192,7 @@ async def raw_post(url: str, path: str, declared: int) -> tuple[int, dict]:
 
 @pytest.mark.parametrize(
     ("service", "path"),
-    [("gateway", "/console/session"), ("gateway", "/v1/moderations"), ("ingest", "/v1/posts"),
+    [("desk", "/console/session"), ("gateway", "/v1/moderations"), ("ingest", "/v1/posts"),
      ("ingest", "/v1/posts:batch"), ("pulse", "/v1/feedback/digest"), ("classifier", "/v1/score"),
      ("escalation", "/anything")],
 )  # fmt: skip
@@ -220,6 +220,11 @@ async def test_internal_apis_admit_only_the_internal_token(stack: Stack, tenant:
         token = {"Authorization": "Bearer a-platform-key-is-not-it"}
         assert (await client.post(score, json=texts, headers=token)).status_code == 401
         assert (await client.post(score, json=texts, headers=stack.internal_headers)).is_success
+        decisions = f"{stack.url('gateway')}/internal/v1/tenants/{tenant}/decisions"
+        assert (await client.get(decisions)).status_code == 401
+        assert (await client.get(decisions, headers=token)).status_code == 401
+        signed = await client.get(decisions, headers=stack.internal_headers)
+        assert signed.status_code == 200 and signed.json() == {"data": []}
 
 
 async def test_the_compatibility_endpoints_answer_in_their_own_shapes(
@@ -276,7 +281,8 @@ async def test_the_smaller_findings(stack: Stack, infra: Infra, tenant: str) -> 
             )
             assert hook.status_code == 422, (target, hook.text)
             assert hook.json()["error"]["code"] == "webhook_target_refused"
-        policies = f"{gateway}/v1/admin/policies"
+        desk = stack.url("desk")
+        policies = f"{desk}/v1/admin/policies"
         deep = {"text": 'id: p\nversion: "1"\nrules: []\nx: ' + "[" * 900 + "]" * 900}
         nested = await client.post(f"{policies}/validate", json=deep, headers=admin)
         assert nested.status_code == 422 and nested.json()["error"]["code"] == "invalid_policy"
@@ -285,7 +291,7 @@ async def test_the_smaller_findings(stack: Stack, infra: Infra, tenant: str) -> 
         assert (
             repeated.status_code == 422 and "written twice" in repeated.json()["error"]["message"]
         )
-        crisis = f"{gateway}/v1/admin/communities/support/crisis"
+        crisis = f"{desk}/v1/admin/communities/support/crisis"
         zero = await client.put(crisis, json={"on": 0, "reason": "probe"}, headers=admin)
         assert zero.status_code == 422
         duplicated = await client.put(
@@ -295,6 +301,6 @@ async def test_the_smaller_findings(stack: Stack, infra: Infra, tenant: str) -> 
         assert duplicated.status_code == 400
         assert duplicated.json()["error"]["code"] == "duplicate_key"
         nul = await client.post(
-            f"{gateway}/v1/admin/keys", json={"name": "for\u0000um"}, headers=admin
+            f"{desk}/v1/admin/keys", json={"name": "for\u0000um"}, headers=admin
         )
         assert nul.status_code == 400 and nul.json()["error"]["code"] == "not_unicode"

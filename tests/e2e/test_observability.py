@@ -1,4 +1,4 @@
-"""Ops' view of the stack, for real: Debian's Prometheus scrapes the four services (as processes)
+"""Ops' view of the stack, for real: Debian's Prometheus scrapes the six services (as processes)
 with the alert rules of `deploy/prometheus/alerts.yml`; after traffic, every query of every
 Grafana dashboard returns data, and the numbers move with what was sent."""
 
@@ -117,11 +117,11 @@ async def traffic(stack: Stack, infra: Infra, tenant: str, headers: dict[str, st
             infra, "moderators", "create", "--tenant", tenant, "--id", "ops", "--role", "admin"
         )
         staff = {"authorization": f"Bearer {admin['token']}"}
-        queues = await client.get(f"{stack.url('gateway')}/v1/moderation/queues", headers=staff)
+        queues = await client.get(f"{stack.url('desk')}/v1/moderation/queues", headers=staff)
         busy = [q["queue"] for q in queues.json()["data"] if q["depth"]]
         assert busy, "the rude posts opened no case"
         taken = await client.post(
-            f"{stack.url('gateway')}/v1/moderation/queues/{busy[0]}/next", headers=staff
+            f"{stack.url('desk')}/v1/moderation/queues/{busy[0]}/next", headers=staff
         )
         assert taken.status_code == 200, taken.text
 

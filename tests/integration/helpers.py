@@ -21,8 +21,9 @@ from redis.asyncio import Redis
 from deploy.localstack import free_port
 from services.contracts import topics
 from services.contracts.credentials import ALL_SCOPES, Scope
-from services.gateway.adapters.credentials import Credentials, CredentialStore
-from services.gateway.domain.access import Role
+from services.desk.adapters.credentials import Credentials, CredentialStore
+from services.desk.domain.access import Role
+from services.shared.keys import PlatformKeys
 
 
 @asynccontextmanager
@@ -109,8 +110,11 @@ _TOKENS: dict[tuple, str] = {}
 
 async def issue(infra, tenant: str, moderator: tuple[str, str] | None = None, **key) -> str:
     """A real credential for `tenant`, recorded on the credentials topic and projected into
-    Redis as the admin CLI does: an API key, or with `moderator=(id, role)` a moderator token.
-    Tokens are cached per (tenant, what), so tests sharing a tenant share them."""
+    the desk's Redis view as the admin CLI does: an API key, or with `moderator=(id, role)` a
+    moderator token. An API key is also put in the gateway's view at once, so a test need not
+    wait for its consumer (`test_platform_api` shows that consumer at work; ingest's view is
+    left to its consumer). Tokens are cached per (tenant, what), so tests sharing a tenant
+    share them."""
     cache = (
         tenant,
         moderator,
@@ -127,6 +131,7 @@ async def issue(infra, tenant: str, moderator: tuple[str, str] | None = None, **
     async def publish(event) -> None:
         value = event.model_dump_json().encode()
         await producer.send_and_wait(topics.CREDENTIALS, value, key=topics.tenant_key(tenant))
+        await PlatformKeys(redis, "gateway").apply(event)
 
     try:
         credentials = Credentials(CredentialStore(redis), publish)

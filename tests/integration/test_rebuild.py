@@ -1,5 +1,5 @@
 """Kafka is the system of record: state is built through the real pipeline (ingest, classifier,
-escalation and gateway in-process, moderators acting through the gateway), Redis is flushed,
+escalation, gateway and desk in-process, moderators acting through the desk), Redis is flushed,
 and each service's `rebuild` must restore its keys exactly (TTLs aside, and the feed's cursors,
 which are documented as new after a rebuild).
 
@@ -26,6 +26,9 @@ from services.classifier.app import create_app as create_classifier
 from services.classifier.config import Settings as ClassifierSettings
 from services.contracts import topics
 from services.contracts.cases import case_id_for
+from services.desk import rebuild as desk_rebuild
+from services.desk.config import Settings as DeskSettings
+from services.desk.main import create_app as create_desk
 from services.escalation import rebuild as escalation_rebuild
 from services.escalation.adapters import cases as escalation_cases
 from services.escalation.adapters import reports as escalation_reports
@@ -36,11 +39,11 @@ from services.gateway import rebuild as gateway_rebuild
 from services.gateway.config import Settings as GatewaySettings
 from services.gateway.main import create_app as create_gateway
 from services.ingest import rebuild as ingest_rebuild
-from services.ingest.adapters import keys as ingest_keys
 from services.ingest.adapters import registry as ingest_registry
 from services.ingest.adapters import reports as ingest_reports
 from services.ingest.config import Settings as IngestSettings
 from services.ingest.main import create_app as create_ingest
+from services.shared import keys as platform_keys
 from tests.conftest import Infra, own_infra
 from tests.integration.gateway.conftest import scored
 from tests.integration.helpers import (
@@ -49,6 +52,7 @@ from tests.integration.helpers import (
     ingest_knows,
     produce,
     running,
+    serving,
     snapshot,
 )
 
@@ -59,7 +63,8 @@ ESCALATION_FAMILIES = (
     *escalation_cases.FAMILIES,
     *escalation_reports.FAMILIES,
 )
-OWNERS = ("ingest:", "escalation:", "gateway:")
+OWNERS = ("ingest:", "escalation:", "gateway:", "desk:")
+INTERNAL = "rebuild-internal"  # the desk reads the gateway's decisions with it
 POLICY = (Path(__file__).resolve().parents[2] / "deploy" / "policies" / "default.yaml").read_text()
 
 
@@ -86,14 +91,23 @@ async def stack(fresh: Infra) -> AsyncIterator[dict[str, httpx.AsyncClient]]:
         "ingest": create_ingest(IngestSettings(**common)),
         "classifier": create_classifier(ClassifierSettings(**common, classifier_model="offline")),
         "escalation": create_escalation(EscalationSettings(**common)),
-        "gateway": create_gateway(
-            GatewaySettings(**common, webhook_max_attempts=100, webhook_allow_private=True)
-        ),
     }
+    gateway = create_gateway(
+        GatewaySettings(
+            **common, webhook_max_attempts=100, webhook_allow_private=True, internal_token=INTERNAL
+        )
+    )
     async with AsyncExitStack() as running_apps:
-        yield {
+        clients = {
             name: await running_apps.enter_async_context(running(app)) for name, app in apps.items()
         }
+        gateway_url = await running_apps.enter_async_context(serving(gateway))
+        clients["gateway"] = await running_apps.enter_async_context(
+            httpx.AsyncClient(base_url=gateway_url, timeout=30)
+        )
+        desk = create_desk(DeskSettings(**common, gateway_url=gateway_url, internal_token=INTERNAL))
+        clients["desk"] = await running_apps.enter_async_context(running(desk))
+        yield clients
 
 
 async def settled(redis: Redis, families: tuple[str, ...]) -> dict:
@@ -111,14 +125,14 @@ async def settled(redis: Redis, families: tuple[str, ...]) -> dict:
 async def build_state(fresh: Infra, stack: dict[str, httpx.AsyncClient], tenant: str) -> None:
     """Posts through ingest and the classifier, scored posts that open cases, a published
     policy, a webhook that never answers, and moderators working the cases."""
-    gateway, ingest = stack["gateway"], stack["ingest"]
+    gateway, desk, ingest = stack["gateway"], stack["desk"], stack["ingest"]
     platform = await bearer(fresh, tenant)
     await ingest_knows(ingest, platform)
     moderator = await bearer(fresh, tenant, moderator=("mo", "moderator"))
     admin = await bearer(fresh, tenant, moderator=("ad", "admin"))
     hook = await gateway.post("/v1/webhooks", json={"url": "http://127.0.0.1:9/"}, headers=platform)
     assert hook.status_code == 201
-    published = await gateway.put(
+    published = await desk.put(
         "/v1/admin/policies", json={"text": POLICY, "community": "c1"}, headers=admin
     )
     assert published.status_code == 202, published.text
@@ -141,9 +155,7 @@ async def build_state(fresh: Infra, stack: dict[str, httpx.AsyncClient], tenant:
     await produce(fresh.kafka_bootstrap, topics.POSTS_SCORED, events)
 
     async def case_open(post_id: str):
-        answer = await gateway.get(
-            f"/v1/moderation/cases/{case_id_for(post_id)}", headers=moderator
-        )
+        answer = await desk.get(f"/v1/moderation/cases/{case_id_for(post_id)}", headers=moderator)
         return answer.status_code == 200
 
     for post_id in (threat.post.post_id, held.post.post_id, other.post.post_id, posted[0]):
@@ -156,14 +168,15 @@ async def build_state(fresh: Infra, stack: dict[str, httpx.AsyncClient], tenant:
     ]  # fmt: skip
     for event, verb, body in steps:
         url = f"/v1/moderation/cases/{case_id_for(event.post.post_id)}/{verb}"
-        answer = await gateway.post(url, json=body, headers=moderator)
+        answer = await desk.post(url, json=body, headers=moderator)
         assert answer.status_code == 200, answer.text
 
 
 FAMILIES = {
-    "ingest": ingest_registry.FAMILIES + ingest_keys.FAMILIES + ingest_reports.FAMILIES,
+    "ingest": ingest_registry.FAMILIES + platform_keys.families("ingest") + ingest_reports.FAMILIES,
     "escalation": ESCALATION_FAMILIES,
     "gateway": gateway_rebuild.FAMILIES,
+    "desk": desk_rebuild.FAMILIES,
 }
 
 
@@ -173,6 +186,8 @@ async def rebuild(service: str, fresh: Infra) -> None:
         await ingest_rebuild.rebuild(IngestSettings(**common))
     elif service == "escalation":
         await escalation_rebuild.rebuild(EscalationSettings(**common))
+    elif service == "desk":
+        await desk_rebuild.rebuild(DeskSettings(**common))
     else:
         await gateway_rebuild.rebuild(GatewaySettings(**common))
 
@@ -189,7 +204,8 @@ async def built(fresh: Infra, stack: dict[str, httpx.AsyncClient], tenant: str) 
     kinds = sorted(key.split(":")[1] for key in before["ingest"])
     # the platform's key, its five posts, three members' reports
     assert kinds == ["key"] + ["post"] * 5 + ["report"] * 3
-    assert len(before["escalation"]) > 10 and len(before["gateway"]) > 20
+    assert len(before["escalation"]) > 10 and len(before["gateway"]) > 10
+    assert len(before["desk"]) > 10
     return before
 
 
@@ -215,7 +231,7 @@ async def test_after_a_rebuild_the_services_carry_on(
     await redis.aclose()
     for service in FAMILIES:
         await rebuild(service, fresh)
-    gateway, ingest = stack["gateway"], stack["ingest"]
+    desk, ingest = stack["desk"], stack["ingest"]
     repeat = {"tenant": tenant, "external_id": "e1", "author_id": "u1",
               "text": "thanks for the update number 1"}  # fmt: skip
     platform = await bearer(fresh, tenant)
@@ -228,13 +244,13 @@ async def test_after_a_rebuild_the_services_carry_on(
     assert changed.status_code == 409
     moderator = await bearer(fresh, tenant, moderator=("mo", "moderator"))
     claimed = scored(tenant, "t2", {"threat": 0.9}, author_id="a2")
-    detail = await gateway.get(
+    detail = await desk.get(
         f"/v1/moderation/cases/{case_id_for(claimed.post.post_id)}", headers=moderator
     )
     assert detail.status_code == 200
     assert (detail.json()["case"]["state"], detail.json()["case"]["assignee"]) == ("claimed", "mo")
     assert detail.json()["author"]["strikes"] == 2  # the threat's two, inside the window
-    resolve = await gateway.post(
+    resolve = await desk.post(
         f"/v1/moderation/cases/{case_id_for(claimed.post.post_id)}/actions",
         json={"action": "remove", "reason": "after the rebuild"},
         headers=moderator,
@@ -242,7 +258,7 @@ async def test_after_a_rebuild_the_services_carry_on(
     assert resolve.status_code == 200, resolve.text  # escalation still knows the claim
 
 
-@pytest.mark.parametrize("service", ["ingest", "escalation", "gateway"])
+@pytest.mark.parametrize("service", ["ingest", "escalation", "gateway", "desk"])
 def test_rebuild_help_prints_help_and_touches_nothing(service: str) -> None:
     env = {"KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1", "REDIS_URL": "redis://127.0.0.1:1/0"}
     done = subprocess.run(

@@ -18,6 +18,7 @@ from services.contracts.events import (
     CaseEvent,
     Decision,
     Event,
+    LabeledExample,
     StrikeEvent,
 )
 from services.escalation.domain.decisions import Outcome
@@ -84,12 +85,17 @@ def of_answer(
     sanction: AuthorSanctioned | None = None,
     lifted: StrikeEvent | None = None,
     upheld: tuple[StrikeEvent | None, AuthorSanctioned | None] = (None, None),
+    example: LabeledExample | None = None,
 ) -> Effects:
     """One moderator command: the answering case event first (the audit trail), then the
-    updated decision, the sanction and the lifted strike it caused, and the strike (and
-    sanction) for an upheld report."""
-    extra: list[Event | None] = [decision, lifted, sanction, *upheld]
-    topic_of = {Decision: topics.DECISIONS, StrikeEvent: topics.STRIKES}
+    updated decision, the sanction and the lifted strike it caused, the strike (and
+    sanction) for an upheld report, and the resolution as a labeled example for the model."""
+    extra: list[Event | None] = [decision, lifted, sanction, *upheld, example]
+    topic_of = {
+        Decision: topics.DECISIONS,
+        StrikeEvent: topics.STRIKES,
+        LabeledExample: topics.LABELED_EXAMPLES,
+    }
     messages = [_message(answer, topics.CASE_EVENTS, answer.tenant, answer.author_id)]
     for event in extra:
         if event is not None:

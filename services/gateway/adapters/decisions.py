@@ -22,7 +22,7 @@ import re
 from redis.asyncio import Redis
 
 from services.contracts.events import AuthorSanctioned, Decision, PostSubmitted
-from services.gateway.domain import paging
+from services.shared import paging
 
 FEED_MAX = 1_000_000  # entries kept per tenant (approximate trim)
 AUTHOR_MAX = 50

@@ -6,6 +6,7 @@ gateway:delivery:{delivery_id}         one delivery (hash: webhook, event type a
 gateway:deliveries:due                 pending deliveries by the time they are due
 gateway:deliveries:created             pending deliveries by creation time (oldest pending)
 gateway:deliveries:dead:{tenant}       dead-lettered deliveries by when they gave up
+gateway:alert-sent:{alert_id}          a community alert already enqueued (expires)
 
 A worker leases due deliveries by pushing their due time past a lease; one that crashes
 mid-delivery leaves them to come due again, so delivery is at least once.
@@ -25,12 +26,13 @@ from services.contracts.events import (
     WebhookEvent,
     derived_id,
 )
-from services.gateway.adapters.indexed import load_indexed
-from services.gateway.domain import paging
-from services.gateway.domain.views import public_view
+from services.contracts.public import public_view
+from services.shared import paging
+from services.shared.indexed import load_indexed
 
 FAMILIES = ("gateway:webhook:*", "gateway:webhooks:*")  # what a rebuild restores
 DUE = "gateway:deliveries:due"
+ALERT_MEMORY_SECONDS = 7 * 24 * 3600  # longer than any redelivery
 CREATED = "gateway:deliveries:created"
 
 _ENQUEUE = """
@@ -131,6 +133,11 @@ class DeliveryQueue:
             }
             args = [delivery_id, now, *(item for pair in fields.items() for item in pair)]
             await self._enqueue(keys=[delivery_key(delivery_id), DUE, CREATED], args=args)
+
+    async def first_time(self, alert: CommunityAlert) -> bool:
+        """Whether the alert is seen here for the first time (then it is remembered)."""
+        key = f"gateway:alert-sent:{alert.event_id}"
+        return bool(await self.redis.set(key, "1", nx=True, ex=ALERT_MEMORY_SECONDS))
 
     async def lease(self, now: float, lease_seconds: float, limit: int) -> list[Delivery]:
         ids = await self._lease(keys=[DUE], args=[now, now + lease_seconds, limit])

@@ -7,12 +7,12 @@ from fastapi import Depends, Request
 
 from services.contracts.credentials import API_KEY_PREFIX, Scope
 from services.ingest import metrics
-from services.ingest.adapters.keys import PlatformKeys
 from services.ingest.adapters.publisher import Publisher
 from services.ingest.adapters.registry import PostRegistry
 from services.ingest.config import Settings
 from services.shared.auth import AuthFailure, PresentedToken, admit_key, credential_of
 from services.shared.errors import ApiError
+from services.shared.keys import PlatformKeys
 
 
 async def _settings(request: Request) -> Settings:

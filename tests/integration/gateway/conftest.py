@@ -1,5 +1,6 @@
-"""The gateway with what it talks to, on the session's real Kafka and Redis: the classifier
-(offline model) and the gateway served over HTTP, escalation running in-process."""
+"""The gateway and the desk with what they talk to, on the session's real Kafka and Redis: the
+classifier (offline model), the gateway and the desk served over HTTP, escalation running
+in-process."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from services.classifier.app import create_app as create_classifier
 from services.classifier.config import Settings as ClassifierSettings
 from services.contracts import topics
 from services.contracts.events import ModelInfo, Post, PostScored, post_id_for
+from services.desk.config import Settings as DeskSettings
+from services.desk.main import create_app as create_desk
 from services.escalation.app import create_app as create_escalation
 from services.escalation.config import REPO_POLICIES
 from services.escalation.config import Settings as EscalationSettings
@@ -21,7 +24,7 @@ from tests.conftest import Infra
 from tests.integration.helpers import produce, running, serving
 
 MODEL = ModelInfo(id="test", version="1")
-INTERNAL_TOKEN = "gateway-tests-internal"  # the classifier admits the gateway with it
+INTERNAL_TOKEN = "gateway-tests-internal"  # the classifier (and the gateway) admit callers with it
 
 
 @pytest.fixture(scope="package")
@@ -86,3 +89,19 @@ async def publish_scored(infra: Infra, *events: PostScored) -> None:
     await produce(
         infra.kafka_bootstrap, topics.POSTS_SCORED, [e.model_dump_json().encode() for e in events]
     )
+
+
+def desk_settings(infra: Infra, gateway_url: str, **overrides) -> DeskSettings:
+    return DeskSettings(
+        kafka_bootstrap_servers=infra.kafka_bootstrap,
+        redis_url=infra.redis_url,
+        gateway_url=gateway_url,
+        internal_token=INTERNAL_TOKEN,
+        **overrides,
+    )
+
+
+@pytest.fixture(scope="package")
+async def desk(infra: Infra, gateway: str) -> AsyncIterator[str]:
+    async with serving(create_desk(desk_settings(infra, gateway))) as url:
+        yield url

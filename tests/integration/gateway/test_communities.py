@@ -1,6 +1,7 @@
-"""The communities API on real Kafka and Redis: the gateway builds its view from pulse's
+"""The communities API on real Kafka and Redis: the desk builds its view from pulse's
 topics (mood windows and community alerts, published here as pulse would) and serves it to a
-platform key with `pulse:read` or a moderator, never to another platform."""
+platform key with `pulse:read` or a moderator, never to another platform; the gateway sends
+the alerts to the platform's webhooks."""
 
 from __future__ import annotations
 
@@ -50,11 +51,11 @@ async def publish_mood(infra: Infra, tenant: str) -> None:
 
 
 async def test_a_platform_with_pulse_read_sees_its_communities_mood_and_waves(
-    gateway: str, infra: Infra, tenant: str
+    desk: str, infra: Infra, tenant: str
 ) -> None:
     await publish_mood(infra, tenant)
     reader = await bearer(infra, tenant, scopes=[Scope.PULSE_READ])
-    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=desk, timeout=30) as client:
 
         async def listed():
             found = (await client.get("/v1/communities", headers=reader)).json()["data"]
@@ -63,7 +64,7 @@ async def test_a_platform_with_pulse_read_sees_its_communities_mood_and_waves(
             return both and games and games[0]["state"] == "wave" and found
 
         communities = await eventually(listed, timeout=30)
-        assert communities, "the gateway never showed the wave"
+        assert communities, "the desk never showed the wave"
         assert {c["community"] for c in communities} == {"games", None}
         games = next(c for c in communities if c["community"] == "games")
         assert games["latest_windows"]["300"]["negative_rate"] == 0.1
@@ -83,9 +84,9 @@ async def test_a_platform_with_pulse_read_sees_its_communities_mood_and_waves(
         assert (await client.get("/v1/communities", headers=moderator)).status_code == 200
 
 
-async def test_who_may_not_read_it(gateway: str, infra: Infra, tenant: str) -> None:
+async def test_who_may_not_read_it(desk: str, infra: Infra, tenant: str) -> None:
     await publish_mood(infra, tenant)
-    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=desk, timeout=30) as client:
         assert (await client.get("/v1/communities")).status_code == 401
         no_scope = await bearer(infra, tenant, scopes=[Scope.DECISIONS_READ])
         refused = await client.get("/v1/communities", headers=no_scope)

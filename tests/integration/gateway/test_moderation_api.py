@@ -1,4 +1,4 @@
-"""Moderators act on cases through the gateway: roles, claims, decisions, appeals. Each command
+"""Moderators act on cases through the desk: roles, claims, decisions, appeals. Each command
 goes to escalation over Kafka and is answered once escalation accepted or rejected it."""
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ import pytest
 from services.contracts import topics
 from services.contracts.cases import case_id_for
 from services.contracts.events import StrikeEvent
+from services.desk.main import create_app as create_desk
 from tests.conftest import Infra
-from tests.integration.gateway.conftest import publish_scored, scored
-from tests.integration.helpers import bearer, collect, eventually, produce
+from tests.integration.gateway.conftest import desk_settings, publish_scored, scored
+from tests.integration.helpers import bearer, collect, eventually, produce, running
 
 pytestmark = pytest.mark.integration
 THREAT = {"threat": 0.95, "toxicity": 0.9}
@@ -41,9 +42,9 @@ async def open_case(client: httpx.AsyncClient, infra: Infra, tenant: str, header
     return case_id
 
 
-async def test_queues_cases_and_the_case_view(gateway: str, infra: Infra, tenant: str) -> None:
+async def test_queues_cases_and_the_case_view(desk: str, infra: Infra, tenant: str) -> None:
     team = await staff(infra, tenant)
-    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=desk, timeout=30) as client:
         case_id = await open_case(client, infra, tenant, team["tia"])
         queues = (await client.get("/v1/moderation/queues", headers=team["tia"])).json()["data"]
         cases = await client.get("/v1/moderation/queues/safety/cases", headers=team["tia"])
@@ -64,7 +65,7 @@ async def test_queues_cases_and_the_case_view(gateway: str, infra: Infra, tenant
 
 
 async def test_the_strike_count_is_the_windowed_one_the_policy_uses(
-    gateway: str, infra: Infra, tenant: str
+    desk: str, infra: Infra, tenant: str
 ) -> None:
     """The threat's 2 strikes count; one given long ago, outside the 90-day window, does not."""
     team = await staff(infra, tenant)
@@ -72,7 +73,7 @@ async def test_the_strike_count_is_the_windowed_one_the_policy_uses(
                       window_days=90, occurred_at=datetime.now(UTC) - timedelta(days=200))  # fmt: skip
     await produce(infra.kafka_bootstrap, topics.STRIKES, [old.model_dump_json().encode()],
                   key=topics.author_key(tenant, "u9"))  # fmt: skip
-    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=desk, timeout=30) as client:
         case_id = await open_case(client, infra, tenant, team["tia"])
 
         async def strikes():
@@ -84,10 +85,10 @@ async def test_the_strike_count_is_the_windowed_one_the_policy_uses(
 
 
 async def test_two_moderators_claiming_at_once_one_wins(
-    gateway: str, infra: Infra, tenant: str
+    desk: str, infra: Infra, tenant: str
 ) -> None:
     team = await staff(infra, tenant)
-    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=desk, timeout=30) as client:
         case_id = await open_case(client, infra, tenant, team["mo"])
         answers = await asyncio.gather(
             *(
@@ -102,10 +103,10 @@ async def test_two_moderators_claiming_at_once_one_wins(
 
 
 async def test_triage_cannot_remove_and_nothing_is_published(
-    gateway: str, infra: Infra, tenant: str
+    desk: str, infra: Infra, tenant: str
 ) -> None:
     team = await staff(infra, tenant)
-    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=desk, timeout=30) as client:
         case_id = await open_case(client, infra, tenant, team["tia"])
         claim = await client.post(f"/v1/moderation/cases/{case_id}/claim", headers=team["tia"])
         remove = await client.post(
@@ -130,10 +131,10 @@ async def test_triage_cannot_remove_and_nothing_is_published(
     assert all(c["moderator_id"] == "tia" for c in commands)
 
 
-async def test_sanctions_by_role(gateway: str, infra: Infra, tenant: str) -> None:
+async def test_sanctions_by_role(desk: str, infra: Infra, tenant: str) -> None:
     team = await staff(infra, tenant)
     ban = {"action": "sanction", "sanction": "ban"}
-    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=desk, timeout=30) as client:
         case_id = await open_case(client, infra, tenant, team["mo"])
         url = f"/v1/moderation/cases/{case_id}"
         assert (await client.post(f"{url}/claim", headers=team["ada"])).status_code == 200
@@ -151,11 +152,11 @@ async def test_sanctions_by_role(gateway: str, infra: Infra, tenant: str) -> Non
 
 
 async def test_remove_then_appeal_decided_by_another_moderator(
-    gateway: str, infra: Infra, tenant: str
+    desk: str, gateway: str, infra: Infra, tenant: str
 ) -> None:
     team = await staff(infra, tenant)
     platform = await bearer(infra, tenant)
-    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=desk, timeout=30) as client:
         case_id = await open_case(client, infra, tenant, team["mo"])
         url = f"/v1/moderation/cases/{case_id}"
         post_id = (await client.get(url, headers=team["mo"])).json()["post"]["post_id"]
@@ -172,10 +173,16 @@ async def test_remove_then_appeal_decided_by_another_moderator(
         )
 
         async def final():
-            view = (await client.get(f"/v1/posts/{post_id}/decision", headers=platform)).json()
+            async with httpx.AsyncClient(base_url=gateway, timeout=30) as platforms:
+                answer = await platforms.get(f"/v1/posts/{post_id}/decision", headers=platform)
+            view = answer.json()
             return view if view.get("revision") == 2 else None
 
         view = await eventually(final)
+    examples = await collect(
+        infra.kafka_bootstrap, topics.LABELED_EXAMPLES, lambda found: len(found) >= 2,
+        match=lambda m: m.get("post_id") == post_id, timeout=30,
+    )  # fmt: skip
     assert note.status_code == 200 and note.json()["event"] == "noted"
     assert removed.json()["event"] == "resolved" and appealed.json()["case"]["appealed"]
     assert same.status_code == 409 and "other than" in same.json()["error"]["message"]
@@ -186,12 +193,16 @@ async def test_remove_then_appeal_decided_by_another_moderator(
         ("mo", "remove"),
         ("meg", "allow"),
     ]
+    # escalation publishes each resolution as a labeled example, where the labels are known
+    assert [(e["source"], set(e["labels"].values())) for e in examples] == [
+        ("moderator_review", {1.0}), ("moderator_appeal", {0.0}),
+    ]  # fmt: skip
 
 
-async def test_cases_belong_to_their_platform(gateway: str, infra: Infra, tenant: str) -> None:
+async def test_cases_belong_to_their_platform(desk: str, infra: Infra, tenant: str) -> None:
     team = await staff(infra, tenant)
     outsider = await bearer(infra, f"o-{tenant}", moderator=("eve", "admin"))
-    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=desk, timeout=30) as client:
         case_id = await open_case(client, infra, tenant, team["mo"])
         seen = await client.get(f"/v1/moderation/cases/{case_id}", headers=outsider)
         claim = await client.post(f"/v1/moderation/cases/{case_id}/claim", headers=outsider)
@@ -200,9 +211,9 @@ async def test_cases_belong_to_their_platform(gateway: str, infra: Infra, tenant
     assert anonymous.status_code == 401
 
 
-async def test_escalate_needs_a_queue(gateway: str, infra: Infra, tenant: str) -> None:
+async def test_escalate_needs_a_queue(desk: str, infra: Infra, tenant: str) -> None:
     team = await staff(infra, tenant)
-    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=desk, timeout=30) as client:
         case_id = await open_case(client, infra, tenant, team["mo"])
         url = f"/v1/moderation/cases/{case_id}"
         await client.post(f"{url}/claim", headers=team["mo"])
@@ -220,3 +231,31 @@ async def test_escalate_needs_a_queue(gateway: str, infra: Infra, tenant: str) -
     assert missing.status_code == 422
     assert unknown.status_code == 409 and "safety-leads" in unknown.json()["error"]["message"]
     assert moved.status_code == 200 and moved.json()["case"]["queue"] == "safety-leads"
+
+
+async def test_without_the_gateway_a_case_view_is_503_not_an_empty_history(
+    infra: Infra, tenant: str, escalation: None
+) -> None:
+    """The desk reads a case's decisions from the gateway: with nothing listening there, the
+    queue still lists the case but its view says the decisions are unavailable."""
+    team = await staff(infra, tenant)
+    settings = desk_settings(
+        infra,
+        "http://127.0.0.1:1",
+        kafka_group_id=f"desk-alone-{tenant}",
+        gateway_timeout_seconds=2,
+    )
+    async with running(create_desk(settings)) as client:
+        event = scored(tenant, "alone-1", THREAT, author_id="u9")
+        await publish_scored(infra, event)
+
+        async def listed():
+            page = await client.get("/v1/moderation/queues/safety/cases", headers=team["mo"])
+            return page.json()["data"]
+
+        assert await eventually(listed), "the case never reached the desk"
+        view = await client.get(
+            f"/v1/moderation/cases/{case_id_for(event.post.post_id)}", headers=team["mo"]
+        )
+    assert view.status_code == 503 and view.headers["retry-after"] == "5"
+    assert view.json()["error"]["code"] == "decisions_unavailable"

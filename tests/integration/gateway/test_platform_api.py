@@ -85,25 +85,36 @@ async def test_a_moderator_token_is_not_a_platform_key(
         assert (await client.get("/v1/decisions", headers=headers)).status_code == 401
 
 
-async def test_a_revoked_key_stops_working(gateway: str, infra: Infra, tenant: str) -> None:
+async def test_a_key_issued_at_the_desk_reaches_the_gateway_and_its_revocation_too(
+    gateway: str, desk: str, infra: Infra, tenant: str
+) -> None:
+    """The gateway learns keys from the credentials topic alone: within seconds of the desk
+    issuing one it admits it, and within seconds of its revocation it refuses it."""
     admin = await bearer(infra, tenant, moderator=("root", "admin"))
-    async with httpx.AsyncClient(base_url=gateway) as client:
+    async with (
+        httpx.AsyncClient(base_url=desk) as client,
+        httpx.AsyncClient(base_url=gateway) as platforms,
+    ):
         created = await client.post("/v1/admin/keys", json={"name": "temp"}, headers=admin)
         assert created.status_code == 201, created.text
         key = {"authorization": f"Bearer {created.json()['api_key']}"}
-        assert (await client.get("/v1/decisions", headers=key)).status_code == 200
+
+        async def answers(status: int) -> bool:
+            return (await platforms.get("/v1/decisions", headers=key)).status_code == status
+
+        assert await eventually(lambda: answers(200), timeout=15), "never admitted"
         revoked = await client.delete(f"/v1/admin/keys/{created.json()['key_id']}", headers=admin)
         assert revoked.status_code == 204
-        assert (await client.get("/v1/decisions", headers=key)).status_code == 401
+        assert await eventually(lambda: answers(401), timeout=15), "still admitted"
         listed = (await client.get("/v1/admin/keys", headers=admin)).json()["data"]
         assert [k["revoked"] for k in listed if k["key_id"] == created.json()["key_id"]] == [True]
 
 
 async def test_an_admin_issues_and_revokes_moderator_tokens(
-    gateway: str, infra: Infra, tenant: str
+    desk: str, infra: Infra, tenant: str
 ) -> None:
     admin = await bearer(infra, tenant, moderator=("root", "admin"))
-    async with httpx.AsyncClient(base_url=gateway) as client:
+    async with httpx.AsyncClient(base_url=desk) as client:
         body = {"moderator_id": "newbie", "role": "triage"}
         created = await client.post("/v1/admin/moderators", json=body, headers=admin)
         assert created.status_code == 201, created.text
@@ -124,9 +135,9 @@ async def test_an_admin_issues_and_revokes_moderator_tokens(
         ]
 
 
-async def test_only_admins_manage_keys(gateway: str, infra: Infra, tenant: str) -> None:
+async def test_only_admins_manage_keys(desk: str, infra: Infra, tenant: str) -> None:
     moderator = await bearer(infra, tenant, moderator=("max", "moderator"))
-    async with httpx.AsyncClient(base_url=gateway) as client:
+    async with httpx.AsyncClient(base_url=desk) as client:
         response = await client.post("/v1/admin/keys", json={"name": "x"}, headers=moderator)
     assert response.status_code == 403
 
@@ -215,13 +226,13 @@ async def test_credentials_are_recorded_on_kafka_and_rebuilt_into_redis(
     from redis.asyncio import Redis
 
     from services.contracts.credentials import parse_token
-    from services.gateway.adapters.credentials import credential_key
     from services.gateway.config import Settings
     from services.gateway.rebuild import rebuild
+    from services.shared.keys import key_of
 
     token = await issue(infra, tenant, scopes=("decisions:read",), rate_limit=1000)
     redis = Redis.from_url(infra.redis_url, decode_responses=True)
-    await redis.delete(credential_key(parse_token(token)[1]))
+    await redis.delete(key_of("gateway", parse_token(token)[1]))
     headers = {"authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=gateway, headers=headers) as client:
         assert (await client.get("/v1/decisions")).status_code == 401
@@ -229,6 +240,6 @@ async def test_credentials_are_recorded_on_kafka_and_rebuilt_into_redis(
             Settings(kafka_bootstrap_servers=infra.kafka_bootstrap, redis_url=infra.redis_url)
         )
         assert (await client.get("/v1/decisions")).status_code == 200
-    stored = await redis.get(credential_key(parse_token(token)[1]))
+    stored = await redis.get(key_of("gateway", parse_token(token)[1]))
     await redis.aclose()
     assert token not in stored  # only the hash is kept

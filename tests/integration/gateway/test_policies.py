@@ -1,4 +1,4 @@
-"""Admins publish their platform's policy through the gateway; escalation applies it to the
+"""Admins publish their platform's policy through the desk; escalation applies it to the
 next posts. Real Kafka (the policies topic) and Redis."""
 
 from __future__ import annotations
@@ -38,11 +38,14 @@ async def action_of(client: httpx.AsyncClient, infra: Infra, tenant: str, extern
 
 
 async def test_a_published_policy_decides_the_next_posts_until_withdrawn(
-    gateway: str, infra: Infra, tenant: str
+    desk: str, gateway: str, infra: Infra, tenant: str
 ) -> None:
     admin = await bearer(infra, tenant, moderator=("root", "admin"))
-    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
-        before = await action_of(client, infra, tenant, "before")
+    async with (
+        httpx.AsyncClient(base_url=desk, timeout=30) as client,
+        httpx.AsyncClient(base_url=gateway, timeout=30) as platforms,
+    ):
+        before = await action_of(platforms, infra, tenant, "before")
         published = await client.put(
             "/v1/admin/policies", json={"text": STRICT.format(tenant=tenant)}, headers=admin
         )
@@ -50,13 +53,13 @@ async def test_a_published_policy_decides_the_next_posts_until_withdrawn(
         assert published.json()["policy_id"] == f"strict-{tenant}"
 
         async def strict_applies():
-            view = await action_of(client, infra, tenant, f"probe-{len(seen)}")
+            view = await action_of(platforms, infra, tenant, f"probe-{len(seen)}")
             seen.append(view)
             return view if view["policy"]["id"] == f"strict-{tenant}" else None
 
         seen: list[dict] = []
         after = await eventually(strict_applies, timeout=20)
-        other = await action_of(client, infra, f"o-{tenant}", "same-scores")
+        other = await action_of(platforms, infra, f"o-{tenant}", "same-scores")
         listed = (await client.get("/v1/admin/policies", headers=admin)).json()["data"]
         withdrawn = await client.delete("/v1/admin/policies", headers=admin)
         again = await client.delete("/v1/admin/policies", headers=admin)
@@ -68,11 +71,11 @@ async def test_a_published_policy_decides_the_next_posts_until_withdrawn(
 
 
 async def test_an_invalid_policy_is_422_with_its_line_and_nothing_is_published(
-    gateway: str, infra: Infra, tenant: str
+    desk: str, infra: Infra, tenant: str
 ) -> None:
     admin = await bearer(infra, tenant, moderator=("root", "admin"))
     bad = "id: x\nversion: '1'\nrules:\n  - {id: r, action: nuke, clause: c}\n"
-    async with httpx.AsyncClient(base_url=gateway) as client:
+    async with httpx.AsyncClient(base_url=desk) as client:
         response = await client.put("/v1/admin/policies", json={"text": bad}, headers=admin)
         listed = (await client.get("/v1/admin/policies", headers=admin)).json()["data"]
     assert response.status_code == 422
@@ -81,9 +84,9 @@ async def test_an_invalid_policy_is_422_with_its_line_and_nothing_is_published(
     assert listed == []
 
 
-async def test_only_admins_manage_policies(gateway: str, infra: Infra, tenant: str) -> None:
+async def test_only_admins_manage_policies(desk: str, infra: Infra, tenant: str) -> None:
     moderator = await bearer(infra, tenant, moderator=("mo", "moderator"))
-    async with httpx.AsyncClient(base_url=gateway) as client:
+    async with httpx.AsyncClient(base_url=desk) as client:
         put = await client.put("/v1/admin/policies", json={"text": "id: x"}, headers=moderator)
         get = await client.get("/v1/admin/policies", headers=moderator)
     assert put.status_code == 403 and get.status_code == 403

@@ -1,5 +1,5 @@
 """Members report posts through ingest; the policy's rules on reports bring posts to
-moderators. Real Kafka and Redis, the real classifier, escalation and gateway."""
+moderators. Real Kafka and Redis, the real classifier, escalation, gateway and desk."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ async def case_of(client: httpx.AsyncClient, post_id: str, headers: dict, report
 
 
 async def test_three_reporters_escalate_an_allowed_post_ahead_of_an_automated_hold(
-    gateway: str, ingest: httpx.AsyncClient, infra: Infra, tenant: str
+    gateway: str, desk: str, ingest: httpx.AsyncClient, infra: Infra, tenant: str
 ) -> None:
     platform = await bearer(infra, tenant)
     moderator = await bearer(infra, tenant, moderator=("mia", "moderator"))
@@ -72,8 +72,11 @@ async def test_three_reporters_escalate_an_allowed_post_ahead_of_an_automated_ho
     held = scored(tenant, "held", {"toxicity": 0.95})  # the default policy holds it in general
     await publish_scored(infra, held)
     post_id = await submit(ingest, platform, "calm", author="calm-author")
-    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
-        assert (await decided(client, post_id, platform))["action"] == "allow"
+    async with (
+        httpx.AsyncClient(base_url=desk, timeout=30) as client,
+        httpx.AsyncClient(base_url=gateway, timeout=30) as platforms,
+    ):
+        assert (await decided(platforms, post_id, platform))["action"] == "allow"
         assert await case_of(client, held.post.post_id, moderator, 0)
         first = await report(ingest, platform, post_id, "m1")
         repeat = await report(ingest, platform, post_id, "m1")
@@ -108,16 +111,19 @@ async def test_three_reporters_escalate_an_allowed_post_ahead_of_an_automated_ho
 
 
 async def test_a_reporter_over_the_daily_cap_is_ignored(
-    gateway: str, ingest: httpx.AsyncClient, infra: Infra
+    gateway: str, desk: str, ingest: httpx.AsyncClient, infra: Infra
 ) -> None:
     tenant = f"cap-{uuid.uuid4().hex[:8]}"
     platform = await bearer(infra, tenant)
     moderator = await bearer(infra, tenant, moderator=("mo", "moderator"))
     await ingest_knows(ingest, platform)
     posts = [await submit(ingest, platform, f"p{i}", author=f"a{i}") for i in range(21)]
-    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
+    async with (
+        httpx.AsyncClient(base_url=desk, timeout=30) as client,
+        httpx.AsyncClient(base_url=gateway, timeout=30) as platforms,
+    ):
         for post_id in posts:
-            await decided(client, post_id, platform)
+            await decided(platforms, post_id, platform)
         last = posts[-1]
         # the default policy counts 20 a day from one member, in the order escalation reads
         # them: reports about different authors may be read out of order, so the 21st is

@@ -74,12 +74,12 @@ async def test_an_authors_sanctions_page_newest_first(
 
 
 async def test_a_queue_pages_in_order_and_says_when_there_is_more(
-    gateway: str, infra: Infra, tenant: str
+    desk: str, infra: Infra, tenant: str
 ) -> None:
     events = [scored(tenant, f"q{i}", {"threat": 0.95}, author_id=f"u{i}") for i in range(5)]
     await publish_scored(infra, *events)
     moderator = await bearer(infra, tenant, moderator=("mo", "moderator"))
-    async with httpx.AsyncClient(base_url=gateway, headers=moderator, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=desk, headers=moderator, timeout=30) as client:
 
         async def all_open():
             page = await client.get("/v1/moderation/queues/safety/cases", params={"limit": 10})

@@ -10,9 +10,10 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from services.desk.main import create_app as create_desk
 from services.gateway.main import create_app as create_gateway
 from tests.conftest import Infra
-from tests.integration.gateway.conftest import gateway_settings
+from tests.integration.gateway.conftest import desk_settings, gateway_settings
 from tests.integration.helpers import bearer, issue, running
 
 pytestmark = pytest.mark.integration
@@ -23,6 +24,12 @@ async def strict_gateway(infra: Infra, classifier_url: str) -> AsyncIterator[htt
     """The gateway with the default deny list (private networks not allowed)."""
     settings = gateway_settings(infra, classifier_url, webhook_allow_private=False)
     async with running(create_gateway(settings)) as client:
+        yield client
+
+
+@pytest.fixture
+async def desk_app(infra: Infra, gateway: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with running(create_desk(desk_settings(infra, gateway))) as client:
         yield client
 
 
@@ -50,27 +57,27 @@ async def test_webhooks_into_denied_networks_are_refused_by_default(
 
 
 async def test_an_expired_moderator_token_is_401(
-    strict_gateway: httpx.AsyncClient, infra: Infra, tenant: str
+    desk_app: httpx.AsyncClient, infra: Infra, tenant: str
 ) -> None:
     token = await issue(infra, tenant, moderator=("shortlived", "admin"), hours=1 / 3600)
     headers = {"authorization": f"Bearer {token}"}
     await asyncio.sleep(1.2)
-    answer = await strict_gateway.get("/v1/moderation/queues", headers=headers)
+    answer = await desk_app.get("/v1/moderation/queues", headers=headers)
     assert answer.status_code == 401
     assert answer.json()["error"]["code"] == "token_expired"
     fresh = await bearer(infra, tenant, moderator=("longlived", "admin"))
-    assert (await strict_gateway.get("/v1/moderation/queues", headers=fresh)).status_code == 200
+    assert (await desk_app.get("/v1/moderation/queues", headers=fresh)).status_code == 200
 
 
 async def test_admins_list_moderator_tokens_with_their_expiry(
-    strict_gateway: httpx.AsyncClient, infra: Infra, tenant: str
+    desk_app: httpx.AsyncClient, infra: Infra, tenant: str
 ) -> None:
     admin = await bearer(infra, tenant, moderator=("chief", "admin"))
-    made = await strict_gateway.post(
+    made = await desk_app.post(
         "/v1/admin/moderators", json={"moderator_id": "sam", "valid_hours": 2}, headers=admin
     )
     assert made.status_code == 201, made.text
-    listed = (await strict_gateway.get("/v1/admin/moderators", headers=admin)).json()["data"]
+    listed = (await desk_app.get("/v1/admin/moderators", headers=admin)).json()["data"]
     sam = next(m for m in listed if m["moderator_id"] == "sam")
     assert sam["expires_at"] == made.json()["expires_at"] and sam["expires_at"]
     default = next(m for m in listed if m["moderator_id"] == "chief")

@@ -11,7 +11,7 @@ import pytest
 from redis.asyncio import Redis
 
 from services.contracts.events import CredentialEvent
-from services.ingest.adapters.keys import PlatformKeys
+from services.shared.keys import PlatformKeys
 from tests.conftest import Infra
 
 pytestmark = pytest.mark.integration
@@ -27,7 +27,7 @@ def key_event(credential_id: str, revoked: bool = False) -> CredentialEvent:
 async def test_a_revocation_reaches_a_replica_that_remembers_the_key(infra: Infra) -> None:
     redis = Redis.from_url(infra.redis_url, decode_responses=True)
     credential_id = f"k{uuid.uuid4().hex[:12]}"
-    this, other = PlatformKeys(redis, remember_seconds=0.5), PlatformKeys(redis, 0.5)
+    this, other = PlatformKeys(redis, "ingest", 0.5), PlatformKeys(redis, "ingest", 0.5)
     try:
         await this.apply(key_event(credential_id))
         assert not (await this.get(credential_id)).revoked  # now remembered by `this`
@@ -45,7 +45,7 @@ async def test_a_revocation_reaches_a_replica_that_remembers_the_key(infra: Infr
 async def test_without_memory_every_read_goes_to_redis(infra: Infra) -> None:
     redis = Redis.from_url(infra.redis_url, decode_responses=True)
     credential_id = f"k{uuid.uuid4().hex[:12]}"
-    reader, writer = PlatformKeys(redis, remember_seconds=0), PlatformKeys(redis)
+    reader, writer = PlatformKeys(redis, "ingest", 0), PlatformKeys(redis, "ingest")
     try:
         assert await reader.get(credential_id) is None
         await writer.apply(key_event(credential_id))

@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 
 from services.contracts import topics
 from services.contracts.credentials import parse_token
-from services.gateway.adapters.credentials import Credentials, CredentialStore
+from services.desk.adapters.credentials import Credentials, CredentialStore
 from tests.conftest import Infra
 from tests.integration.helpers import bearer, eventually, ingest_knows, issue
 

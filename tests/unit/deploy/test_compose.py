@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from services.classifier.config import Settings as ClassifierSettings
+from services.desk.config import Settings as DeskSettings
 from services.escalation.config import Settings as EscalationSettings
 from services.gateway.config import Settings as GatewaySettings
 from services.ingest.config import Settings as IngestSettings
@@ -25,6 +26,7 @@ SETTINGS = {
     "classifier": ClassifierSettings,
     "escalation": EscalationSettings,
     "gateway": GatewaySettings,
+    "desk": DeskSettings,
     "pulse": PulseSettings,
 }
 

@@ -15,22 +15,21 @@ from services.contracts import topics
 from services.contracts.events import (
     Action,
     AuthorSanctioned,
-    CaseEvent,
-    CaseEventKind,
+    CommunityAlert,
+    CommunityAlertKind,
+    CredentialEvent,
     Decision,
     PolicyRef,
     Post,
     PostSubmitted,
     SanctionKind,
-    StrikeEvent,
     WebhookEvent,
 )
 from services.gateway import handlers
-from services.gateway.adapters.cases import CaseBoard
-from services.gateway.adapters.communities import Communities
 from services.gateway.adapters.decisions import DecisionStore, KnownPosts
 from services.gateway.adapters.webhooks import DUE, DeliveryQueue, WebhookStore
 from services.gateway.config import Settings
+from services.shared.keys import PlatformKeys
 from tests.unit.support import Sink
 
 POLICY = PolicyRef(id="default", version="1")
@@ -40,8 +39,8 @@ POLICY = PolicyRef(id="default", version="1")
 async def gateway() -> AsyncIterator[tuple[KafkaBroker, Sink, handlers.Views]]:
     redis = fakeredis.FakeAsyncRedis(decode_responses=True)
     views = handlers.Views(
-        DecisionStore(redis), KnownPosts(redis, 60), CaseBoard(redis), WebhookStore(redis),
-        DeliveryQueue(redis), Communities(redis),
+        DecisionStore(redis), KnownPosts(redis, 60), WebhookStore(redis), DeliveryQueue(redis),
+        PlatformKeys(redis, "gateway"),
     )  # fmt: skip
     await views.hooks.apply(
         WebhookEvent(webhook_id="w1", tenant="acme", url="http://h/", secret="s")
@@ -99,44 +98,40 @@ async def test_a_submitted_post_is_known_as_pending(gateway) -> None:
     assert await views.posts.tenant_of("p-9") == "acme"
 
 
-async def test_a_case_event_updates_the_case_and_answers_its_command(gateway) -> None:
+async def test_a_community_alert_goes_to_the_webhook_once(gateway) -> None:
     broker, _, views = gateway
-    opened = CaseEvent(case_id="c-1", post_id="p-1", tenant="acme", author_id="u-1",
-                       kind=CaseEventKind.OPENED, queue="safety", actor="system", priority=0)  # fmt: skip
-    claimed = CaseEvent(case_id="c-1", post_id="p-1", tenant="acme", author_id="u-1",
-                        kind=CaseEventKind.CLAIMED, queue="safety", actor="mo", action_id="a-1")  # fmt: skip
-    for event in (opened, claimed):
-        await broker.publish(event.model_dump(mode="json"), topics.CASE_EVENTS)
-    case = await views.cases.get("c-1")
-    assert (case.state.value, case.assignee) == ("claimed", "mo")
-    answer = await views.cases.answer("a-1", timeout=0.1)
-    assert answer is not None and answer.kind is CaseEventKind.CLAIMED
-    assert [e.kind for e in await views.cases.trail("c-1")] == [
-        CaseEventKind.OPENED, CaseEventKind.CLAIMED,
-    ]  # fmt: skip
-    (queue,) = await views.cases.queues("acme")
-    assert (queue.queue, queue.depth, queue.oldest_opened) == (
-        "safety", 1, opened.occurred_at.timestamp(),
-    )  # fmt: skip
+    alert = CommunityAlert(
+        event_id="al-1",
+        tenant="acme",
+        community="games",
+        kind=CommunityAlertKind.WAVE_STARTED,
+        window_seconds=300,
+        wave_started_at="2026-12-06T10:00:00Z",
+        at="2026-12-06T10:05:00Z",
+        volume=40,
+        negative=24,
+        rate=0.6,
+        baseline=0.1,
+        surprise=9.0,
+    )
+    for _ in range(2):  # redelivered
+        await broker.publish(alert.model_dump(mode="json"), topics.COMMUNITY_ALERTS)
+    [delivery] = await views.deliveries.lease(now=2e9, lease_seconds=1, limit=10)
+    assert (delivery.event_type, delivery.event_id) == ("community_alert", "al-1")
 
 
-async def test_strikes_count_inside_their_window_and_a_lifted_one_goes(gateway) -> None:
+async def test_a_platform_key_is_known_and_a_moderator_token_is_not(gateway) -> None:
     broker, _, views = gateway
-    strike = StrikeEvent(strike_id="d-0", tenant="acme", author_id="u-1", weight=2,
-                         post_id="p-1", window_days=30)  # fmt: skip
-    await broker.publish(strike.model_dump(mode="json"), topics.STRIKES)
-    assert await views.cases.strikes("acme", None, "u-1") == 2
-    lifted = strike.model_copy(update={"removed": True, "event_id": "other"})
-    await broker.publish(lifted.model_dump(mode="json"), topics.STRIKES)
-    assert await views.cases.strikes("acme", None, "u-1") == 0
-
-
-async def test_an_expired_strike_is_not_counted(gateway) -> None:
-    broker, _, views = gateway
-    old = StrikeEvent(strike_id="d-0", tenant="acme", author_id="u-1", post_id="p-1",
-                      window_days=1, occurred_at="2020-01-01T00:00:00Z")  # fmt: skip
-    await broker.publish(old.model_dump(mode="json"), topics.STRIKES)
-    assert await views.cases.strikes("acme", None, "u-1") == 0
+    key = CredentialEvent(credential_id="k1", kind="api_key", tenant="acme", name="forum",
+                          secret_sha256="0" * 64, scopes=["decisions:read"])  # fmt: skip
+    token = key.model_copy(update={"credential_id": "m1", "kind": "moderator_token"})
+    for event in (key, token):
+        await broker.publish(event.model_dump(mode="json"), topics.CREDENTIALS)
+    assert (await views.keys.get("k1")).tenant == "acme"
+    assert await views.keys.get("m1") is None
+    revoked = key.model_copy(update={"revoked": True, "event_id": "k1-revoked"})
+    await broker.publish(revoked.model_dump(mode="json"), topics.CREDENTIALS)
+    assert (await views.keys.get("k1")).revoked
 
 
 @pytest.mark.parametrize(
@@ -144,9 +139,9 @@ async def test_an_expired_strike_is_not_counted(gateway) -> None:
     [
         topics.DECISIONS,
         topics.SANCTIONS,
-        topics.CASE_EVENTS,
-        topics.STRIKES,
         topics.POSTS_SUBMITTED,
+        topics.COMMUNITY_ALERTS,
+        topics.CREDENTIALS,
     ],
 )
 async def test_what_cannot_be_read_is_dead_lettered(gateway, topic: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.gateway.adapters.decisions import valid_cursor
-from services.gateway.domain import paging
+from services.shared import paging
 
 
 @pytest.mark.parametrize(

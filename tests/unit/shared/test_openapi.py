@@ -7,6 +7,8 @@ import pytest
 
 from services.classifier.app import create_app as create_classifier
 from services.classifier.config import Settings as ClassifierSettings
+from services.desk.config import Settings as DeskSettings
+from services.desk.main import create_app as create_desk
 from services.escalation.app import create_app as create_escalation
 from services.escalation.config import Settings as EscalationSettings
 from services.gateway.config import Settings as GatewaySettings
@@ -19,6 +21,7 @@ from services.shared.api import _generated
 
 APPS = {
     "gateway": lambda: create_gateway(GatewaySettings()),
+    "desk": lambda: create_desk(DeskSettings()),
     "ingest": lambda: create_ingest(IngestSettings()),
     "classifier": lambda: create_classifier(ClassifierSettings(classifier_model="offline")),
     "escalation": lambda: create_escalation(EscalationSettings()),

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from services.gateway.api.deps import DecisionStoreDep, PlatformReader, position_of
-from services.gateway.domain.views import SanctionView, sanction_view
+from services.contracts.public import SanctionView, sanction_view
+from services.gateway.api.deps import DecisionStoreDep, PlatformReader
+from services.shared.platforms import position_of
 
 router = APIRouter(prefix="/v1/authors", tags=["authors"])
 ERRORS = {

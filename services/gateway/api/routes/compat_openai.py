@@ -14,7 +14,6 @@ from services.gateway import metrics
 from services.gateway.adapters.classifier import ClassifierRefused, ClassifierUnavailable
 from services.gateway.api.deps import (
     ClassifierDep,
-    Platform,
     SettingsDep,
     platform_auth,
 )
@@ -26,6 +25,7 @@ from services.gateway.domain.moderations import (
     texts_of,
 )
 from services.shared.auth import AuthFailure
+from services.shared.platforms import Platform
 
 router = APIRouter(tags=["compatibility"])
 

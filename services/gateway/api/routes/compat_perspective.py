@@ -25,7 +25,6 @@ from services.gateway.adapters.classifier import (
 from services.gateway.api.deps import (
     ClassifierDep,
     IngestDep,
-    Platform,
     SettingsDep,
     platform_auth,
 )
@@ -45,6 +44,7 @@ from services.gateway.domain.perspective import (
 )
 from services.shared.auth import AuthFailure
 from services.shared.kafka import publish_for_tenant
+from services.shared.platforms import Platform
 
 router = APIRouter(tags=["compatibility"])
 GOOGLE_STATUS = {401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 429: "RESOURCE_EXHAUSTED"}

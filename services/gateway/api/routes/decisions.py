@@ -10,6 +10,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from services.contracts.public import DecisionView, PublicEvent, decision_view, public_view
 from services.gateway import metrics
 from services.gateway.adapters.decisions import valid_cursor
 from services.gateway.api.deps import (
@@ -18,7 +19,6 @@ from services.gateway.api.deps import (
     PlatformReader,
     SettingsDep,
 )
-from services.gateway.domain.views import DecisionView, PublicEvent, decision_view, public_view
 from services.shared.errors import ApiError
 
 router = APIRouter(tags=["decisions"])

@@ -18,10 +18,10 @@ from services.gateway.api.deps import (
     DeliveryQueueDep,
     WebhookManager,
     WebhookStoreDep,
-    position_of,
 )
 from services.shared.errors import ApiError
 from services.shared.kafka import publish_for_tenant
+from services.shared.platforms import position_of
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 ERRORS = {

@@ -1,15 +1,15 @@
 """The admin API's backtest: a candidate policy on the scored posts of a period, against the
-decisions made live and the moderators' calls on their cases (the gateway's own views). It
-reads the period of the scored-posts topic, at most `most` of the platform's posts, and never
-more than `MAX_SCANNED` records of all platforms."""
+decisions made live (the gateway's, through its internal API) and the moderators' calls on
+their cases (the desk's case view). It reads the period of the scored-posts topic, at most
+`most` of the platform's posts, and never more than `MAX_SCANNED` records of all platforms."""
 
 from __future__ import annotations
 
 from services.contracts import topics
 from services.contracts.cases import case_id_for
 from services.contracts.events import Action, Decision, PostScored
-from services.gateway.adapters.cases import CaseBoard
-from services.gateway.adapters.decisions import DecisionStore
+from services.desk.adapters.cases import CaseBoard
+from services.desk.adapters.decisions import DecisionLedger
 from services.policy.backtest import Backtest, backtest
 from services.policy.language import Policy, Verdict
 from services.shared.kafka import read_events
@@ -40,7 +40,7 @@ async def scored_posts(
 
 
 async def run_backtest(
-    candidate: Policy, history: list[PostScored], decisions: DecisionStore, cases: CaseBoard
+    candidate: Policy, history: list[PostScored], decisions: DecisionLedger, cases: CaseBoard
 ) -> Backtest:
     live: dict[str, Decision] = {}
     calls: dict[str, bool] = {}

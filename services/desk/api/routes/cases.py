@@ -24,19 +24,19 @@ from services.contracts.events import (
     ModeratorAction,
     SanctionKind,
 )
-from services.gateway import metrics
-from services.gateway.adapters.cases import CaseBoard
-from services.gateway.api.deps import (
+from services.contracts.public import DecisionRevision, revision_of
+from services.desk import metrics
+from services.desk.adapters.cases import CaseBoard
+from services.desk.api.deps import (
     CaseBoardDep,
     CurrentModerator,
-    DecisionStoreDep,
-    position_of,
+    DecisionsDep,
 )
-from services.gateway.domain import paging
-from services.gateway.domain.access import role_needed
-from services.gateway.domain.search import Search
-from services.gateway.domain.views import DecisionRevision, revision_of
+from services.desk.domain.access import role_needed
+from services.desk.domain.search import Search
+from services.shared import paging
 from services.shared.errors import ApiError
+from services.shared.platforms import position_of
 
 router = APIRouter(prefix="/v1/moderation", tags=["moderation"])
 ERRORS = {
@@ -335,7 +335,7 @@ async def list_cases(
 
 @router.get("/cases/{case_id}", response_model=CaseDetail, responses=ERRORS)
 async def get_case(
-    case_id: str, moderator: CurrentModerator, board: CaseBoardDep, decisions: DecisionStoreDep
+    case_id: str, moderator: CurrentModerator, board: CaseBoardDep, decisions: DecisionsDep
 ) -> CaseDetail:
     """The case with its post, scores, the author's record, the post's decisions and the
     case's audit trail."""

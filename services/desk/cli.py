@@ -1,11 +1,11 @@
 """Admin CLI for platform API keys and moderator tokens.
 
-  python -m services.gateway.cli keys create --tenant acme --name forum-prod [--scope score ...]
-  python -m services.gateway.cli keys list --tenant acme
-  python -m services.gateway.cli keys revoke KEY_ID
-  python -m services.gateway.cli moderators create --tenant acme --id alice --role triage
-  python -m services.gateway.cli moderators list --tenant acme
-  python -m services.gateway.cli moderators revoke TOKEN_ID
+  python -m services.desk.cli keys create --tenant acme --name forum-prod [--scope score ...]
+  python -m services.desk.cli keys list --tenant acme
+  python -m services.desk.cli keys revoke KEY_ID
+  python -m services.desk.cli moderators create --tenant acme --id alice --role triage
+  python -m services.desk.cli moderators list --tenant acme
+  python -m services.desk.cli moderators revoke TOKEN_ID
 
 Secrets are printed once, at creation; only their hashes are recorded (Kafka and Redis), so a
 lost secret is revoked and issued again. Reads KAFKA_BOOTSTRAP_SERVERS and REDIS_URL.
@@ -25,9 +25,9 @@ from redis.asyncio import Redis
 from services.contracts import topics
 from services.contracts.credentials import ALL_SCOPES, Scope
 from services.contracts.events import CredentialEvent
-from services.gateway.adapters.credentials import Credentials, CredentialStore
-from services.gateway.config import Settings
-from services.gateway.domain.access import Role
+from services.desk.adapters.credentials import Credentials, CredentialStore
+from services.desk.config import Settings
+from services.desk.domain.access import Role
 from services.shared.kafka import ensure_topics, make_broker, publish_for_tenant
 
 KINDS = {"keys": "api_key", "moderators": "moderator_token"}
@@ -35,7 +35,7 @@ KINDS = {"keys": "api_key", "moderators": "moderator_token"}
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
-        prog="python -m services.gateway.cli",
+        prog="python -m services.desk.cli",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -79,7 +79,7 @@ def summary(event: CredentialEvent) -> dict:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
-    broker = make_broker(settings, "gateway-cli")
+    broker = make_broker(settings, "desk-cli")
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
     store = CredentialStore(redis)
 

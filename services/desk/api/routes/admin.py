@@ -11,8 +11,8 @@ from pydantic import BaseModel, Field
 from services.contracts.credentials import ALL_SCOPES, Scope
 from services.contracts.events import CredentialEvent
 from services.contracts.text import PRINTABLE
-from services.gateway.api.deps import Admin, CredentialsDep, SettingsDep
-from services.gateway.domain.access import Role
+from services.desk.api.deps import Admin, CredentialsDep, SettingsDep
+from services.desk.domain.access import Role
 from services.shared.errors import ApiError
 
 router = APIRouter(prefix="/v1/admin/keys", tags=["admin"])

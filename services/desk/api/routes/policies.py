@@ -9,15 +9,21 @@ import time
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field, StrictBool
 
 from services.contracts import topics
 from services.contracts.events import PolicyPublished
-from services.gateway.adapters.policies import PolicyRegistry
-from services.gateway.api.deps import Admin, DecisionStoreDep
-from services.gateway.backtests import run_backtest, scored_posts
-from services.gateway.domain.dryrun import dry_run
+from services.desk.api.deps import (
+    Admin,
+    BrokerDep,
+    CaseBoardDep,
+    DecisionsDep,
+    PolicyRegistryDep,
+    SettingsDep,
+)
+from services.desk.backtests import run_backtest, scored_posts
+from services.desk.domain.dryrun import dry_run
 from services.policy.text import PolicyError, parse_policy, policy_name
 from services.shared.errors import ApiError
 from services.shared.kafka import publish_for_tenant
@@ -44,13 +50,6 @@ rules:
     clause: "Guidelines 3.4: no insults"
     when: {scores: {insult: 0.8}}
 """
-
-
-async def _registry(request: Request) -> PolicyRegistry:
-    return request.app.state.policy_registry
-
-
-RegistryDep = Annotated[PolicyRegistry, Depends(_registry)]
 
 
 class PolicyUpload(BaseModel):
@@ -133,7 +132,7 @@ def _name(tenant: str, community: str | None, shadow: bool) -> str:
     responses={**ERRORS, 422: {"description": "The policy does not validate (file:line: reason)"}},
 )
 async def publish_policy(
-    body: PolicyUpload, admin: Admin, registry: RegistryDep, request: Request
+    body: PolicyUpload, admin: Admin, registry: PolicyRegistryDep, broker: BrokerDep
 ) -> PublishedPolicy:
     """Replace the platform's (or a community's) policy; it applies to posts decided from then on."""
     name = _name(admin.tenant, body.community, body.shadow)
@@ -141,7 +140,7 @@ async def publish_policy(
     event = PolicyPublished(
         tenant=admin.tenant, name=name, text=body.text, actor=admin.moderator_id
     )
-    await publish_for_tenant(request.app.state.broker, topics.POLICIES, event)
+    await publish_for_tenant(broker, topics.POLICIES, event)
     await registry.apply(event, policy.id, policy.version)
     return PublishedPolicy(
         name=name,
@@ -153,7 +152,7 @@ async def publish_policy(
 
 
 @router.get("", response_model=PolicyList, responses=ERRORS)
-async def list_policies(admin: Admin, registry: RegistryDep) -> PolicyList:
+async def list_policies(admin: Admin, registry: PolicyRegistryDep) -> PolicyList:
     """What this platform has published (files on the escalation side are not listed)."""
     return PolicyList(data=[PublishedPolicy(**e) for e in await registry.of_tenant(admin.tenant)])
 
@@ -168,7 +167,7 @@ INVALID = {**ERRORS, 422: {"description": "The policy does not validate (file:li
 )
 async def active_policy(
     admin: Admin,
-    registry: RegistryDep,
+    registry: PolicyRegistryDep,
     community: Annotated[str | None, Query(pattern=COMMUNITY)] = None,
     shadow: bool = False,
 ) -> PolicyText:
@@ -194,9 +193,7 @@ async def validate_policy(body: PolicyCheck, admin: Admin) -> Validated:
 
 
 @router.post("/dry-run", response_model=DryRunView, responses=INVALID)
-async def dry_run_policy(
-    body: PolicyCheck, admin: Admin, decisions: DecisionStoreDep
-) -> DryRunView:
+async def dry_run_policy(body: PolicyCheck, admin: Admin, decisions: DecisionsDep) -> DryRunView:
     """What a candidate policy would change on the platform's last `last` automated
     decisions, judged by their scores and community (term lists and strikes are not
     replayed here)."""
@@ -251,7 +248,13 @@ class BacktestView(BaseModel):
 
 
 @router.post("/backtest", response_model=BacktestView, responses=INVALID)
-async def backtest_policy(body: BacktestRequest, admin: Admin, request: Request) -> BacktestView:
+async def backtest_policy(
+    body: BacktestRequest,
+    admin: Admin,
+    settings: SettingsDep,
+    decisions: DecisionsDep,
+    cases: CaseBoardDep,
+) -> BacktestView:
     """Replay the scored posts of a period (at most `max_posts`) through a candidate policy:
     the decisions that change against the ones made live, each rule's precision and recall
     against moderators' calls (on reviewed posts), and the cases a day it would open per
@@ -261,12 +264,11 @@ async def backtest_policy(body: BacktestRequest, admin: Admin, request: Request)
         start, end = period(body.since, body.until, time.time())
     except BadPeriod as error:
         raise ApiError(422, "invalid_period", str(error)) from error
-    state = request.app.state
     history, truncated = await scored_posts(
-        state.settings.kafka_bootstrap_servers, admin.tenant, body.community, start, end,
+        settings.kafka_bootstrap_servers, admin.tenant, body.community, start, end,
         body.max_posts,
     )  # fmt: skip
-    found = (await run_backtest(policy, history, state.decisions, state.cases)).view()
+    found = (await run_backtest(policy, history, decisions, cases)).view()
     return BacktestView(policy_id=policy.id, version=policy.version, truncated=truncated, **found)
 
 
@@ -277,8 +279,8 @@ async def backtest_policy(body: BacktestRequest, admin: Admin, request: Request)
 )
 async def withdraw_policy(
     admin: Admin,
-    registry: RegistryDep,
-    request: Request,
+    registry: PolicyRegistryDep,
+    broker: BrokerDep,
     community: Annotated[str | None, Query(pattern=COMMUNITY)] = None,
     shadow: bool = False,
 ) -> Response:
@@ -289,6 +291,6 @@ async def withdraw_policy(
     event = PolicyPublished(
         tenant=admin.tenant, name=name, withdrawn=True, actor=admin.moderator_id
     )
-    await publish_for_tenant(request.app.state.broker, topics.POLICIES, event)
+    await publish_for_tenant(broker, topics.POLICIES, event)
     await registry.apply(event)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -10,9 +10,9 @@ import pytest
 
 from services.contracts.cases import CaseState, case_id_for
 from services.contracts.events import Action, CaseEvent, CaseEventKind
-from services.gateway.adapters.cases import CaseBoard
-from services.gateway.domain import paging
-from services.gateway.domain.search import Search
+from services.desk.adapters.cases import CaseBoard
+from services.desk.domain.search import Search
+from services.shared import paging
 
 NOW = datetime.now(UTC)
 

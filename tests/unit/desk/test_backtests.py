@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.contracts.events import Action, Decision, PolicyRef, Reason
-from services.gateway.backtests import live_verdict
+from services.desk.backtests import live_verdict
 from services.policy.backtest import backtest
 from tests.unit.escalation.test_backtest import CALLS, HISTORY, STRICTER
 

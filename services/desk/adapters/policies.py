@@ -9,11 +9,11 @@ from redis.asyncio import Redis
 
 from services.contracts.events import PolicyPublished
 
-FAMILIES = ("gateway:published-policies:*",)
+FAMILIES = ("desk:published-policies:*",)
 
 
 def registry_key(tenant: str) -> str:
-    return f"gateway:published-policies:{tenant}"
+    return f"desk:published-policies:{tenant}"
 
 
 class PolicyRegistry:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from services.contracts.events import Action, Decision, PolicyRef
-from services.gateway.domain.dryrun import dry_run
+from services.desk.domain.dryrun import dry_run
 from services.policy.text import parse_policy
 
 CANDIDATE = """

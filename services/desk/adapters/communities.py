@@ -1,12 +1,12 @@
 """The gateway's view of each community's mood, built from pulse's topics (never from pulse's
-keys): rebuilt by `python -m services.gateway.rebuild`.
+keys): rebuilt by `python -m services.desk.rebuild`.
 
-gateway:mood:{tenant}\\x1f{community}:{seconds}   sorted set: recent windows (JSON) by end
-gateway:communities:{tenant}                      hash: community -> its state (JSON), from alerts
-gateway:community-latest:{tenant}                 hash: community \x1f seconds -> latest window
-gateway:community-alerts:{tenant}                 sorted set: alerts (JSON) by time
-gateway:community-alerts:{tenant}\x1f{community}  the same, of one community
-gateway:crisis:{tenant}                           hash: community -> its crisis mode (JSON),
+desk:mood:{tenant}\\x1f{community}:{seconds}   sorted set: recent windows (JSON) by end
+desk:communities:{tenant}                      hash: community -> its state (JSON), from alerts
+desk:community-latest:{tenant}                 hash: community \x1f seconds -> latest window
+desk:community-alerts:{tenant}                 sorted set: alerts (JSON) by time
+desk:community-alerts:{tenant}\x1f{community}  the same, of one community
+desk:crisis:{tenant}                           hash: community -> its crisis mode (JSON),
                                                   from escalation's crisis topic
 """
 
@@ -17,17 +17,17 @@ import json
 from redis.asyncio import Redis
 
 from services.contracts.events import CommunityAlert, CommunityAlertKind, CrisisChanged, MoodWindow
-from services.gateway.domain.views import community_alert_view
+from services.contracts.public import community_alert_view
 
 SEP = "\x1f"
 KEEP_WINDOWS = 288
 KEEP_ALERTS = 1000
 FAMILIES = (
-    "gateway:mood:*",
-    "gateway:communities:*",
-    "gateway:community-latest:*",
-    "gateway:community-alerts:*",
-    "gateway:crisis:*",
+    "desk:mood:*",
+    "desk:communities:*",
+    "desk:community-latest:*",
+    "desk:community-alerts:*",
+    "desk:crisis:*",
 )
 
 
@@ -59,13 +59,13 @@ class Communities:
     async def apply_window(self, window: MoodWindow) -> None:
         name = window.community or ""
         view = window_view(window)
-        series = f"gateway:mood:{window.tenant}{SEP}{name}:{window.window_seconds}"
+        series = f"desk:mood:{window.tenant}{SEP}{name}:{window.window_seconds}"
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.zadd(series, {json.dumps(view): window.ends_at.timestamp()})
             pipe.zremrangebyrank(series, 0, -KEEP_WINDOWS - 1)
             # a community's windows come in order (its topic is keyed by community)
             pipe.hset(
-                f"gateway:community-latest:{window.tenant}",
+                f"desk:community-latest:{window.tenant}",
                 f"{name}{SEP}{window.window_seconds}",
                 json.dumps(view),
             )
@@ -74,7 +74,7 @@ class Communities:
     async def apply_alert(self, alert: CommunityAlert) -> bool:
         """Whether the alert is new (a redelivery changes nothing and is not sent again)."""
         name = alert.community or ""
-        raw = await self.redis.hget(f"gateway:communities:{alert.tenant}", name)
+        raw = await self.redis.hget(f"desk:communities:{alert.tenant}", name)
         state = json.loads(raw) if raw else {}
         if alert.at.isoformat() >= state.get("since", ""):
             ended = alert.kind is CommunityAlertKind.WAVE_ENDED
@@ -85,17 +85,17 @@ class Communities:
                 "escalated": escalated or (state.get("escalated", False) and not ended),
             }
         view = community_alert_view(alert).model_dump_json()
-        history = f"gateway:community-alerts:{alert.tenant}"
+        history = f"desk:community-alerts:{alert.tenant}"
         async with self.redis.pipeline(transaction=True) as pipe:
             for key in (history, f"{history}{SEP}{name}"):
                 pipe.zadd(key, {view: alert.at.timestamp()})
                 pipe.zremrangebyrank(key, 0, -KEEP_ALERTS - 1)
-            pipe.hset(f"gateway:communities:{alert.tenant}", name, json.dumps(state))
+            pipe.hset(f"desk:communities:{alert.tenant}", name, json.dumps(state))
             added, *_ = await pipe.execute()
         return bool(added)
 
     async def apply_crisis(self, change: CrisisChanged) -> None:
-        key, name = f"gateway:crisis:{change.tenant}", change.community or ""
+        key, name = f"desk:crisis:{change.tenant}", change.community or ""
         raw = await self.redis.hget(key, name)
         if raw and json.loads(raw)["since"] > change.occurred_at.isoformat():
             return  # a redelivery of an older switch
@@ -104,9 +104,9 @@ class Communities:
     async def all(self, tenant: str) -> list[dict]:
         """Every community of the platform with its state and latest window of each length."""
         async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.hgetall(f"gateway:communities:{tenant}")
-            pipe.hgetall(f"gateway:community-latest:{tenant}")
-            pipe.hgetall(f"gateway:crisis:{tenant}")
+            pipe.hgetall(f"desk:communities:{tenant}")
+            pipe.hgetall(f"desk:community-latest:{tenant}")
+            pipe.hgetall(f"desk:crisis:{tenant}")
             states, latest, crises = await pipe.execute()
         found: dict[str, dict] = {}
         for field, raw in latest.items():
@@ -119,11 +119,11 @@ class Communities:
 
     async def one(self, tenant: str, community: str, seconds: int, last: int) -> dict | None:
         """One community: its state and its latest windows of one length; None if neither."""
-        key = f"gateway:mood:{tenant}{SEP}{community}:{seconds}"
+        key = f"desk:mood:{tenant}{SEP}{community}:{seconds}"
         async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.hget(f"gateway:communities:{tenant}", community)
+            pipe.hget(f"desk:communities:{tenant}", community)
             pipe.zrange(key, -last, -1)
-            pipe.hget(f"gateway:crisis:{tenant}", community)
+            pipe.hget(f"desk:crisis:{tenant}", community)
             state, windows, crisis = await pipe.execute()
         if state is None and not windows and crisis is None:
             return None
@@ -132,7 +132,7 @@ class Communities:
 
     async def alerts(self, tenant: str, community: str | None, last: int) -> list[dict]:
         """The latest alerts, newest first: the platform's, or one community's."""
-        key = f"gateway:community-alerts:{tenant}"
+        key = f"desk:community-alerts:{tenant}"
         key += "" if community is None else f"{SEP}{community}"
         return [json.loads(raw) for raw in await self.redis.zrevrange(key, 0, last - 1)]
 

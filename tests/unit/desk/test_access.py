@@ -12,7 +12,7 @@ from services.contracts.credentials import (
     matches,
     parse_token,
 )
-from services.gateway.domain.access import Role, role_needed
+from services.desk.domain.access import Role, role_needed
 
 
 @pytest.mark.parametrize("command", ["claim", "unclaim", "note", "label"])
@@ -72,7 +72,7 @@ def test_moderator_tokens_have_their_own_prefix() -> None:
 
 
 def test_each_role_is_offered_only_what_it_may_send() -> None:
-    from services.gateway.domain.access import Role, allowed_commands, role_needed
+    from services.desk.domain.access import Role, allowed_commands, role_needed
 
     triage = allowed_commands(Role.TRIAGE)
     assert "claim" in triage and "label" in triage

@@ -2,18 +2,18 @@
 the audit trail of each case, authors' strike counts (strikes), and the answers to moderator
 commands (the case event that carries the command's action_id).
 
-gateway:case:{case_id}                         the folded case (JSON)
-gateway:case-trail:{case_id}                   every event of the case, by time (the audit trail)
-gateway:queue:{tenant}:{queue}                 open cases by priority, then SLA deadline
-gateway:queue-opened:{tenant}:{queue}          open cases by when they were opened
-gateway:queues:{tenant}                        the tenant's queues that have held a case
-gateway:queue-due:{tenant}:{queue}             open cases with a deadline, by SLA deadline
-gateway:queue-breached:{tenant}:{queue}        cases that breached this queue's SLA, by when
-gateway:cases-by-time:{tenant}                 every case, by when it opened (search)
-gateway:author-cases:{tenant}:{author}         every case of an author, by when it opened
-gateway:appeals:{tenant}                       open appealed cases, in queue order
-gateway:strikes:{tenant}:{community|-}:{author} strike units, scored by when they expire
-gateway:answer:{action_id}                     the answering event, briefly (a list to BLPOP)
+desk:case:{case_id}                         the folded case (JSON)
+desk:case-trail:{case_id}                   every event of the case, by time (the audit trail)
+desk:queue:{tenant}:{queue}                 open cases by priority, then SLA deadline
+desk:queue-opened:{tenant}:{queue}          open cases by when they were opened
+desk:queues:{tenant}                        the tenant's queues that have held a case
+desk:queue-due:{tenant}:{queue}             open cases with a deadline, by SLA deadline
+desk:queue-breached:{tenant}:{queue}        cases that breached this queue's SLA, by when
+desk:cases-by-time:{tenant}                 every case, by when it opened (search)
+desk:author-cases:{tenant}:{author}         every case of an author, by when it opened
+desk:appeals:{tenant}                       open appealed cases, in queue order
+desk:strikes:{tenant}:{community|-}:{author} strike units, scored by when they expire
+desk:answer:{action_id}                     the answering event, briefly (a list to BLPOP)
 """
 
 from __future__ import annotations
@@ -26,74 +26,74 @@ from redis.asyncio import Redis
 
 from services.contracts.cases import Case, case_from_json, case_id_for, fold, queue_rank
 from services.contracts.events import CaseEvent, CaseEventKind, StrikeEvent
-from services.gateway.domain import paging
-from services.gateway.domain.search import Search
+from services.desk.domain.search import Search
+from services.shared import paging
 from services.shared.queues import CaseKeys, write_case
 
 ANSWER_TTL_SECONDS = 300
 NO_WINDOW_DAYS = 3650  # a strike from a policy that named no window counts for ten years
 FAMILIES = (
-    "gateway:case:*",
-    "gateway:case-trail:*",
-    "gateway:queue:*",
-    "gateway:queue-opened:*",
-    "gateway:queues:*",
-    "gateway:queue-due:*",
-    "gateway:queue-breached:*",
-    "gateway:cases-by-time:*",
-    "gateway:author-cases:*",
-    "gateway:appeals:*",
-    "gateway:strikes:*",
+    "desk:case:*",
+    "desk:case-trail:*",
+    "desk:queue:*",
+    "desk:queue-opened:*",
+    "desk:queues:*",
+    "desk:queue-due:*",
+    "desk:queue-breached:*",
+    "desk:cases-by-time:*",
+    "desk:author-cases:*",
+    "desk:appeals:*",
+    "desk:strikes:*",
 )
 BREACH_MEMORY_SECONDS = 7 * 86400  # breaches older than this are forgotten
 
 
 def case_key(case_id: str) -> str:
-    return f"gateway:case:{case_id}"
+    return f"desk:case:{case_id}"
 
 
 def trail_key(case_id: str) -> str:
-    return f"gateway:case-trail:{case_id}"
+    return f"desk:case-trail:{case_id}"
 
 
 def queue_key(tenant: str, queue: str) -> str:
-    return f"gateway:queue:{tenant}:{queue}"
+    return f"desk:queue:{tenant}:{queue}"
 
 
 def opened_key(tenant: str, queue: str) -> str:
-    return f"gateway:queue-opened:{tenant}:{queue}"
+    return f"desk:queue-opened:{tenant}:{queue}"
 
 
 def queues_key(tenant: str) -> str:
-    return f"gateway:queues:{tenant}"
+    return f"desk:queues:{tenant}"
 
 
 def due_key(tenant: str, queue: str) -> str:
-    return f"gateway:queue-due:{tenant}:{queue}"
+    return f"desk:queue-due:{tenant}:{queue}"
 
 
 def breached_key(tenant: str, queue: str) -> str:
-    return f"gateway:queue-breached:{tenant}:{queue}"
+    return f"desk:queue-breached:{tenant}:{queue}"
 
 
 def by_time_key(tenant: str) -> str:
-    return f"gateway:cases-by-time:{tenant}"
+    return f"desk:cases-by-time:{tenant}"
 
 
 def author_cases_key(tenant: str, author_id: str) -> str:
-    return f"gateway:author-cases:{tenant}:{author_id}"
+    return f"desk:author-cases:{tenant}:{author_id}"
 
 
 def appeals_key(tenant: str) -> str:
-    return f"gateway:appeals:{tenant}"
+    return f"desk:appeals:{tenant}"
 
 
 def strikes_key(tenant: str, community: str | None, author_id: str) -> str:
-    return f"gateway:strikes:{tenant}:{community or '-'}:{author_id}"
+    return f"desk:strikes:{tenant}:{community or '-'}:{author_id}"
 
 
 def answer_key(action_id: str) -> str:
-    return f"gateway:answer:{action_id}"
+    return f"desk:answer:{action_id}"
 
 
 KEYS = CaseKeys(case_key, queue_key, opened_key)

@@ -14,16 +14,16 @@ from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from services.gateway import metrics
-from services.gateway.api.deps import (
+from services.desk import metrics
+from services.desk.api.deps import (
     SESSION_COOKIE,
     CurrentModerator,
-    api_error,
     moderator_of_token,
 )
-from services.gateway.domain.access import Role, allowed_commands
+from services.desk.domain.access import Role, allowed_commands
 from services.shared.auth import AuthFailure
 from services.shared.errors import ApiError
+from services.shared.platforms import api_error
 
 ASSETS = Path(__file__).resolve().parents[2] / "console"
 HEADERS = {

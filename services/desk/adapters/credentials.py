@@ -10,21 +10,21 @@ from redis.asyncio import Redis
 
 from services.contracts.credentials import API_KEY_PREFIX, MODERATOR_TOKEN_PREFIX, Scope, issue
 from services.contracts.events import CredentialEvent, revised, utcnow
-from services.gateway.adapters.indexed import load_indexed
-from services.gateway.domain.access import Role
+from services.desk.domain.access import Role
+from services.shared.indexed import load_indexed
 
 Publish = Callable[[CredentialEvent], Awaitable[None]]
 
 
-FAMILIES = ("gateway:credential:*", "gateway:credentials:*")
+FAMILIES = ("desk:credential:*", "desk:credentials:*")
 
 
 def credential_key(credential_id: str) -> str:
-    return f"gateway:credential:{credential_id}"
+    return f"desk:credential:{credential_id}"
 
 
 def tenant_index(tenant: str) -> str:
-    return f"gateway:credentials:{tenant}"
+    return f"desk:credentials:{tenant}"
 
 
 class CredentialStore:

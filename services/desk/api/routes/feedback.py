@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
-from services.gateway.adapters.pulse import PulseUnavailable
-from services.gateway.api.deps import PulseReader
+from services.desk.adapters.pulse import PulseUnavailable
+from services.desk.api.deps import PulseDep, PulseReader
 from services.shared.errors import ApiError
 
 router = APIRouter(prefix="/v1/feedback", tags=["communities"])
@@ -45,7 +45,7 @@ router = APIRouter(prefix="/v1/feedback", tags=["communities"])
 )  # fmt: skip
 async def feedback_digest(
     tenant: PulseReader,
-    request: Request,
+    pulse: PulseDep,
     community: Annotated[str, Query(min_length=1, max_length=128, description="`_`: none")],
     since: Annotated[str | None, Query(description="ISO 8601, or a time ago: 7d (default)")] = None,
     until: Annotated[str | None, Query(description="ISO 8601, or a time ago; default now")] = None,
@@ -58,7 +58,7 @@ async def feedback_digest(
     params = {"tenant": tenant, "community": community, "format": format}
     params |= {k: v for k, v in (("since", since), ("until", until)) if v is not None}
     try:
-        answer = await request.app.state.pulse.digest(params)
+        answer = await pulse.digest(params)
     except PulseUnavailable as error:
         raise ApiError(
             503, "pulse_unavailable", str(error), headers={"Retry-After": "5"}

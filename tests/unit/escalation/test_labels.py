@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from services.contracts.cases import Case
 from services.contracts.events import Action, CaseEvent
-from services.gateway.domain.labels import example_of
+from services.escalation.domain.labels import example_of
 
 CASE = Case(case_id="c", post_id="p", tenant="acme", author_id="u", community="games",
             queue="general", priority=3, sla_deadline=None,

@@ -1,6 +1,6 @@
 """Console sign-in sessions, kept by the gateway with a time to live.
 
-gateway:console-session:{sha256 of the session id}   credential id and CSRF token (a hash)
+desk:console-session:{sha256 of the session id}   credential id and CSRF token (a hash)
 
 Only a digest of the session id is stored, so a copy of Redis holds nothing a browser could
 present. Sessions are the one piece of gateway state not rebuilt from Kafka: losing them only
@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
-FAMILIES = ("gateway:console-session:*",)
+FAMILIES = ("desk:console-session:*",)
 
 
 def session_key(session_id: str) -> str:
-    return f"gateway:console-session:{hashlib.sha256(session_id.encode()).hexdigest()}"
+    return f"desk:console-session:{hashlib.sha256(session_id.encode()).hexdigest()}"
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
-"""Ingest's own view of the platform keys, projected from the credentials topic (the gateway
-issues and revokes them; ingest never reads the gateway's keys).
+"""A service's own view of the platform keys, projected from the credentials topic by each
+service that authenticates platforms with them (ingest, the gateway, the desk); the desk
+issues and revokes them, and no service reads another's view.
 
-ingest:key:{credential_id}   the key's latest CredentialEvent (moderator tokens are not kept)
+{service}:key:{credential_id}   the key's latest CredentialEvent (moderator tokens are not kept)
 
 A key found is remembered in the process for `remember_seconds`, so a platform sending many
 posts costs one Redis read per key per interval rather than one per request. A revocation
@@ -17,25 +18,29 @@ from redis.asyncio import Redis
 
 from services.contracts.events import CredentialEvent
 
-FAMILIES = ("ingest:key:*",)
 REMEMBERED_KEYS = 10_000
 
 
-def key_of(credential_id: str) -> str:
-    return f"ingest:key:{credential_id}"
+def families(service: str) -> tuple[str, ...]:
+    """What a rebuild of `service`'s view drops."""
+    return (f"{service}:key:*",)
+
+
+def key_of(service: str, credential_id: str) -> str:
+    return f"{service}:key:{credential_id}"
 
 
 class PlatformKeys:
-    def __init__(self, redis: Redis, remember_seconds: float = 0.0) -> None:
-        self.redis = redis
+    def __init__(self, redis: Redis, service: str, remember_seconds: float = 0.0) -> None:
+        self.redis, self.service = redis, service
         self.remember_seconds = remember_seconds
         self._remembered: dict[str, tuple[float, CredentialEvent]] = {}
 
     async def apply(self, event: CredentialEvent) -> bool:
-        """Keep the key's latest state; False for what ingest has no use for."""
+        """Keep the key's latest state; False for moderator tokens (not platform keys)."""
         if event.kind != "api_key":
             return False
-        await self.redis.set(key_of(event.credential_id), event.model_dump_json())
+        await self.redis.set(key_of(self.service, event.credential_id), event.model_dump_json())
         self._remembered.pop(event.credential_id, None)
         return True
 
@@ -44,7 +49,7 @@ class PlatformKeys:
         remembered = self._remembered.get(credential_id)
         if remembered is not None and remembered[0] > now:
             return remembered[1]
-        raw = await self.redis.get(key_of(credential_id))
+        raw = await self.redis.get(key_of(self.service, credential_id))
         found = CredentialEvent.model_validate_json(raw) if raw else None
         if found is not None and self.remember_seconds > 0:
             if len(self._remembered) >= REMEMBERED_KEYS:

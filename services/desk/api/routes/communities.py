@@ -15,8 +15,8 @@ from pydantic import BaseModel, Field, StrictBool
 
 from services.contracts import topics
 from services.contracts.events import CrisisCommand
-from services.gateway.api.deps import Admin, CommunitiesDep, PulseReader
-from services.gateway.domain.views import CommunityAlertView
+from services.contracts.public import CommunityAlertView
+from services.desk.api.deps import Admin, CommunitiesDep, PulseReader
 from services.shared.errors import ApiError
 
 router = APIRouter(prefix="/v1/communities", tags=["communities"])

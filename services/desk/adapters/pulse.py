@@ -1,4 +1,4 @@
-"""Pulse's documented HTTP API (`GET /v1/feedback/digest`), which the gateway serves to
+"""Pulse's documented HTTP API (`GET /v1/feedback/digest`), which the desk serves to
 platforms and moderators after checking who may read it."""
 
 from __future__ import annotations

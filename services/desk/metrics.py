@@ -1,0 +1,10 @@
+from prometheus_client import Counter
+
+ERRORS = Counter("desk_errors_total", "Errors by kind", ["kind"])
+AUTH_FAILURES = Counter("desk_auth_failures_total", "Refused requests", ["reason"])
+MODERATOR_COMMANDS = Counter(
+    "desk_moderator_commands_total",
+    "Moderator commands by outcome (accepted, rejected, forbidden, timeout)",
+    ["command", "outcome"],
+)
+VIEW_EVENTS = Counter("desk_view_events_total", "Events applied to the desk's views", ["topic"])

@@ -1,0 +1,63 @@
+"""One table per service says which topic feeds which of its views: topic -> (event model,
+apply). The same table drives live consumption (`project`, for a batch that mixes the topics)
+and `rebuild` (`replay`, each topic from its start), so the two cannot drift apart.
+
+`apply(views, event, live)` is told whether it runs live: a rebuild must not do what only the
+live path does (answer a moderator waiting on a command, send a webhook). It returns False for
+an event it did not apply (a rebuild counts the rest)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from faststream.kafka import KafkaBroker
+from prometheus_client import Counter
+from pydantic import BaseModel
+
+from services.shared.kafka import by_topic, decode_records, read_events
+
+Apply = Callable[[Any, Any, bool], Awaitable[object]]
+
+
+@dataclass(frozen=True)
+class Projection:
+    model: type[BaseModel]
+    apply: Apply
+
+
+Table = Mapping[str, Projection]
+
+
+async def project(
+    broker: KafkaBroker,
+    service: str,
+    table: Table,
+    views: Any,
+    records,
+    errors: Counter,
+    applied: Counter,
+) -> None:
+    """A live batch: each topic's records decoded (the undecodable dead-lettered and counted in
+    `errors`), then applied in order; `applied` counts them by topic."""
+
+    async def each(topic: str, group: list) -> None:
+        projection = table[topic]
+        for _, event in await decode_records(broker, service, group, projection.model, errors):
+            await projection.apply(views, event, True)
+            applied.labels(topic).inc()
+
+    handlers = {topic: (lambda group, topic=topic: each(topic, group)) for topic in table}
+    await by_topic(records, handlers)
+
+
+async def replay(bootstrap: str, table: Table, views: Any) -> dict[str, int]:
+    """Every topic of the table from its start into the views (a rebuild); events applied per
+    topic."""
+    counts: dict[str, int] = {}
+    for topic, projection in table.items():
+        counts[topic] = 0
+        async for event in read_events(bootstrap, topic, projection.model):
+            counts[topic] += await projection.apply(views, event, False) is not False
+    return counts
