@@ -544,7 +544,16 @@ def down() -> None:
         print("no stack is recorded; nothing to stop.")
         return
     pids, _ = _recorded()
-    for name in ("ingest", "pulse", "desk", "gateway", "escalation", "classifier", "redis", "kafka"):
+    for name in (
+        "ingest",
+        "pulse",
+        "desk",
+        "gateway",
+        "escalation",
+        "classifier",
+        "redis",
+        "kafka",
+    ):
         if pids.get(name):
             print(f"stopping {name} (pid {pids[name]}) ...", flush=True)
             _stop_pid(pids[name], timeout=30.0)

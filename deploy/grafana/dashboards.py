@@ -131,7 +131,12 @@ OVERVIEW = Dashboard(
         ),
         Panel(
             "Services up",
-            (q('up{job=~"gateway|desk|ingest|classifier|escalation|pulse"}', "{{job}} {{instance}}"),),
+            (
+                q(
+                    'up{job=~"gateway|desk|ingest|classifier|escalation|pulse"}',
+                    "{{job}} {{instance}}",
+                ),
+            ),
             kind="stat",
         ),
     ),
