@@ -54,7 +54,20 @@ class ScoreResponse(BaseModel):
 async def score(body: ScoreRequest, request: Request) -> ScoreResponse:
     """Score texts with the running model, synchronously: one score per label per text."""
     state = request.app.state
-    settings = state.settings
+    stated = checked(body, state.settings)
+    languages = [
+        language_of(lang, text, state.scoring.guess_language)
+        for lang, text in zip(stated, body.texts, strict=True)
+    ]
+    texts = [state.scoring.normalize(text) for text in body.texts]
+    readings = await state.scoring.read(texts, languages, source="http")
+    out = [result_of(i, reading, languages[i]) for i, reading in enumerate(readings)]
+    routes = state.scoring.routes
+    return ScoreResponse(model=routes.primary.info, reads=sorted(routes.languages), results=out)
+
+
+def checked(body: ScoreRequest, settings) -> list[str | None]:
+    """The languages stated for each text (None: detect it); 422 for what cannot be read."""
     if len(body.texts) > settings.classifier_http_max_texts:
         raise ApiError(
             422, "too_many_texts", f"at most {settings.classifier_http_max_texts} texts per request"
@@ -71,29 +84,18 @@ async def score(body: ScoreRequest, request: Request) -> ScoreResponse:
     stated = body.languages or [None] * len(body.texts)
     if len(stated) != len(body.texts):
         raise ApiError(422, "languages_mismatch", "languages must have one entry per text")
-    languages = [
-        language_of(lang, text, state.scoring.guess_language)
-        for lang, text in zip(stated, body.texts, strict=True)
-    ]
-    texts = [state.scoring.normalize(text) for text in body.texts]
-    readings = await state.scoring.read(texts, languages, source="http")
-    routes = state.scoring.routes
-    out = []
-    for index, reading in enumerate(readings):
-        if isinstance(reading.result, Unscorable):
-            raise ApiError(
-                422, "unscorable", f"texts[{index}] could not be scored: {reading.result}"
-            )
-        model = reading.model
-        out.append(
-            TextScores(
-                scores=reading.result or {},
-                missing_labels=[label for label in LABELS if model and label not in model.labels],
-                model=model.info if model else None,
-                language=languages[index],
-                unscored=UNSUPPORTED if model is None else None,
-                tone=reading.tone,
-            )
-        )
-    reads = sorted(routes.languages)
-    return ScoreResponse(model=routes.primary.info, reads=reads, results=out)
+    return stated
+
+
+def result_of(index: int, reading, language: str) -> TextScores:
+    if isinstance(reading.result, Unscorable):
+        raise ApiError(422, "unscorable", f"texts[{index}] could not be scored: {reading.result}")
+    model = reading.model
+    return TextScores(
+        scores=reading.result or {},
+        missing_labels=[label for label in LABELS if model and label not in model.labels],
+        model=model.info if model else None,
+        language=language,
+        unscored=UNSUPPORTED if model is None else None,
+        tone=reading.tone,
+    )

@@ -75,26 +75,7 @@ async def on_posts(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
     decided = [r for r in records if r.topic == topics.DECISIONS]
     struck = [r for r in records if r.topic == topics.STRIKES]
     opened = [r for r in records if r.topic == topics.CASE_EVENTS]
-    observations, remarks = [], []
-    posts = await decode_records(broker, SERVICE, scored, PostScored, metrics.ERRORS)
-    # the lexicon reads what the classifier's model left without a tone, in English; CPU-bound,
-    # so off the event loop, and health checks and the window closer keep their time
-    english = [i for i, (_, event) in enumerate(posts) if needs_lexicon(event)]
-    texts = [posts[i][1].post.text for i in english]
-    tones = await within_budget(deps.sentiment.score, texts, deps.post_budget_seconds)
-    read = dict(zip(english, tones, strict=True))
-    for index, (record, event) in enumerate(posts):
-        sentiment = read.get(index)
-        if isinstance(sentiment, Overdue):
-            metrics.ERRORS.labels("overdue").inc()
-            await dead_letter(broker, SERVICE, record, "overdue", sentiment.reason)
-            continue
-        signal = signal_for(event, sentiment)
-        if signal.tone is None:
-            metrics.TONE_UNREAD.inc()
-        observations.append(scored_observation(event, signal))
-        if signal.civil_negative:
-            remarks.append(remark_of(event))
+    observations, remarks = await heard(broker, deps, scored)
     for _, case in await decode_records(broker, SERVICE, opened, CaseEvent, metrics.ERRORS):
         if feedback_case(case, deps.feedback_queue):
             remarks.append(remark_of(case))
@@ -112,6 +93,31 @@ async def on_posts(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
     metrics.POSTS_COUNTED.inc(counted)
     metrics.LATE.inc(late)
     metrics.REMARKS.inc(len(remarks))
+
+
+async def heard(broker: KafkaBroker, deps: Pulse, records) -> tuple[list, list]:
+    """The scored posts' observations and the civil criticism among them. The lexicon reads
+    what the classifier's model left without a tone, in English; CPU-bound, so off the event
+    loop, and health checks and the window closer keep their time."""
+    observations, remarks = [], []
+    posts = await decode_records(broker, SERVICE, records, PostScored, metrics.ERRORS)
+    english = [i for i, (_, event) in enumerate(posts) if needs_lexicon(event)]
+    texts = [posts[i][1].post.text for i in english]
+    tones = await within_budget(deps.sentiment.score, texts, deps.post_budget_seconds)
+    read = dict(zip(english, tones, strict=True))
+    for index, (record, event) in enumerate(posts):
+        sentiment = read.get(index)
+        if isinstance(sentiment, Overdue):
+            metrics.ERRORS.labels("overdue").inc()
+            await dead_letter(broker, SERVICE, record, "overdue", sentiment.reason)
+            continue
+        signal = signal_for(event, sentiment)
+        if signal.tone is None:
+            metrics.TONE_UNREAD.inc()
+        observations.append(scored_observation(event, signal))
+        if signal.civil_negative:
+            remarks.append(remark_of(event))
+    return observations, remarks
 
 
 def needs_lexicon(event: PostScored) -> bool:

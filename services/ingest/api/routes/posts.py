@@ -21,6 +21,7 @@ from services.ingest.domain.submission import (
 from services.shared.errors import ApiError, error_body
 
 log = logging.getLogger(__name__)
+CONFLICT = "This external_id was already submitted with other content."
 router = APIRouter(prefix="/v1/posts", tags=["posts"])
 
 ERRORS = {
@@ -68,15 +69,20 @@ async def submit_post(
     claim = await registry.claim(admitted.event, admitted.fingerprint)
     if claim is ClaimOutcome.CONFLICT:
         metrics.POSTS_REJECTED.labels("external_id_conflict").inc()
-        raise ApiError(
-            409,
-            "external_id_conflict",
-            "This external_id was already submitted with other content.",
-        )
+        raise ApiError(409, "external_id_conflict", CONFLICT)
     if claim is ClaimOutcome.DUPLICATE:
         metrics.POSTS_DUPLICATE.inc()
         return response.model_copy(update={"duplicate": True})
 
+    await publish_post(admitted, publisher, registry, settings)
+    metrics.POSTS_ACCEPTED.labels(post.tenant).inc()
+    return response
+
+
+async def publish_post(admitted, publisher, registry, settings) -> None:
+    """On the posts topic and marked published; a post Kafka did not take is released (or, if
+    Kafka may answer late, marked uncertain) and the caller gets 503."""
+    post = admitted.post
     try:
         with metrics.PUBLISH_SECONDS.time():
             await publisher.publish(
@@ -99,5 +105,3 @@ async def submit_post(
             "The post could not be queued; nothing was accepted. Retry.", settings
         ) from error
     await registry.mark_published(post.post_id)
-    metrics.POSTS_ACCEPTED.labels(post.tenant).inc()
-    return response

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import logging
+from typing import Annotated
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Depends, status
 from fastapi.responses import JSONResponse
 
 from services.contracts import topics
@@ -11,9 +12,11 @@ from services.ingest.adapters.publisher import Unpublished
 from services.ingest.adapters.reports import ReportLedger
 from services.ingest.api.deps import PostWriter, PublisherDep, RegistryDep, SettingsDep, unavailable
 from services.ingest.domain.reports import ReportAccepted, ReportRequest, to_report
+from services.shared.api import from_state
 from services.shared.errors import ApiError
 
 log = logging.getLogger(__name__)
+ReportLedgerDep = Annotated[ReportLedger, Depends(from_state("reports"))]
 router = APIRouter(prefix="/v1/posts", tags=["reports"])
 
 ERRORS = {
@@ -42,7 +45,7 @@ async def report_post(
     registry: RegistryDep,
     publisher: PublisherDep,
     settings: SettingsDep,
-    request: Request,
+    ledger: ReportLedgerDep,
 ) -> ReportAccepted | JSONResponse:
     """A member reports a post. Each member counts once per post (a repeat answers 200 with
     `duplicate: true`); the community's policy decides how many reports, for which reasons and
@@ -51,11 +54,17 @@ async def report_post(
     if found is None or found[0] != platform.tenant:
         raise ApiError(404, "post_not_found", "No post of yours has this id.")
     report = to_report(body, post_id, platform.tenant, found[1])
-    ledger: ReportLedger = request.app.state.reports
     if not await ledger.claim(report.report_id):
         metrics.REPORTS.labels("duplicate").inc()
         answer = ReportAccepted(report_id=report.report_id, duplicate=True)
         return JSONResponse(answer.model_dump(), status_code=200)
+    await publish_report(report, ledger, publisher, settings)
+    metrics.REPORTS.labels("accepted").inc()
+    return ReportAccepted(report_id=report.report_id, duplicate=False)
+
+
+async def publish_report(report, ledger: ReportLedger, publisher, settings) -> None:
+    """On the reports topic, or released (a retry may claim it again) and 503."""
 
     async def settled(acked: bool) -> None:  # Kafka answered after the deadline
         if not acked:
@@ -74,5 +83,3 @@ async def report_post(
         if not error.pending:
             await ledger.release(report.report_id)
         raise unavailable("The report could not be queued. Retry.", settings) from error
-    metrics.REPORTS.labels("accepted").inc()
-    return ReportAccepted(report_id=report.report_id, duplicate=False)
