@@ -61,29 +61,29 @@ bench-classifier: install  ## naive Detoxify vs the batched service path on bert
 	$(PY) -m benchmarks.classifier
 
 train-offline: $(STAMP)  ## fine-tune MiniLM's LoRA adapter for EPOCHS (2; about an hour here), then fit the head over it
-	$(PY) -m services.classifier.offline.finetune --epochs $(or $(EPOCHS),2)
+	$(PY) -m training.finetune --epochs $(or $(EPOCHS),2)
 	$(MAKE) train-head
 
 train-head: $(STAMP)  ## refit only the offline model's head (n-grams + the adapted MiniLM), e.g. FEEDBACK=feedback.jsonl
-	$(PY) -m services.classifier.offline.train $(if $(FEEDBACK),--feedback $(FEEDBACK) --feedback-weight $(or $(FEEDBACK_WEIGHT),3))
+	$(PY) -m training.train $(if $(FEEDBACK),--feedback $(FEEDBACK) --feedback-weight $(or $(FEEDBACK_WEIGHT),3))
 
 train-tone: $(STAMP)  ## fit the multilingual model's tone head (VADER's tone of English rows; a minute or two)
-	$(PY) -m services.classifier.offline.train_tone
+	$(PY) -m training.train_tone
 
 train-multilingual: $(STAMP)  ## fit the multilingual model's head (Universal Sentence Encoder + train.jsonl + phrasebook; minutes)
-	$(PY) -m services.classifier.offline.train_multilingual
+	$(PY) -m training.train_multilingual
 
 export-labels: $(STAMP)  ## labeled examples (moderators' calls, Perspective suggestions) from Kafka as JSONL: LABELS=feedback.jsonl SINCE=90d
-	$(PY) -m services.classifier.offline.labels --out $(or $(LABELS),feedback.jsonl) --since $(or $(SINCE),36500d)
+	$(PY) -m training.labels --out $(or $(LABELS),feedback.jsonl) --since $(or $(SINCE),36500d)
 
 calibrate-model: $(STAMP)  ## per-label calibrations for MODEL (e.g. detoxify:original) into OUT, for CLASSIFIER_CALIBRATION_PATH
-	$(PY) -m services.classifier.calibrate_model --model $(MODEL) --out $(or $(OUT),calibrations/model.json)
+	$(PY) -m training.calibrate_model --model $(MODEL) --out $(or $(OUT),calibrations/model.json)
 
 eval-languages: $(STAMP)  ## per language: detection, ROC-AUC per label, threats/insults/benign acted on; writes benchmarks/results/
-	$(PY) -m services.classifier.evaluate_languages
+	$(PY) -m training.evaluate_languages
 
 eval-offline: $(STAMP)  ## per-label ROC-AUC / PR-AUC on test.jsonl, per source
-	$(PY) -m services.classifier.offline.evaluate
+	$(PY) -m training.evaluate
 
 clean:
 	rm -rf .run .pytest_cache

@@ -18,7 +18,7 @@ class Settings(ServiceSettings):
         "auto"
     )
     classifier_hf_config_path: str | None = None  # local config + tokenizer folder for checkpoints
-    # Per-label calibrations fitted on the chosen model (python -m services.classifier.calibrate_model)
+    # Per-label calibrations fitted on the chosen model (python -m training.calibrate_model)
     classifier_calibration_path: str | None = None
     classifier_threads: int = os.cpu_count() or 1
     # Batches scored at once, each on threads/streams cores. On a dedicated 2-core node, 2 scored

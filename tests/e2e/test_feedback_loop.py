@@ -66,7 +66,7 @@ async def test_a_moderators_removal_becomes_a_labeled_example_in_the_export(
     out = tmp_path / "feedback.jsonl"
 
     async def exported() -> list[dict]:
-        await asyncio.to_thread(cli, infra, "services.classifier.offline.labels", "--out",
+        await asyncio.to_thread(cli, infra, "training.labels", "--out",
                                 str(out), "--tenant", tenant)  # fmt: skip
         return [json.loads(line) for line in out.read_text().splitlines()]
 

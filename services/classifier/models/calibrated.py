@@ -1,5 +1,5 @@
 """A model's scores mapped through its per-label calibrations, read from a file fitted by
-`python -m services.classifier.calibrate_model` (the offline model carries its own in its head).
+`python -m training.calibrate_model` (the offline model carries its own in its head).
 
 The file names the model it was fitted on; loading it over another model is refused at start-up,
 since a map fitted on one model's scores means nothing on another's.
@@ -44,7 +44,7 @@ def load_calibrations(path: Path, model_id: str) -> tuple[dict[str, Calibration]
     if saved.get("model") != model_id:
         raise CalibrationMismatch(
             f"{path} was fitted on model {saved.get('model')!r}, not on the loaded {model_id!r}; "
-            "fit one for this model with `python -m services.classifier.calibrate_model`"
+            "fit one for this model with `python -m training.calibrate_model`"
         )
     calibrations = {
         label: Calibration(np.asarray(m["raw"], float), np.asarray(m["calibrated"], float))

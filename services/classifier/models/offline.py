@@ -31,7 +31,7 @@ class OfflineScorer:
         if not head_path.exists():
             raise RuntimeError(
                 f"the offline model's head is missing at {head_path}; "
-                "train it with `python -m services.classifier.offline.train`"
+                "train it with `python -m training.train`"
             )
         self.head = Head.load(head_path)
         adapter = adapter_for(self.head.info.get("encoder_adapter"), adapter_path)

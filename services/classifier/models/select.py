@@ -10,7 +10,7 @@ CLASSIFIER_LANGUAGE_MODELS: the models that read, in this order, the languages C
 does not (comma-separated, same names; `none` for none); see models/routes.py.
 
 CLASSIFIER_CALIBRATION_PATH: per-label calibrations fitted on the chosen model
-(python -m services.classifier.calibrate_model); refused if fitted on another model.
+(python -m training.calibrate_model); refused if fitted on another model.
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from services.classifier import calibrate_model
 from services.classifier.config import Settings
 from services.classifier.domain.calibration import Calibration
 from services.classifier.models.calibrated import (
@@ -20,8 +19,9 @@ from services.classifier.models.calibrated import (
 )
 from services.classifier.models.checkpoints import build_checkpoint
 from services.classifier.models.select import load_scorer
-from services.classifier.offline.data import Dataset
 from services.contracts.events import ModelInfo
+from training import calibrate_model
+from training.data import Dataset
 
 HALVED = Calibration(np.array([0.0, 1.0]), np.array([0.0, 0.5]))
 

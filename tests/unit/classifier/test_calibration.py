@@ -11,9 +11,9 @@ from services.classifier.domain.calibration import (
     expected_calibration_error,
     reliability,
 )
-from services.classifier.offline.benign_identity import sentences
-from services.classifier.offline.calibrate import fit_calibration
 from services.classifier.offline.head import Head
+from training.benign_identity import sentences
+from training.calibrate import fit_calibration
 
 
 def overconfident(n: int = 20_000, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from services.classifier.domain.scoring import TONE_NEGATIVE, TONE_POSITIVE, split_tone
-from services.classifier.offline.phrasebook import PHRASES, phrasebook_rows
 from services.classifier.offline.sentences import (
     WINDOW_TOKENS,
     WINDOWS,
@@ -19,14 +18,15 @@ from services.classifier.offline.sentences import (
     mean_per_text,
     spread,
 )
-from services.classifier.offline.tone_phrasebook import (
+from services.contracts.events import Tone
+from training.phrasebook import PHRASES, phrasebook_rows
+from training.tone_phrasebook import (
     NEGATIVE,
     NEUTRAL,
     POSITIVE,
     TONES,
     tone_rows,
 )
-from services.contracts.events import Tone
 
 EVALUATION_SET = Path(__file__).resolve().parents[3] / "benchmarks" / "data" / "multilingual.jsonl"
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from itertools import product
 
-from services.classifier.offline.data import JIGSAW_LABELS, Dataset
+from training.data import JIGSAW_LABELS, Dataset
 
 SOURCE = "phrasebook"
 INSULT = {"toxicity": 1.0, "insult": 1.0, "threat": 0.0, "identity_attack": 0.0}

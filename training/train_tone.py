@@ -2,7 +2,7 @@
 tone phrasebook (offline/tone_phrasebook.py), read from the Universal Sentence Encoder's vectors
 by a logistic regression over three classes.
 
-    make train-tone    (python -m services.classifier.offline.train_tone)
+    make train-tone    (python -m training.train_tone)
 
 VADER is an English lexicon; the encoder places a sentence near its translations, so a head that
 learns VADER's tone from English vectors reads it, less well, in the other languages the encoder
@@ -29,12 +29,12 @@ from sklearn.linear_model import LogisticRegression
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from services.classifier.domain.normalize import make_normalizer
-from services.classifier.offline.data import DEFAULT_DATA, cached_embeddings, load
 from services.classifier.offline.sentences import SentenceEncoder
 from services.classifier.offline.tone_head import CLASSES, TONE_HEAD_PATH, ToneHead
-from services.classifier.offline.tone_phrasebook import tone_rows
-from services.classifier.offline.train_multilingual import first_windows
 from services.classifier.offline.vocabulary import known_words
+from training.data import DEFAULT_DATA, cached_embeddings, load
+from training.tone_phrasebook import tone_rows
+from training.train_multilingual import first_windows
 
 ROWS = 20_000
 MAX_CHARS = 600

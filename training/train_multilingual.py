@@ -3,7 +3,7 @@
 (offline/phrasebook.py), one small network per label, calibrated on the same held-out tenth of
 train.jsonl as the English model.
 
-    make train-multilingual    (python -m services.classifier.offline.train_multilingual)
+    make train-multilingual    (python -m training.train_multilingual)
 
 The encoder reads 16 languages (its model card); of Perspective's languages and Turkish those are
 ar, de, en, es, fr, it, ja, ko, nl, pl, pt, ru, tr and zh, which the head declares. Hindi, Czech,
@@ -24,15 +24,15 @@ from sklearn.metrics import roc_auc_score
 from sklearn.neural_network import MLPClassifier
 
 from services.classifier.domain.normalize import make_normalizer
-from services.classifier.offline.augment import threat_rows
-from services.classifier.offline.calibrate import fit_calibration
-from services.classifier.offline.data import DEFAULT_DATA, Dataset, cached_embeddings, load
 from services.classifier.offline.multilingual_head import MULTILINGUAL_HEAD_PATH, MultilingualHead
-from services.classifier.offline.phrasebook import phrasebook_rows
 from services.classifier.offline.sentences import SentenceEncoder
-from services.classifier.offline.train import GENERATED_THREATS, among, held_out_tenth
 from services.classifier.offline.vocabulary import known_words
 from services.contracts.events import LABELS
+from training.augment import threat_rows
+from training.calibrate import fit_calibration
+from training.data import DEFAULT_DATA, Dataset, cached_embeddings, load
+from training.phrasebook import phrasebook_rows
+from training.train import GENERATED_THREATS, among, held_out_tenth
 
 READS = ("ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "tr", "zh")
 HIDDEN = 256

@@ -3,7 +3,7 @@ source; expected calibration error per label before and after calibration, with 
 diagrams; and the share of benign identity mentions, of plain threats and of violent figures
 of speech ("my knees are killing me") the default policy acts on.
 
-    python -m services.classifier.offline.evaluate [--data DIR] [--head H --adapter A --report R]
+    python -m training.evaluate [--data DIR] [--head H --adapter A --report R]
 
 Rows are scored through the same normalizer and features the service uses. A label a row does
 not carry is left out of that label's metrics. Results are printed and written to
@@ -26,21 +26,21 @@ from services.classifier.domain.normalize import make_normalizer
 from services.classifier.models.offline import OfflineScorer
 from services.classifier.models.onnx import FAST_RUNTIMES
 from services.classifier.offline.adapter import ADAPTER_PATH
-from services.classifier.offline.benign_identity import sentences
-from services.classifier.offline.data import (
+from services.classifier.offline.features import NgramFeatures, combine
+from services.classifier.offline.head import HEAD_PATH
+from services.classifier.offline.vocabulary import known_words
+from services.policy.language import Action, PostFacts, evaluate
+from services.policy.text import parse_policy
+from training.benign_identity import sentences
+from training.data import (
     DEFAULT_DATA,
     JIGSAW_LABELS,
     Dataset,
     cached_embeddings,
     load,
 )
-from services.classifier.offline.features import NgramFeatures, combine
-from services.classifier.offline.head import HEAD_PATH
-from services.classifier.offline.vocabulary import known_words
-from services.policy.language import Action, PostFacts, evaluate
-from services.policy.text import parse_policy
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 DEFAULT_POLICY = ROOT / "deploy" / "policies" / "default.yaml"
 # Plain threats against a person, written here: the default policy should act on every one.

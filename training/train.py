@@ -1,6 +1,6 @@
 """Train the offline model's head on train.jsonl (never on test.jsonl), with its calibration.
 
-    python -m services.classifier.offline.train [--data DIR] [--feedback feedback.jsonl
+    python -m training.train [--data DIR] [--feedback feedback.jsonl
         --feedback-weight 3] [--adapter adapter.npz | --no-adapter]
 
 - The features are the fine-tuned encoder's embeddings (MiniLM with the LoRA adapter of
@@ -16,7 +16,7 @@
 - A tenth of train.jsonl (seeded; the same tenth fine-tuning never trains on) is held out of
   the fit. Each label's C is chosen on it, and its calibration is fitted on it: isotonic or
   Platt, whichever predicts one half of it better when fitted on the other; Platt for a label
-  with few positives (services/classifier/offline/calibrate.py). The mean ROC-AUC over the
+  with few positives (training/calibrate.py). The mean ROC-AUC over the
   jigsaw labels on its jigsaw rows is recorded: candidate models are compared on it.
 - The generated threats and look-alikes of `augment.py` join the fit, as in fine-tuning.
 - `--feedback`: labeled examples from `make export-labels` join the fit with a weight; a fifth
@@ -40,15 +40,6 @@ from sklearn.metrics import roc_auc_score
 from services.classifier.domain.calibration import expected_calibration_error
 from services.classifier.domain.normalize import make_normalizer
 from services.classifier.offline.adapter import ADAPTER_PATH, Adapter
-from services.classifier.offline.augment import threat_rows
-from services.classifier.offline.calibrate import MIN_ISOTONIC_CLASS_ROWS, fit_calibration
-from services.classifier.offline.data import (
-    DEFAULT_DATA,
-    JIGSAW_LABELS,
-    Dataset,
-    cached_embeddings,
-    load,
-)
 from services.classifier.offline.features import (
     POOLING,
     WINDOWS,
@@ -59,6 +50,15 @@ from services.classifier.offline.features import (
 from services.classifier.offline.head import HEAD_PATH, Head
 from services.classifier.offline.vocabulary import known_words
 from services.contracts.events import LABELS
+from training.augment import threat_rows
+from training.calibrate import MIN_ISOTONIC_CLASS_ROWS, fit_calibration
+from training.data import (
+    DEFAULT_DATA,
+    JIGSAW_LABELS,
+    Dataset,
+    cached_embeddings,
+    load,
+)
 
 C_GRID = (1.0, 4.0, 16.0)
 SEED = 7

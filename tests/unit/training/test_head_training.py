@@ -9,9 +9,9 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from services.classifier.offline.data import Dataset
 from services.classifier.offline.head import Head
-from services.classifier.offline.train import (
+from training.data import Dataset
+from training.train import (
     C_GRID,
     compare_on_feedback,
     fit_label,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from services.classifier.offline.labels import rows_of
 from services.contracts.events import LabeledExample
+from training.labels import rows_of
 
 T0 = datetime(2026, 12, 2, tzinfo=UTC)
 

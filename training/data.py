@@ -12,7 +12,7 @@ import numpy as np
 
 # The labels train.jsonl's jigsaw rows carry: what fine-tuning learns and the evaluation averages.
 JIGSAW_LABELS = ("toxicity", "severe_toxicity", "obscene", "threat", "insult", "identity_attack")
-DEFAULT_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "toxicity"
+DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "toxicity"
 CACHE = (
     Path(os.environ.get("MODERATION_CACHE", Path.home() / ".cache" / "moderation")) / "embeddings"
 )

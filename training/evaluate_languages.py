@@ -13,7 +13,7 @@ of civil criticism it reads as negative (what pulse gathers for the digest) and 
 benign mentions of identity it reads as negative (what it should not). Pooled over languages
 too. Prints a table and writes benchmarks/results/languages.json.
 
-    make eval-languages    (python -m services.classifier.evaluate_languages [--out PATH])
+    make eval-languages    (python -m training.evaluate_languages [--out PATH])
     CLASSIFIER_LANGUAGE_MODELS=none make eval-languages    (the English model alone)
 """
 
@@ -39,7 +39,7 @@ from services.contracts.events import Tone
 from services.policy.language import Action, PostFacts, evaluate
 from services.policy.text import parse_policy
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data" / "multilingual.jsonl"
 RESULTS = ROOT / "benchmarks" / "results"
 DEFAULT_POLICY = ROOT / "deploy" / "policies" / "default.yaml"

@@ -1,7 +1,7 @@
 """Export the labeled examples (moderators' reviews and appeals, Perspective suggestions) from
 Kafka as JSONL in the shape of train.jsonl, for `make train-offline FEEDBACK=...`.
 
-    python -m services.classifier.offline.labels --out feedback.jsonl [--since 90d] [--tenant T]
+    python -m training.labels --out feedback.jsonl [--since 90d] [--tenant T]
 
 An example sent with `doNotStore` has no text and is left out. Of several examples of one post
 (a review, then its appeal), the latest wins.

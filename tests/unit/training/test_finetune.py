@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from services.classifier.offline.data import Dataset
-from services.classifier.offline.finetune import (
+from training.data import Dataset
+from training.finetune import (
     BATCH,
     LABELS,
     epoch_batches,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from itertools import product
 
-from services.classifier.offline.data import JIGSAW_LABELS, Dataset
+from training.data import JIGSAW_LABELS, Dataset
 
 SEED = 7
 SOURCE = "generated_threats"

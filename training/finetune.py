@@ -1,7 +1,7 @@
 """Fine-tune the MiniLM encoder end to end with LoRA adapters and a multi-label head; the adapter
 is what the offline model's encoder ships with (services/classifier/offline/adapter.py).
 
-    python -m services.classifier.offline.finetune [--epochs 2] [--rank 16] [--max-tokens 96]
+    python -m training.finetune [--epochs 2] [--rank 16] [--max-tokens 96]
         [--out adapter.npz] [--resume]
 
 - Validation: the same held-out tenth of train.jsonl as the head's calibration (seed 7); it is
@@ -39,15 +39,15 @@ from transformers import AutoModel, AutoTokenizer
 
 from services.classifier.domain.normalize import make_normalizer
 from services.classifier.offline.adapter import ADAPTER_PATH, of_peft
-from services.classifier.offline.augment import threat_rows
-from services.classifier.offline.data import DEFAULT_DATA, JIGSAW_LABELS, Dataset, load
 from services.classifier.offline.features import encoder_dir
-from services.classifier.offline.train import SEED, held_out_tenth
 from services.classifier.offline.vocabulary import known_words
+from training.augment import threat_rows
+from training.data import DEFAULT_DATA, JIGSAW_LABELS, Dataset, load
+from training.train import SEED, held_out_tenth
 
 LABELS = JIGSAW_LABELS
 RARE = ("threat", "severe_toxicity", "identity_attack")
-RESULTS = Path(__file__).resolve().parents[3] / "benchmarks" / "results"
+RESULTS = Path(__file__).resolve().parents[1] / "benchmarks" / "results"
 BATCH = 32
 BUCKET = 64  # batches per pool sorted by length
 HYPER = {"r": 16, "alpha": 32, "dropout": 0.1, "lr": 5e-4, "warmup": 100, "batch": BATCH,

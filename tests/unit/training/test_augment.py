@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from services.classifier.offline.augment import lookalikes, threat_rows, threats
-from services.classifier.offline.evaluate import FIGURES_OF_SPEECH, THREATS
+from training.augment import lookalikes, threat_rows, threats
+from training.evaluate import FIGURES_OF_SPEECH, THREATS
 
 
 def _plain(text: str) -> str:

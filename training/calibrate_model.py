@@ -1,6 +1,6 @@
 """Fit a model's per-label calibrations, so its 0.8 means about what the offline model's does.
 
-    python -m services.classifier.calibrate_model --model detoxify:original \
+    python -m training.calibrate_model --model detoxify:original \
         --out calibrations/detoxify-original.json [--limit N]
 
 The model is loaded as the service loads it (CLASSIFIER_MODEL's syntax; CLASSIFIER_RUNTIME and
@@ -26,10 +26,10 @@ from services.classifier.domain.scoring import length_buckets
 from services.classifier.models.base import Scorer
 from services.classifier.models.calibrated import save_calibrations
 from services.classifier.models.select import load_scorer
-from services.classifier.offline.calibrate import fit_calibration, halves
-from services.classifier.offline.data import DEFAULT_DATA, Dataset, load
-from services.classifier.offline.train import held_out_tenth
 from services.classifier.offline.vocabulary import known_words
+from training.calibrate import fit_calibration, halves
+from training.data import DEFAULT_DATA, Dataset, load
+from training.train import held_out_tenth
 
 
 def held_out(train: Dataset, limit: int | None) -> Dataset:
