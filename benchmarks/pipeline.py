@@ -355,9 +355,12 @@ async def batch_saturation(
     }
 
 
-async def model_in_use(classifier: str) -> dict:
-    async with httpx.AsyncClient(timeout=30) as client:
+async def model_in_use(classifier: str, internal_token: str) -> dict:
+    """The model the classifier serves (its scoring API is internal: the stack's token)."""
+    headers = {"authorization": f"Bearer {internal_token}"}
+    async with httpx.AsyncClient(timeout=30, headers=headers) as client:
         response = await client.post(f"{classifier}/v1/score", json={"texts": ["hello"]})
+        response.raise_for_status()
         return response.json()["model"]
 
 
@@ -412,7 +415,7 @@ def main() -> None:
     with running_stack() as stack:
         kafka, env, pids = stack.kafka, stack.env, stack.pids
         ingest, classifier = stack.url("ingest"), stack.url("classifier")
-        model = asyncio.run(model_in_use(classifier))
+        model = asyncio.run(model_in_use(classifier, env["INTERNAL_TOKEN"]))
         print(f"model: {model['id']} {model['version']}; cpu: {cpu_isa()}", flush=True)
         asyncio.run(warm_up(ingest, new_platform(env, ingest, "warm"), args.warm_up))
         rates = partial(

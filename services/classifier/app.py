@@ -17,6 +17,7 @@ from services.classifier.models.base import Scorer
 from services.classifier.models.select import load_routes
 from services.classifier.offline.vocabulary import known_words
 from services.shared.api import service_api
+from services.shared.asyncapi import asyncapi_router
 from services.shared.kafka import make_broker
 from services.shared.lag import consuming
 from services.shared.ops import kafka_check, ops_router
@@ -70,4 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.include_router(api.router)
     app.include_router(ops_router({"kafka": kafka_check(broker)}))
+    app.include_router(
+        asyncapi_router("classifier", app.version, broker, settings.kafka_bootstrap_servers)
+    )
     return app

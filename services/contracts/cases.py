@@ -1,5 +1,5 @@
 """The case a stream of CaseEvents describes: the one reading of the case-events topic that
-every consumer shares (escalation enforces commands against it, the gateway shows it to
+every consumer shares (escalation enforces commands against it, the desk shows it to
 moderators). Pure.
 
 Lifecycle: open -> claimed -> resolved -> (appealed -> claimed -> resolved on appeal).

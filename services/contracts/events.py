@@ -12,9 +12,9 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 SCHEMA_VERSION = 1
 LABELS: tuple[str, ...] = (
@@ -352,29 +352,87 @@ class CaseEvent(Event):
     )
 
 
-class ModeratorAction(Event):
-    """Topic moderation.moderator-actions.v1 — a moderator's command on a case."""
+class Command(StrEnum):
+    """What a moderator can do to a case: the one vocabulary the desk's roles, escalation's
+    dispatch and the console's buttons are keyed by."""
 
+    CLAIM = "claim"
+    UNCLAIM = "unclaim"
+    NOTE = "note"
+    APPROVE = "approve"
+    LABEL = "label"
+    HOLD = "hold"
+    REMOVE = "remove"
+    SANCTION = "sanction"  # remove the post and sanction its author
+    ESCALATE = "escalate"  # move the case to another queue
+    APPEAL = "appeal"
+
+
+# what resolving a case with each of these does to its post
+RESOLUTIONS: dict[Command, Action] = {
+    Command.APPROVE: Action.ALLOW,
+    Command.LABEL: Action.LABEL,
+    Command.HOLD: Action.HOLD,
+    Command.REMOVE: Action.REMOVE,
+    Command.SANCTION: Action.REMOVE,
+}
+
+
+class _CaseCommand(Event):
     action_id: str = Field(default_factory=lambda: str(uuid.uuid4()))
     case_id: str
     tenant: str
     author_id: str
     moderator_id: str
-    command: str = Field(
-        examples=[
-            "claim",
-            "unclaim",
-            "approve",
-            "remove",
-            "label",
-            "hold",
-            "escalate",
-            "note",
-            "appeal",
-        ]
-    )
     reason: str = ""
-    arguments: dict[str, Any] = Field(default_factory=dict)
+
+
+class PlainCommand(_CaseCommand):
+    """A command that needs nothing more than the case."""
+
+    command: Literal[
+        Command.CLAIM,
+        Command.UNCLAIM,
+        Command.NOTE,
+        Command.APPROVE,
+        Command.LABEL,
+        Command.HOLD,
+        Command.REMOVE,
+        Command.APPEAL,
+    ]
+
+
+class EscalateTo(BaseModel):
+    queue: str = Field(min_length=1, examples=["safety-leads"])
+
+
+class EscalateCommand(_CaseCommand):
+    command: Literal[Command.ESCALATE]
+    arguments: EscalateTo
+
+
+class SanctionOrder(BaseModel):
+    sanction: SanctionKind
+    duration_hours: int | None = Field(default=None, ge=1)
+
+
+class SanctionCommand(_CaseCommand):
+    command: Literal[Command.SANCTION]
+    arguments: SanctionOrder
+
+
+# Topic moderation.moderator-actions.v1: a moderator's command on a case, one shape per
+# command, told apart by `command` (records written before it was typed read the same way)
+ModeratorAction = Annotated[
+    PlainCommand | EscalateCommand | SanctionCommand, Field(discriminator="command")
+]
+_MODERATOR_ACTION: TypeAdapter[ModeratorAction] = TypeAdapter(ModeratorAction)
+
+
+def moderator_action(**fields: Any) -> PlainCommand | EscalateCommand | SanctionCommand:
+    """The command these fields describe (`command` picks its shape); ValidationError if they
+    describe none."""
+    return _MODERATOR_ACTION.validate_python(fields)
 
 
 class StrikeEvent(Event):
@@ -587,7 +645,7 @@ class CommunityAlert(Event):
 
 class CrisisCommand(Event):
     """Topic moderation.crisis-commands.v1 — an admin moderator switches a community's crisis
-    mode on or off by hand (written by the gateway; escalation applies it)."""
+    mode on or off by hand (written by the desk; escalation applies it)."""
 
     tenant: str
     community: str | None = None

@@ -34,7 +34,7 @@ class TopicSpec:
     name: str
     partitions: int
     key: str  # what the message key is, in words; the key functions below compute it
-    writer: str  # the one service that publishes on it (the topic's owner)
+    writer: str  # the service that publishes on it (the topic's owner)
 
 
 TOPICS: tuple[TopicSpec, ...] = (
@@ -42,21 +42,22 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(POSTS_SCORED, 6, "tenant:author_id", "classifier"),
     TopicSpec(DECISIONS, 6, "tenant:author_id", "escalation"),
     TopicSpec(CASE_EVENTS, 6, "tenant:author_id", "escalation"),
-    TopicSpec(MODERATOR_ACTIONS, 6, "tenant:author_id", "gateway"),
+    TopicSpec(MODERATOR_ACTIONS, 6, "tenant:author_id", "desk"),
     TopicSpec(STRIKES, 6, "tenant:author_id", "escalation"),
     TopicSpec(SANCTIONS, 6, "tenant:author_id", "escalation"),
     TopicSpec(SHADOW_DECISIONS, 6, "tenant:author_id", "escalation"),
     TopicSpec(DEAD_LETTER, 1, "source topic", "every consumer"),
-    TopicSpec(CREDENTIALS, 1, "tenant", "gateway"),
+    TopicSpec(CREDENTIALS, 1, "tenant", "desk"),
     TopicSpec(WEBHOOKS, 1, "tenant", "gateway"),
     TopicSpec(WEBHOOK_DELIVERIES, 3, "tenant", "gateway"),
-    TopicSpec(POLICIES, 1, "tenant", "gateway"),
+    TopicSpec(POLICIES, 1, "tenant", "desk"),
     TopicSpec(REPORTS, 6, "tenant:author_id", "ingest"),
-    TopicSpec(LABELED_EXAMPLES, 3, "tenant", "gateway"),
+    # moderators' calls (escalation) and Perspective's suggestions (gateway)
+    TopicSpec(LABELED_EXAMPLES, 3, "tenant", "escalation, gateway"),
     TopicSpec(MOOD, 3, "tenant:community", "pulse"),
     TopicSpec(COMMUNITY_ALERTS, 3, "tenant:community", "pulse"),
     # one partition each: few events, and every escalation replica replays the switches in order
-    TopicSpec(CRISIS_COMMANDS, 1, "tenant:community", "gateway"),
+    TopicSpec(CRISIS_COMMANDS, 1, "tenant:community", "desk"),
     TopicSpec(CRISIS, 1, "tenant:community", "escalation"),
 )
 

@@ -25,6 +25,7 @@ from services.desk.api.routes import admin, cases, communities, feedback, polici
 from services.desk.api.routes.console import install_console
 from services.desk.config import Settings
 from services.shared.api import service_api
+from services.shared.asyncapi import asyncapi_router
 from services.shared.errors import error_body
 from services.shared.kafka import make_broker, publish_for_tenant
 from services.shared.lag import consuming
@@ -79,6 +80,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(communities.admin)
     install_console(app)
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
+    app.include_router(
+        asyncapi_router("desk", app.version, broker, settings.kafka_bootstrap_servers)
+    )
     return app
 
 

@@ -19,6 +19,7 @@ from services.escalation.adapters.reports import ReportBook
 from services.escalation.adapters.state import DecisionLedger, StrikeLedger
 from services.escalation.config import Settings
 from services.shared.api import service_api
+from services.shared.asyncapi import asyncapi_router
 from services.shared.kafka import adopt_group_offsets, make_broker
 from services.shared.lag import consuming
 from services.shared.ops import kafka_check, ops_router, redis_check
@@ -70,4 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.policies = book
     app.state.cases = state.cases
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
+    app.include_router(
+        asyncapi_router("escalation", app.version, broker, settings.kafka_bootstrap_servers)
+    )
     return app

@@ -34,6 +34,7 @@ from services.gateway.domain.perspective import PerspectiveError, google_shape
 from services.gateway.domain.targets import DenyList
 from services.gateway.webhook_worker import WebhookSender
 from services.shared.api import service_api
+from services.shared.asyncapi import asyncapi_router
 from services.shared.kafka import adopt_group_offsets, make_broker, publish_for_tenant
 from services.shared.keys import PlatformKeys
 from services.shared.lag import consuming
@@ -104,6 +105,9 @@ def create_app(settings: Settings) -> FastAPI:
     for module in (decisions, authors, webhooks, compat_perspective, compat_openai, ledger):
         app.include_router(module.router)
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
+    app.include_router(
+        asyncapi_router("gateway", app.version, broker, settings.kafka_bootstrap_servers)
+    )
     return app
 
 

@@ -16,6 +16,7 @@ from services.ingest.adapters.reports import ReportLedger
 from services.ingest.api.routes import batch, posts, reports
 from services.ingest.config import Settings
 from services.shared.api import service_api
+from services.shared.asyncapi import asyncapi_router
 from services.shared.kafka import make_broker
 from services.shared.keys import PlatformKeys
 from services.shared.lag import consuming
@@ -64,4 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(batch.router)
     app.include_router(reports.router)
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
+    app.include_router(
+        asyncapi_router("ingest", app.version, broker, settings.kafka_bootstrap_servers)
+    )
     return app

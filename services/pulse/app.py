@@ -20,6 +20,7 @@ from services.pulse.config import Settings
 from services.pulse.domain.detector import Tuning, Tunings
 from services.pulse.sentiment import Sentiment
 from services.shared.api import service_api
+from services.shared.asyncapi import asyncapi_router
 from services.shared.kafka import make_broker
 from services.shared.lag import consuming
 from services.shared.ops import kafka_check, ops_router, redis_check
@@ -70,4 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.feedback = feedback
     app.include_router(api.router)
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
+    app.include_router(
+        asyncapi_router("pulse", app.version, broker, settings.kafka_bootstrap_servers)
+    )
     return app

@@ -18,7 +18,7 @@ from faststream import AckPolicy
 from faststream._internal.context.context_type import Context as ThreadedContext
 from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.kafka.message import KafkaMessage as RawMessage
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from services.contracts import topics
 from services.contracts.events import DeadLetter
@@ -297,9 +297,25 @@ def decode_value(model: type[M], value: bytes | None) -> M:
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise PoisonMessage("undecodable", f"not JSON: {error}") from error
     try:
-        return model.model_validate(data)
+        return validator_of(model).validate_python(data)
     except ValidationError as error:
-        raise PoisonMessage("invalid_schema", f"not a {model.__name__}: {error}") from error
+        raise PoisonMessage("invalid_schema", f"not a {name_of(model)}: {error}") from error
+
+
+_VALIDATORS: dict[int, TypeAdapter] = {}
+
+
+def validator_of(model: Any) -> TypeAdapter:
+    """One validator per event type, whether a model or a union of models (a command); kept
+    by identity, as event types are module constants (a union is not always hashable)."""
+    found = _VALIDATORS.get(id(model))
+    if found is None:
+        found = _VALIDATORS[id(model)] = TypeAdapter(model)
+    return found
+
+
+def name_of(model: Any) -> str:
+    return getattr(model, "__name__", None) or str(model)
 
 
 async def publish_all(broker: KafkaBroker, messages: list[tuple[BaseModel, str, bytes]]) -> None:

@@ -1,5 +1,7 @@
 """Cursors for lists read from a sorted index: the (score, member) of the last item served,
-so the next page starts right after it even when other items arrive or leave meanwhile. Pure."""
+so the next page starts right after it even when other items arrive or leave meanwhile; and
+the two shapes every list answers in, a `Page` (with a real cursor) or a `Listing` (none).
+Pure."""
 
 from __future__ import annotations
 
@@ -7,6 +9,11 @@ import base64
 import binascii
 import math
 from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, Field
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -52,3 +59,17 @@ def before(entries: list[tuple[str, float]], position: Position | None) -> list[
         for m, s in entries
         if s < position.score or (s == position.score and m < position.member)
     ]
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list read in order: pass `next_cursor` back as `cursor` for the next page;
+    it is null on the last one."""
+
+    data: list[T]
+    next_cursor: str | None = Field(default=None, description="null: this is the last page")
+
+
+class Listing(BaseModel, Generic[T]):
+    """A whole list, small by nature (a tenant's keys, webhooks, queues): no cursor."""
+
+    data: list[T]

@@ -14,7 +14,7 @@ from redis.asyncio import Redis
 
 from services.contracts import topics
 from services.contracts.cases import case_id_for
-from services.contracts.events import ModelInfo, ModeratorAction, Post, PostScored, post_id_for
+from services.contracts.events import ModelInfo, Post, PostScored, moderator_action, post_id_for
 from services.escalation.adapters.cases import queue_key
 from services.escalation.adapters.state import StrikeLedger
 from services.escalation.app import create_app as create_escalation
@@ -83,9 +83,10 @@ def scored(tenant: str, external_id: str, scores: dict[str, float]) -> PostScore
 
 
 async def act(infra: Infra, event: PostScored, verb: str, moderator: str, **arguments) -> str:
-    action = ModeratorAction(
+    action = moderator_action(
         case_id=case_id_for(event.post.post_id), tenant=event.post.tenant, author_id=event.post.author_id,
-        moderator_id=moderator, command=verb, reason=f"{verb} by {moderator}", arguments=arguments,
+        moderator_id=moderator, command=verb, reason=f"{verb} by {moderator}",
+        **({"arguments": arguments} if arguments else {}),
     )  # fmt: skip
     await produce(
         infra.kafka_bootstrap,

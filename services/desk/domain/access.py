@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from services.contracts.events import Command, SanctionKind
+
 
 class Role(IntEnum):
     TRIAGE = 1
@@ -29,34 +31,36 @@ class Role(IntEnum):
         return self.name.lower()
 
 
-COMMAND_ROLE: dict[str, Role] = {
-    "claim": Role.TRIAGE,
-    "unclaim": Role.TRIAGE,
-    "note": Role.TRIAGE,
-    "label": Role.TRIAGE,
-    "approve": Role.MODERATOR,
-    "hold": Role.MODERATOR,
-    "remove": Role.MODERATOR,
-    "escalate": Role.MODERATOR,
-    "appeal": Role.MODERATOR,
+# every command but `sanction`, whose role depends on the sanction's kind
+COMMAND_ROLE: dict[Command, Role] = {
+    Command.CLAIM: Role.TRIAGE,
+    Command.UNCLAIM: Role.TRIAGE,
+    Command.NOTE: Role.TRIAGE,
+    Command.LABEL: Role.TRIAGE,
+    Command.APPROVE: Role.MODERATOR,
+    Command.HOLD: Role.MODERATOR,
+    Command.REMOVE: Role.MODERATOR,
+    Command.ESCALATE: Role.MODERATOR,
+    Command.APPEAL: Role.MODERATOR,
 }
-SANCTION_ROLE: dict[str, Role] = {
-    "warn": Role.MODERATOR,
-    "mute": Role.MODERATOR,
-    "suspend": Role.ADMIN,
-    "ban": Role.ADMIN,
+SANCTION_ROLE: dict[SanctionKind, Role] = {
+    SanctionKind.WARN: Role.MODERATOR,
+    SanctionKind.MUTE: Role.MODERATOR,
+    SanctionKind.SUSPEND: Role.ADMIN,
+    SanctionKind.BAN: Role.ADMIN,
 }
 
 
-def role_needed(command: str, sanction: str | None = None) -> Role:
-    """The lowest role allowed to send this command (a sanction depends on its kind)."""
-    if command == "sanction":
-        return SANCTION_ROLE.get(sanction or "", Role.ADMIN)
+def role_needed(command: Command | str, sanction: SanctionKind | str | None = None) -> Role:
+    """The lowest role allowed to send this command (a sanction depends on its kind; what the
+    vocabulary does not know needs an admin)."""
+    if command == Command.SANCTION:
+        return SANCTION_ROLE.get(sanction, Role.ADMIN) if sanction else Role.ADMIN
     return COMMAND_ROLE.get(command, Role.ADMIN)
 
 
 def allowed_commands(role: Role) -> list[str]:
     """The commands (and `sanction:<kind>`) a role may send, for showing only those."""
-    commands = [c for c, needed in COMMAND_ROLE.items() if role >= needed]
-    sanctions = [f"sanction:{k}" for k, needed in SANCTION_ROLE.items() if role >= needed]
+    commands = [c.value for c, needed in COMMAND_ROLE.items() if role >= needed]
+    sanctions = [f"sanction:{k.value}" for k, needed in SANCTION_ROLE.items() if role >= needed]
     return commands + sanctions

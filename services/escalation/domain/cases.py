@@ -14,20 +14,20 @@ from datetime import datetime, timedelta
 
 from services.contracts.cases import Case, CaseState
 from services.contracts.events import (
-    Action,
+    RESOLUTIONS,
     CaseEvent,
     CaseEventKind,
+    Command,
+    EscalateCommand,
     ModeratorAction,
-    SanctionKind,
 )
 from services.policy.language import Policy
 
-RESOLUTIONS: dict[str, Action] = {
-    "approve": Action.ALLOW,
-    "label": Action.LABEL,
-    "hold": Action.HOLD,
-    "remove": Action.REMOVE,
-    "sanction": Action.REMOVE,  # remove the post and sanction the author (arguments.sanction)
+# what each command that does not resolve the case turns into
+TRANSITIONS = {
+    Command.CLAIM: CaseEventKind.CLAIMED,
+    Command.UNCLAIM: CaseEventKind.UNCLAIMED,
+    Command.NOTE: CaseEventKind.NOTED,
 }
 
 
@@ -66,47 +66,32 @@ def handle(case: Case | None, command: ModeratorAction, policy: Policy, now: dat
             case, CaseEventKind.REJECTED, actor, now, reason=reason, action_id=command.action_id
         )
     common = {"reason": command.reason, "action_id": command.action_id}
-    if verb == "claim":
-        return _event(case, CaseEventKind.CLAIMED, actor, now, **common)
-    if verb == "unclaim":
-        return _event(case, CaseEventKind.UNCLAIMED, actor, now, **common)
-    if verb == "note":
-        return _event(case, CaseEventKind.NOTED, actor, now, **common)
-    if verb == "escalate":
-        queue = command.arguments["queue"]
+    if verb in TRANSITIONS:
+        return _event(case, TRANSITIONS[verb], actor, now, **common)
+    if isinstance(command, EscalateCommand):
+        queue = command.arguments.queue
         spec = policy.queues[queue]
         return _event(case, CaseEventKind.ESCALATED, actor, now, queue=queue, priority=spec.priority,
                       sla_deadline=_deadline(policy, queue, now), **common)  # fmt: skip
-    if verb == "appeal":
-        return _event(
-            case,
-            CaseEventKind.APPEALED,
-            actor,
-            now,
-            sla_deadline=_deadline(policy, case.queue, now),
-            **common,
-        )
+    if verb is Command.APPEAL:
+        deadline = _deadline(policy, case.queue, now)
+        return _event(case, CaseEventKind.APPEALED, actor, now, sla_deadline=deadline, **common)
     return _event(case, CaseEventKind.RESOLVED, actor, now, resolution=RESOLUTIONS[verb], **common)
 
 
 def _refusal(case: Case | None, command: ModeratorAction, policy: Policy) -> str | None:
     verb, actor = command.command, command.moderator_id
-    known = {"claim", "unclaim", "note", "escalate", "appeal", *RESOLUTIONS}
-    if verb not in known:
-        return f"unknown command {verb!r}; known: {sorted(known)}"
-    if case is None:
+    if case is None or case.tenant != command.tenant:
         return "no such case"
-    if case.tenant != command.tenant:
-        return "no such case"
-    if verb == "note":
+    if verb is Command.NOTE:
         return None
-    if verb == "appeal":
+    if verb is Command.APPEAL:
         if case.state is not CaseState.RESOLVED:
             return "only a resolved case can be appealed"
         return "this case was already appealed once" if case.appealed else None
     if case.state is CaseState.RESOLVED:
         return "the case is resolved"
-    if verb == "claim":
+    if verb is Command.CLAIM:
         if case.state is CaseState.CLAIMED:
             return (
                 f"already claimed by {case.assignee}"
@@ -122,14 +107,8 @@ def _refusal(case: Case | None, command: ModeratorAction, policy: Policy) -> str
             if case.state is CaseState.OPEN
             else f"the case is held by {case.assignee}"
         )
-    if verb == "escalate":
-        queue = command.arguments.get("queue")
-        if queue not in policy.queues:
-            return f"escalate needs arguments.queue, one of {sorted(policy.queues)}"
-    if verb == "sanction" and command.arguments.get("sanction") not in {
-        k.value for k in SanctionKind
-    }:
-        return f"sanction needs arguments.sanction, one of {[k.value for k in SanctionKind]}"
+    if isinstance(command, EscalateCommand) and command.arguments.queue not in policy.queues:
+        return f"escalate needs arguments.queue, one of {sorted(policy.queues)}"
     return None
 
 

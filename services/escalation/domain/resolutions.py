@@ -9,7 +9,7 @@ from services.contracts.events import (
     AuthorSanctioned,
     CaseEvent,
     ModeratorAction,
-    SanctionKind,
+    SanctionCommand,
     StrikeEvent,
     derived_id,
 )
@@ -56,16 +56,16 @@ def moderator_sanction(
     command: ModeratorAction, case: Case, policy: Policy
 ) -> AuthorSanctioned | None:
     """The sanction a moderator imposed with the `sanction` command, as it was asked for."""
-    if command.command != "sanction":
+    if not isinstance(command, SanctionCommand):
         return None
-    hours = command.arguments.get("duration_hours")
+    order = command.arguments
     return AuthorSanctioned(
         event_id=derived_id("sanction", command.action_id),
         tenant=case.tenant,
         community=case.community,
         author_id=case.author_id,
-        sanction=SanctionKind(command.arguments["sanction"]),
-        duration_hours=int(hours) if hours else None,
+        sanction=order.sanction,
+        duration_hours=order.duration_hours,
         strikes=0,
         policy=policy.ref,
         post_id=case.post_id,

@@ -7,7 +7,14 @@ from datetime import UTC, datetime
 
 from services.contracts import topics
 from services.contracts.cases import fold
-from services.contracts.events import CaseEventKind, ModelInfo, ModeratorAction, Post, PostScored
+from services.contracts.events import (
+    CaseEventKind,
+    ModelInfo,
+    ModeratorAction,
+    Post,
+    PostScored,
+    moderator_action,
+)
 from services.escalation.domain import effects
 from services.escalation.domain.cases import handle
 from services.escalation.domain.decisions import automated_outcome
@@ -53,8 +60,9 @@ def test_a_batch_keeps_the_order_of_its_outcomes() -> None:
 
 def _command(verb: str, moderator: str = "mo", **arguments) -> ModeratorAction:
     case_event = outcome(scored("c", {"toxicity": 0.95})).case
-    return ModeratorAction(case_id=case_event.case_id, tenant="acme", author_id="u-1",
-                           moderator_id=moderator, command=verb, arguments=arguments)  # fmt: skip
+    return moderator_action(case_id=case_event.case_id, tenant="acme", author_id="u-1",
+                           moderator_id=moderator, command=verb,
+                            **({"arguments": arguments} if arguments else {}))  # fmt: skip
 
 
 def test_an_answer_is_published_before_the_decision_it_causes_and_recorded() -> None:

@@ -18,6 +18,7 @@ from services.contracts.events import (
     CrisisCommand,
     ModelInfo,
     ModeratorAction,
+    moderator_action,
     Post,
     PostReported,
     PostScored,
@@ -101,8 +102,9 @@ async def test_a_poison_message_is_dead_lettered_and_the_rest_decided(escalation
 
 
 def command(verb: str, moderator: str = "mo", **arguments) -> ModeratorAction:
-    return ModeratorAction(case_id=case_id_for("p-t"), tenant="acme", author_id="u-1",
-                           moderator_id=moderator, command=verb, arguments=arguments)  # fmt: skip
+    return moderator_action(case_id=case_id_for("p-t"), tenant="acme", author_id="u-1",
+                           moderator_id=moderator, command=verb,
+                            **({"arguments": arguments} if arguments else {}))  # fmt: skip
 
 
 async def test_a_command_is_answered_once_with_its_action_id(escalation) -> None:

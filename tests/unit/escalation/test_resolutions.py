@@ -55,7 +55,7 @@ def test_an_overturned_post_loses_its_automated_strike_if_it_had_one() -> None:
 
 
 def test_a_moderator_sanction_is_what_was_asked_for() -> None:
-    asked = command("sanction", sanction="suspend", duration_hours="48")
+    asked = command("sanction", sanction="suspend", duration_hours=48)
     sanction = moderator_sanction(asked, opened(), LADDER)
     assert sanction is not None and sanction.sanction == "suspend"
     assert sanction.duration_hours == 48 and sanction.decided_by == "mod-1"

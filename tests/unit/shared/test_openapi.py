@@ -103,3 +103,18 @@ def test_every_json_request_and_response_has_an_example(name: str) -> None:
             if media and not ("example" in media or _example_in(schema, media.get("schema", {}))):
                 missing.append(f"{method.upper()} {path} {where}")
     assert not missing, missing
+
+
+@pytest.mark.parametrize("name", list(APPS))
+def test_a_list_says_next_cursor_only_where_a_cursor_can_be_passed_back(name: str) -> None:
+    """Every list answers as a Page (with a cursor the route takes back) or a Listing (none)."""
+    for schema, path, method, operation in operations(name):
+        answer = operation.get("responses", {}).get("200", {}).get("content", {})
+        reference = answer.get("application/json", {}).get("schema", {}).get("$ref", "")
+        model = (
+            schema.get("components", {}).get("schemas", {}).get(reference.rsplit("/", 1)[-1], {})
+        )
+        if "next_cursor" not in model.get("properties", {}):
+            continue
+        taken = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+        assert taken & {"cursor", "since"}, f"{method.upper()} {path} gives a cursor it never takes"

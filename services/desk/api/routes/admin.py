@@ -14,6 +14,7 @@ from services.contracts.text import PRINTABLE
 from services.desk.api.deps import Admin, CredentialsDep, SettingsDep
 from services.desk.domain.access import Role
 from services.shared.errors import ApiError
+from services.shared.paging import Listing
 
 router = APIRouter(prefix="/v1/admin/keys", tags=["admin"])
 ERRORS = {401: {"description": "Missing or invalid token"}, 403: {"description": "Not an admin"}}
@@ -44,9 +45,8 @@ class KeyCreated(KeyView):
     )
 
 
-class KeyList(BaseModel):
-    data: list[KeyView]
-    next_cursor: str | None = None
+class KeyList(Listing[KeyView]):
+    """Every one of the API keys."""
 
 
 def key_view(event: CredentialEvent) -> KeyView:
@@ -130,9 +130,8 @@ class ModeratorCreated(ModeratorView):
     )
 
 
-class ModeratorList(BaseModel):
-    data: list[ModeratorView]
-    next_cursor: str | None = None
+class ModeratorList(Listing[ModeratorView]):
+    """Every one of the moderator tokens."""
 
 
 def moderator_view(event: CredentialEvent) -> ModeratorView:

@@ -1,18 +1,20 @@
-"""The moderator API: queues, cases, and commands on cases, served from the gateway's own views
+"""The moderator API: queues, cases, and commands on cases, served from the desk's own views
 of the case-events and strikes topics.
 
 A command is checked against the moderator's role (403, nothing published), published as a
 ModeratorAction, and answered when the case event carrying its action_id (escalation's
-acceptance or rejection) has reached the gateway's view, or on a timeout.
+acceptance or rejection) has reached the desk's view, or on a timeout.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query
+from faststream.kafka import KafkaBroker
 from pydantic import BaseModel, Field
 
 from services.contracts import topics
@@ -21,21 +23,28 @@ from services.contracts.events import (
     Action,
     CaseEvent,
     CaseEventKind,
-    ModeratorAction,
+    Command,
+    EscalateTo,
     SanctionKind,
+    SanctionOrder,
+    moderator_action,
 )
 from services.contracts.public import DecisionRevision, revision_of
 from services.desk import metrics
 from services.desk.adapters.cases import CaseBoard
 from services.desk.api.deps import (
+    BrokerDep,
     CaseBoardDep,
     CurrentModerator,
     DecisionsDep,
+    Moderator,
+    SettingsDep,
 )
 from services.desk.domain.access import role_needed
 from services.desk.domain.search import Search
 from services.shared import paging
 from services.shared.errors import ApiError
+from services.shared.paging import Listing, Page
 from services.shared.platforms import position_of
 
 router = APIRouter(prefix="/v1/moderation", tags=["moderation"])
@@ -59,9 +68,8 @@ class QueueView(BaseModel):
     sla_breaches_24h: int = Field(description="Cases that breached this queue's SLA in 24 h.")
 
 
-class QueueList(BaseModel):
-    data: list[QueueView]
-    next_cursor: str | None = None
+class QueueList(Listing[QueueView]):
+    """Every one of the queues."""
 
 
 class CaseView(BaseModel):
@@ -87,9 +95,8 @@ class CaseView(BaseModel):
     )
 
 
-class CaseList(BaseModel):
-    data: list[CaseView]
-    next_cursor: str | None = None
+class CaseList(Page[CaseView]):
+    """One page of cases."""
 
 
 class PostView(BaseModel):
@@ -162,7 +169,14 @@ class CommandResult(BaseModel):
 
 
 class Act(BaseModel):
-    action: Literal["approve", "remove", "hold", "label", "escalate", "sanction"]
+    action: Literal[
+        Command.APPROVE,
+        Command.REMOVE,
+        Command.HOLD,
+        Command.LABEL,
+        Command.ESCALATE,
+        Command.SANCTION,
+    ]
     reason: str = Field(default="", max_length=2000, examples=["Insult aimed at another member"])
     queue: str | None = Field(
         default=None, description="For escalate: the target queue.", examples=["senior"]
@@ -240,7 +254,7 @@ NEXT_SLICES = 10  # of up to 2,000 index entries each: past that many claimed ca
     responses={**COMMAND_ERRORS, 404: {"description": "No unclaimed case you may take"}},
 )
 async def next_case(
-    queue: str, moderator: CurrentModerator, board: CaseBoardDep, request: Request
+    queue: str, moderator: CurrentModerator, board: CaseBoardDep, commands: CommandsDep
 ) -> CommandResult:
     """Claim, for you, the unclaimed case with the highest priority and the earliest deadline.
     Escalation decides claims one at a time, so two moderators asking at once get different
@@ -266,7 +280,7 @@ async def next_case(
         if not page:
             raise ApiError(404, "queue_empty", f"No unclaimed case you may take in {queue}.")
         try:
-            return await command(request, moderator, page[0].case_id, "claim")
+            return await commands.send(moderator, page[0].case_id, Command.CLAIM)
         except ApiError as error:
             if error.status != 409:
                 raise
@@ -365,92 +379,100 @@ async def get_case(
     )
 
 
-async def command(
-    request: Request, moderator, case_id: str, verb: str, reason: str = "", **arguments: Any
-) -> CommandResult:
-    board: CaseBoard = request.app.state.cases
-    settings = request.app.state.settings
-    case = await found(board, moderator.tenant, case_id)
-    needed = role_needed(verb, arguments.get("sanction"))
-    if moderator.role < needed:
-        metrics.MODERATOR_COMMANDS.labels(verb, "forbidden").inc()
-        raise ApiError(403, "forbidden", f"{verb} needs the {needed.label} role.")
-    action = ModeratorAction(
-        case_id=case.case_id,
-        tenant=case.tenant,
-        author_id=case.author_id,
-        moderator_id=moderator.moderator_id,
-        command=verb,
-        reason=reason,
-        arguments={k: v for k, v in arguments.items() if v is not None},
-    )
-    await request.app.state.broker.publish(
-        action.model_dump(mode="json"),
-        topics.MODERATOR_ACTIONS,
-        key=topics.author_key(case.tenant, case.author_id),
-    )
-    answer = await board.answer(action.action_id, settings.moderator_answer_timeout_seconds)
-    details = {"action_id": action.action_id}
-    if answer is None:
-        metrics.MODERATOR_COMMANDS.labels(verb, "timeout").inc()
-        raise ApiError(504, "answer_timeout", "Escalation did not answer in time.", details)
-    if answer.kind is CaseEventKind.REJECTED:
-        metrics.MODERATOR_COMMANDS.labels(verb, "rejected").inc()
-        raise ApiError(409, "command_rejected", answer.reason, details)
-    metrics.MODERATOR_COMMANDS.labels(verb, "accepted").inc()
-    return CommandResult(
-        action_id=action.action_id,
-        outcome="accepted",
-        event=answer.kind,
-        case=case_view(await found(board, moderator.tenant, case_id)),
-    )
+@dataclass(frozen=True)
+class Commands:
+    """What sending a command takes: the case view (to find the case and wait for the answer),
+    the broker and the answer's timeout."""
+
+    board: CaseBoard
+    broker: KafkaBroker
+    timeout: float
+
+    async def send(
+        self,
+        moderator: Moderator,
+        case_id: str,
+        verb: Command,
+        reason: str = "",
+        arguments: BaseModel | None = None,
+    ) -> CommandResult:
+        case = await found(self.board, moderator.tenant, case_id)
+        needed = role_needed(verb, getattr(arguments, "sanction", None))
+        if moderator.role < needed:
+            metrics.MODERATOR_COMMANDS.labels(verb, "forbidden").inc()
+            raise ApiError(403, "forbidden", f"{verb} needs the {needed.label} role.")
+        action = moderator_action(
+            case_id=case.case_id, tenant=case.tenant, author_id=case.author_id,
+            moderator_id=moderator.moderator_id, command=verb, reason=reason,
+            **({"arguments": arguments} if arguments is not None else {}),
+        )  # fmt: skip
+        key = topics.author_key(case.tenant, case.author_id)
+        await self.broker.publish(action.model_dump(mode="json"), topics.MODERATOR_ACTIONS, key=key)
+        answer = await self.board.answer(action.action_id, self.timeout)
+        details = {"action_id": action.action_id}
+        if answer is None:
+            metrics.MODERATOR_COMMANDS.labels(verb, "timeout").inc()
+            raise ApiError(504, "answer_timeout", "Escalation did not answer in time.", details)
+        if answer.kind is CaseEventKind.REJECTED:
+            metrics.MODERATOR_COMMANDS.labels(verb, "rejected").inc()
+            raise ApiError(409, "command_rejected", answer.reason, details)
+        metrics.MODERATOR_COMMANDS.labels(verb, "accepted").inc()
+        after = case_view(await found(self.board, moderator.tenant, case_id))
+        return CommandResult(
+            action_id=action.action_id, outcome="accepted", event=answer.kind, case=after
+        )
+
+
+async def _commands(board: CaseBoardDep, broker: BrokerDep, settings: SettingsDep) -> Commands:
+    return Commands(board, broker, settings.moderator_answer_timeout_seconds)
+
+
+CommandsDep = Annotated[Commands, Depends(_commands)]
 
 
 @router.post("/cases/{case_id}/claim", response_model=CommandResult, responses=COMMAND_ERRORS)
-async def claim(case_id: str, moderator: CurrentModerator, request: Request) -> CommandResult:
+async def claim(case_id: str, moderator: CurrentModerator, commands: CommandsDep) -> CommandResult:
     """Take the case: no one else can act on it until you resolve or unclaim it."""
-    return await command(request, moderator, case_id, "claim")
+    return await commands.send(moderator, case_id, Command.CLAIM)
 
 
 @router.post("/cases/{case_id}/unclaim", response_model=CommandResult, responses=COMMAND_ERRORS)
-async def unclaim(case_id: str, moderator: CurrentModerator, request: Request) -> CommandResult:
+async def unclaim(
+    case_id: str, moderator: CurrentModerator, commands: CommandsDep
+) -> CommandResult:
     """Give a claimed case back to its queue for someone else to take."""
-    return await command(request, moderator, case_id, "unclaim")
+    return await commands.send(moderator, case_id, Command.UNCLAIM)
 
 
 @router.post("/cases/{case_id}/notes", response_model=CommandResult, responses=COMMAND_ERRORS)
 async def add_note(
-    case_id: str, body: Note, moderator: CurrentModerator, request: Request
+    case_id: str, body: Note, moderator: CurrentModerator, commands: CommandsDep
 ) -> CommandResult:
     """Add a note to the case's audit trail, for the next moderator."""
-    return await command(request, moderator, case_id, "note", body.text)
+    return await commands.send(moderator, case_id, Command.NOTE, body.text)
 
 
 @router.post("/cases/{case_id}/actions", response_model=CommandResult, responses=COMMAND_ERRORS)
 async def act(
-    case_id: str, body: Act, moderator: CurrentModerator, request: Request
+    case_id: str, body: Act, moderator: CurrentModerator, commands: CommandsDep
 ) -> CommandResult:
     """Resolve a claimed case (approve, remove, hold, label, or sanction the author), or move
     it to another queue (escalate)."""
-    if body.action == "escalate" and not body.queue:
-        raise ApiError(422, "queue_required", "escalate needs a target queue.")
-    if body.action == "sanction" and body.sanction is None:
-        raise ApiError(422, "sanction_required", "sanction needs a sanction kind.")
-    return await command(
-        request,
-        moderator,
-        case_id,
-        body.action,
-        body.reason,
-        queue=body.queue,
-        sanction=body.sanction.value if body.sanction else None,
-        duration_hours=body.duration_hours,
-    )
+    arguments: BaseModel | None = None
+    if body.action is Command.ESCALATE:
+        if not body.queue:
+            raise ApiError(422, "queue_required", "escalate needs a target queue.")
+        arguments = EscalateTo(queue=body.queue)
+    if body.action is Command.SANCTION:
+        if body.sanction is None:
+            raise ApiError(422, "sanction_required", "sanction needs a sanction kind.")
+        arguments = SanctionOrder(sanction=body.sanction, duration_hours=body.duration_hours)
+    return await commands.send(moderator, case_id, body.action, body.reason, arguments)
 
 
 @router.post("/cases/{case_id}/appeal", response_model=CommandResult, responses=COMMAND_ERRORS)
 async def appeal(
-    case_id: str, body: Appeal, moderator: CurrentModerator, request: Request
+    case_id: str, body: Appeal, moderator: CurrentModerator, commands: CommandsDep
 ) -> CommandResult:
     """Reopen a resolved case on the author's appeal; another moderator must decide it."""
-    return await command(request, moderator, case_id, "appeal", body.reason)
+    return await commands.send(moderator, case_id, Command.APPEAL, body.reason)

@@ -18,6 +18,7 @@ from services.contracts.events import CrisisCommand
 from services.contracts.public import CommunityAlertView
 from services.desk.api.deps import Admin, CommunitiesDep, PulseReader
 from services.shared.errors import ApiError
+from services.shared.paging import Listing
 
 router = APIRouter(prefix="/v1/communities", tags=["communities"])
 ERRORS = {
@@ -49,14 +50,12 @@ class CommunityState(BaseModel):
     )
 
 
-class CommunityList(BaseModel):
-    data: list[CommunityState]
-    next_cursor: str | None = None
+class CommunityList(Listing[CommunityState]):
+    """Every one of the communities."""
 
 
-class AlertList(BaseModel):
-    data: list[CommunityAlertView]
-    next_cursor: str | None = None
+class AlertList(Listing[CommunityAlertView]):
+    """Every one of the alerts."""
 
 
 class Pulse(BaseModel):

@@ -27,6 +27,7 @@ from services.desk.domain.dryrun import dry_run
 from services.policy.text import PolicyError, parse_policy, policy_name
 from services.shared.errors import ApiError
 from services.shared.kafka import publish_for_tenant
+from services.shared.paging import Listing
 from services.shared.period import BadPeriod, period
 
 router = APIRouter(prefix="/v1/admin/policies", tags=["admin"])
@@ -104,9 +105,8 @@ class DryRunView(BaseModel):
     examples: list[ChangeView]
 
 
-class PolicyList(BaseModel):
-    data: list[PublishedPolicy]
-    next_cursor: str | None = None
+class PolicyList(Listing[PublishedPolicy]):
+    """Every one of the published policies."""
 
 
 async def _parsed(text: str, name: str):

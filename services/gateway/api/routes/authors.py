@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 
 from services.contracts.public import SanctionView, sanction_view
 from services.gateway.api.deps import DecisionStoreDep, PlatformReader
+from services.shared.paging import Page
 from services.shared.platforms import position_of
 
 router = APIRouter(prefix="/v1/authors", tags=["authors"])
@@ -20,9 +20,8 @@ ERRORS = {
 }
 
 
-class SanctionList(BaseModel):
-    data: list[SanctionView]
-    next_cursor: str | None = None
+class SanctionList(Page[SanctionView]):
+    """One page of sanctions."""
 
 
 @router.get("/{author_id}/sanctions", response_model=SanctionList, responses=ERRORS)

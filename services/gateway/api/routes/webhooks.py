@@ -21,6 +21,7 @@ from services.gateway.api.deps import (
 )
 from services.shared.errors import ApiError
 from services.shared.kafka import publish_for_tenant
+from services.shared.paging import Listing, Page
 from services.shared.platforms import position_of
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
@@ -48,9 +49,8 @@ class WebhookCreated(WebhookView):
     )
 
 
-class WebhookList(BaseModel):
-    data: list[WebhookView]
-    next_cursor: str | None = None
+class WebhookList(Listing[WebhookView]):
+    """Every one of the webhooks."""
 
 
 class DeadDelivery(BaseModel):
@@ -73,9 +73,8 @@ def dead_view(d: Delivery, attempts: int | None = None) -> DeadDelivery:
     )
 
 
-class DeadDeliveryList(BaseModel):
-    data: list[DeadDelivery]
-    next_cursor: str | None = None
+class DeadDeliveryList(Page[DeadDelivery]):
+    """One page of dead-lettered deliveries."""
 
 
 @router.post(
