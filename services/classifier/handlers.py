@@ -93,29 +93,59 @@ def router(settings: Settings) -> KafkaRouter:
 
 async def on_posts_submitted(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
     decoded = await decode_batch(broker, SERVICE, message, PostSubmitted, metrics.ERRORS)
-    languages = [deps.language(event.post) for _, event in decoded]
     texts = [deps.normalize(event.post.text)[: deps.max_text_chars] for _, event in decoded]
-    readings = await deps.read(texts, languages, source="kafka")
+    # a post scored as it was submitted is not read again
+    unread = [i for i, (_, event) in enumerate(decoded) if event.scored is None]
+    languages = {i: deps.language(decoded[i][1].post) for i in unread}
+    readings = dict(
+        zip(unread, await deps.read([texts[i] for i in unread], list(languages.values()), "kafka"),
+            strict=True)
+    )  # fmt: skip
     out = []
-    for (record, event), text, reading, language in zip(
-        decoded, texts, readings, languages, strict=True
-    ):
-        post, result = event.post, reading.result
-        if isinstance(result, Unscorable):
-            metrics.ERRORS.labels("unscorable").inc()
-            await dead_letter(broker, SERVICE, record, "unscorable", str(result))
-            continue
-        if result is None:  # never scored blind: its labels are missing, with the reason
-            metrics.UNSCORED.labels(UNSUPPORTED, language.code).inc()
-        scored = PostScored(
-            post=post,
-            scores=result or {},
-            model=(reading.model or deps.routes.primary).info,
-            normalized_text=text,
-            submitted_at=event.occurred_at,
-            language=language,
-            unscored=UNSUPPORTED if result is None else None,
-            tone=reading.tone,
-        )
+    for index, (record, event) in enumerate(decoded):
+        if event.scored is not None:
+            metrics.PASSED_ON.inc()
+            scored = passed_on(event, texts[index])
+        else:
+            reading = readings[index]
+            if isinstance(reading.result, Unscorable):
+                metrics.ERRORS.labels("unscorable").inc()
+                await dead_letter(broker, SERVICE, record, "unscorable", str(reading.result))
+                continue
+            scored = scored_of(event, texts[index], reading, languages[index], deps)
+        post = scored.post
         out.append((scored, topics.POSTS_SCORED, topics.author_key(post.tenant, post.author_id)))
     await publish_all(broker, out)
+
+
+def scored_of(
+    event: PostSubmitted, text: str, reading: Reading, language: Language, deps: Scoring
+) -> PostScored:
+    if reading.result is None:  # never scored blind: its labels are missing, with the reason
+        metrics.UNSCORED.labels(UNSUPPORTED, language.code).inc()
+    return PostScored(
+        post=event.post,
+        scores=reading.result or {},
+        model=(reading.model or deps.routes.primary).info,
+        normalized_text=text,
+        submitted_at=event.occurred_at,
+        language=language,
+        unscored=UNSUPPORTED if reading.result is None else None,
+        tone=reading.tone,
+    )
+
+
+def passed_on(event: PostSubmitted, text: str) -> PostScored:
+    """The scores the post was submitted with, as the classifier would have published them."""
+    already = event.scored
+    assert already is not None
+    return PostScored(
+        post=event.post,
+        scores=already.scores,
+        model=already.model,
+        normalized_text=text,
+        submitted_at=event.occurred_at,
+        language=already.language,
+        unscored=already.unscored,
+        tone=already.tone,
+    )

@@ -19,3 +19,7 @@ UNSCORED = Counter(
     "Posts given no scores, by reason and language (no loaded model reads it)",
     ["reason", "language"],
 )
+PASSED_ON = Counter(
+    "classifier_scores_passed_on_total",
+    "Posts submitted with their scores (the Perspective endpoint scored them): not read again",
+)

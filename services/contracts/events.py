@@ -117,12 +117,6 @@ class Post(BaseModel):
     )
 
 
-class PostSubmitted(Event):
-    """Topic moderation.posts.submitted.v1 — ingest accepted a post."""
-
-    post: Post
-
-
 class ModelInfo(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
@@ -147,6 +141,29 @@ class Tone(BaseModel):
         if self.negative > max(self.positive, neutral):
             return "negative"
         return "positive" if self.positive > max(self.negative, neutral) else "neutral"
+
+
+class Scores(BaseModel):
+    """What the classifier read of a post before it was submitted (the Perspective endpoint
+    scores a comment synchronously, then sends it down the pipeline): the classifier passes
+    these on instead of reading the post a second time."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    scores: dict[str, float] = Field(examples=[{"toxicity": 0.93}])
+    model: ModelInfo
+    language: Language
+    unscored: str | None = None
+    tone: Tone | None = None
+
+
+class PostSubmitted(Event):
+    """Topic moderation.posts.submitted.v1 — ingest accepted a post."""
+
+    post: Post
+    scored: Scores | None = Field(
+        default=None, description="Present when the post was scored as it was submitted."
+    )
 
 
 class PostScored(Event):

@@ -57,7 +57,7 @@ def create_app(settings: Settings) -> FastAPI:
     classifier = ClassifierClient(
         settings.classifier_url, settings.classifier_timeout_seconds, internal
     )
-    ingest = IngestClient(settings.ingest_url)
+    ingest = IngestClient(settings.ingest_url, internal)
     targets = WebhookTargets(
         DenyList.parse(settings.webhook_deny_networks, settings.webhook_allow_private)
     )

@@ -13,7 +13,7 @@ from services.ingest import handlers
 from services.ingest.adapters.publisher import Publisher
 from services.ingest.adapters.registry import PostRegistry
 from services.ingest.adapters.reports import ReportLedger
-from services.ingest.api.routes import batch, posts, reports
+from services.ingest.api.routes import batch, posts, reports, scored
 from services.ingest.config import Settings
 from services.shared.api import service_api
 from services.shared.asyncapi import asyncapi_router
@@ -64,6 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(posts.router)
     app.include_router(batch.router)
     app.include_router(reports.router)
+    app.include_router(scored.router)
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
     app.include_router(
         asyncapi_router("ingest", app.version, broker, settings.kafka_bootstrap_servers)

@@ -6,7 +6,7 @@ counted against its rate limit (`app.state.rate_limiter`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from fastapi import Request
 from prometheus_client import Counter
@@ -22,7 +22,6 @@ class Platform:
     tenant: str
     key_id: str
     scopes: frozenset[str]
-    token: str = field(repr=False, default="")  # to pass on to ingest, for the same platform
 
 
 async def authenticate_platform(request: Request, token: str, scope: Scope) -> Platform:
@@ -30,7 +29,7 @@ async def authenticate_platform(request: Request, token: str, scope: Scope) -> P
     key = await credential_of(token, API_KEY_PREFIX, state.platform_keys.get)
     limit = state.settings.default_rate_limit_per_minute
     await admit_key(key, scope.value, state.rate_limiter, limit)
-    return Platform(key.tenant, key.credential_id, frozenset(key.scopes), token)
+    return Platform(key.tenant, key.credential_id, frozenset(key.scopes))
 
 
 def api_error(failure: AuthFailure) -> ApiError:

@@ -101,6 +101,7 @@ def test_the_internal_token_comes_from_a_secret() -> None:
         if doc["kind"] != "Deployment" or doc["metadata"]["name"] not in {
             "gateway",
             "desk",
+            "ingest",
             "classifier",
             "pulse",
         }:

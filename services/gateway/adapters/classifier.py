@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from services.contracts.events import LABELS, Language, ModelInfo
+from services.contracts.events import LABELS, Language, ModelInfo, Tone
 from services.shared.internal import internal_headers
 
 
@@ -33,6 +33,7 @@ class Scored:
     languages: list[Language]  # what each text was read as
     reads: frozenset[str]  # the languages the model reads
     unscored: list[str | None]  # why a text has no scores (its language), else None
+    tones: list[Tone | None]  # each text's tone, when its model reads tone
 
 
 class ClassifierClient:
@@ -55,6 +56,7 @@ class ClassifierClient:
             languages=[found for part in parts for found in part.languages],
             reads=parts[0].reads,
             unscored=[why for part in parts for why in part.unscored],
+            tones=[tone for part in parts for tone in part.tones],
         )
 
     async def _score(self, texts: list[str], language: str | None) -> Scored:
@@ -85,6 +87,7 @@ class ClassifierClient:
             languages=[Language.model_validate(r["language"]) for r in results],
             reads=frozenset(body.get("reads", [])),
             unscored=[r.get("unscored") for r in results],
+            tones=[Tone.model_validate(r["tone"]) if r.get("tone") else None for r in results],
         )
 
     async def aclose(self) -> None:

@@ -14,13 +14,14 @@ from googleapiclient.errors import HttpError
 from perspective import Attribute, Perspective
 from redis.asyncio import Redis
 
+from services.classifier import metrics as classifier_metrics
 from services.contracts import topics
 from services.gateway.main import create_app as create_gateway
 from services.ingest.config import Settings as IngestSettings
 from services.ingest.main import create_app as create_ingest
 from tests.conftest import Infra
-from tests.integration.gateway.conftest import gateway_settings
-from tests.integration.helpers import collect, ingest_knows, issue, serving
+from tests.integration.gateway.conftest import INTERNAL_TOKEN, gateway_settings
+from tests.integration.helpers import collect, issue, serving
 
 pytestmark = pytest.mark.integration
 RUDE = "you are a stupid worthless idiot, shut up"
@@ -209,20 +210,26 @@ async def test_perspective_without_a_key_is_unauthenticated(gateway: str) -> Non
     assert malformed.status_code in (400, 401)
 
 
-async def test_opted_in_comments_also_enter_the_pipeline_unless_do_not_store(
+async def test_opted_in_comments_also_enter_the_pipeline_scored_once_unless_do_not_store(
     infra: Infra, classifier_url: str, tenant: str
 ) -> None:
+    """The comment enters the pipeline with the scores the endpoint answered with (ingest's
+    internal API), and the classifier passes them on rather than reading it again."""
     ingest = create_ingest(
-        IngestSettings(kafka_bootstrap_servers=infra.kafka_bootstrap, redis_url=infra.redis_url)
+        IngestSettings(
+            kafka_bootstrap_servers=infra.kafka_bootstrap,
+            redis_url=infra.redis_url,
+            internal_token=INTERNAL_TOKEN,
+        )
     )
+    passed_on = classifier_metrics.PASSED_ON._value.get()
     async with serving(ingest) as ingest_url:
         settings = gateway_settings(
             infra, classifier_url, ingest_url=ingest_url, perspective_submit_to_pipeline=True
         )
         async with serving(create_gateway(settings)) as gateway:
             key = await issue(infra, tenant)
-            async with httpx.AsyncClient(base_url=ingest_url) as client:
-                await ingest_knows(client, {"authorization": f"Bearer {key}"})
+            answers = {}
             for token, do_not_store in (("kept", False), ("private", True)):
                 body = {
                     "comment": {"text": f"{RUDE} {token}"},
@@ -230,7 +237,9 @@ async def test_opted_in_comments_also_enter_the_pipeline_unless_do_not_store(
                     "doNotStore": do_not_store,
                     "requestedAttributes": {"TOXICITY": {}},
                 }
-                assert (await analyze(gateway, key, body)).status_code == 200
+                answer = await analyze(gateway, key, body)
+                assert answer.status_code == 200
+                answers[token] = answer.json()["attributeScores"]["TOXICITY"]["summaryScore"]
     posts = await collect(
         infra.kafka_bootstrap,
         topics.POSTS_SUBMITTED,
@@ -239,6 +248,16 @@ async def test_opted_in_comments_also_enter_the_pipeline_unless_do_not_store(
         timeout=5,
     )
     assert [p["post"]["external_id"] for p in posts] == ["perspective:kept"]
+    submitted = posts[0]["scored"]
+    assert submitted["scores"]["toxicity"] == pytest.approx(answers["kept"]["value"], abs=1e-6)
+    [scored] = await collect(
+        infra.kafka_bootstrap,
+        topics.POSTS_SCORED,
+        until=lambda f: len(f) >= 1,
+        match=lambda e: e["post"]["tenant"] == tenant,
+    )
+    assert scored["scores"] == submitted["scores"] and scored["model"] == submitted["model"]
+    assert classifier_metrics.PASSED_ON._value.get() == passed_on + 1  # not read again
 
 
 def google_client(gateway: str, key: str):

@@ -16,7 +16,15 @@ from services.classifier.domain.language import Guess
 from services.classifier.domain.scoring import TONE_NEGATIVE, TONE_POSITIVE
 from services.classifier.models.routes import Routes
 from services.contracts import topics
-from services.contracts.events import ModelInfo, Post, PostSubmitted
+from services.contracts.events import (
+    Language,
+    LanguageSource,
+    ModelInfo,
+    Post,
+    PostSubmitted,
+    Scores,
+    Tone,
+)
 from tests.unit.support import Sink
 
 
@@ -139,3 +147,28 @@ async def test_a_post_carries_the_language_it_was_read_as(classifier) -> None:
     assert detected == {"code": "de", "confidence": 0.99, "source": "detected"}
     assert stated == {"code": "pt", "confidence": None, "source": "stated"}
     assert short == {"code": "und", "confidence": None, "source": "undetermined"}
+
+
+async def test_a_post_submitted_with_its_scores_is_passed_on_not_read_again(classifier) -> None:
+    """BOOM would make the stand-in model raise: a post that arrives scored never reaches it."""
+    broker, sink = classifier
+    already = Scores(
+        scores={"toxicity": 0.42},
+        model=ModelInfo(id="perspective-path", version="7"),
+        language=Language(code="de", source=LanguageSource.DETECTED, confidence=0.9),
+        tone=Tone(negative=0.6, positive=0.1),
+    )
+    event = PostSubmitted(
+        post=Post(post_id="p", tenant="acme", external_id="e", author_id="u", text="BOOM"),
+        scored=already,
+    )
+    await broker.publish(event.model_dump(mode="json"), topics.POSTS_SUBMITTED)
+    await broker.publish(submitted("you idiot"), topics.POSTS_SUBMITTED)
+    passed, read = sink.seen[topics.POSTS_SCORED]
+    assert passed["scores"] == {"toxicity": 0.42} and passed["model"]["id"] == "perspective-path"
+    assert passed["language"]["code"] == "de" and passed["tone"] == {
+        "negative": 0.6,
+        "positive": 0.1,
+    }
+    assert passed["normalized_text"] == "boom" and sink.seen[topics.DEAD_LETTER] == []
+    assert read["model"]["id"] == "rude-word"

@@ -18,10 +18,10 @@ from services.contracts.events import (
     CrisisCommand,
     ModelInfo,
     ModeratorAction,
-    moderator_action,
     Post,
     PostReported,
     PostScored,
+    moderator_action,
 )
 from services.escalation import handlers
 from services.escalation.adapters.cases import ActionLedger, CaseStore

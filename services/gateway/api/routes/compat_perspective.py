@@ -1,7 +1,8 @@
 """Perspective API drop-in: `POST /v1alpha1/comments:analyze?key=…`, scored synchronously by the
 classifier. With `doNotStore` nothing about the comment is kept or logged; otherwise, when
 PERSPECTIVE_SUBMIT_TO_PIPELINE is on and the key also has `posts:write`, the comment also
-enters the pipeline as a post (sent to ingest with the caller's key)."""
+enters the pipeline as a post, with the scores it was given (ingest's internal API), so it is
+scored once."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from services.contracts import topics
 from services.contracts.credentials import Scope
-from services.contracts.events import LabeledExample, derived_id, new_event_id
+from services.contracts.events import LabeledExample, Scores, derived_id, new_event_id
 from services.gateway import metrics
 from services.gateway.adapters.classifier import (
     ClassifierClient,
@@ -107,10 +108,10 @@ async def analyze(
     span_scores = scored.scores
     if sentences:  # read in the comment's language: a short sentence alone could pass for another
         span_scores = (await score(classifier, sentences, read_as.code)).scores
-    # ingest takes the comment on the caller's own key, so that key needs `posts:write`
+    # the comment becomes the caller's post, so its key needs `posts:write`
     wanted_in_pipeline = settings.perspective_submit_to_pipeline and not body.doNotStore
     if wanted_in_pipeline and Scope.POSTS_WRITE in platform.scopes:
-        await ingest.submit(as_post(platform.tenant, body), platform.token)
+        await ingest.submit(platform.tenant, as_post(body), scores_of(scored))
     metrics.COMPAT_SECONDS.labels("perspective").observe(time.perf_counter() - started)
     metrics.COMPAT_REQUESTS.labels("perspective", "200").inc()
     return response(body, wanted, scored.scores[0], spans, span_scores, languages, read_as)
@@ -125,16 +126,26 @@ async def score(classifier: ClassifierClient, texts: list[str], language: str | 
         raise invalid(f"The comment cannot be scored: {refused.message}") from refused
 
 
-def as_post(tenant: str, body: AnalyzeRequest) -> dict[str, Any]:
+def as_post(body: AnalyzeRequest) -> dict[str, Any]:
     """The comment as an ingest submission: the client token (or the text's hash) names it."""
     external = body.clientToken or hashlib.sha256(body.comment.text.encode()).hexdigest()[:32]
     return {
-        "tenant": tenant,
         "external_id": f"perspective:{external}",
         "author_id": body.sessionId or "perspective",
         "text": body.comment.text,
         "community": body.communityId,
     }
+
+
+def scores_of(scored: Scored) -> Scores:
+    """The comment's scores as the pipeline carries them (the first text is the comment)."""
+    return Scores(
+        scores=scored.scores[0],
+        model=scored.model,
+        language=scored.languages[0],
+        unscored=scored.unscored[0],
+        tone=scored.tones[0],
+    )
 
 
 @router.post(

@@ -4,7 +4,6 @@ import logging
 from functools import partial
 
 from fastapi import APIRouter, status
-from fastapi.responses import JSONResponse
 
 from services.contracts import topics
 from services.ingest import metrics
@@ -12,13 +11,14 @@ from services.ingest.adapters.publisher import Unpublished
 from services.ingest.adapters.registry import ClaimOutcome
 from services.ingest.api.deps import PostWriter, PublisherDep, RegistryDep, SettingsDep, unavailable
 from services.ingest.domain.submission import (
+    Admitted,
     Rejection,
     SubmitPostRequest,
     SubmitPostResponse,
     WrongTenant,
     admit,
 )
-from services.shared.errors import ApiError, error_body
+from services.shared.errors import ApiError
 
 log = logging.getLogger(__name__)
 CONFLICT = "This external_id was already submitted with other content."
@@ -46,25 +46,32 @@ async def submit_post(
     settings: SettingsDep,
     publisher: PublisherDep,
     registry: RegistryDep,
-) -> SubmitPostResponse | JSONResponse:
+) -> SubmitPostResponse:
     """Accept a post for moderation. Idempotent on (tenant, external_id)."""
+    admitted = admitted_or_refused(body, platform.tenant, settings)
+    return await accept(admitted, settings, publisher, registry)
+
+
+def admitted_or_refused(body: SubmitPostRequest, tenant: str, settings) -> Admitted:
+    """The post as it will be claimed and published; 403 or 422 naming the problem."""
     try:
-        admitted = admit(
-            body, platform.tenant, settings.max_text_chars, settings.max_metadata_bytes
-        )
+        return admit(body, tenant, settings.max_text_chars, settings.max_metadata_bytes)
     except WrongTenant as wrong:
         metrics.POSTS_REJECTED.labels("tenant_mismatch").inc()
         raise ApiError(403, "tenant_mismatch", str(wrong)) from None
     except Rejection as rejection:
         metrics.POSTS_REJECTED.labels(rejection.code).inc()
         details = [{"field": rejection.field, "problem": rejection.message}]
-        return JSONResponse(error_body(rejection.code, rejection.message, details), status_code=422)
+        raise ApiError(422, rejection.code, rejection.message, details) from None
 
+
+async def accept(admitted: Admitted, settings, publisher, registry) -> SubmitPostResponse:
+    """Claim the post's external id, then publish it: a duplicate answers as the first did,
+    another post under the same id is 409."""
     post = admitted.post
+    base = settings.gateway_public_url.rstrip("/")
     response = SubmitPostResponse(
-        post_id=post.post_id,
-        status_url=f"{settings.gateway_public_url.rstrip('/')}/v1/posts/{post.post_id}/decision",
-        duplicate=False,
+        post_id=post.post_id, status_url=f"{base}/v1/posts/{post.post_id}/decision", duplicate=False
     )
     claim = await registry.claim(admitted.event, admitted.fingerprint)
     if claim is ClaimOutcome.CONFLICT:
@@ -73,7 +80,6 @@ async def submit_post(
     if claim is ClaimOutcome.DUPLICATE:
         metrics.POSTS_DUPLICATE.inc()
         return response.model_copy(update={"duplicate": True})
-
     await publish_post(admitted, publisher, registry, settings)
     metrics.POSTS_ACCEPTED.labels(post.tenant).inc()
     return response
