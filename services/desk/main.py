@@ -54,7 +54,7 @@ def create_app(settings: Settings) -> FastAPI:
         await decisions.aclose()
         await redis.aclose()
 
-    app = service_api("desk", "0.3.0", settings, lifespan=lifespan)
+    app = service_api("desk", "0.4.0", settings, lifespan=lifespan)
     app.state.__dict__.update(
         settings=settings,
         broker=broker,

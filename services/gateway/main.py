@@ -87,7 +87,7 @@ def create_app(settings: Settings) -> FastAPI:
         await redis.aclose()
 
     shapes = {"/v1alpha1/": google_shape, "/v1/moderations": openai_shape}
-    app = service_api("gateway", "0.3.0", settings, error_shapes=shapes, lifespan=lifespan)
+    app = service_api("gateway", "0.4.0", settings, error_shapes=shapes, lifespan=lifespan)
     app.state.__dict__.update(
         settings=settings,
         broker=broker,

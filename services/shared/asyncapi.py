@@ -18,7 +18,7 @@ from services.contracts.catalog import EVENTS, writers
 REFS = "#/components/schemas/{model}"
 EXAMPLE = {
     "asyncapi": "3.0.0",
-    "info": {"title": "moderation desk", "version": "0.3.0"},
+    "info": {"title": "moderation desk", "version": "0.4.0"},
     "channels": {"moderation.case-events.v1:OnViews": {"address": "moderation.case-events.v1"}},
     "operations": {"moderation.case-events.v1:OnViews": {"action": "receive"}},
 }
