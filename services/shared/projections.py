@@ -4,7 +4,10 @@ and `rebuild` (`replay`, each topic from its start), so the two cannot drift apa
 
 `apply(views, event, live)` is told whether it runs live: a rebuild must not do what only the
 live path does (answer a moderator waiting on a command, send a webhook). It returns False for
-an event it did not apply (a rebuild counts the rest)."""
+an event it did not apply (a rebuild counts the rest). A busy topic's projection takes a whole
+batch instead (`many`: `apply(views, events, live)` returns how many it applied), one round
+trip per batch; a live-only one (`rebuilt=False`: a webhook to send, nothing to keep) is left
+out of rebuilds."""
 
 from __future__ import annotations
 
@@ -14,7 +17,6 @@ from typing import Any
 
 from faststream.kafka import KafkaBroker
 from prometheus_client import Counter
-from pydantic import BaseModel
 
 from services.shared.kafka import by_topic, decode_records, read_events
 
@@ -23,8 +25,10 @@ Apply = Callable[[Any, Any, bool], Awaitable[object]]
 
 @dataclass(frozen=True)
 class Projection:
-    model: type[BaseModel]
+    model: Any  # an event model, or a union of them
     apply: Apply
+    many: bool = False
+    rebuilt: bool = True
 
 
 Table = Mapping[str, Projection]
@@ -44,20 +48,34 @@ async def project(
 
     async def each(topic: str, group: list) -> None:
         projection = table[topic]
-        for _, event in await decode_records(broker, service, group, projection.model, errors):
-            await projection.apply(views, event, True)
-            applied.labels(topic).inc()
+        decoded = await decode_records(broker, service, group, projection.model, errors)
+        if projection.many:
+            await projection.apply(views, [event for _, event in decoded], True)
+        else:
+            for _, event in decoded:
+                await projection.apply(views, event, True)
+        applied.labels(topic).inc(len(decoded))
 
     handlers = {topic: (lambda group, topic=topic: each(topic, group)) for topic in table}
     await by_topic(records, handlers)
 
 
-async def replay(bootstrap: str, table: Table, views: Any) -> dict[str, int]:
-    """Every topic of the table from its start into the views (a rebuild); events applied per
-    topic."""
+async def replay(bootstrap: str, table: Table, views: Any, batch: int = 500) -> dict[str, int]:
+    """Every rebuilt topic of the table from its start into the views (a rebuild); events
+    applied per topic."""
     counts: dict[str, int] = {}
     for topic, projection in table.items():
-        counts[topic] = 0
+        if not projection.rebuilt:
+            continue
+        counts[topic], pending = 0, []
         async for event in read_events(bootstrap, topic, projection.model):
-            counts[topic] += await projection.apply(views, event, False) is not False
+            if not projection.many:
+                counts[topic] += await projection.apply(views, event, False) is not False
+                continue
+            pending.append(event)
+            if len(pending) == batch:
+                counts[topic] += await projection.apply(views, pending, False)
+                pending = []
+        if pending:
+            counts[topic] += await projection.apply(views, pending, False)
     return counts

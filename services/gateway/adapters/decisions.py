@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 from redis.asyncio import Redis
 
@@ -224,18 +225,24 @@ class DecisionStore:
 
 class KnownPosts:
     """The posts the gateway has seen submitted, so a post still in the pipeline is `pending`
-    rather than unknown. Entries expire: by then the post has its decision."""
+    rather than unknown. Each is remembered for `ttl_seconds` after it was submitted (a rebuild
+    keeps only those still inside that window, for the time they have left); by then the post
+    has its decision."""
 
     def __init__(self, redis: Redis, ttl_seconds: int) -> None:
         self.redis, self.ttl = redis, ttl_seconds
 
-    async def add(self, events: list[PostSubmitted]) -> None:
-        if not events:
-            return
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for event in events:
-                pipe.set(post_key(event.post.post_id), event.post.tenant, ex=self.ttl)
-            await pipe.execute()
+    async def add(self, events: list[PostSubmitted]) -> int:
+        """How many were still inside their window and are remembered."""
+        now = time.time()
+        left = [(e, int(e.occurred_at.timestamp() + self.ttl - now)) for e in events]
+        kept = [(e, seconds) for e, seconds in left if seconds > 0]
+        if kept:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for event, seconds in kept:
+                    pipe.set(post_key(event.post.post_id), event.post.tenant, ex=seconds)
+                await pipe.execute()
+        return len(kept)
 
     async def tenant_of(self, post_id: str) -> str | None:
         return await self.redis.get(post_key(post_id))

@@ -134,16 +134,7 @@ async def test_a_platform_key_is_known_and_a_moderator_token_is_not(gateway) -> 
     assert (await views.keys.get("k1")).revoked
 
 
-@pytest.mark.parametrize(
-    "topic",
-    [
-        topics.DECISIONS,
-        topics.SANCTIONS,
-        topics.POSTS_SUBMITTED,
-        topics.COMMUNITY_ALERTS,
-        topics.CREDENTIALS,
-    ],
-)
+@pytest.mark.parametrize("topic", list(handlers.PROJECTIONS))
 async def test_what_cannot_be_read_is_dead_lettered(gateway, topic: str) -> None:
     broker, sink, _ = gateway
     await broker.publish(b"{broken", topic)
