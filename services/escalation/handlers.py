@@ -242,7 +242,7 @@ async def on_policies(message: KafkaMessage, broker: Broker, deps: Deps) -> None
     for record, event in await decode_batch(broker, SERVICE, message, PolicyPublished):
         try:
             policy = published_policy(event.tenant, event.name, event.text, event.withdrawn)
-        except PolicyError as error:  # the gateway validates first; this is a bad producer
+        except PolicyError as error:  # the desk validates first; this is a bad producer
             await dead_letter(broker, SERVICE, record, "invalid_policy", str(error))
             continue
         deps.book.publish(f"{event.name}.yaml", policy)

@@ -1,5 +1,5 @@
 """Kafka side of ingest: the credentials topic, into ingest's view of the platform keys, so a
-key issued or revoked at the gateway takes effect here within a poll (well under 5 s)."""
+key issued or revoked at the desk takes effect here within a poll (well under 5 s)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Pulse's own HTTP API, for the gateway (which checks who may read it) and operators:
+"""Pulse's own HTTP API, for the desk (which checks who may read it) and operators:
 `GET /v1/feedback/digest`, civil criticism of one community grouped into themes. Internal: it
 names no tenant's caller, so it admits only the deployment's internal token."""
 

@@ -1,4 +1,4 @@
-"""What moderators read, built by the gateway from the topics: cases and queues (case-events),
+"""What moderators read, built by the desk from the topics: cases and queues (case-events),
 the audit trail of each case, authors' strike counts (strikes), and the answers to moderator
 commands (the case event that carries the command's action_id).
 
@@ -276,7 +276,7 @@ class CaseBoard:
 
 
 def _index(pipe, event: CaseEvent, case: Case, previous: Case | None) -> None:
-    """The gateway's own indexes over cases: deadlines, breaches, search and appeals."""
+    """The desk's own indexes over cases: deadlines, breaches, search and appeals."""
     tenant, opened = case.tenant, case.opened_at.timestamp()
     if previous is None:
         pipe.zadd(by_time_key(tenant), {case.case_id: opened})

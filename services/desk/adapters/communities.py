@@ -1,4 +1,4 @@
-"""The gateway's view of each community's mood, built from pulse's topics (never from pulse's
+"""The desk's view of each community's mood, built from pulse's topics (never from pulse's
 keys): rebuilt by `python -m services.desk.rebuild`.
 
 desk:mood:{tenant}\\x1f{community}:{seconds}   sorted set: recent windows (JSON) by end

@@ -1,4 +1,4 @@
-"""Policies admins published, as the gateway lists them: a Redis projection of the policies
+"""Policies admins published, as the desk lists them: a Redis projection of the policies
 topic (what is in force is decided by escalation, which replays the same topic)."""
 
 from __future__ import annotations

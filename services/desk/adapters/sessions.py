@@ -1,9 +1,9 @@
-"""Console sign-in sessions, kept by the gateway with a time to live.
+"""Console sign-in sessions, kept by the desk with a time to live.
 
 desk:console-session:{sha256 of the session id}   credential id and CSRF token (a hash)
 
 Only a digest of the session id is stored, so a copy of Redis holds nothing a browser could
-present. Sessions are the one piece of gateway state not rebuilt from Kafka: losing them only
+present. Sessions are the one piece of desk state not rebuilt from Kafka: losing them only
 signs moderators out.
 """
 

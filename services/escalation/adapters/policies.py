@@ -7,7 +7,7 @@
 
 A file that fails validation is reported (file, line, reason) and the version loaded before it
 stays active; a file that disappears stops applying. Policies that admins publish through the
-gateway (the policies topic) override a file of the same name.
+desk (the policies topic) override a file of the same name.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Each community's wave detector, pulse's only view of its mood topic (the windows and alerts
-themselves are on their topics, and the gateway builds what it serves from them):
+themselves are on their topics, and the desk builds what it serves from them):
 
 pulse:detector:{tenant}\\x1f{community}   JSON: the detector's state and the last window it saw
 

@@ -84,7 +84,7 @@ async def list_keys(admin: Admin, credentials: CredentialsDep) -> KeyList:
     responses={**ERRORS, 404: {"description": "No such key"}},
 )
 async def revoke_key(key_id: str, admin: Admin, credentials: CredentialsDep) -> Response:
-    """Revoke an API key: the gateway refuses it at once, ingest within seconds."""
+    """Revoke an API key: the desk refuses it at once, the gateway and ingest within seconds."""
     return await revoke(key_id, "api_key", admin, credentials)
 
 

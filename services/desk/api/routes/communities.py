@@ -1,7 +1,7 @@
 """Communities' mood for platforms and moderators: each community's state (calm or in a
 negativity wave, or in crisis mode), its windows, and the alerts pulse raised; admins switch
 crisis mode by hand. Read with a platform key that
-has `pulse:read`, or a moderator token. Built from pulse's topics (the gateway's own view).
+has `pulse:read`, or a moderator token. Built from pulse's topics (the desk's own view).
 A post without a community belongs to the community `_`."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-// The moderator console: one page over the gateway's moderator API. Every piece of user
+// The moderator console: one page over the desk's moderator API. Every piece of user
 // content is inserted as text (never as HTML), so a post cannot run script, load an image or
 // follow a link by itself.
 
