@@ -25,8 +25,7 @@ from services.desk.adapters.credentials import CredentialStore
 from services.desk.adapters.policies import PolicyRegistry
 from services.desk.config import Settings
 from services.desk.handlers import PROJECTIONS, Views
-from services.shared.projections import replay
-from services.shared.rebuild import command_line, drop
+from services.shared.rebuild import command_line, rebuild_views
 
 FAMILIES = (
     *credentials.FAMILIES,
@@ -37,16 +36,13 @@ FAMILIES = (
 
 
 async def rebuild(settings: Settings | None = None) -> dict[str, int]:
-    settings = settings or Settings()
-    redis = Redis.from_url(settings.redis_url, decode_responses=True)
-    views = Views(
+    return await rebuild_views(settings or Settings(), FAMILIES, PROJECTIONS, views_of)
+
+
+def views_of(redis: Redis) -> Views:
+    return Views(
         CaseBoard(redis), Communities(redis), CredentialStore(redis), PolicyRegistry(redis)
     )
-    try:
-        await drop(redis, FAMILIES)
-        return await replay(settings.kafka_bootstrap_servers, PROJECTIONS, views)
-    finally:
-        await redis.aclose()
 
 
 if __name__ == "__main__":

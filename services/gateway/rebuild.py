@@ -22,27 +22,24 @@ from services.gateway.adapters import decisions, webhooks
 from services.gateway.config import Settings
 from services.gateway.handlers import PROJECTIONS, Views
 from services.shared.keys import PlatformKeys, families
-from services.shared.projections import replay
-from services.shared.rebuild import command_line, drop
+from services.shared.rebuild import command_line, rebuild_views
 
 FAMILIES = (*families("gateway"), *webhooks.FAMILIES, *decisions.FAMILIES)
 
 
 async def rebuild(settings: Settings | None = None) -> dict[str, int]:
     settings = settings or Settings()
-    redis = Redis.from_url(settings.redis_url, decode_responses=True)
-    views = Views(
-        decisions.DecisionStore(redis),
-        decisions.KnownPosts(redis, settings.known_post_ttl_seconds),
-        webhooks.WebhookStore(redis),
-        webhooks.DeliveryQueue(redis),
-        PlatformKeys(redis, "gateway"),
-    )
-    try:
-        await drop(redis, FAMILIES)
-        return await replay(settings.kafka_bootstrap_servers, PROJECTIONS, views)
-    finally:
-        await redis.aclose()
+
+    def views_of(redis: Redis) -> Views:
+        return Views(
+            decisions.DecisionStore(redis),
+            decisions.KnownPosts(redis, settings.known_post_ttl_seconds),
+            webhooks.WebhookStore(redis),
+            webhooks.DeliveryQueue(redis),
+            PlatformKeys(redis, "gateway"),
+        )
+
+    return await rebuild_views(settings, FAMILIES, PROJECTIONS, views_of)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,9 @@ from collections.abc import Awaitable, Callable, Iterable
 
 from redis.asyncio import Redis
 
+from services.shared.projections import Table, replay
+from services.shared.settings import ServiceSettings
+
 
 async def drop(redis: Redis, families: Iterable[str]) -> int:
     """Delete every key matching the families' patterns (SCAN: an offline tool, not a request)."""
@@ -36,3 +39,19 @@ def command_line(module: str, doc: str, rebuild: Callable[[], Awaitable[dict[str
     )
     parser.parse_args()
     print(json.dumps(asyncio.run(rebuild()), sort_keys=True))
+
+
+async def rebuild_views(
+    settings: ServiceSettings,
+    families: Iterable[str],
+    table: Table,
+    views_of: Callable[[Redis], object],
+) -> dict[str, int]:
+    """A rebuild driven by a service's projection table: its key families dropped, then every
+    rebuilt topic replayed into the views `views_of` builds on the service's Redis."""
+    redis = Redis.from_url(settings.redis_url, decode_responses=True)
+    try:
+        await drop(redis, families)
+        return await replay(settings.kafka_bootstrap_servers, table, views_of(redis))
+    finally:
+        await redis.aclose()
