@@ -46,12 +46,14 @@ Broker = Annotated[KafkaBroker, Context("broker")]
 
 
 async def apply_decisions(views: Views, decisions: list[Decision], live: bool) -> int:
-    """Only newer revisions are kept. Live, each is queued for the tenant's webhooks before it
-    is stored: a crash in between re-enqueues nothing new on redelivery (delivery ids are
-    derived), and a stored decision always has its deliveries. One round trip a batch each
-    for the revisions and the stores."""
-    newer = await views.decisions.newer_of(decisions)
+    """Only newer revisions are kept (the store checks each). Live, each newer one is queued
+    for the tenant's webhooks before it is stored: a crash in between re-enqueues nothing new on
+    redelivery (delivery ids are derived), and a stored decision always has its deliveries. One
+    round trip a batch each for the revisions and the stores; a rebuild sends no webhook, so it
+    skips reading the revisions."""
+    newer = decisions
     if live:
+        newer = await views.decisions.newer_of(decisions)
         metrics.DECISIONS_STALE.inc(len(decisions) - len(newer))
         webhooks: dict[str, list[WebhookEvent]] = {}  # per tenant, read once a batch
         for decision in newer:

@@ -7,10 +7,10 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel
 
 from services.contracts.events import Decision
 from services.shared.internal import internal_headers
+from services.shared.paging import Listing
 
 FIRST_BATCH = 1000  # post ids per request (the API's limit)
 
@@ -19,8 +19,7 @@ class DecisionsUnavailable(Exception):
     pass
 
 
-class _Decisions(BaseModel):
-    data: list[Decision]
+_Decisions = Listing[Decision]  # the shape every answer of that API has
 
 
 class DecisionLedger:

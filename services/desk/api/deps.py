@@ -25,7 +25,6 @@ from services.desk.adapters.credentials import Credentials, CredentialStore
 from services.desk.adapters.decisions import DecisionLedger
 from services.desk.adapters.policies import PolicyRegistry
 from services.desk.adapters.pulse import PulseClient
-from services.desk.adapters.sessions import ConsoleSessions
 from services.desk.config import Settings
 from services.desk.domain.access import Role
 from services.shared.api import from_state
@@ -41,7 +40,6 @@ CredentialsDep = Annotated[Credentials, Depends(from_state("credentials"))]
 DecisionsDep = Annotated[DecisionLedger, Depends(from_state("decisions"))]
 PolicyRegistryDep = Annotated[PolicyRegistry, Depends(from_state("policy_registry"))]
 PulseDep = Annotated[PulseClient, Depends(from_state("pulse"))]
-SessionsDep = Annotated[ConsoleSessions, Depends(from_state("console_sessions"))]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import PydanticSerializationError
 
-from services.contracts.events import UNDETERMINED, AuthorFacts, Post, PostSubmitted, post_id_for
+from services.contracts.events import (
+    UNDETERMINED,
+    AuthorFacts,
+    Post,
+    PostSubmitted,
+    Scores,
+    post_id_for,
+)
 from services.contracts.text import (
     LANGUAGE_TAG,
     PRINTABLE,
@@ -160,11 +167,16 @@ class Admitted:
 
 
 def admit(
-    request: SubmitPostRequest, key_tenant: str, max_text_chars: int, max_metadata_bytes: int
+    request: SubmitPostRequest,
+    key_tenant: str,
+    max_text_chars: int,
+    max_metadata_bytes: int,
+    scored: Scores | None = None,
 ) -> Admitted:
-    """Raise WrongTenant or Rejection, or give the post as it will be claimed and published."""
+    """Raise WrongTenant or Rejection, or give the post as it will be claimed and published
+    (with its scores when it was scored as it was submitted)."""
     tenant = tenant_for(request, key_tenant)
     check_submission(request, max_text_chars, max_metadata_bytes)
     post = to_post(request, tenant)
-    event = PostSubmitted(post=post)
+    event = PostSubmitted(post=post, scored=scored)
     return Admitted(event, content_fingerprint(post), encoded(event))

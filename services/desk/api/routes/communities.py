@@ -10,13 +10,13 @@ import re
 from typing import Annotated, Any
 
 from aiokafka.errors import KafkaError
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field, StrictBool
 
 from services.contracts import topics
 from services.contracts.events import CrisisCommand
 from services.contracts.public import CommunityAlertView
-from services.desk.api.deps import Admin, CommunitiesDep, PulseReader
+from services.desk.api.deps import Admin, BrokerDep, CommunitiesDep, PulseReader
 from services.shared.errors import ApiError
 from services.shared.paging import Listing
 
@@ -164,7 +164,7 @@ async def switch_crisis(
     community: Annotated[str, Path(max_length=128)],
     body: CrisisSwitch,
     moderator: Admin,
-    request: Request,
+    broker: BrokerDep,
 ) -> CrisisSwitchAccepted:
     """Switch a community's crisis mode on or off by hand: the policy's `crisis.factor`
     tightens its thresholds. Escalation applies it to the next posts within a second or so; the
@@ -178,7 +178,6 @@ async def switch_crisis(
         reason=body.reason,
     )
     key = topics.community_key(command.tenant, name)
-    broker = request.app.state.broker
     try:
         await broker.publish(command.model_dump(mode="json"), topics.CRISIS_COMMANDS, key=key)
     except (KafkaError, TimeoutError) as error:  # Kafka unreachable: nothing was switched

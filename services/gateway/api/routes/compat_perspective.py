@@ -24,6 +24,7 @@ from services.gateway.adapters.classifier import (
     Scored,
 )
 from services.gateway.api.deps import (
+    BrokerDep,
     ClassifierDep,
     IngestDep,
     SettingsDep,
@@ -159,7 +160,7 @@ async def suggest_score(
     body: SuggestRequest,
     platform: PerspectiveCaller,
     settings: SettingsDep,
-    request: Request,
+    broker: BrokerDep,
     key: Annotated[str | None, Query(description="Your API key (Perspective style).")] = None,
 ) -> dict:
     """Perspective's SuggestCommentScore: record the scores you say a comment should have had.
@@ -180,7 +181,7 @@ async def suggest_score(
         client_token=body.clientToken,
     )
     try:
-        await publish_for_tenant(request.app.state.broker, topics.LABELED_EXAMPLES, example)
+        await publish_for_tenant(broker, topics.LABELED_EXAMPLES, example)
     except (KafkaError, TimeoutError) as error:
         raise PerspectiveError(503, "UNAVAILABLE", "Could not record it; retry.") from error
     metrics.COMPAT_REQUESTS.labels("perspective", "200").inc()

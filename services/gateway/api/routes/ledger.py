@@ -13,12 +13,13 @@ from pydantic import BaseModel, Field
 from services.contracts.events import Decision
 from services.gateway.api.deps import DecisionStoreDep
 from services.shared.internal import InternalCaller
+from services.shared.paging import Listing
 
 router = APIRouter(prefix="/internal/v1", tags=["internal"], dependencies=[InternalCaller])
 
 
-class Decisions(BaseModel):
-    data: list[Decision]
+class Decisions(Listing[Decision]):
+    """The decisions asked for."""
 
 
 class PostIds(BaseModel):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field, HttpUrl
 
 from services.contracts import topics
@@ -15,9 +15,11 @@ from services.gateway import metrics
 from services.gateway.adapters.targets import TargetRefused
 from services.gateway.adapters.webhooks import Delivery
 from services.gateway.api.deps import (
+    BrokerDep,
     DeliveryQueueDep,
     WebhookManager,
     WebhookStoreDep,
+    WebhookTargetsDep,
 )
 from services.shared.errors import ApiError
 from services.shared.kafka import publish_for_tenant
@@ -84,11 +86,15 @@ class DeadDeliveryList(Page[DeadDelivery]):
     responses={**ERRORS, **REFUSED},
 )
 async def register_webhook(
-    body: WebhookCreate, platform: WebhookManager, hooks: WebhookStoreDep, request: Request
+    body: WebhookCreate,
+    platform: WebhookManager,
+    hooks: WebhookStoreDep,
+    broker: BrokerDep,
+    targets: WebhookTargetsDep,
 ) -> WebhookCreated:
     """Every decision on your posts is POSTed here, signed with the secret returned now."""
     try:
-        await request.app.state.webhook_targets.pin(str(body.url))
+        await targets.pin(str(body.url))
     except TargetRefused as refused:
         metrics.WEBHOOK_TARGETS_REFUSED.labels("registration").inc()
         raise ApiError(
@@ -103,7 +109,7 @@ async def register_webhook(
         url=str(body.url),
         secret=f"whsec_{secrets.token_urlsafe(32)}",
     )
-    await publish_for_tenant(request.app.state.broker, topics.WEBHOOKS, event)
+    await publish_for_tenant(broker, topics.WEBHOOKS, event)
     await hooks.apply(event)
     return WebhookCreated(webhook_id=event.webhook_id, url=event.url, secret=event.secret)
 
@@ -121,14 +127,14 @@ async def list_webhooks(platform: WebhookManager, hooks: WebhookStoreDep) -> Web
     responses={**ERRORS, 404: {"description": "No such webhook"}},
 )
 async def remove_webhook(
-    webhook_id: str, platform: WebhookManager, hooks: WebhookStoreDep, request: Request
+    webhook_id: str, platform: WebhookManager, hooks: WebhookStoreDep, broker: BrokerDep
 ) -> Response:
     """Stop sending decisions to this webhook; deliveries already queued are dropped."""
     found = await hooks.get(webhook_id)
     if found is None or found.tenant != platform.tenant:
         raise ApiError(404, "webhook_not_found", f"No webhook {webhook_id}.")
     removed = revised(found, removed=True)
-    await publish_for_tenant(request.app.state.broker, topics.WEBHOOKS, removed)
+    await publish_for_tenant(broker, topics.WEBHOOKS, removed)
     await hooks.apply(removed)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -152,7 +158,10 @@ async def dead_letters(
     responses={**ERRORS, 404: {"description": "No such dead-lettered delivery"}},
 )
 async def replay(
-    delivery_id: str, platform: WebhookManager, deliveries: DeliveryQueueDep, request: Request
+    delivery_id: str,
+    platform: WebhookManager,
+    deliveries: DeliveryQueueDep,
+    broker: BrokerDep,
 ) -> DeadDelivery:
     """Send a dead-lettered delivery again, with a fresh set of retries."""
     delivery = await deliveries.replay(platform.tenant, delivery_id)
@@ -167,5 +176,5 @@ async def replay(
         status="replayed",
         attempts=0,
     )
-    await publish_for_tenant(request.app.state.broker, topics.WEBHOOK_DELIVERIES, replayed)
+    await publish_for_tenant(broker, topics.WEBHOOK_DELIVERIES, replayed)
     return dead_view(delivery, attempts=0)

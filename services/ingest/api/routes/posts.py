@@ -6,6 +6,7 @@ from functools import partial
 from fastapi import APIRouter, status
 
 from services.contracts import topics
+from services.contracts.events import Scores
 from services.ingest import metrics
 from services.ingest.adapters.publisher import Unpublished
 from services.ingest.adapters.registry import ClaimOutcome
@@ -52,10 +53,12 @@ async def submit_post(
     return await accept(admitted, settings, publisher, registry)
 
 
-def admitted_or_refused(body: SubmitPostRequest, tenant: str, settings) -> Admitted:
+def admitted_or_refused(
+    body: SubmitPostRequest, tenant: str, settings, scored: Scores | None = None
+) -> Admitted:
     """The post as it will be claimed and published; 403 or 422 naming the problem."""
     try:
-        return admit(body, tenant, settings.max_text_chars, settings.max_metadata_bytes)
+        return admit(body, tenant, settings.max_text_chars, settings.max_metadata_bytes, scored)
     except WrongTenant as wrong:
         metrics.POSTS_REJECTED.labels("tenant_mismatch").inc()
         raise ApiError(403, "tenant_mismatch", str(wrong)) from None

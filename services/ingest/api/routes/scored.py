@@ -13,10 +13,8 @@ from services.contracts.events import Scores
 from services.ingest.api.deps import PublisherDep, RegistryDep, SettingsDep
 from services.ingest.api.routes.posts import ERRORS, accept, admitted_or_refused
 from services.ingest.domain.submission import (
-    Admitted,
     SubmitPostRequest,
     SubmitPostResponse,
-    encoded,
 )
 from services.shared.internal import InternalCaller
 
@@ -44,7 +42,5 @@ async def submit_scored_post(
 ) -> SubmitPostResponse:
     """Accept a post that was scored as it was submitted, for the platform `tenant`: the same
     checks, claim and answer as `POST /v1/posts`."""
-    admitted = admitted_or_refused(body.post, body.tenant, settings)
-    event = admitted.event.model_copy(update={"scored": body.scored})
-    with_scores = Admitted(event, admitted.fingerprint, encoded(event))
-    return await accept(with_scores, settings, publisher, registry)
+    admitted = admitted_or_refused(body.post, body.tenant, settings, body.scored)
+    return await accept(admitted, settings, publisher, registry)
