@@ -22,14 +22,9 @@ from services.classifier.models.base import Scorer
 from services.classifier.models.routes import Routes
 from services.contracts import topics
 from services.contracts.events import Language, Post, PostScored, PostSubmitted, Tone
-from services.shared.kafka import (
-    Context,
-    KafkaMessage,
-    batch_subscriber,
-    dead_letter,
-    decode_batch,
-    publish_all,
-)
+from services.shared.consumer import Context
+from services.shared.decoding import Events, Reads, dead_letter
+from services.shared.kafka import batch_subscriber, publish_all
 
 SERVICE = "classifier"
 UNSUPPORTED = "language_not_supported"
@@ -85,14 +80,13 @@ Broker = Annotated[KafkaBroker, Context("broker")]
 
 def router(settings: Settings) -> KafkaRouter:
     routes = KafkaRouter()
-    batch_subscriber(routes, topics.POSTS_SUBMITTED, settings.kafka_group_id, settings)(
-        on_posts_submitted
-    )
+    reads = Reads(SERVICE, {topics.POSTS_SUBMITTED: PostSubmitted}, metrics.ERRORS)
+    batch_subscriber(routes, reads, settings.kafka_group_id, settings)(on_posts_submitted)
     return routes
 
 
-async def on_posts_submitted(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
-    decoded = await decode_batch(broker, SERVICE, message, PostSubmitted, metrics.ERRORS)
+async def on_posts_submitted(events: Events, broker: Broker, deps: Deps) -> None:
+    decoded = events.pairs(topics.POSTS_SUBMITTED)
     texts = [deps.normalize(event.post.text)[: deps.max_text_chars] for _, event in decoded]
     # a post scored as it was submitted is not read again
     unread = [i for i, (_, event) in enumerate(decoded) if event.scored is None]

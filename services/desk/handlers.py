@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from faststream.kafka import KafkaBroker, KafkaRouter
+from faststream.kafka import KafkaRouter
 
 from services.contracts import topics
 from services.contracts.events import (
@@ -25,8 +25,10 @@ from services.desk.adapters.credentials import CredentialStore
 from services.desk.adapters.policies import PolicyRegistry
 from services.desk.config import Settings
 from services.policy.text import PolicyError, published_policy
-from services.shared.kafka import Context, KafkaMessage, batch_subscriber, records_of
-from services.shared.projections import Projection, project
+from services.shared.consumer import Context
+from services.shared.decoding import Events
+from services.shared.kafka import batch_subscriber
+from services.shared.projections import Projection, project, reads_of
 
 SERVICE = "desk"
 
@@ -42,7 +44,6 @@ class Views:
 
 
 Deps = Annotated[Views, Context("desk")]
-Broker = Annotated[KafkaBroker, Context("broker")]
 
 
 async def apply_case_event(views: Views, event: CaseEvent, live: bool) -> None:
@@ -78,17 +79,10 @@ def router(settings: Settings) -> KafkaRouter:
     routes = KafkaRouter()
     # every topic the desk reads is low-volume: one consumer polls for all of them
     group = f"{settings.kafka_group_id}-views"
-    batch_subscriber(routes, tuple(PROJECTIONS), group, settings)(on_views)
+    reads = reads_of(SERVICE, PROJECTIONS, metrics.ERRORS)
+    batch_subscriber(routes, reads, group, settings)(on_views)
     return routes
 
 
-async def on_views(message: KafkaMessage, broker: Broker, views: Deps) -> None:
-    await project(
-        broker,
-        SERVICE,
-        PROJECTIONS,
-        views,
-        records_of(message),
-        metrics.ERRORS,
-        metrics.VIEW_EVENTS,
-    )
+async def on_views(events: Events, views: Deps) -> None:
+    await project(PROJECTIONS, views, events, metrics.VIEW_EVENTS)

@@ -11,7 +11,7 @@ from functools import partial
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
-from services.escalation import handlers, sla
+from services.escalation import handlers, sla, views
 from services.escalation.adapters.cases import ActionLedger, CaseStore
 from services.escalation.adapters.effects import State
 from services.escalation.adapters.policies import PolicyBook
@@ -34,7 +34,7 @@ def create_app(settings: Settings) -> FastAPI:
         DecisionLedger(redis), StrikeLedger(redis), CaseStore(redis), ActionLedger(redis), reports
     )
     broker.include_router(handlers.router(settings))
-    broker.context.set_global("escalation", handlers.Escalation(state, book))
+    broker.context.set_global("escalation", views.Escalation(state, book))
 
     async def reload_policies(stop: asyncio.Event) -> None:
         while not stop.is_set():

@@ -1,6 +1,7 @@
 """Kafka side of escalation: scored posts in, decisions out; moderator commands in, case events
-out; published policies into the policy book. Each handler decodes, asks the domain, and hands
-the Effects to `carry_out`.
+out; published policies and crisis switches into memory (`views.PROJECTIONS`). Each handler
+receives its events decoded, loads what the domain needs, asks it, and hands the Effects to
+`carry_out`.
 
 Idempotent: a post already decided is skipped, and a redelivered post recomputes the same
 outcome (its own strike is left out of the count it is judged against), with event ids derived
@@ -10,7 +11,6 @@ from the decision id; a command already answered is not applied again.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from typing import Annotated
@@ -28,7 +28,6 @@ from services.contracts.events import (
     CrisisChanged,
     CrisisCommand,
     ModeratorAction,
-    PolicyPublished,
     Post,
     PostReported,
     PostScored,
@@ -37,9 +36,7 @@ from services.contracts.events import (
     utcnow,
 )
 from services.escalation import metrics
-from services.escalation.adapters.crisis import CrisisBoard
-from services.escalation.adapters.effects import State, carry_out
-from services.escalation.adapters.policies import PolicyBook
+from services.escalation.adapters.effects import carry_out
 from services.escalation.config import Settings
 from services.escalation.domain import crisis, effects
 from services.escalation.domain.agreement import review_of
@@ -57,31 +54,15 @@ from services.escalation.domain.strikes import (
     author_of,
     automated_decision_id,
 )
+from services.escalation.views import PROJECTIONS, Escalation, policy_of
 from services.policy.language import Policy
-from services.policy.text import PolicyError, published_policy
-from services.shared.kafka import (
-    Context,
-    KafkaMessage,
-    batch_subscriber,
-    by_topic,
-    dead_letter,
-    decode_batch,
-    decode_records,
-    publish_all,
-    records_of,
-    replay_subscriber,
-)
+from services.policy.text import PolicyError
+from services.shared.consumer import Context
+from services.shared.decoding import Events, Reads, by_topic, dead_letter
+from services.shared.kafka import batch_subscriber, publish_all, replay_subscriber
+from services.shared.projections import project, reads_of
 
 SERVICE = "escalation"
-
-
-@dataclass(frozen=True)
-class Escalation:
-    """What the handlers work with; set once in the broker's context by `create_app`."""
-
-    state: State
-    book: PolicyBook
-    crisis: CrisisBoard = field(default_factory=CrisisBoard)
 
 
 Deps = Annotated[Escalation, Context("escalation")]
@@ -91,28 +72,32 @@ Broker = Annotated[KafkaBroker, Context("broker")]
 def router(settings: Settings) -> KafkaRouter:
     routes = KafkaRouter()
     group = settings.kafka_group_id
-    batch_subscriber(routes, topics.POSTS_SCORED, group, settings)(on_posts_scored)
+    scored = Reads(SERVICE, {topics.POSTS_SCORED: PostScored}, metrics.ERRORS)
+    batch_subscriber(routes, scored, group, settings)(on_posts_scored)
     # commands, reports and waves are few: they share a consumer (an idle one still polls),
     # and each is handed over as soon as it arrives
-    batch_subscriber(routes, tuple(COMMANDS), f"{group}-{COMMANDS_GROUP}", settings)(on_commands)
+    commands = Reads(
+        SERVICE, {topic: model for topic, (model, _) in COMMANDS.items()}, metrics.ERRORS
+    )
+    batch_subscriber(routes, commands, f"{group}-{COMMANDS_GROUP}", settings)(on_commands)
     # no group and nothing committed: every replica reads every published policy from the start
-    replay_subscriber(routes, topics.POLICIES, settings)(on_policies)
+    table = partial(reads_of, SERVICE, PROJECTIONS, metrics.ERRORS)
+    replay_subscriber(routes, table(topics.POLICIES), settings)(on_policies)
     # the same for crisis switches; commands and waves that make them are read once, by a group
-    replay_subscriber(routes, topics.CRISIS, settings)(on_crisis)
+    replay_subscriber(routes, table(topics.CRISIS), settings)(on_crisis)
     return routes
 
 
-async def on_commands(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
+async def on_commands(events: Events, broker: Broker, deps: Deps) -> None:
     """Moderator commands, reports, crisis commands and community alerts."""
     await by_topic(
-        records_of(message),
-        {topic: partial(handler, broker, deps) for topic, handler in COMMANDS.items()},
+        events, {topic: partial(handler, broker, deps) for topic, (_, handler) in COMMANDS.items()}
     )
 
 
-async def on_posts_scored(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
+async def on_posts_scored(events: Events, broker: Broker, deps: Deps) -> None:
     scored: dict[str, PostScored] = {}
-    for _, event in await decode_batch(broker, SERVICE, message, PostScored, metrics.ERRORS):
+    for event in events.events(topics.POSTS_SCORED):
         scored.setdefault(event.post.post_id, event)
     done = await deps.state.decided.already_decided(list(scored))
     metrics.DUPLICATES.inc(len(done))
@@ -157,9 +142,9 @@ def governance_of(deps: Escalation, post: Post) -> Governance:
     )
 
 
-async def on_reports(broker: KafkaBroker, deps: Escalation, records) -> None:
+async def on_reports(broker: KafkaBroker, deps: Escalation, reports: list) -> None:
     """One report at a time: each sees the tally the one before it left."""
-    for _, report in await decode_records(broker, SERVICE, records, PostReported, metrics.ERRORS):
+    for _, report in reports:
         book = deps.state.reports
         tally = await book.tally(report)
         case = await deps.state.cases.get(case_id_for(report.post_id))
@@ -175,11 +160,9 @@ async def on_reports(broker: KafkaBroker, deps: Escalation, records) -> None:
         await book.record(report, admission)
 
 
-async def on_moderator_actions(broker: KafkaBroker, deps: Escalation, records) -> None:
+async def on_moderator_actions(broker: KafkaBroker, deps: Escalation, commands: list) -> None:
     # one at a time: each command sees the state the one before it left
-    for _, command in await decode_records(
-        broker, SERVICE, records, ModeratorAction, metrics.ERRORS
-    ):
+    for _, command in commands:
         if not await deps.state.answers.seen(command.action_id):
             await carry_out(broker, deps.state, await answer(deps, command))
 
@@ -238,28 +221,27 @@ async def lifted_strike(deps: Escalation, case: Case, event: CaseEvent) -> Strik
     return strike_lifted(case, event, units)
 
 
-async def on_policies(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
-    for record, event in await decode_batch(broker, SERVICE, message, PolicyPublished):
+async def on_policies(events: Events, broker: Broker, deps: Deps) -> None:
+    for record, event in events.pairs(topics.POLICIES):
         try:
-            policy = published_policy(event.tenant, event.name, event.text, event.withdrawn)
+            policy = policy_of(event)
         except PolicyError as error:  # the desk validates first; this is a bad producer
             await dead_letter(broker, SERVICE, record, "invalid_policy", str(error))
             continue
         deps.book.publish(f"{event.name}.yaml", policy)
 
 
-async def on_crisis(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
-    for _, change in await decode_batch(broker, SERVICE, message, CrisisChanged, metrics.ERRORS):
-        deps.crisis.apply(change)
+async def on_crisis(events: Events, deps: Deps) -> None:
+    await project(PROJECTIONS, deps, events, metrics.VIEW_EVENTS)
 
 
-async def on_crisis_commands(broker: KafkaBroker, deps: Escalation, records) -> None:
-    for _, command in await decode_records(broker, SERVICE, records, CrisisCommand, metrics.ERRORS):
+async def on_crisis_commands(broker: KafkaBroker, deps: Escalation, commands: list) -> None:
+    for _, command in commands:
         await switch(broker, deps, crisis.on_command(command))
 
 
-async def on_waves(broker: KafkaBroker, deps: Escalation, records) -> None:
-    for _, alert in await decode_records(broker, SERVICE, records, CommunityAlert, metrics.ERRORS):
+async def on_waves(broker: KafkaBroker, deps: Escalation, alerts: list) -> None:
+    for _, alert in alerts:
         policy = deps.book.for_post(alert.tenant, alert.community)
         current = deps.crisis.current(alert.tenant, alert.community)
         change = crisis.on_alert(current, alert, policy)
@@ -275,11 +257,11 @@ async def switch(broker: KafkaBroker, deps: Escalation, change: CrisisChanged) -
     metrics.CRISIS_SWITCHES.labels(change.source.value, "on" if change.on else "off").inc()
 
 
-COMMANDS = {
-    topics.MODERATOR_ACTIONS: on_moderator_actions,
-    topics.REPORTS: on_reports,
-    topics.CRISIS_COMMANDS: on_crisis_commands,
-    topics.COMMUNITY_ALERTS: on_waves,
+COMMANDS = {  # topic -> (event, handler)
+    topics.MODERATOR_ACTIONS: (ModeratorAction, on_moderator_actions),
+    topics.REPORTS: (PostReported, on_reports),
+    topics.CRISIS_COMMANDS: (CrisisCommand, on_crisis_commands),
+    topics.COMMUNITY_ALERTS: (CommunityAlert, on_waves),
 }
 COMMANDS_GROUP = "commands"  # after KAFKA_GROUP_ID
 # the groups that read these topics before they were merged, after KAFKA_GROUP_ID

@@ -160,3 +160,10 @@ def record_example(example: LabeledExample | None) -> LabeledExample | None:
     if example is not None:
         LABELED_EXAMPLES.labels(example.source).inc()
     return example
+
+
+VIEW_EVENTS = Counter(
+    "escalation_view_events_total",
+    "Events applied through the projection table (published policies, crisis switches)",
+    ["topic"],
+)

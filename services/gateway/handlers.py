@@ -6,9 +6,10 @@ webhooks, platform keys and webhook registrations to their views."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated
 
-from faststream.kafka import KafkaBroker, KafkaRouter
+from faststream.kafka import KafkaRouter
 
 from services.contracts import topics
 from services.contracts.events import (
@@ -23,9 +24,11 @@ from services.gateway import metrics
 from services.gateway.adapters.decisions import DecisionStore, KnownPosts
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.config import Settings
-from services.shared.kafka import Context, KafkaMessage, batch_subscriber, records_of
+from services.shared.consumer import Context
+from services.shared.decoding import Events
+from services.shared.kafka import batch_subscriber
 from services.shared.keys import PlatformKeys
-from services.shared.projections import Projection, project
+from services.shared.projections import Projection, project, reads_of
 
 SERVICE = "gateway"
 
@@ -42,7 +45,6 @@ class Views:
 
 
 Deps = Annotated[Views, Context("gateway")]
-Broker = Annotated[KafkaBroker, Context("broker")]
 
 
 async def apply_decisions(views: Views, decisions: list[Decision], live: bool) -> int:
@@ -106,23 +108,17 @@ LEGACY_GROUPS = {topics.SANCTIONS: "sanctions", topics.COMMUNITY_ALERTS: "commun
 def router(settings: Settings) -> KafkaRouter:
     routes = KafkaRouter()
     group = settings.kafka_group_id
-    batch_subscriber(routes, PIPELINE, group, settings)(on_pipeline)
-    batch_subscriber(routes, VIEWS, f"{group}-{VIEWS_GROUP}", settings)(on_views)
+    reads = partial(reads_of, SERVICE, PROJECTIONS, metrics.ERRORS)
+    batch_subscriber(routes, reads(*PIPELINE), group, settings)(on_pipeline)
+    batch_subscriber(routes, reads(*VIEWS), f"{group}-{VIEWS_GROUP}", settings)(on_views)
     return routes
 
 
-async def on_pipeline(message: KafkaMessage, broker: Broker, views: Deps) -> None:
+async def on_pipeline(events: Events, views: Deps) -> None:
     """A batch of decisions and submitted posts."""
-    await applied(message, broker, views)
+    await project(PROJECTIONS, views, events, metrics.VIEW_EVENTS)
 
 
-async def on_views(message: KafkaMessage, broker: Broker, views: Deps) -> None:
+async def on_views(events: Events, views: Deps) -> None:
     """Sanctions, community alerts, platform keys and webhook registrations."""
-    await applied(message, broker, views)
-
-
-async def applied(message, broker: KafkaBroker, views: Views) -> None:
-    await project(
-        broker, SERVICE, PROJECTIONS, views, records_of(message), metrics.ERRORS,
-        metrics.VIEW_EVENTS,
-    )  # fmt: skip
+    await project(PROJECTIONS, views, events, metrics.VIEW_EVENTS)

@@ -14,3 +14,6 @@ AUTH_FAILURES = Counter("ingest_auth_failures_total", "Requests refused by auth"
 KEY_EVENTS = Counter("ingest_key_events_total", "Platform key changes applied", ["change"])
 ERRORS = Counter("ingest_consume_errors_total", "Messages dead-lettered", ["kind"])
 REPORTS = Counter("ingest_reports_total", "Members' reports taken", ["result"])
+VIEW_EVENTS = Counter(
+    "ingest_view_events_total", "Events applied to ingest's views (platform keys)", ["topic"]
+)

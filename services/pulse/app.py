@@ -46,7 +46,7 @@ def create_app(settings: Settings) -> FastAPI:
     feedback = FeedbackBook(redis, settings.pulse_feedback_keep)
     pulse = handlers.Pulse(
         tallies, Detectors(redis), Sentiment(), tunings_of(settings), settings.windows[0],
-        feedback, settings.pulse_feedback_queue, settings.pulse_post_budget_seconds,
+        feedback, settings.pulse_feedback_queue, settings.pulse_post_budget_seconds, broker,
     )  # fmt: skip
     broker.include_router(handlers.router(settings))
     broker.context.set_global("pulse", pulse)

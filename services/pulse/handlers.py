@@ -1,6 +1,11 @@
 """pulse's Kafka handlers: scored posts, decisions and strikes go into their community's open
 windows; civil criticism and cases opened in the feedback queue are kept for the digest;
-closed windows (its own mood topic) move the community's wave detector."""
+closed windows (its own mood topic) move the community's wave detector.
+
+The open windows are counts, not a view of any topic: lost with Redis, never rebuilt. What
+pulse keeps is in the projection table at the end: the wave detectors (fed by the mood topic,
+live and in a rebuild) and the civil criticism for the digest (fed live by `on_posts`, which
+reads a post's tone once for both its window and its remark, through the same functions)."""
 
 from __future__ import annotations
 
@@ -31,15 +36,10 @@ from services.pulse.domain.themes import Remark
 from services.pulse.domain.watch import watch
 from services.pulse.sentiment import Sentiment
 from services.shared.budget import Overdue, within_budget
-from services.shared.kafka import (
-    Context,
-    KafkaMessage,
-    batch_subscriber,
-    dead_letter,
-    decode_records,
-    publish_all,
-    records_of,
-)
+from services.shared.consumer import Context
+from services.shared.decoding import Events, Reads, dead_letter
+from services.shared.kafka import batch_subscriber, publish_all
+from services.shared.projections import Projection, project, reads_of
 
 SERVICE = "pulse"
 
@@ -54,40 +54,43 @@ class Pulse:
     feedback: FeedbackBook
     feedback_queue: str  # cases opened there are civil criticism, whatever their tone
     post_budget_seconds: float = 2.0  # a post's tone not read by then is dead-lettered
+    alerts: KafkaBroker | None = None  # where wave alerts go; None in a rebuild
 
 
 Deps = Annotated[Pulse, Context("pulse")]
 Broker = Annotated[KafkaBroker, Context("broker")]
 
 
+WATCHED = {
+    topics.POSTS_SCORED: PostScored,
+    topics.DECISIONS: Decision,
+    topics.STRIKES: StrikeEvent,
+    topics.CASE_EVENTS: CaseEvent,
+}
+
+
 def router(settings: Settings) -> KafkaRouter:
     routes = KafkaRouter()
     group = settings.kafka_group_id
-    watched = (topics.POSTS_SCORED, topics.DECISIONS, topics.STRIKES, topics.CASE_EVENTS)
+    watched = Reads(SERVICE, WATCHED, metrics.ERRORS)
     batch_subscriber(routes, watched, group, settings, start=settings.pulse_start_from)(on_posts)
-    batch_subscriber(routes, topics.MOOD, f"{group}-mood", settings)(on_mood)
+    windows = reads_of(SERVICE, PROJECTIONS, metrics.ERRORS, topics.MOOD)
+    batch_subscriber(routes, windows, f"{group}-mood", settings)(on_mood)
     return routes
 
 
-async def on_posts(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
-    records = records_of(message)
-    scored = [r for r in records if r.topic == topics.POSTS_SCORED]
-    decided = [r for r in records if r.topic == topics.DECISIONS]
-    struck = [r for r in records if r.topic == topics.STRIKES]
-    opened = [r for r in records if r.topic == topics.CASE_EVENTS]
-    observations, remarks = await heard(broker, deps, scored)
-    for _, case in await decode_records(broker, SERVICE, opened, CaseEvent, metrics.ERRORS):
-        if feedback_case(case, deps.feedback_queue):
-            remarks.append(remark_of(case))
-    for _, decision in await decode_records(broker, SERVICE, decided, Decision, metrics.ERRORS):
+async def on_posts(events: Events, broker: Broker, deps: Deps) -> None:
+    observations, remarks = await heard(broker, deps, events.pairs(topics.POSTS_SCORED))
+    remarks += [remark_of(case) for case in events.events(topics.CASE_EVENTS)
+                if feedback_case(case, deps.feedback_queue)]  # fmt: skip
+    for decision in events.events(topics.DECISIONS):
         if decision.revision == 0 and decision.action is not Action.ALLOW:
             where = Community(decision.tenant, decision.community)
             at = decision.occurred_at.timestamp()
             observations.append(
                 Observation("decided", decision.post_id, where, at, {"actioned": 1})
             )
-    for _, strike in await decode_records(broker, SERVICE, struck, StrikeEvent, metrics.ERRORS):
-        observations.append(strike_observation(strike))
+    observations += [strike_observation(strike) for strike in events.events(topics.STRIKES)]
     counted, late = await deps.tallies.count(observations)
     await deps.feedback.add(remarks)
     metrics.POSTS_COUNTED.inc(counted)
@@ -95,12 +98,11 @@ async def on_posts(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
     metrics.REMARKS.inc(len(remarks))
 
 
-async def heard(broker: KafkaBroker, deps: Pulse, records) -> tuple[list, list]:
+async def heard(broker: KafkaBroker, deps: Pulse, posts: list) -> tuple[list, list]:
     """The scored posts' observations and the civil criticism among them. The lexicon reads
     what the classifier's model left without a tone, in English; CPU-bound, so off the event
     loop, and health checks and the window closer keep their time."""
     observations, remarks = [], []
-    posts = await decode_records(broker, SERVICE, records, PostScored, metrics.ERRORS)
     english = [i for i, (_, event) in enumerate(posts) if needs_lexicon(event)]
     texts = [posts[i][1].post.text for i in english]
     tones = await within_budget(deps.sentiment.score, texts, deps.post_budget_seconds)
@@ -165,23 +167,22 @@ def scored_observation(event: PostScored, signal: Signal) -> Observation:
     )  # fmt: skip
 
 
-async def on_mood(message: KafkaMessage, broker: Broker, deps: Deps) -> None:
+async def on_mood(events: Events, deps: Deps) -> None:
     """One window at a time, in order per community (the topic is keyed by community)."""
-    windows = await decode_records(broker, SERVICE, records_of(message), MoodWindow, metrics.ERRORS)
-    for _, window in windows:
-        await apply_window(window, broker, deps)
+    await project(PROJECTIONS, deps, events, metrics.VIEW_EVENTS)
 
 
-async def apply_window(window: MoodWindow, broker: KafkaBroker | None, deps: Pulse) -> None:
-    """For the watched length, step the community's detector and publish its alert (not during
-    a rebuild, which passes no broker: the alerts are on their topic already)."""
+async def apply_window(deps: Pulse, window: MoodWindow, live: bool) -> bool:
+    """For the watched length, step the community's detector and publish its alert (only
+    live: in a rebuild the alerts are on their topic already)."""
+    broker = deps.alerts if live else None
     if window.window_seconds != deps.watched_seconds:
-        return
+        return False
     where = Community(window.tenant, window.community)
     state, last_end = await deps.detectors.get(where)
     moved = watch(window, state, last_end, deps.tunings.of(window.tenant, window.community))
     if moved is None:
-        return
+        return False
     new, alert = moved
     if alert is not None and broker is not None:
         key = topics.community_key(alert.tenant, alert.community)
@@ -191,3 +192,28 @@ async def apply_window(window: MoodWindow, broker: KafkaBroker | None, deps: Pul
     if new.phase is Phase.WAVE and broker is not None:
         end = int(window.ends_at.timestamp())
         await deps.tallies.expect(OpenWindow(where, window.window_seconds, end))
+    return True
+
+
+async def keep_criticism(deps: Pulse, scored: PostScored, _: bool) -> bool:
+    """A rebuild's civil criticism from a scored post (`heard` keeps it live)."""
+    sentiment = deps.sentiment.score(scored.post.text) if needs_lexicon(scored) else None
+    if not signal_for(scored, sentiment).civil_negative:
+        return False
+    await deps.feedback.add([remark_of(scored)])
+    return True
+
+
+async def keep_feedback_case(deps: Pulse, case: CaseEvent, _: bool) -> bool:
+    """A rebuild's case opened in the feedback queue (`on_posts` keeps it live)."""
+    if not feedback_case(case, deps.feedback_queue):
+        return False
+    await deps.feedback.add([remark_of(case)])
+    return True
+
+
+PROJECTIONS = {
+    topics.MOOD: Projection(MoodWindow, apply_window),
+    topics.POSTS_SCORED: Projection(PostScored, keep_criticism),
+    topics.CASE_EVENTS: Projection(CaseEvent, keep_feedback_case),
+}

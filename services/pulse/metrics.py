@@ -25,3 +25,6 @@ TONE_UNREAD = Counter(
     "Scored posts whose tone nothing read (no tone from the classifier's model, and a language "
     "the English lexicon does not read): counted toxic or not, never negative in tone",
 )
+VIEW_EVENTS = Counter(
+    "pulse_view_events_total", "Events applied to pulse's kept views (wave detectors)", ["topic"]
+)

@@ -1,50 +1,42 @@
-"""Kafka wiring shared by the services: the broker, topic creation and the dead-letter path."""
+"""Kafka wiring shared by the services: the broker, its subscribers, topic creation, and reading
+a topic from its start (rebuilds and reports)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from functools import partial
-from itertools import chain
-from typing import Annotated, Any, TypeVar
+from typing import TypeVar
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from faststream import AckPolicy
-from faststream._internal.context.context_type import Context as ThreadedContext
 from faststream.kafka import KafkaBroker, KafkaRouter
-from faststream.kafka.message import KafkaMessage as RawMessage
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel
 
 from services.contracts import topics
-from services.contracts.events import DeadLetter
-from services.shared.commits import FlushOnRevoke, PacedCommits
-from services.shared.metrics import DEAD_LETTERS
+from services.shared.consumer import FlushOnRevoke, next_batch
+from services.shared.decoding import PoisonMessage, Reads, decode_value
 from services.shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
 
 
-class Context(ThreadedContext):
-    """FastStream's `Context`, resolved on the event loop. fast_depends runs a custom field's
-    synchronous `use` in a worker thread: two or three thread hops for every message or batch,
-    which profiles showed as the largest cost of a handler call."""
-
-    async def use(self, /, **kwargs: Any) -> dict[str, Any]:
-        return ThreadedContext.use(self, **kwargs)
-
-
-KafkaMessage = Annotated[RawMessage, Context("message")]
+def reading(broker: KafkaBroker | KafkaRouter, reads: Reads) -> KafkaRouter:
+    """A router of its own for one subscriber, carrying its decoding middleware (FastStream
+    0.7 puts middlewares on brokers and routers, not on subscribers)."""
+    router = KafkaRouter(middlewares=[reads.middleware()])
+    broker.include_router(router)
+    return router
 
 
 def batch_subscriber(
     broker: KafkaBroker | KafkaRouter,
-    topic: str | tuple[str, ...],
+    reads: Reads,
     group_id: str,
     settings: ServiceSettings,
     start: str = "earliest",
@@ -53,10 +45,10 @@ def batch_subscriber(
     only after the handler returns (after its outputs are acknowledged by Kafka); an exception
     rewinds the batch, which is then redelivered. Several topics share one consumer, whose
     batches then mix them (an idle consumer still polls, so fewer is cheaper). `start`: where a
-    group without committed offsets begins."""
+    group without committed offsets begins. The handler receives `reads`' events, decoded."""
     revocations = FlushOnRevoke()
-    subscriber = broker.subscriber(
-        *((topic,) if isinstance(topic, str) else topic),
+    subscriber = reading(broker, reads).subscriber(
+        *reads.topics,
         group_id=group_id,
         listener=revocations,
         batch=True,
@@ -71,38 +63,14 @@ def batch_subscriber(
     return subscriber
 
 
-async def next_batch(subscriber, commit_interval_ms: int, consumer: AIOKafkaConsumer) -> tuple:
-    """The records that arrived, handed over as soon as there are any. FastStream's own loop
-    sleeps for the batch timeout after every empty poll: a short timeout then spins while idle
-    (25 wake-ups a second at 20 ms, most of an idle service's CPU) and a long one delays the
-    next post by as much. Here the timeout only bounds how long an idle consumer waits."""
-    found = await consumer.getmany(
-        timeout_ms=subscriber.batch_timeout_ms, max_records=subscriber.max_records
-    )
-    records = tuple(chain.from_iterable(found.values()))
-    if commit_interval_ms > 0:
-        PacedCommits.of(consumer, commit_interval_ms).handed_over(records)
-    return records
-
-
-async def by_topic(records, handlers: Mapping[str, Callable[[list], Awaitable[None]]]) -> None:
-    """A batch that mixes topics, each topic's records to its handler, in the order each topic
-    first appears (one author's events are in one topic's partition, so their order holds)."""
-    grouped: dict[str, list] = {}
-    for record in records:
-        grouped.setdefault(record.topic, []).append(record)
-    for topic, group in grouped.items():
-        await handlers[topic](group)
-
-
 def event_subscriber(
-    broker: KafkaBroker | KafkaRouter, topic: str, group_id: str, settings: ServiceSettings
+    broker: KafkaBroker | KafkaRouter, reads: Reads, group_id: str, settings: ServiceSettings
 ):
     """At-least-once, one message at a time, for a service's only low-volume topic (ingest's
     credentials; a service with several merges them into one `batch_subscriber`, as an idle
     consumer still fetches twice a second). The offset is committed once the handler returns."""
-    return broker.subscriber(
-        topic,
+    return reading(broker, reads).subscriber(
+        *reads.topics,
         group_id=group_id,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
@@ -169,11 +137,11 @@ async def offsets_of(admin: AIOKafkaAdminClient, group_id: str, attempts: int = 
     return await admin.list_consumer_group_offsets(group_id)
 
 
-def replay_subscriber(broker: KafkaBroker | KafkaRouter, topic: str, settings: ServiceSettings):
+def replay_subscriber(broker: KafkaBroker | KafkaRouter, reads: Reads, settings: ServiceSettings):
     """Every replica reads the whole topic into memory (published policies, crisis switches):
     no group, nothing committed."""
-    return broker.subscriber(
-        topic,
+    return reading(broker, reads).subscriber(
+        *reads.topics,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.MANUAL,
         fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
@@ -212,110 +180,6 @@ async def ensure_topics(settings: ServiceSettings) -> None:
             log.info("created topics", extra={"topics": [t.name for t in missing]})
     finally:
         await admin.close()
-
-
-async def dead_letter(
-    broker: KafkaBroker,
-    service: str,
-    record,  # aiokafka ConsumerRecord
-    error_kind: str,
-    error: str,
-) -> DeadLetter:
-    """Park a message this service cannot handle, with the reason, so the consumer moves on."""
-    value: bytes = record.value or b""
-    letter = DeadLetter(
-        service=service,
-        source_topic=record.topic,
-        partition=record.partition,
-        offset=record.offset,
-        key=record.key.decode(errors="replace") if record.key else None,
-        payload=value.decode(errors="replace"),
-        error_kind=error_kind,
-        error=error[:2000],
-    )
-    await broker.publish(
-        letter.model_dump(mode="json"), topics.DEAD_LETTER, key=record.topic.encode()
-    )
-    DEAD_LETTERS.labels(service, record.topic, error_kind).inc()
-    log.warning(
-        "dead-lettered a message",
-        extra={
-            "topic": record.topic,
-            "offset": record.offset,
-            "error_kind": error_kind,
-            "error": error[:300],
-        },
-    )
-    return letter
-
-
-class PoisonMessage(Exception):
-    """A record that will never succeed: it goes to the dead-letter topic instead of being retried."""
-
-    def __init__(self, kind: str, error: str) -> None:
-        super().__init__(error)
-        self.kind, self.error = kind, error
-
-
-async def decode_batch(
-    broker: KafkaBroker, service: str, message, model: type[M], errors=None
-) -> list[tuple[Any, M]]:
-    """(record, event) for each record of the batch that decodes; the rest are dead-lettered
-    (and counted in `errors`, a Counter labelled by kind, when given)."""
-    return await decode_records(broker, service, records_of(message), model, errors)
-
-
-async def decode_records(
-    broker: KafkaBroker, service: str, records, model: type[M], errors=None
-) -> list[tuple[Any, M]]:
-    decoded = []
-    for record in records:
-        try:
-            decoded.append((record, decode_record(model, record)))
-        except PoisonMessage as poison:
-            if errors is not None:
-                errors.labels(poison.kind).inc()
-            await dead_letter(broker, service, record, poison.kind, poison.error)
-    return decoded
-
-
-def records_of(message) -> tuple:
-    """The aiokafka records behind a FastStream message, batch or single."""
-    raw = message.raw_message
-    return tuple(raw) if isinstance(raw, tuple | list) else (raw,)
-
-
-def decode_record(model: type[M], record) -> M:
-    return decode_value(model, record.value)
-
-
-def decode_value(model: type[M], value: bytes | None) -> M:
-    if not value:
-        raise PoisonMessage("undecodable", "empty message value")
-    try:
-        data = json.loads(value)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise PoisonMessage("undecodable", f"not JSON: {error}") from error
-    try:
-        return validator_of(model).validate_python(data)
-    except ValidationError as error:
-        raise PoisonMessage("invalid_schema", f"not a {name_of(model)}: {error}") from error
-
-
-_VALIDATORS: dict[int, TypeAdapter] = {}
-
-
-def validator_of(model: Any) -> TypeAdapter:
-    """One validator per event type, whether a model or a union of models (a command); kept
-    by identity, as event types are module constants (a union is not always hashable)."""
-    found = _VALIDATORS.get(id(model))
-    if found is None:
-        found = _VALIDATORS[id(model)] = TypeAdapter(model)
-    return found
-
-
-def name_of(model: Any) -> str:
-    return getattr(model, "__name__", None) or str(model)
 
 
 async def publish_all(broker: KafkaBroker, messages: list[tuple[BaseModel, str, bytes]]) -> None:

@@ -15,10 +15,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from faststream.kafka import KafkaBroker
 from prometheus_client import Counter
 
-from services.shared.kafka import by_topic, decode_records, read_events
+from services.shared.decoding import Reads, Received
+from services.shared.kafka import read_events
 
 Apply = Callable[[Any, Any, bool], Awaitable[object]]
 
@@ -34,30 +34,22 @@ class Projection:
 Table = Mapping[str, Projection]
 
 
-async def project(
-    broker: KafkaBroker,
-    service: str,
-    table: Table,
-    views: Any,
-    records,
-    errors: Counter,
-    applied: Counter,
-) -> None:
-    """A live batch: each topic's records decoded (the undecodable dead-lettered and counted in
-    `errors`), then applied in order; `applied` counts them by topic."""
-
-    async def each(topic: str, group: list) -> None:
-        projection = table[topic]
-        decoded = await decode_records(broker, service, group, projection.model, errors)
+async def project(table: Table, views: Any, received: Received, applied: Counter) -> None:
+    """A live batch, decoded by the subscriber: each topic's events applied in order;
+    `applied` counts them by topic."""
+    for topic in received:
+        projection, events = table[topic], received.events(topic)
         if projection.many:
-            await projection.apply(views, [event for _, event in decoded], True)
+            await projection.apply(views, events, True)
         else:
-            for _, event in decoded:
+            for event in events:
                 await projection.apply(views, event, True)
-        applied.labels(topic).inc(len(decoded))
+        applied.labels(topic).inc(len(events))
 
-    handlers = {topic: (lambda group, topic=topic: each(topic, group)) for topic in table}
-    await by_topic(records, handlers)
+
+def reads_of(service: str, table: Table, errors: Counter, *only: str) -> Reads:
+    """What a subscriber fed by `table` reads (`only` these of its topics, when given)."""
+    return Reads(service, {t: p.model for t, p in table.items() if not only or t in only}, errors)
 
 
 async def replay(bootstrap: str, table: Table, views: Any, batch: int = 500) -> dict[str, int]:

@@ -27,7 +27,7 @@ class ServiceSettings(BaseSettings):
     # once those are done they wait for the fetch in flight. At 3 s, partitions starved behind
     # idle ones, and a consumer catching up on history crawled.
     kafka_fetch_max_wait_ms: int = 500
-    # Batch consumers commit what they handled at most this often (services/shared/commits.py):
+    # Batch consumers commit what they handled at most this often (services/shared/consumer.py):
     # at 100 posts/s it halved Kafka's CPU per post and p99 latency; 0 commits after every batch.
     kafka_commit_interval_ms: int = 1000
     kafka_lag_seconds: float = 15.0  # how often consumer lag is read for /metrics (0: never)

@@ -211,6 +211,6 @@ async def test_the_detectors_rebuild_from_kafka(infra: Infra, tenant: str) -> No
     assert json.loads(before[1])["phase"] == "calm"
     await redis.delete(*keys)
     counts = await rebuild(config)
-    assert counts["windows"] > 0
+    assert counts[topics.MOOD] > 0
     assert [await redis.get(key) for key in keys] == before
     await redis.aclose()

@@ -5,11 +5,13 @@ or a rebalance commits what is due, so a restart or another member reads nothing
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 
 import pytest
 from faststream.kafka import KafkaBroker
 
+from services.shared.decoding import Events, Reads
 from services.shared.kafka import batch_subscriber
 from services.shared.settings import ServiceSettings
 from tests.conftest import Infra
@@ -33,8 +35,9 @@ async def consume(
     broker = KafkaBroker(infra.kafka_bootstrap)
     failed: set[bytes] = set()
 
-    @batch_subscriber(broker, topic, group, settings(infra, interval_ms))
-    async def handle(values: list[bytes]) -> None:
+    @batch_subscriber(broker, Reads("test", {topic: str}), group, settings(infra, interval_ms))
+    async def handle(events: Events) -> None:
+        values = [event.encode() for event in events.events(topic)]
         if fail_once in values and fail_once not in failed:
             failed.add(fail_once)
             raise RuntimeError("the handler failed on this batch")
@@ -42,6 +45,11 @@ async def consume(
 
     await broker.start()
     return broker
+
+
+def j(value: str) -> bytes:
+    """A record's value: the subscriber decodes JSON."""
+    return json.dumps(value).encode()
 
 
 async def until(predicate, timeout: float = 20.0) -> float:
@@ -55,7 +63,7 @@ async def until(predicate, timeout: float = 20.0) -> float:
 async def test_handled_records_are_committed_within_the_interval(infra: Infra) -> None:
     topic, group = f"paced-{time.time_ns()}", f"paced-group-{time.time_ns()}"
     await create(infra.kafka_bootstrap, topic)
-    await produce(infra.kafka_bootstrap, topic, [f"post-{i}".encode() for i in range(20)])
+    await produce(infra.kafka_bootstrap, topic, [j(f"post-{i}") for i in range(20)])
     seen: list[bytes] = []
     broker = await consume(infra, topic, group, 1000, seen, fail_once=b"post-10")
     try:
@@ -76,7 +84,7 @@ async def test_stopping_commits_what_is_due_and_a_restart_reads_nothing_twice(
 ) -> None:
     topic, group = f"paced-stop-{time.time_ns()}", f"paced-stop-group-{time.time_ns()}"
     await create(infra.kafka_bootstrap, topic)
-    await produce(infra.kafka_bootstrap, topic, [f"a-{i}".encode() for i in range(5)])
+    await produce(infra.kafka_bootstrap, topic, [j(f"a-{i}") for i in range(5)])
     first: list[bytes] = []
     broker = await consume(infra, topic, group, 600_000, first)  # never on its own
     await until(lambda: asyncio.sleep(0, len(first) >= 5))
@@ -84,7 +92,7 @@ async def test_stopping_commits_what_is_due_and_a_restart_reads_nothing_twice(
     await broker.stop()
     assert (await committed(infra.kafka_bootstrap, group)).get(topic) == 5
 
-    await produce(infra.kafka_bootstrap, topic, [b"b-0", b"b-1"])
+    await produce(infra.kafka_bootstrap, topic, [j("b-0"), j("b-1")])
     second: list[bytes] = []
     broker = await consume(infra, topic, group, 600_000, second)
     try:
@@ -98,7 +106,7 @@ async def test_stopping_commits_what_is_due_and_a_restart_reads_nothing_twice(
 async def test_a_rebalance_commits_what_is_due_before_partitions_move(infra: Infra) -> None:
     topic, group = f"paced-move-{time.time_ns()}", f"paced-move-group-{time.time_ns()}"
     await create(infra.kafka_bootstrap, topic)
-    await produce(infra.kafka_bootstrap, topic, [f"a-{i}".encode() for i in range(5)])
+    await produce(infra.kafka_bootstrap, topic, [j(f"a-{i}") for i in range(5)])
     first: list[bytes] = []
     broker = await consume(infra, topic, group, 600_000, first)  # never on its own
     second: list[bytes] = []

@@ -42,6 +42,7 @@ GAMES = Community("acme", "games")
 @pytest.fixture
 async def pulse() -> AsyncIterator[tuple[KafkaBroker, Sink, handlers.Pulse]]:
     redis = fakeredis.FakeAsyncRedis(decode_responses=True)
+    broker = KafkaBroker()
     deps = handlers.Pulse(
         Tallies(redis, [60], 3),
         Detectors(redis),
@@ -50,8 +51,8 @@ async def pulse() -> AsyncIterator[tuple[KafkaBroker, Sink, handlers.Pulse]]:
         60,
         FeedbackBook(redis, keep=100),
         "feedback",
+        alerts=broker,
     )
-    broker = KafkaBroker()
     broker.include_router(handlers.router(Settings()))
     broker.context.set_global("pulse", deps)
     sink = Sink(broker, topics.COMMUNITY_ALERTS, topics.DEAD_LETTER)
