@@ -311,7 +311,7 @@ async def batch_saturation(
     what the classifier on the same two cores can score."""
     bodies = batch_bodies(int(seconds * 80) + concurrency, 500)
     accepted = rejected = 0
-    consumers = [pids[n] for n in ("classifier", "escalation", "gateway", "desk") if n in pids]
+    consumers = [pids[n] for n in ("classifier", "escalation", "gateway", "desk", "pulse") if n in pids]
     for pid in consumers:
         os.kill(pid, signal.SIGSTOP)
     try:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from deploy.localstack import Kafka, Redis, Service, free_port, service_env
 
-PIPELINE = ("classifier", "escalation", "gateway", "desk", "ingest")
+PIPELINE = ("classifier", "escalation", "gateway", "desk", "pulse", "ingest")
 
 
 @dataclass
