@@ -311,7 +311,9 @@ async def batch_saturation(
     what the classifier on the same two cores can score."""
     bodies = batch_bodies(int(seconds * 80) + concurrency, 500)
     accepted = rejected = 0
-    consumers = [pids[n] for n in ("classifier", "escalation", "gateway", "desk", "pulse") if n in pids]
+    consumers = [
+        pids[n] for n in ("classifier", "escalation", "gateway", "desk", "pulse") if n in pids
+    ]
     for pid in consumers:
         os.kill(pid, signal.SIGSTOP)
     try:
@@ -395,6 +397,17 @@ def at_rates(
     return latency
 
 
+def settings_of(given: list[str]) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """`--env` values: those for every service, and those for one service by name."""
+    every: dict[str, str] = {}
+    env_of: dict[str, dict[str, str]] = {}
+    for item in given:
+        target, _, setting = item.rpartition(":") if ":" in item.split("=")[0] else ("", "", item)
+        name, _, value = setting.partition("=")
+        (env_of.setdefault(target, {}) if target else every)[name] = value
+    return every, env_of
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rates", default="50,100", help="posts/s, comma-separated, run in order")
@@ -410,9 +423,17 @@ def main() -> None:
         help="open cases seeded for the second pass (0: none)",
     )
     parser.add_argument("--out", type=Path, default=RESULTS / "pipeline.json")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="[SERVICE:]NAME=VALUE",
+        help="a setting for every service, or for one (e.g. classifier:KAFKA_FETCH_MIN_BYTES=65536)",
+    )
     args = parser.parse_args()
 
-    with running_stack() as stack:
+    every, env_of = settings_of(args.env)
+    with running_stack(extra_env=every, env_of=env_of) as stack:
         kafka, env, pids = stack.kafka, stack.env, stack.pids
         ingest, classifier = stack.url("ingest"), stack.url("classifier")
         model = asyncio.run(model_in_use(classifier, env["INTERNAL_TOKEN"]))
@@ -456,6 +477,7 @@ def main() -> None:
         },
         "model": model,
         "classifier_threads": env["CLASSIFIER_THREADS"],
+        "settings": {"every service": every, **env_of},
         "bare_model": bare,
         "latency_at_fixed_rate": latency,
         "with_history": history,

@@ -33,8 +33,11 @@ class Stack:
 
 @contextmanager
 def running_stack(
-    names: tuple[str, ...] = PIPELINE, extra_env: dict | None = None
+    names: tuple[str, ...] = PIPELINE,
+    extra_env: dict | None = None,
+    env_of: dict[str, dict[str, str]] | None = None,
 ) -> Iterator[Stack]:
+    """`extra_env` for every service; `env_of` for one service (by name) only."""
     root = Path(tempfile.mkdtemp(prefix="bench-"))
     kafka = Kafka("kafka", root / "kafka.log", port=free_port(), controller_port=free_port(),
                   data_dir=root / "kafka")  # fmt: skip
@@ -44,7 +47,10 @@ def running_stack(
     redis.start()
     ports = {name: free_port() for name in PIPELINE} | {name: free_port() for name in names}
     env = service_env(kafka.bootstrap, redis.url, ports) | (extra_env or {})
-    services = {n: Service(n, root / f"{n}.log", port=ports[n], env=env) for n in names}
+    services = {
+        n: Service(n, root / f"{n}.log", port=ports[n], env=env | (env_of or {}).get(n, {}))
+        for n in names
+    }
     try:
         for service in services.values():
             service.start()

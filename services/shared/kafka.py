@@ -57,6 +57,7 @@ def batch_subscriber(
         auto_offset_reset=start,
         ack_policy=AckPolicy.NACK_ON_ERROR,
         fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
+        fetch_min_bytes=settings.kafka_fetch_min_bytes,
     )
     subscriber.get_msg = partial(next_batch, subscriber, settings.kafka_commit_interval_ms)
     revocations.subscriber = subscriber
@@ -182,12 +183,16 @@ async def ensure_topics(settings: ServiceSettings) -> None:
         await admin.close()
 
 
+JSON = {"content-type": "application/json"}
+
+
 async def publish_all(broker: KafkaBroker, messages: list[tuple[BaseModel, str, bytes]]) -> None:
     """Publish concurrently and wait for every broker ack; raises if any fails (then nothing is
-    committed and the batch is redelivered)."""
+    committed and the batch is redelivered). Each event is encoded by pydantic's Rust core
+    (a third of a dict dump and `json.dumps`)."""
     await asyncio.gather(
         *(
-            broker.publish(event.model_dump(mode="json"), topic, key=key)
+            broker.publish(event.model_dump_json().encode(), topic, key=key, headers=JSON)
             for event, topic, key in messages
         )
     )
