@@ -18,12 +18,8 @@ from typing import Annotated
 from faststream.kafka import KafkaBroker, KafkaRouter
 
 from services.contracts import topics
-from services.contracts.cases import Case, case_id_for, fold
+from services.contracts.cases import Case, case_id_for
 from services.contracts.events import (
-    Action,
-    AuthorSanctioned,
-    CaseEvent,
-    CaseEventKind,
     CommunityAlert,
     CrisisChanged,
     CrisisCommand,
@@ -31,24 +27,15 @@ from services.contracts.events import (
     Post,
     PostReported,
     PostScored,
-    StrikeEvent,
-    derived_id,
     utcnow,
 )
 from services.escalation import metrics
 from services.escalation.adapters.effects import carry_out
 from services.escalation.config import Settings
 from services.escalation.domain import crisis, effects
-from services.escalation.domain.agreement import review_of
-from services.escalation.domain.cases import handle
-from services.escalation.domain.decisions import Governance, decided, moderator_decision
-from services.escalation.domain.labels import example_of
+from services.escalation.domain.answers import AuthorStrikes, answer
+from services.escalation.domain.decisions import Governance, decided
 from services.escalation.domain.reports import Admission, admit, case_events_for
-from services.escalation.domain.resolutions import (
-    moderator_sanction,
-    strike_lifted,
-    upheld_strike,
-)
 from services.escalation.domain.strikes import (
     Author,
     author_of,
@@ -143,7 +130,8 @@ def governance_of(deps: Escalation, post: Post) -> Governance:
 
 
 async def on_reports(broker: KafkaBroker, deps: Escalation, reports: list) -> None:
-    """One report at a time: each sees the tally the one before it left."""
+    """Load, judge, carry out; one report at a time: each sees the tally the one before it
+    left."""
     for _, report in reports:
         book = deps.state.reports
         tally = await book.tally(report)
@@ -151,74 +139,41 @@ async def on_reports(broker: KafkaBroker, deps: Escalation, reports: list) -> No
         scored = await book.scored(report.post_id)
         community = scored.post.community if scored else (case.community if case else None)
         policy = deps.book.for_post(report.tenant, community)
+        strikes = await strikes_of(deps, scored.post, policy) if scored else 0
         admission = admit(tally, policy)
         metrics.REPORTS.labels(admission.value).inc()
         if admission is Admission.COUNTED:
-            strikes = await strikes_of(deps, scored.post, policy) if scored else 0
             events = case_events_for(report, tally, case, scored, policy, strikes)
             await carry_out(broker, deps.state, effects.of_report(events))
         await book.record(report, admission)
 
 
 async def on_moderator_actions(broker: KafkaBroker, deps: Escalation, commands: list) -> None:
-    # one at a time: each command sees the state the one before it left
+    """Decode, load, judge, carry out; one at a time: each command sees the state the one
+    before it left."""
     for _, command in commands:
-        if not await deps.state.answers.seen(command.action_id):
-            await carry_out(broker, deps.state, await answer(deps, command))
+        if await deps.state.answers.seen(command.action_id):
+            continue
+        case = await deps.state.cases.get(command.case_id)
+        policy = deps.book.for_post(command.tenant, case.community if case else None)
+        strikes = await author_strikes(deps, case, policy)
+        answered = answer(command, case, policy, strikes, datetime.now(UTC))
+        metrics.record_answer(answered)
+        await carry_out(broker, deps.state, answered.effects)
 
 
-async def answer(deps: Escalation, command: ModeratorAction) -> effects.Effects:
-    case = await deps.state.cases.get(command.case_id)
-    policy = deps.book.for_post(command.tenant, case.community if case else None)
-    event = handle(case, command, policy, datetime.now(UTC)).model_copy(
-        update={"event_id": derived_id("case-event", command.action_id)}
-    )
-    new = fold(case, event)
-    metrics.CASE_TRANSITIONS.labels(event.kind.value).inc()
-    if event.kind is CaseEventKind.REJECTED:
-        metrics.COMMANDS_REJECTED.inc()
-    if event.kind is not CaseEventKind.RESOLVED or new is None:
-        return effects.of_answer(command.action_id, case, event, new)
-    metrics.CASES_RESOLVED.labels(event.queue).inc()
-    if review := review_of(case, new, policy):
-        metrics.record_review(review)
-        event = event.model_copy(update={"labels": list(review.labels) or ["toxicity"]})
-    lifted, upheld = None, (None, None)
-    if event.resolution is Action.ALLOW:  # overturned: the automated strike goes too
-        lifted = await lifted_strike(deps, new, event)
-    elif new.reports and not new.appealed:
-        upheld = await upheld_report_strike(deps, new, event, policy)
-    return effects.of_answer(
-        command.action_id,
-        case,
-        event,
-        new,
-        decision=moderator_decision(new, event, policy),
-        sanction=moderator_sanction(command, new, policy),
-        lifted=lifted,
-        upheld=upheld,
-        example=metrics.record_example(example_of(event, new)),
-    )
-
-
-async def upheld_report_strike(
-    deps: Escalation, case: Case, event: CaseEvent, policy: Policy
-) -> tuple[StrikeEvent | None, AuthorSanctioned | None]:
-    """What the author's strikes say, for `resolutions.upheld_strike` to judge."""
-    strikes = deps.state.strikes
+async def author_strikes(deps: Escalation, case: Case | None, policy: Policy) -> AuthorStrikes:
+    """The case author's record, for a resolution to lift or give a strike by."""
+    if case is None:
+        return AuthorStrikes()
+    record = deps.state.strikes
     automated = automated_decision_id(case.post_id)
-    units = await strikes.units(case.tenant, case.community, case.author_id, automated)
-    before = await strikes.count(
-        case.tenant, case.community, case.author_id, time.time(), policy.strikes.window_days
+    return AuthorStrikes(
+        await record.units(case.tenant, case.community, case.author_id, automated),
+        await record.count(
+            case.tenant, case.community, case.author_id, time.time(), policy.strikes.window_days
+        ),
     )
-    return upheld_strike(case, event, policy, units, before)
-
-
-async def lifted_strike(deps: Escalation, case: Case, event: CaseEvent) -> StrikeEvent | None:
-    """The units of the automated strike, for `resolutions.strike_lifted` to judge."""
-    automated = automated_decision_id(case.post_id)
-    units = await deps.state.strikes.units(case.tenant, case.community, case.author_id, automated)
-    return strike_lifted(case, event, units)
 
 
 async def on_policies(events: Events, broker: Broker, deps: Deps) -> None:

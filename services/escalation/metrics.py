@@ -167,3 +167,16 @@ VIEW_EVENTS = Counter(
     "Events applied through the projection table (published policies, crisis switches)",
     ["topic"],
 )
+
+
+def record_answer(answered) -> None:
+    """A moderator's command answered (`domain.answers.Answer`)."""
+    event = answered.event
+    CASE_TRANSITIONS.labels(event.kind.value).inc()
+    if event.kind is CaseEventKind.REJECTED:
+        COMMANDS_REJECTED.inc()
+    if answered.resolved is not None:
+        CASES_RESOLVED.labels(event.queue).inc()
+    if answered.review is not None:
+        record_review(answered.review)
+    record_example(answered.example)
