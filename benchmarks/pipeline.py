@@ -208,6 +208,11 @@ async def latency_at_rate(
         "cpu_ms_per_post_all_but_classifier": round(
             sum(v for k, v in cpu.items() if k != "classifier"), 3
         ),
+        # what each process burns whether posts come or not, shared out over the posts at this
+        # rate: a setting that moves cost from per-post work into polling shows here
+        "cpu_ms_per_post_idle_included": {
+            name: round(cpu[name] + idle.get(name, 0) / rate, 3) for name in cpu
+        },
         "idle_cpu_ms_per_s_after": idle_after,
         "classifier_mean_batch": round(texts / max(1, batches), 2),
         "redis_commands_per_post": {

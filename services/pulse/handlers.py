@@ -73,7 +73,8 @@ def router(settings: Settings) -> KafkaRouter:
     routes = KafkaRouter()
     group = settings.kafka_group_id
     watched = Reads(SERVICE, WATCHED, metrics.ERRORS)
-    batch_subscriber(routes, watched, group, settings, start=settings.pulse_start_from)(on_posts)
+    start = settings.pulse_start_from
+    batch_subscriber(routes, watched, group, settings, start, fill=True)(on_posts)
     windows = reads_of(SERVICE, PROJECTIONS, metrics.ERRORS, topics.MOOD)
     batch_subscriber(routes, windows, f"{group}-mood", settings)(on_mood)
     return routes

@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
 
 
+FILL_BYTES = 1 << 20  # more than a fill wait brings: the wait, not the size, ends the fetch
+
+
 def reading(broker: KafkaBroker | KafkaRouter, reads: Reads) -> KafkaRouter:
     """A router of its own for one subscriber, carrying its decoding middleware (FastStream
     0.7 puts middlewares on brokers and routers, not on subscribers)."""
@@ -40,12 +43,15 @@ def batch_subscriber(
     group_id: str,
     settings: ServiceSettings,
     start: str = "earliest",
+    fill: bool = False,
 ):
     """At-least-once batch consumption, the same for every consumer here: offsets are committed
     only after the handler returns (after its outputs are acknowledged by Kafka); an exception
     rewinds the batch, which is then redelivered. Several topics share one consumer, whose
     batches then mix them (an idle consumer still polls, so fewer is cheaper). `start`: where a
-    group without committed offsets begins. The handler receives `reads`' events, decoded."""
+    group without committed offsets begins. The handler receives `reads`' events, decoded.
+    `fill`: a per-post group, whose fetches wait `KAFKA_FILL_WAIT_MS` to fill when it is set."""
+    waits = settings.kafka_fill_wait_ms if fill else 0
     revocations = FlushOnRevoke()
     subscriber = reading(broker, reads).subscriber(
         *reads.topics,
@@ -56,8 +62,8 @@ def batch_subscriber(
         batch_timeout_ms=settings.kafka_batch_timeout_ms,
         auto_offset_reset=start,
         ack_policy=AckPolicy.NACK_ON_ERROR,
-        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
-        fetch_min_bytes=settings.kafka_fetch_min_bytes,
+        fetch_max_wait_ms=waits or settings.kafka_fetch_max_wait_ms,
+        fetch_min_bytes=FILL_BYTES if waits else 1,
     )
     subscriber.get_msg = partial(next_batch, subscriber, settings.kafka_commit_interval_ms)
     revocations.subscriber = subscriber
