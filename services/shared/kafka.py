@@ -18,15 +18,12 @@ from faststream.kafka import KafkaBroker, KafkaRouter
 from pydantic import BaseModel
 
 from services.contracts import topics
-from services.shared.consumer import FlushOnRevoke, next_batch
+from services.shared.consumer import Fill, FlushOnRevoke, next_batch
 from services.shared.decoding import PoisonMessage, Reads, decode_value
 from services.shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
-
-
-FILL_BYTES = 1 << 20  # more than a fill wait brings: the wait, not the size, ends the fetch
 
 
 def reading(broker: KafkaBroker | KafkaRouter, reads: Reads) -> KafkaRouter:
@@ -50,8 +47,12 @@ def batch_subscriber(
     rewinds the batch, which is then redelivered. Several topics share one consumer, whose
     batches then mix them (an idle consumer still polls, so fewer is cheaper). `start`: where a
     group without committed offsets begins. The handler receives `reads`' events, decoded.
-    `fill`: a per-post group, whose fetches wait `KAFKA_FILL_WAIT_MS` to fill when it is set."""
-    waits = settings.kafka_fill_wait_ms if fill else 0
+    `fill`: a per-post group, whose fetches Kafka may hold `KAFKA_FILL_WAIT_MS` to fill while
+    posts come fast enough (`consumer.Filling`)."""
+    wait = settings.kafka_fetch_max_wait_ms
+    filling = (
+        Fill(settings.kafka_fill_wait_ms, wait) if fill and settings.kafka_fill_wait_ms else None
+    )
     revocations = FlushOnRevoke()
     subscriber = reading(broker, reads).subscriber(
         *reads.topics,
@@ -62,10 +63,9 @@ def batch_subscriber(
         batch_timeout_ms=settings.kafka_batch_timeout_ms,
         auto_offset_reset=start,
         ack_policy=AckPolicy.NACK_ON_ERROR,
-        fetch_max_wait_ms=waits or settings.kafka_fetch_max_wait_ms,
-        fetch_min_bytes=FILL_BYTES if waits else 1,
+        fetch_max_wait_ms=wait,
     )
-    subscriber.get_msg = partial(next_batch, subscriber, settings.kafka_commit_interval_ms)
+    subscriber.get_msg = partial(next_batch, subscriber, settings.kafka_commit_interval_ms, filling)
     revocations.subscriber = subscriber
     return subscriber
 

@@ -27,12 +27,12 @@ class ServiceSettings(BaseSettings):
     # once those are done they wait for the fetch in flight. At 3 s, partitions starved behind
     # idle ones, and a consumer catching up on history crawled.
     kafka_fetch_max_wait_ms: int = 500
-    # The per-post consumer groups (the classifier's, escalation's scored posts, the gateway's
-    # decisions and posts, pulse's posts) ask Kafka to hold each fetch this long to fill it, not
-    # to answer with the first record: fuller batches at quiet hours, fewer wake-ups and
-    # requests per post, for up to this wait per hop in latency; their consumers then fetch at
-    # least this often while idle. 0: answered as soon as anything arrives. The measured
-    # curve is in docs/capacity.md.
+    # While posts come fast enough that this wait brings more (at least one more expected),
+    # the per-post consumer groups (the classifier's, escalation's scored posts, the gateway's
+    # decisions and posts, pulse's posts) let Kafka hold each fetch this long to fill it instead
+    # of answering with the first record: fuller batches, fewer wake-ups and requests per post,
+    # for up to this wait per hop in latency. Slower, and idle, they answer at once as before.
+    # 0: never. The measured curve is in docs/capacity.md.
     kafka_fill_wait_ms: int = Field(default=0, ge=0)
     # Batch consumers commit what they handled at most this often (services/shared/consumer.py):
     # at 100 posts/s it halved Kafka's CPU per post and p99 latency; 0 commits after every batch.
