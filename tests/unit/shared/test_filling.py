@@ -34,16 +34,16 @@ def fetch_settings(c: Consumer) -> tuple[int, int]:
     return c._fetcher._fetch_min_bytes, c._fetcher._fetch_max_wait_ms
 
 
-def test_ten_posts_a_second_are_answered_at_once() -> None:
+def test_thirty_posts_a_second_are_answered_at_once() -> None:
     c = consumer()
-    feed(Filling(c, FILL), per_second=10, seconds=5)  # a 50 ms wait would bring half a post
+    feed(Filling(c, FILL), per_second=30, seconds=5)  # a 50 ms wait would bring 1.5 posts
     assert fetch_settings(c) == (1, 500)
 
 
-def test_forty_posts_a_second_fill_and_an_idle_consumer_stops_filling() -> None:
+def test_sixty_posts_a_second_fill_and_an_idle_consumer_stops_filling() -> None:
     c = consumer()
     filling = Filling(c, FILL)
-    stopped = feed(filling, per_second=40, seconds=3)
+    stopped = feed(filling, per_second=60, seconds=3)
     assert fetch_settings(c) == (FILL_BYTES, 50)
     filling.handed_over(0, stopped + 1.0)  # an empty poll: a second with nothing
     assert fetch_settings(c) == (1, 500)
@@ -52,8 +52,8 @@ def test_forty_posts_a_second_fill_and_an_idle_consumer_stops_filling() -> None:
 def test_batches_count_every_record_they_hold() -> None:
     c = consumer()
     filling = Filling(c, FILL)
-    for tick in range(1, 40):  # five records every 100 ms: 50 a second
-        filling.handed_over(5, tick * 0.1)
+    for tick in range(1, 40):  # seven records every 100 ms: 70 a second
+        filling.handed_over(7, tick * 0.1)
     assert fetch_settings(c) == (FILL_BYTES, 50)
 
 
