@@ -38,7 +38,7 @@ from functools import partial
 from pathlib import Path
 
 import httpx
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from prometheus_client.parser import text_string_to_metric_families
 from redis.asyncio import Redis as RedisClient
 
@@ -49,6 +49,7 @@ from benchmarks.load import Answer, Client, at_rate
 from benchmarks.stack import running_stack
 from benchmarks.texts import post_text
 from services.contracts import topics
+from services.shared.kafka import partitions_of
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -119,6 +120,25 @@ async def redis_commands(url: str) -> Counter[str]:
     return Counter({k.removeprefix("cmdstat_"): v["calls"] for k, v in stats.items()})
 
 
+async def records_on_topics(bootstrap: str) -> Counter[str]:
+    """How many records each topic holds (the sum of its partitions' end offsets)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = [
+            TopicPartition(spec.name, p)
+            for spec in topics.TOPICS
+            for p in await partitions_of(bootstrap, spec.name)
+        ]
+        ends = await consumer.end_offsets(partitions)
+    finally:
+        await consumer.stop()
+    found: Counter[str] = Counter()
+    for partition, end in ends.items():
+        found[partition.topic] += end
+    return found
+
+
 async def classifier_batches(url: str) -> tuple[float, float]:
     """(texts, batches) the classifier has scored, from its batch-size histogram."""
     async with httpx.AsyncClient(timeout=10) as client:
@@ -170,6 +190,7 @@ async def latency_at_rate(
     tenant, headers = platform
     idle = await asyncio.to_thread(idle_ms_per_s, pids, 5.0)
     commands_before = await redis_commands(redis_url)
+    records_before = await records_on_topics(bootstrap)
     batches_before = await classifier_batches(classifier)
     cpu_before, window_start = cpu_of(pids), time.perf_counter()
     seen: dict[str, float] = {}
@@ -197,6 +218,7 @@ async def latency_at_rate(
     window = time.perf_counter() - window_start
     cpu = ms_per_post(cpu_before, cpu_of(pids), window, idle, max(1, len(sent)))
     commands = (await redis_commands(redis_url)) - commands_before
+    records = (await records_on_topics(bootstrap)) - records_before
     texts_after, batches_after = await classifier_batches(classifier)
     texts, batches = texts_after - batches_before[0], batches_after - batches_before[1]
     listener.cancel()
@@ -215,6 +237,10 @@ async def latency_at_rate(
         },
         "idle_cpu_ms_per_s_after": idle_after,
         "classifier_mean_batch": round(texts / max(1, batches), 2),
+        # every record a post caused, by topic (each is then read by every group on the topic)
+        "kafka_records_per_post": {
+            topic: round(n / max(1, len(sent)), 2) for topic, n in records.most_common()
+        },
         "redis_commands_per_post": {
             name: round(n / max(1, len(sent)), 2) for name, n in commands.most_common()
         },
