@@ -433,8 +433,8 @@ def settings_of(given: list[str]) -> tuple[dict[str, str], dict[str, dict[str, s
     every: dict[str, str] = {}
     env_of: dict[str, dict[str, str]] = {}
     for item in given:
-        target, _, setting = item.rpartition(":") if ":" in item.split("=")[0] else ("", "", item)
-        name, _, value = setting.partition("=")
+        setting, _, value = item.partition("=")
+        target, _, name = setting.rpartition(":")
         (env_of.setdefault(target, {}) if target else every)[name] = value
     return every, env_of
 

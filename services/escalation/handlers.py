@@ -130,8 +130,9 @@ def governance_of(deps: Escalation, post: Post) -> Governance:
 
 
 async def on_reports(broker: KafkaBroker, deps: Escalation, reports: list) -> None:
-    """Load, judge, carry out; one report at a time: each sees the tally the one before it
-    left."""
+    """One report at a time: each sees the tally the one before it left. The author's strikes
+    are read only for a report that counts (a raid's reports mostly do not), after the pure
+    admission check."""
     for _, report in reports:
         book = deps.state.reports
         tally = await book.tally(report)
@@ -139,10 +140,10 @@ async def on_reports(broker: KafkaBroker, deps: Escalation, reports: list) -> No
         scored = await book.scored(report.post_id)
         community = scored.post.community if scored else (case.community if case else None)
         policy = deps.book.for_post(report.tenant, community)
-        strikes = await strikes_of(deps, scored.post, policy) if scored else 0
         admission = admit(tally, policy)
         metrics.REPORTS.labels(admission.value).inc()
         if admission is Admission.COUNTED:
+            strikes = await strikes_of(deps, scored.post, policy) if scored else 0
             events = case_events_for(report, tally, case, scored, policy, strikes)
             await carry_out(broker, deps.state, effects.of_report(events))
         await book.record(report, admission)
