@@ -15,9 +15,11 @@ A window is `tenant \\x1f community \\x1f seconds \\x1f start`.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from services.pulse.domain.mood import Community
 
@@ -65,6 +67,51 @@ class OpenWindow:
         return cls(Community(tenant, community or None), int(seconds), int(start))
 
 
+@dataclass
+class Added:
+    """What a batch adds to one window: written once, however many posts it holds (a busy
+    community's batch of 30 posts costs one write per counter, not thirty)."""
+
+    observations: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    samples: list[str] = field(default_factory=list)  # newest last, as LPUSH would leave them
+    authors: Counter[str] = field(default_factory=Counter)
+
+
+def window_sums(
+    observations: list[Observation], windows: list[int], samples: int
+) -> dict[OpenWindow, Added]:
+    sums: dict[OpenWindow, Added] = {}
+    for o in observations:
+        for seconds in windows:
+            added = sums.setdefault(
+                OpenWindow(o.where, seconds, int(o.at // seconds * seconds)), Added()
+            )
+            added.observations += 1
+            added.counts.update(o.counts)
+            if o.negative:
+                added.samples = (
+                    [*added.samples[-(samples - 1) :], o.post_id] if samples > 1 else [o.post_id]
+                )
+            if o.author_strikes:
+                author, strikes = o.author_strikes
+                added.authors[author] += strikes
+    return sums
+
+
+def add(pipe: Pipeline, window: OpenWindow, added: Added, samples: int) -> None:
+    member = window.member
+    for counter, n in added.counts.items():
+        if n:
+            pipe.hincrby(f"pulse:tally:{member}", counter, n)
+    if added.samples:
+        pipe.lpush(f"pulse:samples:{member}", *added.samples)
+        pipe.ltrim(f"pulse:samples:{member}", 0, samples - 1)
+    for author, strikes in added.authors.items():
+        pipe.zincrby(f"pulse:authors:{member}", strikes, author)
+    pipe.zadd("pulse:open", {member: window.start + window.seconds}, nx=True)
+
+
 class Tallies:
     def __init__(self, redis: Redis, windows: list[int], samples: int) -> None:
         self.redis, self.windows, self.samples = redis, windows, samples
@@ -78,31 +125,17 @@ class Tallies:
             for o in observations:
                 pipe.set(f"pulse:seen:{o.kind}:{o.post_id}", 1, nx=True, ex=SEEN_SECONDS)
             fresh = [o for o, new in zip(observations, await pipe.execute(), strict=True) if new]
-        targets = [
-            (o, OpenWindow(o.where, seconds, int(o.at // seconds * seconds)))
-            for o in fresh
-            for seconds in self.windows
-        ]
+        sums = window_sums(fresh, self.windows, self.samples)
         async with self.redis.pipeline(transaction=False) as pipe:
-            for _, window in targets:
+            for window in sums:
                 pipe.exists(f"pulse:closed:{window.member}")
-            closed = await pipe.execute()
+            closed = dict(zip(sums, await pipe.execute(), strict=True))
         async with self.redis.pipeline(transaction=False) as pipe:
-            for (o, window), late in zip(targets, closed, strict=True):
-                if late:
-                    continue
-                start, seconds = window.start, window.seconds
-                for counter, n in o.counts.items():
-                    pipe.hincrby(f"pulse:tally:{window.member}", counter, n)
-                if o.negative:
-                    pipe.lpush(f"pulse:samples:{window.member}", o.post_id)
-                    pipe.ltrim(f"pulse:samples:{window.member}", 0, self.samples - 1)
-                if o.author_strikes:
-                    author, strikes = o.author_strikes
-                    pipe.zincrby(f"pulse:authors:{window.member}", strikes, author)
-                pipe.zadd("pulse:open", {window.member: start + seconds}, nx=True)
+            for window, added in sums.items():
+                if not closed[window]:
+                    add(pipe, window, added, self.samples)
             await pipe.execute()
-        return len(fresh), sum(closed)
+        return len(fresh), sum(added.observations for w, added in sums.items() if closed[w])
 
     async def expect(self, window: OpenWindow) -> None:
         """Open a window even if no post comes: a community in a wave that falls silent still
