@@ -43,6 +43,9 @@ def service_api(
         version=version,
         description=description,
         static_url="/docs-assets",
+        # FastAPI's own OpenTelemetry hooks look up the providers, through os.environ, on every
+        # request (5 % of ingest's CPU per post); the services export Prometheus metrics instead.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
         **kwargs,
     )
     plain = app.openapi
