@@ -45,6 +45,8 @@ class Case:
     reports: int = 0  # community members' reports that count
     recent_reports: tuple[dict, ...] = ()  # the latest few: reporter, reason, words, when
     rules: tuple[str, ...] = ()  # the policy rules that opened it (automation under review)
+    reply_to: str | None = None  # the conversation it is in, as the platform sent it
+    thread_id: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -82,6 +84,8 @@ def fold(case: Case | None, event: CaseEvent) -> Case | None:
             text=event.post.text if event.post else "",
             scores=dict(event.scores or {}),
             rules=rules_of(event.reason),
+            reply_to=event.post.reply_to if event.post else None,
+            thread_id=event.post.thread_id if event.post else None,
         )
     if case is None or kind in (CaseEventKind.REJECTED, CaseEventKind.NOTED):
         return case

@@ -115,6 +115,16 @@ class Post(BaseModel):
         description="The language the platform states (BCP 47, e.g. `de` or `pt-BR`); it wins "
         "over detection.",
     )
+    reply_to: str | None = Field(
+        default=None,
+        description="The platform's id (`external_id`) of the post this one answers, if any.",
+        examples=["c-977"],
+    )
+    thread_id: str | None = Field(
+        default=None,
+        description="The platform's id of the conversation (thread, topic, comment section).",
+        examples=["t-12"],
+    )
 
 
 class ModelInfo(BaseModel):
@@ -289,6 +299,12 @@ class Decision(Event):
     )
     language: str | None = Field(
         default=None, description="The language the post was read as (`und`: undetermined)."
+    )
+    reply_to: str | None = Field(
+        default=None, description="The post's `reply_to`, as submitted: the post it answers."
+    )
+    thread_id: str | None = Field(
+        default=None, description="The post's `thread_id`, as submitted: its conversation."
     )
 
 

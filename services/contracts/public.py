@@ -67,6 +67,8 @@ class DecisionView(BaseModel):
     language: str | None = Field(
         default=None, description="The language the post was read as (`und`: undetermined)."
     )
+    reply_to: str | None = Field(default=None, description="The post it answers, as submitted.")
+    thread_id: str | None = Field(default=None, description="Its conversation, as submitted.")
     history: list[DecisionRevision] | None = None
 
 
@@ -146,6 +148,8 @@ def decision_view(d: Decision, history: list[Decision] | None = None) -> Decisio
         statement=d.statement,
         crisis=d.crisis,
         language=d.language,
+        reply_to=d.reply_to,
+        thread_id=d.thread_id,
         history=[revision_of(h) for h in history] if history is not None else None,
     )
 

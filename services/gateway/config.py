@@ -22,6 +22,14 @@ class Settings(ServiceSettings):
     redis_max_connections: int = 2000
     # how long a submitted post is remembered as `pending`; its decision outlives it
     known_post_ttl_seconds: int = 7 * 24 * 3600
+    # how long a post's text is kept for the conversations moderators see around a case (a
+    # parent, thread neighbours, the author's recent posts): memory grows with posts a day
+    conversation_keep_hours: float = 72.0
+
+    @property
+    def said_seconds(self) -> int:
+        return int(self.conversation_keep_hours * 3600)
+
     webhook_max_attempts: int = 8
     webhook_backoff_base_seconds: float = 2.0
     webhook_backoff_max_seconds: float = 600.0

@@ -21,7 +21,8 @@ from services.contracts.events import (
     WebhookEvent,
 )
 from services.gateway import metrics
-from services.gateway.adapters.decisions import DecisionStore, KnownPosts
+from services.gateway.adapters.decisions import DecisionStore
+from services.gateway.adapters.posts import KnownPosts
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.config import Settings
 from services.shared.consumer import Context

@@ -16,8 +16,9 @@ from redis.asyncio import Redis
 from services.contracts import topics
 from services.gateway import handlers, metrics
 from services.gateway.adapters.classifier import ClassifierClient
-from services.gateway.adapters.decisions import DecisionStore, KnownPosts
+from services.gateway.adapters.decisions import DecisionStore
 from services.gateway.adapters.ingest import IngestClient
+from services.gateway.adapters.posts import KnownPosts
 from services.gateway.adapters.targets import WebhookTargets
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.api.routes import (
@@ -48,7 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
         settings.redis_url, decode_responses=True, max_connections=settings.redis_max_connections
     )
     store, hooks, deliveries = DecisionStore(redis), WebhookStore(redis), DeliveryQueue(redis)
-    posts = KnownPosts(redis, settings.known_post_ttl_seconds)
+    posts = KnownPosts(redis, settings.known_post_ttl_seconds, settings.said_seconds)
     keys = PlatformKeys(redis, "gateway", settings.key_memory_seconds)
     broker.include_router(handlers.router(settings))
     broker.context.set_global("gateway", handlers.Views(store, posts, hooks, deliveries, keys))

@@ -7,7 +7,8 @@ use (`handlers.PROJECTIONS`), their topics into them:
 - platform keys (`gateway:key:*`) and webhooks (`gateway:webhook*`);
 - decisions, sanctions and the feed (`gateway:decision*`, `gateway:author-decisions:*`,
   `gateway:sanction*`, `gateway:feed:*`): a rebuilt feed has new cursors;
-- submitted posts still pending (`gateway:post:*`).
+- submitted posts still pending (`gateway:post:*`), and what they said with their threads
+  for `CONVERSATION_KEEP_HOURS` (`gateway:said:*`, `gateway:thread:*`).
 
 No webhook is sent again. Pending webhook deliveries and their dead letters, the community
 alerts already sent and rate-limit windows are not views of a topic: they are kept as they are
@@ -18,13 +19,13 @@ from __future__ import annotations
 
 from redis.asyncio import Redis
 
-from services.gateway.adapters import decisions, webhooks
+from services.gateway.adapters import decisions, posts, webhooks
 from services.gateway.config import Settings
 from services.gateway.handlers import PROJECTIONS, Views
 from services.shared.keys import PlatformKeys, families
 from services.shared.rebuild import command_line, rebuild_views
 
-FAMILIES = (*families("gateway"), *webhooks.FAMILIES, *decisions.FAMILIES)
+FAMILIES = (*families("gateway"), *webhooks.FAMILIES, *decisions.FAMILIES, *posts.FAMILIES)
 
 
 async def rebuild(settings: Settings | None = None) -> dict[str, int]:
@@ -33,7 +34,7 @@ async def rebuild(settings: Settings | None = None) -> dict[str, int]:
     def views_of(redis: Redis) -> Views:
         return Views(
             decisions.DecisionStore(redis),
-            decisions.KnownPosts(redis, settings.known_post_ttl_seconds),
+            posts.KnownPosts(redis, settings.known_post_ttl_seconds, settings.said_seconds),
             webhooks.WebhookStore(redis),
             webhooks.DeliveryQueue(redis),
             PlatformKeys(redis, "gateway"),

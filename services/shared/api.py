@@ -20,6 +20,9 @@ from services.shared.limits import BodyGuard
 from services.shared.metrics import RequestMetrics
 from services.shared.settings import ServiceSettings
 
+# FastAPI's own OpenTelemetry hooks look up the providers, through os.environ, on every request
+# (5 % of ingest's CPU per post); the services export Prometheus metrics instead.
+NO_TELEMETRY: Any = {"tracing": False, "metrics": False, "logs": False}
 _FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(\s|$)", re.S)
 
 
@@ -38,16 +41,9 @@ def service_api(
     `MAX_BODY_BYTES` (or a route's own limit in `body_limits`) before they are parsed
     (`services.shared.limits`), and every error answered as JSON in our shape, or in the shape
     of the API under a prefix of `error_shapes` (`services.shared.errors`)."""
-    app = FastAPIOffline(
-        title=f"moderation {service}",
-        version=version,
-        description=description,
-        static_url="/docs-assets",
-        # FastAPI's own OpenTelemetry hooks look up the providers, through os.environ, on every
-        # request (5 % of ingest's CPU per post); the services export Prometheus metrics instead.
-        telemetry={"tracing": False, "metrics": False, "logs": False},
-        **kwargs,
-    )
+    title = f"moderation {service}"
+    app = FastAPIOffline(title=title, version=version, description=description,
+                         static_url="/docs-assets", telemetry=NO_TELEMETRY, **kwargs)  # fmt: skip
     plain = app.openapi
 
     def openapi() -> dict[str, Any]:

@@ -95,9 +95,10 @@ class Community:
         probe = await self.submit("probe quarantine")
         assert await self.decision_of(probe, lambda d: d["action"] == "hold", timeout=60)
 
-    async def submit(self, text: str, author: str = "member-1") -> str:
+    async def submit(self, text: str, author: str = "member-1", **conversation: str) -> str:
+        """`conversation`: `external_id`, `reply_to`, `thread_id` if wanted."""
         body = {"tenant": self.tenant, "external_id": uuid.uuid4().hex, "author_id": author,
-                "text": text, "community": "general"}  # fmt: skip
+                "text": text, "community": "general", **conversation}  # fmt: skip
         headers = await self.platform()
         await asyncio.to_thread(wait_until_ingest_knows, self.ingest, headers)
         async with httpx.AsyncClient(timeout=30, headers=headers) as client:
@@ -115,9 +116,9 @@ class Community:
 
             return await eventually(decided, timeout=timeout, interval=0.3)
 
-    async def held(self, text: str) -> str:
+    async def held(self, text: str, author: str = "member-1", **conversation: str) -> str:
         """A post that became a case in the review queue, once the desk shows the case."""
-        post_id = await self.submit(f"{text} quarantine")
+        post_id = await self.submit(f"{text} quarantine", author, **conversation)
         token = await self.token("watcher", "triage")
         async with httpx.AsyncClient(base_url=self.desk, timeout=30) as client:
 
@@ -334,6 +335,39 @@ async def test_a_post_no_model_reads_shows_its_language_and_starts_blurred(
     await expect(page.get_by_text("not scored, no model reads sv")).to_be_visible()
     await expect(page.get_by_text("language sv")).to_be_visible()
     await screen(page, "07-unscored")
+    await context.close()
+
+
+async def test_the_case_shows_the_post_it_answers_its_thread_and_the_authors_posts(
+    browser: Browser, community: Community
+) -> None:
+    """A reply is judged against its conversation: the parent, the thread around it (a rude
+    neighbour blurred by the post's own rule) and what its author said before, each with its
+    decision."""
+    thread = {"thread_id": "match-night"}
+    parent = await community.submit("Who else thinks the referee got it wrong tonight?",
+                                    "member-2", external_id="c-parent", **thread)  # fmt: skip
+    rude = await community.submit("you stupid worthless idiot, shut up you moron", "member-3",
+                                  external_id="c-rude", **thread)  # fmt: skip
+    earlier = await community.submit("Lovely goal in the first half", "member-9")
+    for post_id in (parent, rude, earlier):
+        await community.decision_of(post_id)
+    reply = await community.held("same to you, and I mean it", "member-9",
+                                 external_id="c-reply", reply_to="c-parent", **thread)  # fmt: skip
+    token = await community.token("mo1", "moderator")
+    context, page = await open_case(browser, community, token, reply)
+    conversation = page.get_by_role("region", name="Conversation")
+    await expect(conversation.locator("#parent")).to_contain_text("referee got it wrong")
+    await expect(conversation.locator("#parent")).to_contain_text("member-2")
+    items = conversation.locator("#thread li")
+    await expect(items).to_have_count(3)  # the parent, the rude neighbour and the reply
+    await expect(items.nth(1).locator(".post-text")).to_have_class("post-text blurred")
+    await expect(items.nth(0).locator(".post-text")).to_have_class("post-text")
+    await expect(conversation.locator("#thread li[aria-current=true]")).to_contain_text(
+        "same to you"
+    )
+    await expect(conversation.locator("#author-posts")).to_contain_text("Lovely goal")
+    await screen(page, "08-conversation")
     await context.close()
 
 

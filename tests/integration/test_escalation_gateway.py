@@ -38,6 +38,7 @@ def scored(
     scores: dict[str, float],
     text: str = "some text",
     community: str | None = None,
+    **conversation: str,
 ) -> PostScored:
     post = Post(
         post_id=post_id_for(tenant, external_id),
@@ -46,6 +47,7 @@ def scored(
         author_id="a1",
         text=text,
         community=community,
+        **conversation,
     )
     return PostScored(post=post, scores=scores, model=MODEL)
 
@@ -95,7 +97,13 @@ async def test_scored_posts_become_decisions_with_reasons(
     pipeline, infra: Infra, tenant: str
 ) -> None:
     calm = scored(tenant, "calm", {"toxicity": 0.01, "severe_toxicity": 0.0})
-    severe = scored(tenant, "severe", {"toxicity": 0.99, "severe_toxicity": 0.95})
+    severe = scored(
+        tenant,
+        "severe",
+        {"toxicity": 0.99, "severe_toxicity": 0.95},
+        reply_to="calm",
+        thread_id="t1",
+    )
     await produce(
         infra.kafka_bootstrap,
         topics.POSTS_SCORED,
@@ -118,6 +126,8 @@ async def test_scored_posts_become_decisions_with_reasons(
     assert severe_view["action"] == "remove"
     assert [r["rule"] for r in severe_view["reasons"]] == ["severe-toxicity", "very-toxic", "toxic"]
     assert severe_view["policy"] == {"id": "default", "version": "4"}
+    assert (severe_view["reply_to"], severe_view["thread_id"]) == ("calm", "t1")
+    assert "reply_to" not in calm_view and "thread_id" not in calm_view  # none: left out
 
 
 async def test_a_redelivered_post_is_decided_once(pipeline, infra: Infra, tenant: str) -> None:

@@ -1,5 +1,5 @@
 """The gateway's internal decisions API (`/internal/v1/...`): the desk reads the decisions of a
-case's post and author, and a dry run's or a backtest's decisions, from the one read model the
+case's post and author, the conversation around the post, and a dry run's or a backtest's decisions, from the one read model the
 gateway keeps, rather than storing every decision twice."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import httpx
 
+from services.contracts.conversations import Conversation
 from services.contracts.events import Decision
 from services.shared.internal import internal_headers
 from services.shared.paging import Listing
@@ -47,6 +48,15 @@ class DecisionLedger:
     async def by_author(self, tenant: str, author_id: str, limit: int = 20) -> list[Decision]:
         path = f"/internal/v1/tenants/{quote(tenant, safe='')}/authors/{quote(author_id, safe='')}/decisions"
         return await self._get(path, limit=limit)
+
+    async def conversation(
+        self, tenant: str, post_id: str, author_id: str, around: int = 5, recent: int = 10
+    ) -> Conversation:
+        """The post's parent, thread neighbours and its author's recent posts (the gateway keeps
+        what posts said)."""
+        path = f"/internal/v1/tenants/{quote(tenant, safe='')}/posts/{quote(post_id, safe='')}/conversation"
+        params = {"author_id": author_id, "around": around, "recent": recent}
+        return Conversation.model_validate_json(await self._call("GET", path, params=params))
 
     async def recent(self, tenant: str, limit: int) -> list[Decision]:
         return await self._get(

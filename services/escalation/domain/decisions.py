@@ -114,6 +114,8 @@ def automated_outcome(
         statement=automated_statement(verdict, scored.scores, policy, now, step),
         crisis=verdict.crisis,
         language=scored.language_code,
+        reply_to=post.reply_to,
+        thread_id=post.thread_id,
     )
     case = case_opened(scored, verdict, policy, now, strikes_before)
     return Outcome(decision, strike, sanction, case)
@@ -209,4 +211,6 @@ def moderator_decision(case: Case, event: CaseEvent, policy: Policy) -> Decision
         decided_by=event.actor,
         queue=case.queue,
         statement=statement,
+        reply_to=case.reply_to,
+        thread_id=case.thread_id,
     )

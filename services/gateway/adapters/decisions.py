@@ -1,5 +1,5 @@
-"""What platforms read, built by the gateway from the topics: decisions, sanctions, the feed
-of both, and the posts it has seen submitted.
+"""What platforms read, built by the gateway from the topics: decisions, sanctions and the feed
+of both (the posts it has seen submitted: `posts`).
 
 gateway:decision:{post_id}                  latest revision (hash: revision, decision JSON)
 gateway:decision-history:{post_id}          every revision stored, oldest first
@@ -7,7 +7,6 @@ gateway:author-decisions:{tenant}:{author}  the author's latest decisions, newes
 gateway:feed:{tenant}                       a stream of the tenant's decisions and sanctions
 gateway:sanction:{sanction_id}              one sanction (AuthorSanctioned JSON)
 gateway:sanctions:{tenant}:{author}         the author's sanctions, by time
-gateway:post:{post_id}                      the tenant of a submitted post (expires)
 
 A decision is stored only if its revision is newer than the one held, and a sanction only once,
 so redelivered or reordered events never roll a post back or repeat an entry. Rebuilt by
@@ -18,11 +17,10 @@ from __future__ import annotations
 
 import json
 import re
-import time
 
 from redis.asyncio import Redis
 
-from services.contracts.events import AuthorSanctioned, Decision, PostSubmitted
+from services.contracts.events import AuthorSanctioned, Decision
 from services.shared import paging
 
 FEED_MAX = 1_000_000  # entries kept per tenant (approximate trim)
@@ -34,7 +32,6 @@ FAMILIES = (
     "gateway:feed:*",
     "gateway:sanction:*",
     "gateway:sanctions:*",
-    "gateway:post:*",
 )
 _CURSOR = re.compile(r"^(\d{1,20})-(\d{1,20})$")
 _MAX_ID_PART = 2**64 - 1
@@ -92,10 +89,6 @@ def sanction_key(sanction_id: str) -> str:
 
 def sanctions_key(tenant: str, author_id: str) -> str:
     return f"gateway:sanctions:{tenant}:{author_id}"
-
-
-def post_key(post_id: str) -> str:
-    return f"gateway:post:{post_id}"
 
 
 def _decode(raw: str) -> Decision:
@@ -221,28 +214,3 @@ class DecisionStore:
     async def last_cursor(self, tenant: str) -> str:
         entries = await self.redis.xrevrange(feed_key(tenant), count=1)
         return entries[0][0] if entries else "0-0"
-
-
-class KnownPosts:
-    """The posts the gateway has seen submitted, so a post still in the pipeline is `pending`
-    rather than unknown. Each is remembered for `ttl_seconds` after it was submitted (a rebuild
-    keeps only those still inside that window, for the time they have left); by then the post
-    has its decision."""
-
-    def __init__(self, redis: Redis, ttl_seconds: int) -> None:
-        self.redis, self.ttl = redis, ttl_seconds
-
-    async def add(self, events: list[PostSubmitted]) -> int:
-        """How many were still inside their window and are remembered."""
-        now = time.time()
-        left = [(e, int(e.occurred_at.timestamp() + self.ttl - now)) for e in events]
-        kept = [(e, seconds) for e, seconds in left if seconds > 0]
-        if kept:
-            async with self.redis.pipeline(transaction=False) as pipe:
-                for event, seconds in kept:
-                    pipe.set(post_key(event.post.post_id), event.post.tenant, ex=seconds)
-                await pipe.execute()
-        return len(kept)
-
-    async def tenant_of(self, post_id: str) -> str | None:
-        return await self.redis.get(post_key(post_id))

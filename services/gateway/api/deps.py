@@ -12,8 +12,9 @@ from faststream.kafka import KafkaBroker
 from services.contracts.credentials import Scope
 from services.gateway import metrics
 from services.gateway.adapters.classifier import ClassifierClient
-from services.gateway.adapters.decisions import DecisionStore, KnownPosts
+from services.gateway.adapters.decisions import DecisionStore
 from services.gateway.adapters.ingest import IngestClient
+from services.gateway.adapters.posts import KnownPosts
 from services.gateway.adapters.targets import WebhookTargets
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.config import Settings

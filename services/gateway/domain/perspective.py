@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.contracts.events import UNDETERMINED, Language, LanguageSource
-from services.contracts.text import is_language_tag
+from services.contracts.text import PRINTABLE, is_language_tag
 
 ATTRIBUTES: dict[str, str] = {
     "TOXICITY": "toxicity",
@@ -81,10 +81,37 @@ class Comment(BaseModel):
     type: str | None = Field(default=None, examples=["PLAIN_TEXT"])
 
 
+class ContextEntry(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    text: str = Field(max_length=200_000)
+    type: str | None = Field(default=None, examples=["PLAIN_TEXT"])
+
+
+class CommentContext(BaseModel):
+    """Perspective's `context`: the texts around the comment (`entries`, accepted and not read:
+    no model here scores a comment by its neighbours, nor did Perspective's production
+    attributes) and, an extension of ours, the conversation ids a pipeline post keeps."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    entries: list[ContextEntry] = Field(default_factory=list, max_length=100)
+    replyTo: str | None = Field(
+        default=None, min_length=1, max_length=256, pattern=PRINTABLE,
+        description="Ours: the `clientToken` of the comment this one answers (the post's "
+        "`reply_to`, as this endpoint names comments: `perspective:<clientToken>`).",
+    )  # fmt: skip
+    threadId: str | None = Field(
+        default=None, min_length=1, max_length=256, pattern=PRINTABLE,
+        description="Ours: the conversation's id (the post's `thread_id`).",
+    )  # fmt: skip
+
+
 class AnalyzeRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     comment: Comment
+    context: CommentContext | None = None
     requestedAttributes: dict[str, AttributeParameters] = Field(examples=[{"TOXICITY": {}}])
     languages: list[str] | None = Field(default=None, examples=[["en"]])
     doNotStore: bool = False

@@ -61,6 +61,23 @@ class SubmitPostRequest(BaseModel):
         description="The post's language if you know it (BCP 47: `de`, `pt-BR`); it wins over "
         "detection. Without it, or with `und` (not known), the classifier detects the language.",
     )
+    reply_to: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=256,
+        pattern=PRINTABLE,
+        examples=["comment-977"],
+        description="Optional: the `external_id` of the post this one answers. Moderators see "
+        "the parent beside the post; a parent we never received is shown as unknown.",
+    )
+    thread_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=256,
+        pattern=PRINTABLE,
+        examples=["thread-12"],
+        description="Optional: your id of the conversation (thread, topic, comment section).",
+    )
 
 
 class SubmitPostResponse(BaseModel):
@@ -92,6 +109,8 @@ def check_submission(
             f"text has {len(request.text)} characters; the limit is {max_text_chars}",
         )
     check_metadata(request.metadata, max_metadata_bytes)
+    if request.reply_to is not None and request.reply_to == request.external_id:
+        raise Rejection("reply_to_self", "reply_to", "a post cannot answer itself")
 
 
 def check_metadata(metadata: dict[str, Any], max_bytes: int) -> None:
@@ -138,6 +157,8 @@ def to_post(request: SubmitPostRequest, tenant: str) -> Post:
         metadata=request.metadata,
         author=request.author,
         lang=None if unknown(request.lang) else request.lang,
+        reply_to=request.reply_to,
+        thread_id=request.thread_id,
     )
 
 

@@ -233,6 +233,11 @@ async def test_opted_in_comments_also_enter_the_pipeline_scored_once_unless_do_n
             for token, do_not_store in (("kept", False), ("private", True)):
                 body = {
                     "comment": {"text": f"{RUDE} {token}"},
+                    "context": {
+                        "entries": [{"text": "the parent"}],
+                        "replyTo": "p",
+                        "threadId": "t",
+                    },
                     "clientToken": token,
                     "doNotStore": do_not_store,
                     "requestedAttributes": {"TOXICITY": {}},
@@ -248,6 +253,7 @@ async def test_opted_in_comments_also_enter_the_pipeline_scored_once_unless_do_n
         timeout=5,
     )
     assert [p["post"]["external_id"] for p in posts] == ["perspective:kept"]
+    assert (posts[0]["post"]["reply_to"], posts[0]["post"]["thread_id"]) == ("perspective:p", "t")
     submitted = posts[0]["scored"]
     assert submitted["scores"]["toxicity"] == pytest.approx(answers["kept"]["value"], abs=1e-6)
     [scored] = await collect(

@@ -26,7 +26,8 @@ from services.contracts.events import (
     WebhookEvent,
 )
 from services.gateway import handlers
-from services.gateway.adapters.decisions import DecisionStore, KnownPosts
+from services.gateway.adapters.decisions import DecisionStore
+from services.gateway.adapters.posts import KnownPosts
 from services.gateway.adapters.webhooks import DUE, DeliveryQueue, WebhookStore
 from services.gateway.config import Settings
 from services.shared.keys import PlatformKeys

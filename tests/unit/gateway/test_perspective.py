@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from services.contracts.events import LABELS, Language, LanguageSource
+from services.gateway.api.routes.compat_perspective import as_post
 from services.gateway.domain.perspective import (
     AnalyzeRequest,
     PerspectiveError,
@@ -151,3 +153,17 @@ def test_the_detected_language_is_returned() -> None:
 
 def test_a_language_that_is_not_a_code_is_invalid() -> None:
     assert error_of(lambda: check_comment(request(languages=["english please"]))).code == 400
+
+
+def test_context_entries_are_accepted_and_our_conversation_ids_name_the_parent() -> None:
+    context = {"entries": [{"text": "the parent"}], "replyTo": "c-1", "threadId": "t-1"}
+    post = as_post(request(clientToken="c-2", context=context))
+    assert post["reply_to"] == "perspective:c-1" and post["thread_id"] == "t-1"
+    assert "reply_to" not in as_post(request(clientToken="c-3", context={"entries": []}))
+    assert "thread_id" not in as_post(request(clientToken="c-4"))
+
+
+@pytest.mark.parametrize("context", [{"replyTo": ""}, {"threadId": "t\x1f1"}, {"replyTo": 5}])
+def test_a_conversation_id_that_cannot_be_a_post_id_is_invalid(context: dict) -> None:
+    with pytest.raises(ValidationError):
+        request(context=context)

@@ -112,3 +112,26 @@ def test_a_language_that_is_not_a_language_tag_is_refused_naming_the_field(lang:
     with pytest.raises(ValidationError) as refused:
         request(lang=lang)
     assert refused.value.errors()[0]["loc"] == ("lang",)
+
+
+def test_a_reply_and_its_thread_travel_on_the_post() -> None:
+    post = to_post(request(reply_to="c0", thread_id="thread 7 – Café"), "acme")
+    assert (post.reply_to, post.thread_id) == ("c0", "thread 7 – Café")
+    assert (to_post(request(), "acme").reply_to, to_post(request(), "acme").thread_id) == (
+        None,
+        None,
+    )
+
+
+def test_a_post_cannot_answer_itself() -> None:
+    with pytest.raises(Rejection) as refused:
+        check_submission(request(reply_to="c1"), max_text_chars=100, max_metadata_bytes=1000)
+    assert (refused.value.code, refused.value.field) == ("reply_to_self", "reply_to")
+
+
+@pytest.mark.parametrize("field", ["reply_to", "thread_id"])
+@pytest.mark.parametrize("value", ["", "c\x1f0", "x" * 257])
+def test_a_conversation_id_that_is_empty_too_long_or_hidden_is_refused(field, value) -> None:
+    with pytest.raises(ValidationError) as refused:
+        request(**{field: value})
+    assert [error["loc"] for error in refused.value.errors()] == [(field,)]

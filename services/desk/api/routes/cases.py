@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from services.contracts import topics
 from services.contracts.cases import Case, CaseState
+from services.contracts.conversations import Conversation
 from services.contracts.events import (
     Action,
     CaseEvent,
@@ -105,6 +106,8 @@ class PostView(BaseModel):
     author_id: str
     community: str | None
     text: str
+    reply_to: str | None = Field(default=None, description="The post it answers, as sent.")
+    thread_id: str | None = Field(default=None, description="Its conversation, as sent.")
 
 
 class AuthorHistory(BaseModel):
@@ -147,6 +150,10 @@ class CaseDetail(BaseModel):
     decisions: list[DecisionRevision] = Field(description="This post's decisions, oldest first.")
     trail: list[TrailEntry] = Field(
         description="Every event of the case, oldest first: who did what, when (notes too)."
+    )
+    conversation: Conversation = Field(
+        description="The post it answers, its neighbours in its thread and its author's recent "
+        "posts, each with its latest decision and scores (blur by the same rule as the post)."
     )
 
 
@@ -351,8 +358,8 @@ async def list_cases(
 async def get_case(
     case_id: str, moderator: CurrentModerator, board: CaseBoardDep, decisions: DecisionsDep
 ) -> CaseDetail:
-    """The case with its post, scores, the author's record, the post's decisions and the
-    case's audit trail."""
+    """The case with its post, scores, the author's record, the post's decisions, the
+    conversation around the post and the case's audit trail."""
     case = await found(board, moderator.tenant, case_id)
     trail = await board.trail(case_id)
     opened = next((e for e in trail if e.kind is CaseEventKind.OPENED), None)
@@ -365,6 +372,8 @@ async def get_case(
             author_id=case.author_id,
             community=case.community,
             text=case.text,
+            reply_to=case.reply_to,
+            thread_id=case.thread_id,
         ),
         scores=case.scores,
         reports=[ReportView(**r) for r in case.recent_reports],
@@ -376,6 +385,11 @@ async def get_case(
         ),
         decisions=[revision_of(d) for d in await decisions.history(case.post_id)],
         trail=[trail_entry(e) for e in trail],
+        conversation=(
+            await decisions.conversation(case.tenant, case.post_id, case.author_id)
+        ).model_copy(
+            update={"reply_to": case.reply_to}
+        ),  # kept by the case when not by the gateway
     )
 
 

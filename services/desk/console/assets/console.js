@@ -270,6 +270,43 @@ function countdown(deadline) {
   return node;
 }
 
+// The post's rule for every text the case shows: blurred at or above the moderator's blur
+// threshold, or when no model read it (nothing says it is safe to show).
+function blurredBy(scores) {
+  const values = Object.values(scores || {});
+  return values.length === 0 || Math.max(...values) >= me.blur_threshold;
+}
+
+function saidItem(p, current) {
+  const blurred = blurredBy(p.scores);
+  const text = h("span", { class: blurred ? "post-text blurred" : "post-text", text: p.text });
+  const reveal = blurred ? h("button", { type: "button", class: "quiet", "aria-label": `Reveal the post of ${p.author_id}`,
+    onclick: () => { text.classList.remove("blurred"); reveal.remove(); } }, "Reveal") : null;
+  return h("li", { class: current ? "said current" : "said", "aria-current": current ? "true" : null },
+    h("strong", { text: p.author_id }), " ", h("span", { class: "meta", text: `${when(p.said_at)} · ${p.action || "pending"}` }),
+    h("div", {}, text, " ", reveal));
+}
+
+function conversationCard(post, conversation) {
+  const { parent, thread, thread_posts: size, author_recent: recent } = conversation;
+  const replyTo = conversation.reply_to || post.reply_to;
+  const parentPart = replyTo
+    ? [h("h3", { text: "In reply to" }), parent
+      ? h("ul", { class: "conversation", id: "parent" }, saidItem(parent, false))
+      : h("p", { class: "meta", id: "parent", text: `${replyTo}: a post we never received, or no longer keep.` })]
+    : [h("p", { class: "meta", id: "parent", text: "Not a reply." })];
+  const threadPart = post.thread_id
+    ? [h("h3", { text: `Thread ${post.thread_id} (${size} posts kept)` }), thread.length
+      ? h("ol", { class: "conversation", id: "thread" }, ...thread.map((p) => saidItem(p, p.post_id === post.post_id)))
+      : h("p", { class: "meta", text: "The post is no longer among the thread's posts kept." })]
+    : [];
+  return h("section", { class: "card", "aria-labelledby": "conversation-title" },
+    h("h2", { id: "conversation-title", text: "Conversation" }), ...parentPart, ...threadPart,
+    h("h3", { text: "The author's recent posts" }), recent.length
+      ? h("ul", { class: "conversation", id: "author-posts" }, ...recent.map((p) => saidItem(p, false)))
+      : h("p", { class: "meta", text: "None kept." }));
+}
+
 async function casePage(caseId) {
   let detail;
   try {
@@ -278,7 +315,7 @@ async function casePage(caseId) {
     page("Case", h("p", { class: "error", role: "alert", text: failure.message }));
     return;
   }
-  const { case: c, post, scores, author, decisions, trail, reports } = detail;
+  const { case: c, post, scores, author, decisions, trail, reports, conversation } = detail;
   const top = Math.max(0, ...Object.values(scores));
   const automated = decisions.find((d) => d.revision === 0) || decisions[0];
   const language = automated && automated.language ? automated.language : null;
@@ -334,7 +371,7 @@ async function casePage(caseId) {
     c.assignee ? ` (held by ${c.assignee})` : "", c.appealed ? " · on appeal" : "",
     ` · queue ${c.queue} · priority ${c.priority} · `, countdown(c.sla_deadline));
   page(`Case ${c.post_id}`, status, h("div", { class: "grid" },
-    h("div", {}, postCard, actionPanel(c), historyCard, trailCard),
+    h("div", {}, postCard, conversationCard(post, conversation), actionPanel(c), historyCard, trailCard),
     h("div", {}, reportCard, scoreCard, authorCard)));
 }
 

@@ -130,12 +130,17 @@ async def score(classifier: ClassifierClient, texts: list[str], language: str | 
 def as_post(body: AnalyzeRequest) -> dict[str, Any]:
     """The comment as an ingest submission: the client token (or the text's hash) names it."""
     external = body.clientToken or hashlib.sha256(body.comment.text.encode()).hexdigest()[:32]
+    context = body.context
+    conversation = {
+        "reply_to": f"perspective:{context.replyTo}" if context and context.replyTo else None,
+        "thread_id": context.threadId if context else None,
+    }
     return {
         "external_id": f"perspective:{external}",
         "author_id": body.sessionId or "perspective",
         "text": body.comment.text,
         "community": body.communityId,
-    }
+    } | {name: value for name, value in conversation.items() if value is not None}
 
 
 def scores_of(scored: Scored) -> Scores:

@@ -1,4 +1,4 @@
-"""The decisions the gateway holds, for the desk (a case's post, its author's record, a dry
+"""The decisions the gateway holds, and the conversations around posts, for the desk (a case's post, its author's record, a dry
 run's recent decisions, a backtest's live decisions): an internal API, so the desk reads the
 one read model the gateway keeps instead of storing every decision a second time. It names
 tenants in its paths, so it admits only the deployment's internal token."""
@@ -10,8 +10,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from services.contracts.conversations import MAX_AROUND, MAX_RECENT, Conversation
 from services.contracts.events import Decision
-from services.gateway.api.deps import DecisionStoreDep
+from services.gateway.api.deps import DecisionStoreDep, KnownPostsDep
 from services.shared.internal import InternalCaller
 from services.shared.paging import Listing
 
@@ -55,3 +56,19 @@ async def recent_decisions(
 async def first_decisions(body: PostIds, store: DecisionStoreDep) -> Decisions:
     """Each named post's first (automated) decision; posts without one are left out."""
     return Decisions(data=list((await store.first_of(body.post_ids)).values()))
+
+
+@router.get("/tenants/{tenant}/posts/{post_id}/conversation", response_model=Conversation)
+async def conversation(
+    tenant: str,
+    post_id: str,
+    posts: KnownPostsDep,
+    author_id: Annotated[str, Query(min_length=1, max_length=256)],
+    around: Annotated[int, Query(ge=0, le=MAX_AROUND)] = 5,
+    recent: Annotated[int, Query(ge=0, le=MAX_RECENT)] = 10,
+) -> Conversation:
+    """The post's parent, its neighbours in its thread (up to `around` each side, the post
+    among them) and its author's latest decided posts, each with its latest decision: what a
+    moderator reads a reply against. Only the tenant's own posts; bounded whatever the
+    thread's size."""
+    return await posts.conversation(tenant, post_id, author_id, around, recent)
