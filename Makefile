@@ -48,6 +48,10 @@ bench: install  ## ingest throughput and ingest->decision latency; writes benchm
 	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } || true
 	$(PY) -m benchmarks.pipeline
 
+bench-ingest: install  ## ingest alone on one core: single posts (wrk) and batches of 500, rate and CPU-ms per post; writes benchmarks/results/
+	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } || true
+	$(PY) -m benchmarks.ingest --profile
+
 bench-adversarial: install  ## CPU-ms per post of each process, 20,000- against 2,000-character adversarial posts; writes benchmarks/results/
 	$(PY) -m benchmarks.adversarial
 

@@ -24,7 +24,7 @@ class Settings(ServiceSettings):
     known_post_ttl_seconds: int = 7 * 24 * 3600
     # how long a post's text is kept for the conversations moderators see around a case (a
     # parent, thread neighbours, the author's recent posts): memory grows with posts a day
-    conversation_keep_hours: float = 72.0
+    conversation_keep_hours: float = 48.0
 
     @property
     def said_seconds(self) -> int:
