@@ -23,6 +23,7 @@ from services.contracts.events import (
     PostScored,
     PostSubmitted,
     ShadowDecision,
+    ShieldChanged,
     StrikeEvent,
     WebhookDeadLettered,
     WebhookEvent,
@@ -48,6 +49,7 @@ EVENTS: dict[str, Any] = {
     topics.COMMUNITY_ALERTS: CommunityAlert,
     topics.CRISIS_COMMANDS: CrisisCommand,
     topics.CRISIS: CrisisChanged,
+    topics.SHIELDS: ShieldChanged,
 }
 
 

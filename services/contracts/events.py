@@ -125,6 +125,21 @@ class Post(BaseModel):
         description="The platform's id of the conversation (thread, topic, comment section).",
         examples=["t-12"],
     )
+    reply_to_author: str | None = Field(
+        default=None,
+        description="The author of the post it answers, when we received that post (ingest "
+        "finds it): the member a reply is aimed at.",
+    )
+    mentions: list[str] = Field(
+        default_factory=list, description="Members the post names, as the platform sent them."
+    )
+
+    @property
+    def aimed_at(self) -> set[str]:
+        """The members a reply or mention is aimed at (never its own author)."""
+        return ({self.reply_to_author} if self.reply_to_author else set()).union(self.mentions) - {
+            self.author_id
+        }
 
 
 class ModelInfo(BaseModel):
@@ -655,6 +670,12 @@ class CommunityAlertKind(StrEnum):
     WAVE_STARTED = "wave_started"
     WAVE_ESCALATED = "wave_escalated"
     WAVE_ENDED = "wave_ended"
+    PILE_ON_STARTED = "pile_on_started"  # many members' negative replies aimed at one member
+    PILE_ON_ENDED = "pile_on_ended"
+
+    @property
+    def pile_on(self) -> bool:
+        return self in (CommunityAlertKind.PILE_ON_STARTED, CommunityAlertKind.PILE_ON_ENDED)
 
 
 class CommunityAlert(Event):
@@ -674,6 +695,12 @@ class CommunityAlert(Event):
     baseline: float = Field(description="The community's normal negative rate.")
     surprise: float = Field(description="-log10 of the chance of the window under the normal.")
     samples: list[str] = Field(default_factory=list)
+    target: str | None = Field(
+        default=None, description="A pile-on's: the member the replies are aimed at."
+    )
+    authors: int | None = Field(
+        default=None, description="A pile-on's: distinct members whose replies were negative."
+    )
 
 
 class CrisisCommand(Event):
@@ -704,3 +731,16 @@ class CrisisChanged(Event):
     actor: str = Field(description="The moderator, or 'pulse' for a wave.")
     reason: str = ""
     cause_id: str = Field(description="The CrisisCommand's or the CommunityAlert's event id.")
+
+
+class ShieldChanged(Event):
+    """Topic moderation.shields.v1 — a member shielded from a pile-on, or no longer (written by
+    escalation on pulse's pile-on alerts, under a policy with `shield.automatic`; every replica
+    replays it). While it is on, replies and mentions aimed at the member are judged with the
+    policy's thresholds multiplied by `shield.factor`, and new accounts' replies are held."""
+
+    tenant: str
+    member: str = Field(description="The member shielded.")
+    on: bool
+    reason: str = ""
+    cause_id: str = Field(description="The CommunityAlert's event id: the evidence.")

@@ -92,8 +92,10 @@ class SanctionView(BaseModel):
 
 
 class CommunityAlertView(BaseModel):
-    """A negativity wave in one of the platform's communities started, grew or ended (from
-    pulse), with the evidence: for the community's managers."""
+    """A negativity wave in one of the platform's communities started, grew or ended, or a
+    pile-on on one member started or ended (from pulse), with the evidence: for the community's
+    managers. For a pile-on, `volume` and `negative` are the replies aimed at `target` in the
+    window, `baseline_negative_rate` the member's usual number of negative repliers."""
 
     type: Literal["community_alert"] = "community_alert"
     schema_version: int = PUBLIC_SCHEMA_VERSION
@@ -110,6 +112,8 @@ class CommunityAlertView(BaseModel):
     baseline_negative_rate: float
     surprise: float
     sample_post_ids: list[str]
+    target: str | None = Field(default=None, description="A pile-on's target member.")
+    authors: int | None = Field(default=None, description="A pile-on's negative repliers.")
 
 
 PublicEvent = Annotated[DecisionView | SanctionView, Field(discriminator="type")]
@@ -195,4 +199,6 @@ def community_alert_view(alert: CommunityAlert) -> CommunityAlertView:
         baseline_negative_rate=alert.baseline,
         surprise=alert.surprise,
         sample_post_ids=alert.samples,
+        target=alert.target,
+        authors=alert.authors,
     )

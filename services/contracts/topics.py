@@ -27,6 +27,7 @@ MOOD = "moderation.mood.v1"
 COMMUNITY_ALERTS = "moderation.community-alerts.v1"
 CRISIS_COMMANDS = "moderation.crisis-commands.v1"
 CRISIS = "moderation.crisis.v1"
+SHIELDS = "moderation.shields.v1"
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ TOPICS: tuple[TopicSpec, ...] = (
     # one partition each: few events, and every escalation replica replays the switches in order
     TopicSpec(CRISIS_COMMANDS, 1, "tenant:community", "desk"),
     TopicSpec(CRISIS, 1, "tenant:community", "escalation"),
+    TopicSpec(SHIELDS, 1, "tenant:member", "escalation"),
 )
 
 
@@ -70,6 +72,11 @@ def author_key(tenant: str, author_id: str) -> bytes:
 def community_key(tenant: str, community: str | None) -> bytes:
     """Key for a community's mood and alerts: each community's windows stay in order."""
     return f"{tenant}:{community or ''}".encode()
+
+
+def member_key(tenant: str, member: str) -> bytes:
+    """Key for what concerns one member as a target (a shield): ordered per member."""
+    return f"{tenant}:{member}".encode()
 
 
 def tenant_key(tenant: str) -> bytes:

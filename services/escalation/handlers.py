@@ -27,12 +27,13 @@ from services.contracts.events import (
     Post,
     PostReported,
     PostScored,
+    ShieldChanged,
     utcnow,
 )
 from services.escalation import metrics
 from services.escalation.adapters.effects import carry_out
 from services.escalation.config import Settings
-from services.escalation.domain import crisis, effects
+from services.escalation.domain import crisis, effects, shield
 from services.escalation.domain.answers import AuthorStrikes, answer
 from services.escalation.domain.decisions import Governance, decided
 from services.escalation.domain.reports import Admission, admit, case_events_for
@@ -72,6 +73,7 @@ def router(settings: Settings) -> KafkaRouter:
     replay_subscriber(routes, table(topics.POLICIES), settings)(on_policies)
     # the same for crisis switches; commands and waves that make them are read once, by a group
     replay_subscriber(routes, table(topics.CRISIS), settings)(on_crisis)
+    replay_subscriber(routes, table(topics.SHIELDS), settings)(on_shields)
     return routes
 
 
@@ -122,10 +124,13 @@ def windows_of(deps: Escalation, events: list[PostScored], now: float) -> dict[A
 
 
 def governance_of(deps: Escalation, post: Post) -> Governance:
+    shielded = bool(post.aimed_at) and deps.shields.covers(post.tenant, post.aimed_at)
+    metrics.SHIELDED_POSTS.inc(shielded)
     return Governance(
         policy=deps.book.for_post(post.tenant, post.community),
         shadow=deps.book.shadow_for(post.tenant, post.community),
         crisis=deps.crisis.is_on(post.tenant, post.community),
+        shielded=shielded,
     )
 
 
@@ -197,12 +202,31 @@ async def on_crisis_commands(broker: KafkaBroker, deps: Escalation, commands: li
 
 
 async def on_waves(broker: KafkaBroker, deps: Escalation, alerts: list) -> None:
+    """Waves may switch a community's crisis mode; pile-ons a member's shield."""
     for _, alert in alerts:
         policy = deps.book.for_post(alert.tenant, alert.community)
+        if alert.kind.pile_on:
+            current = deps.shields.current(alert.tenant, alert.target or "")
+            shielding = shield.on_alert(current, alert, policy)
+            if shielding is not None:
+                await switch_shield(broker, deps, shielding)
+            continue
         current = deps.crisis.current(alert.tenant, alert.community)
         change = crisis.on_alert(current, alert, policy)
         if change is not None:
             await switch(broker, deps, change)
+
+
+async def on_shields(events: Events, deps: Deps) -> None:
+    await project(PROJECTIONS, deps, events, metrics.VIEW_EVENTS)
+
+
+async def switch_shield(broker: KafkaBroker, deps: Escalation, change: ShieldChanged) -> None:
+    """Published for every replica, and applied here at once so the next post sees it."""
+    key = topics.member_key(change.tenant, change.member)
+    await publish_all(broker, [(change, topics.SHIELDS, key)])
+    deps.shields.apply(change)
+    metrics.SHIELD_SWITCHES.labels("on" if change.on else "off").inc()
 
 
 async def switch(broker: KafkaBroker, deps: Escalation, change: CrisisChanged) -> None:

@@ -84,6 +84,15 @@ CRISIS_SWITCHES = Counter(
 IN_CRISIS = Gauge(
     "escalation_communities_in_crisis", "Communities whose crisis mode is switched on"
 )
+SHIELD_SWITCHES = Counter(
+    "escalation_shield_switches_total", "Members shielded from a pile-on, or no longer", ["to"]
+)
+SHIELDED = Gauge("escalation_members_shielded", "Members shielded from a pile-on now")
+SHIELDED_POSTS = Counter(
+    "escalation_shielded_posts_total", "Posts judged as aimed at a shielded member"
+)
+for _to in ("on", "off"):
+    SHIELD_SWITCHES.labels(_to)
 for _source in ("wave", "moderator"):
     for _to in ("on", "off"):
         CRISIS_SWITCHES.labels(_source, _to)

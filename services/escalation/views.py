@@ -4,7 +4,7 @@ Escalation writes its views as it publishes (write-through: the next post must s
 strike before the decision that gave it is out), through `carry_out`, which calls the same
 stores these functions do. The table is what `rebuild` replays, in its order (policies before
 the reports admitted under them, scored posts before the reports about them); policies and
-crisis switches are also consumed live through it, by every replica.
+crisis switches and pile-on shields are also consumed live through it, by every replica.
 """
 
 from __future__ import annotations
@@ -20,12 +20,14 @@ from services.contracts.events import (
     PolicyPublished,
     PostReported,
     PostScored,
+    ShieldChanged,
     StrikeEvent,
 )
 from services.escalation.adapters import cases, state
 from services.escalation.adapters.crisis import CrisisBoard
 from services.escalation.adapters.effects import State, apply_case_event
 from services.escalation.adapters.policies import PolicyBook
+from services.escalation.adapters.shields import ShieldBoard
 from services.escalation.domain.reports import admit
 from services.policy.language import Policy
 from services.policy.text import PolicyError, published_policy
@@ -39,6 +41,7 @@ class Escalation:
     state: State
     book: PolicyBook
     crisis: CrisisBoard = field(default_factory=CrisisBoard)
+    shields: ShieldBoard = field(default_factory=ShieldBoard)
 
 
 def left(occurred_at: float, ttl: int) -> int:
@@ -62,6 +65,10 @@ async def apply_policy(views: Escalation, event: PolicyPublished, _: bool) -> bo
 
 async def apply_crisis(views: Escalation, change: CrisisChanged, _: bool) -> None:
     views.crisis.apply(change)
+
+
+async def apply_shield(views: Escalation, change: ShieldChanged, _: bool) -> None:
+    views.shields.apply(change)
 
 
 async def apply_decision(views: Escalation, decision: Decision, _: bool) -> bool:
@@ -108,6 +115,7 @@ PROJECTIONS = {
     topics.POLICIES: Projection(PolicyPublished, apply_policy),
     # in memory, read from the start by every replica as it starts: nothing to rebuild
     topics.CRISIS: Projection(CrisisChanged, apply_crisis, rebuilt=False),
+    topics.SHIELDS: Projection(ShieldChanged, apply_shield, rebuilt=False),
     topics.DECISIONS: Projection(Decision, apply_decision),
     topics.STRIKES: Projection(StrikeEvent, apply_strike),
     topics.CASE_EVENTS: Projection(CaseEvent, apply_case),

@@ -9,6 +9,10 @@ Semantics (what README and `policy check` document):
   by an admin moderator's hand, or on a negativity wave when `crisis.automatic` is set)
   multiplies every score threshold by `crisis.factor` (< 1), so the same scores give equal or
   stricter actions.
+- A post aimed at a member shielded from a pile-on (`shield`) is judged with thresholds
+  multiplied by the tighter of `shield.factor` and, in crisis, `crisis.factor`; and a reply from
+  an account younger than `shield.hold_new_accounts_days` (as the platform states its age) is
+  held by the `pile-on-shield` rule.
 - Deny terms are matched as whole words on the normalized text, after the spans of allow terms
   are blanked out ("Scunthorpe" on the allow list keeps a deny term inside it from firing).
 - `below` (a score must stay under a value) is only allowed on `allow` rules, which route a post
@@ -156,6 +160,27 @@ class Crisis(_Strict):
     )
 
 
+class Shield(_Strict):
+    """A member under a pile-on (pulse detects it) is shielded: replies and mentions aimed at
+    them are judged with thresholds multiplied by `factor`, and replies from accounts younger
+    than `hold_new_accounts_days` are held in `queue` (the default queue when unset)."""
+
+    automatic: bool = Field(
+        default=False, description="a pile-on pulse detects shields its target until it ends"
+    )
+    factor: float = Field(default=0.8, gt=0.0, le=1.0)
+    hold_new_accounts_days: int | None = Field(default=7, ge=0)
+    queue: str | None = None
+    clause: str = Field(
+        default="Pile-on shield: replies from new accounts to a member under a pile-on are held "
+        "for review",
+        min_length=1,
+    )
+
+
+SHIELD_RULE = "pile-on-shield"
+
+
 class Reports(_Strict):
     per_reporter_per_day: int = Field(
         default=20, ge=1, description="reports one member may file a day; more are ignored"
@@ -175,6 +200,7 @@ class Policy(_Strict):
     strikes: Strikes = Field(default_factory=Strikes)
     terms: Terms = Field(default_factory=Terms)
     crisis: Crisis = Field(default_factory=Crisis)
+    shield: Shield = Field(default_factory=Shield)
     reports: Reports = Field(default_factory=Reports)
     rules: list[Rule]
 
@@ -190,6 +216,8 @@ class Policy(_Strict):
             else set()
         )
         wanted |= {q.escalate_to for q in self.queues.values() if q.escalate_to}
+        if self.queues and self.shield.queue:
+            wanted.add(self.shield.queue)
         if missing := sorted(wanted - queues):
             raise ValueError(f"queues used but not defined: {missing}")
         return self
@@ -197,6 +225,16 @@ class Policy(_Strict):
     @property
     def ref(self) -> PolicyRef:
         return PolicyRef(id=self.id, version=self.version)
+
+    @property
+    def shield_rule(self) -> Rule | None:
+        """What a shield adds to the rules: new accounts' replies held."""
+        days = self.shield.hold_new_accounts_days
+        if days is None:
+            return None
+        return Rule(id=SHIELD_RULE, action=Action.HOLD, clause=self.shield.clause,
+                    queue=self.shield.queue,
+                    when=When(author=AuthorCondition(max_account_age_days=days)))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -217,6 +255,7 @@ class PostFacts:
     strikes: int = 0
     reports: tuple[ReportFact, ...] = ()  # the reports that count (duplicates and capped left out)
     crisis: bool = False  # crisis mode switched on for the community (by hand or by a wave)
+    shielded: bool = False  # aimed at a member shielded from a pile-on
     language: str | None = None  # what the post was read as (`und`: undetermined)
     unscored: str | None = None  # why it has no scores, when it has none
 
@@ -232,6 +271,7 @@ class Verdict:
     strikes: int = 0
     matched: tuple[str, ...] = field(default=())
     crisis: bool = False  # the thresholds were tightened by crisis mode
+    shielded: bool = False  # by a member's pile-on shield
 
 
 _WORD = re.compile(r"[^\W_]+")
@@ -345,16 +385,20 @@ def evaluate(post: PostFacts, policy: Policy, only_reports: bool = False) -> Ver
     """The verdict for a post. `only_reports`: just the rules on reports (what a new report
     can change; the rest were applied when the post was scored)."""
     crisis = post.crisis or post.community in policy.crisis.communities
-    factor = policy.crisis.factor if crisis else 1.0
+    factor = min(policy.crisis.factor if crisis else 1.0,
+                 policy.shield.factor if post.shielded else 1.0)  # fmt: skip
+    tightened = " (" + " and ".join(
+        ["crisis mode"] * crisis + ["pile-on shield"] * post.shielded) + ")"  # fmt: skip
     matched: list[tuple[Rule, Reason]] = []
     rules = [r for r in policy.rules if r.when.reports] if only_reports else policy.rules
-    for rule in rules:
+    shield_rule = policy.shield_rule if post.shielded and not only_reports else None
+    for rule in [*rules, *([shield_rule] if shield_rule else [])]:
         facts = _facts(rule, post, policy, factor)
         if facts is not None:
-            detail = "; ".join(facts) + (" (crisis mode)" if factor < 1.0 else "")
+            detail = "; ".join(facts) + (tightened if factor < 1.0 or rule is shield_rule else "")
             matched.append((rule, Reason(rule=rule.id, action=rule.action, detail=detail)))
     if not matched:
-        return Verdict(Action.ALLOW, crisis=crisis)
+        return Verdict(Action.ALLOW, crisis=crisis, shielded=post.shielded)
     matched.sort(key=lambda pair: -SEVERITY[pair[0].action])  # stable: ties keep file order
     winner = matched[0][0]
     queue = _queue_for(winner, [rule for rule, _ in matched], policy)
@@ -371,6 +415,7 @@ def evaluate(post: PostFacts, policy: Policy, only_reports: bool = False) -> Ver
         strikes=max((rule.strikes for rule, _ in matched), default=0),
         matched=tuple(rule.id for rule, _ in matched),
         crisis=crisis,
+        shielded=post.shielded,
     )
 
 

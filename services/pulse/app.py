@@ -14,10 +14,12 @@ from redis.asyncio import Redis
 from services.pulse import api, handlers
 from services.pulse.adapters.detectors import Detectors
 from services.pulse.adapters.feedback import FeedbackBook
+from services.pulse.adapters.pileons import PileOns
 from services.pulse.adapters.tallies import Tallies
 from services.pulse.closer import closer
 from services.pulse.config import Settings
 from services.pulse.domain.detector import Tuning, Tunings
+from services.pulse.domain.pileon import PileOnTuning
 from services.pulse.sentiment import Sentiment
 from services.shared.api import service_api
 from services.shared.asyncapi import asyncapi_router
@@ -39,6 +41,16 @@ def tunings_of(settings: Settings) -> Tunings:
     return Tunings(default, settings.pulse_tuning)
 
 
+def pileon_tuning_of(settings: Settings) -> PileOnTuning:
+    return PileOnTuning(
+        window_seconds=settings.pileon_window_seconds,
+        min_authors=settings.pileon_min_authors,
+        min_share=settings.pileon_min_share,
+        baseline_factor=settings.pileon_baseline_factor,
+        cooldown_windows=settings.pileon_cooldown_windows,
+    )
+
+
 def create_app(settings: Settings) -> FastAPI:
     broker = make_broker(settings, "pulse")
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
@@ -47,6 +59,7 @@ def create_app(settings: Settings) -> FastAPI:
     pulse = handlers.Pulse(
         tallies, Detectors(redis), Sentiment(), tunings_of(settings), settings.windows[0],
         feedback, settings.pulse_feedback_queue, settings.pulse_post_budget_seconds, broker,
+        PileOns(redis, settings.pileon_window_seconds), pileon_tuning_of(settings),
     )  # fmt: skip
     broker.include_router(handlers.router(settings))
     broker.context.set_global("pulse", pulse)
@@ -56,9 +69,7 @@ def create_app(settings: Settings) -> FastAPI:
         async with consuming(settings, broker):
             stop = asyncio.Event()
             closing = asyncio.create_task(
-                closer(
-                    broker, tallies, settings.pulse_grace_seconds, settings.pulse_tick_seconds, stop
-                ),
+                closer(pulse, settings.pulse_grace_seconds, settings.pulse_tick_seconds, stop),
                 name="mood-windows",
             )
             yield

@@ -25,6 +25,12 @@ class Settings(ServiceSettings):
     # Per community or per platform, over the defaults above, e.g.
     # {"acme/games": {"start": 4.0, "min_volume": 50}, "acme": {"min_lift": 0.1}}
     pulse_tuning: dict[str, dict[str, float]] = {}
+    # Pile-ons (services/pulse/domain/pileon.py): replies and mentions aimed at one member
+    pileon_window_seconds: int = 600
+    pileon_min_authors: int = 8  # distinct members with negative replies in one window
+    pileon_min_share: float = 0.5  # of the replies the member got in it
+    pileon_baseline_factor: float = 3.0  # times the member's usual negative authors
+    pileon_cooldown_windows: int = 2  # quiet windows before it ends
 
     # Where a new consumer group starts on the posts: "earliest" counts the topics' history
     # (windows long closed are dropped as late, but the digest keeps the criticism); "latest"

@@ -9,7 +9,8 @@ reads a post's tone once for both its window and its remark, through the same fu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from faststream.kafka import KafkaBroker, KafkaRouter
@@ -27,10 +28,12 @@ from services.contracts.events import (
 from services.pulse import metrics
 from services.pulse.adapters.detectors import Detectors
 from services.pulse.adapters.feedback import FeedbackBook
+from services.pulse.adapters.pileons import Aim, PileOns
 from services.pulse.adapters.tallies import Observation, OpenWindow, Tallies
 from services.pulse.config import Settings
 from services.pulse.domain.detector import Phase, Tunings
 from services.pulse.domain.mood import Community, counts_of
+from services.pulse.domain.pileon import PileOnTuning, pile_on_alert, started, starts
 from services.pulse.domain.signal import Signal, lexicon_reads, signal_of, signal_read
 from services.pulse.domain.themes import Remark
 from services.pulse.domain.watch import watch
@@ -55,6 +58,8 @@ class Pulse:
     feedback_queue: str  # cases opened there are civil criticism, whatever their tone
     post_budget_seconds: float = 2.0  # a post's tone not read by then is dead-lettered
     alerts: KafkaBroker | None = None  # where wave alerts go; None in a rebuild
+    pileons: PileOns | None = None  # replies aimed at members; None: not watched
+    pileon_tuning: PileOnTuning = field(default_factory=PileOnTuning)
 
 
 Deps = Annotated[Pulse, Context("pulse")]
@@ -81,7 +86,7 @@ def router(settings: Settings) -> KafkaRouter:
 
 
 async def on_posts(events: Events, broker: Broker, deps: Deps) -> None:
-    observations, remarks = await heard(broker, deps, events.pairs(topics.POSTS_SCORED))
+    observations, remarks, aims = await heard(broker, deps, events.pairs(topics.POSTS_SCORED))
     remarks += [remark_of(case) for case in events.events(topics.CASE_EVENTS)
                 if feedback_case(case, deps.feedback_queue)]  # fmt: skip
     for decision in events.events(topics.DECISIONS):
@@ -97,13 +102,45 @@ async def on_posts(events: Events, broker: Broker, deps: Deps) -> None:
     metrics.POSTS_COUNTED.inc(counted)
     metrics.LATE.inc(late)
     metrics.REMARKS.inc(len(remarks))
+    await watch_pile_ons(deps, aims)
 
 
-async def heard(broker: KafkaBroker, deps: Pulse, posts: list) -> tuple[list, list]:
-    """The scored posts' observations and the civil criticism among them. The lexicon reads
-    what the classifier's model left without a tone, in English; CPU-bound, so off the event
+async def watch_pile_ons(deps: Pulse, aims: list[Aim]) -> None:
+    """Count replies aimed at members; a window past the evidence floor reads the member's
+    state and may start a pile-on (the closer ends them)."""
+    if deps.pileons is None or not aims:
+        return
+    tuning = deps.pileon_tuning
+    for window, counts in (await deps.pileons.add(aims)).items():
+        if counts.authors < tuning.min_authors:
+            continue  # most windows: nothing more is read
+        state = await deps.pileons.state(window.tenant, window.member)
+        if not starts(state, counts, tuning):
+            continue
+        now = time.time()
+        new = started(state, now)
+        _, samples = await deps.pileons.read(window)
+        alert = pile_on_alert(
+            window.tenant, window.member, counts, new, tuning, False, samples, now
+        )
+        await publish_alert(deps, alert)
+        await deps.pileons.save(window.tenant, window.member, new)
+
+
+async def publish_alert(deps: Pulse, alert) -> None:
+    if deps.alerts is None:
+        return
+    key = topics.community_key(alert.tenant, alert.community)
+    await publish_all(deps.alerts, [(alert, topics.COMMUNITY_ALERTS, key)])
+    metrics.ALERTS.labels(alert.kind.value).inc()
+
+
+async def heard(broker: KafkaBroker, deps: Pulse, posts: list) -> tuple[list, list, list]:
+    """The scored posts' observations, the civil criticism among them and the replies aimed at
+    members. The lexicon reads what the classifier's model left without a tone, in English;
+    CPU-bound, so off the event
     loop, and health checks and the window closer keep their time."""
-    observations, remarks = [], []
+    observations, remarks, aims = [], [], []
     english = [i for i, (_, event) in enumerate(posts) if needs_lexicon(event)]
     texts = [posts[i][1].post.text for i in english]
     tones = await within_budget(deps.sentiment.score, texts, deps.post_budget_seconds)
@@ -120,7 +157,15 @@ async def heard(broker: KafkaBroker, deps: Pulse, posts: list) -> tuple[list, li
         observations.append(scored_observation(event, signal))
         if signal.civil_negative:
             remarks.append(remark_of(event))
-    return observations, remarks
+        aims += aims_of(event, signal.negative)
+    return observations, remarks, aims
+
+
+def aims_of(event: PostScored, negative: bool) -> list[Aim]:
+    post = event.post
+    at = (event.submitted_at or event.occurred_at).timestamp()
+    return [Aim(post.tenant, member, post.post_id, post.author_id, negative, at)
+            for member in sorted(post.aimed_at)]  # fmt: skip
 
 
 def needs_lexicon(event: PostScored) -> bool:
@@ -186,9 +231,7 @@ async def apply_window(deps: Pulse, window: MoodWindow, live: bool) -> bool:
         return False
     new, alert = moved
     if alert is not None and broker is not None:
-        key = topics.community_key(alert.tenant, alert.community)
-        await publish_all(broker, [(alert, topics.COMMUNITY_ALERTS, key)])
-        metrics.ALERTS.labels(alert.kind.value).inc()
+        await publish_alert(deps, alert)
     await deps.detectors.save(where, new, window.ends_at.timestamp())
     if new.phase is Phase.WAVE and broker is not None:
         end = int(window.ends_at.timestamp())

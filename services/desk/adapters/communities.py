@@ -72,11 +72,12 @@ class Communities:
             await pipe.execute()
 
     async def apply_alert(self, alert: CommunityAlert) -> bool:
-        """Whether the alert is new (a redelivery changes nothing and is not sent again)."""
+        """Whether the alert is new (a redelivery changes nothing and is not sent again). A
+        pile-on is one member's, not the community's mood: kept with the alerts only."""
         name = alert.community or ""
         raw = await self.redis.hget(f"desk:communities:{alert.tenant}", name)
         state = json.loads(raw) if raw else {}
-        if alert.at.isoformat() >= state.get("since", ""):
+        if not alert.kind.pile_on and alert.at.isoformat() >= state.get("since", ""):
             ended = alert.kind is CommunityAlertKind.WAVE_ENDED
             escalated = alert.kind is CommunityAlertKind.WAVE_ESCALATED
             state = {

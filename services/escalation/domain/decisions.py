@@ -45,11 +45,13 @@ class Outcome:
 @dataclass(frozen=True)
 class Governance:
     """What governs one post: its community's policy, the shadow policy it is compared with
-    (never acted on), and whether the community is in crisis mode."""
+    (never acted on), whether the community is in crisis mode, and whether the post is aimed
+    at a member shielded from a pile-on."""
 
     policy: Policy
     shadow: Policy | None
     crisis: bool
+    shielded: bool = False
 
 
 def decided(event: PostScored, governance: Governance, tally: StrikeTally, now: float) -> Outcome:
@@ -66,6 +68,7 @@ def decided(event: PostScored, governance: Governance, tally: StrikeTally, now: 
         author=post.author,
         strikes=count,
         crisis=governance.crisis,
+        shielded=governance.shielded,
         language=event.language_code,
         unscored=event.unscored,
     )

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from redis.asyncio import Redis
 
-from services.contracts.events import PostSubmitted
+from services.contracts.events import PostSubmitted, post_id_for
 
 # A batch's claims in one command (KEYS: the posts; ARGV: each post's fields, `width` apiece):
 # the client packs and parses one command instead of one per post. One Redis, not a cluster.
@@ -128,6 +128,18 @@ class PostRegistry:
         """(tenant, author_id) of a post ingest accepted, else None."""
         tenant, author_id = await self.redis.hmget(post_key(post_id), ["tenant", "author_id"])
         return (tenant, author_id) if tenant and author_id else None
+
+    async def parent_authors(self, tenant: str, external_ids: set[str]) -> dict[str, str]:
+        """The authors of the tenant's posts ingest accepted under these external ids (the
+        parents replies name), in one round trip; those never received are left out."""
+        if not external_ids:
+            return {}
+        wanted = sorted(external_ids)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for external_id in wanted:
+                pipe.hget(post_key(post_id_for(tenant, external_id)), "author_id")
+            found = await pipe.execute()
+        return {e: author for e, author in zip(wanted, found, strict=True) if author}
 
     async def mark_published(self, post_id: str) -> None:
         await self.mark_published_many([post_id])

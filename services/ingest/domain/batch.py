@@ -83,20 +83,34 @@ def rejected(index: int, code: str, message: str, details: list | None = None) -
     return ItemResult(index=index, status="rejected", error=error)
 
 
+def replied_to(items: list[dict[str, Any]]) -> set[str]:
+    """The parents the items name, before they are validated (a bad one is refused later)."""
+    return {
+        i["reply_to"] for i in items if isinstance(i, dict) and isinstance(i.get("reply_to"), str)
+    }
+
+
 def screen(
-    items: list[dict[str, Any]], key_tenant: str, max_text_chars: int, max_metadata_bytes: int
+    items: list[dict[str, Any]],
+    key_tenant: str,
+    max_text_chars: int,
+    max_metadata_bytes: int,
+    parents: dict[str, str] | None = None,
 ) -> tuple[list[Candidate], list[ItemResult]]:
     """(items to claim and publish, items answered already: rejected, or repeats of an earlier
-    item of the same batch). A repeat with other content is a conflict, as across requests."""
+    item of the same batch). A repeat with other content is a conflict, as across requests.
+    `parents`: the authors of the posts replies name, as ingest received them; a parent earlier
+    in the same batch counts too."""
+    parents = dict(parents or {})
     candidates: list[Candidate] = []
     answered: list[ItemResult] = []
     first: dict[str, Candidate] = {}
     for index, raw in enumerate(items):
         try:
             request = SubmitPostRequest.model_validate(raw)
-            candidate = Candidate(
-                index, admit(request, key_tenant, max_text_chars, max_metadata_bytes)
-            )
+            parent = parents.get(request.reply_to) if request.reply_to else None
+            limits = max_text_chars, max_metadata_bytes
+            candidate = Candidate(index, admit(request, key_tenant, *limits, None, parent))
         except ValidationError as error:
             details = [
                 {"field": ".".join(map(str, e["loc"])), "problem": e["msg"]} for e in error.errors()
@@ -111,6 +125,7 @@ def screen(
             answered.append(rejected(index, rejection.code, rejection.message, details))
             continue
         post = candidate.post
+        parents.setdefault(post.external_id, post.author_id)
         earlier = first.get(post.post_id)
         if earlier is None:
             first[post.post_id] = candidate

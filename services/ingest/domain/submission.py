@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticSerializationError
 
 from services.contracts.events import (
@@ -30,6 +30,7 @@ from services.contracts.text import (
 # characters are separators (one in a community name once stalled every mood window), and are
 # shown to moderators: see `services.contracts.text.PRINTABLE`.
 MAX_METADATA_DEPTH = 16
+Mention = Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=PRINTABLE)]
 
 
 class SubmitPostRequest(BaseModel):
@@ -77,6 +78,13 @@ class SubmitPostRequest(BaseModel):
         pattern=PRINTABLE,
         examples=["thread-12"],
         description="Optional: your id of the conversation (thread, topic, comment section).",
+    )
+    mentions: list[Mention] = Field(
+        default_factory=list,
+        max_length=20,
+        examples=[["user-5"]],
+        description="Optional: the `author_id`s of members the post names. With `reply_to`, "
+        "what the pile-on detector counts as aimed at a member.",
     )
 
 
@@ -146,7 +154,7 @@ def tenant_for(request: SubmitPostRequest, key_tenant: str) -> str:
     return key_tenant
 
 
-def to_post(request: SubmitPostRequest, tenant: str) -> Post:
+def to_post(request: SubmitPostRequest, tenant: str, parent_author: str | None = None) -> Post:
     return Post(
         post_id=post_id_for(tenant, request.external_id),
         tenant=tenant,
@@ -159,6 +167,8 @@ def to_post(request: SubmitPostRequest, tenant: str) -> Post:
         lang=None if unknown(request.lang) else request.lang,
         reply_to=request.reply_to,
         thread_id=request.thread_id,
+        reply_to_author=parent_author if request.reply_to else None,
+        mentions=list(dict.fromkeys(request.mentions)),
     )
 
 
@@ -193,11 +203,13 @@ def admit(
     max_text_chars: int,
     max_metadata_bytes: int,
     scored: Scores | None = None,
+    parent_author: str | None = None,
 ) -> Admitted:
     """Raise WrongTenant or Rejection, or give the post as it will be claimed and published
-    (with its scores when it was scored as it was submitted)."""
+    (with its scores when it was scored as it was submitted, and the author of the post it
+    answers when ingest received that post)."""
     tenant = tenant_for(request, key_tenant)
     check_submission(request, max_text_chars, max_metadata_bytes)
-    post = to_post(request, tenant)
+    post = to_post(request, tenant, parent_author)
     event = PostSubmitted(post=post, scored=scored)
     return Admitted(event, content_fingerprint(post), encoded(event))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.contracts.events import PostSubmitted
-from services.ingest.domain.batch import ItemResult, screen, summary
+from services.ingest.domain.batch import ItemResult, replied_to, screen, summary
 
 
 def item(external_id: str, text: str = "hello", **more) -> dict:
@@ -101,3 +101,21 @@ def test_what_cannot_be_published_is_refused_before_anything_is_claimed() -> Non
 def test_metadata_at_the_depth_limit_passes() -> None:
     candidates, _ = screened([item("a", metadata=nested(16))])
     assert len(candidates) == 1
+
+
+def test_a_reply_names_its_parents_author_from_ingest_or_from_earlier_in_the_batch() -> None:
+    items = [
+        {"external_id": "p1", "author_id": "alice", "text": "a question"},
+        {"external_id": "r1", "author_id": "bob", "text": "an answer", "reply_to": "p1"},
+        {"external_id": "r2", "author_id": "carol", "text": "old", "reply_to": "p0"},
+        {"external_id": "r3", "author_id": "dan", "text": "lost", "reply_to": "nowhere"},
+        {"external_id": "r4", "author_id": "eve", "text": "hi", "mentions": ["bob", "bob", "x"]},
+    ]
+    assert replied_to([*items, {"reply_to": 5}, "not an item"]) == {"p1", "p0", "nowhere"}
+    candidates, answered = screen(items, "acme", 1000, 1000, {"p0": "zed"})
+    assert answered == []
+    posts = {c.post.external_id: c.post for c in candidates}
+    assert posts["r1"].reply_to_author == "alice" and posts["r2"].reply_to_author == "zed"
+    assert posts["r3"].reply_to_author is None and posts["p1"].reply_to_author is None
+    assert posts["r4"].mentions == ["bob", "x"] and posts["r4"].aimed_at == {"bob", "x"}
+    assert posts["r1"].aimed_at == {"alice"}

@@ -40,6 +40,7 @@ READS = {
         topics.POSTS_SCORED,
         topics.POLICIES,
         topics.CRISIS,
+        topics.SHIELDS,
         *escalation_handlers.COMMANDS,
     },
     "pulse": {topics.MOOD, *pulse_handlers.WATCHED},

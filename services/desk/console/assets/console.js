@@ -667,6 +667,15 @@ function crisisForm(name, c, done) {
   h("button", { type: "submit", class: on ? "quiet" : "danger" }, on ? "Lift crisis mode" : "Switch crisis mode on"));
 }
 
+function alertItem(a) {
+  const kind = h("strong", { text: a.kind.replaceAll("_", " ") });
+  if (a.target) {
+    return h("li", { class: "pile-on" }, kind, ` ${when(a.at)}: ${a.authors} members' negative replies aimed at `,
+      h("strong", { text: a.target }), ` (${percent(a.negative_rate)} of ${a.volume}), against a usual of ${a.baseline_negative_rate}`);
+  }
+  return h("li", {}, kind, ` ${when(a.at)}: ${percent(a.negative_rate)} negative of ${a.volume} posts against a normal of ${percent(a.baseline_negative_rate)}`);
+}
+
 function pulsePage() {
   const rows = h("tbody");
   page("Community pulse",
@@ -754,7 +763,7 @@ function communityPage(name) {
     chart.replaceChildren(moodChart(p.windows));
     table.replaceChildren(h("table", {}, h("thead", {}, h("tr", {}, ...["Window end", "Posts", "Negative", "Toxic", "Civil criticism", "Strikes"].map((t) => h("th", { scope: "col", text: t })))),
       h("tbody", {}, ...p.windows.slice().reverse().map((w) => h("tr", {}, h("td", { text: when(w.ends_at) }), h("td", { text: w.volume }), h("td", { text: percent(w.negative_rate) }), h("td", { text: percent(w.toxicity_rate) }), h("td", { text: percent(w.civil_negative_rate) }), h("td", { text: w.strikes }))))));
-    alerts.replaceChildren(...(p.alerts.length ? p.alerts.map((a) => h("li", {}, h("strong", { text: a.kind.replace("_", " ") }), ` ${when(a.at)}: ${percent(a.rate)} negative of ${a.volume} posts against a normal of ${percent(a.baseline)}`)) : [h("li", { text: "No alert yet." })]));
+    alerts.replaceChildren(...(p.alerts.length ? p.alerts.map(alertItem) : [h("li", { text: "No alert yet." })]));
   };
   every(POLL_MS, () => refresh().catch((failure) => say(failure.status === 404 ? "No window of this community yet." : failure.message, true)));
 }

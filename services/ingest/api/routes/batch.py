@@ -28,6 +28,7 @@ from services.ingest.domain.batch import (
     Candidate,
     ItemResult,
     rejected,
+    replied_to,
     screen,
     summary,
 )
@@ -55,9 +56,9 @@ async def submit_batch(
 ) -> BatchResponse:
     """Accept up to 500 posts; each gets its own answer (accepted, duplicate or rejected with
     the reason), in order, and a bad item never fails the others."""
-    candidates, answered = screen(
-        body.posts, platform.tenant, settings.max_text_chars, settings.max_metadata_bytes
-    )
+    parents = await registry.parent_authors(platform.tenant, replied_to(body.posts))
+    limits = settings.max_text_chars, settings.max_metadata_bytes
+    candidates, answered = screen(body.posts, platform.tenant, *limits, parents)
     outcomes = await registry.claim_many([(c.event, c.fingerprint) for c in candidates])
     fresh: list[Candidate] = []
     for candidate, outcome in zip(candidates, outcomes, strict=True):

@@ -49,16 +49,29 @@ async def submit_post(
     registry: RegistryDep,
 ) -> SubmitPostResponse:
     """Accept a post for moderation. Idempotent on (tenant, external_id)."""
-    admitted = admitted_or_refused(body, platform.tenant, settings)
+    parent = await parent_author(registry, platform.tenant, body)
+    admitted = admitted_or_refused(body, platform.tenant, settings, parent_author=parent)
     return await accept(admitted, settings, publisher, registry)
 
 
+async def parent_author(registry, tenant: str, body: SubmitPostRequest) -> str | None:
+    """Who a reply answers, when ingest received the post it names (a read only for replies)."""
+    if body.reply_to is None:
+        return None
+    return (await registry.parent_authors(tenant, {body.reply_to})).get(body.reply_to)
+
+
 def admitted_or_refused(
-    body: SubmitPostRequest, tenant: str, settings, scored: Scores | None = None
+    body: SubmitPostRequest,
+    tenant: str,
+    settings,
+    scored: Scores | None = None,
+    parent_author: str | None = None,
 ) -> Admitted:
     """The post as it will be claimed and published; 403 or 422 naming the problem."""
+    limits = settings.max_text_chars, settings.max_metadata_bytes
     try:
-        return admit(body, tenant, settings.max_text_chars, settings.max_metadata_bytes, scored)
+        return admit(body, tenant, *limits, scored, parent_author)
     except WrongTenant as wrong:
         metrics.POSTS_REJECTED.labels("tenant_mismatch").inc()
         raise ApiError(403, "tenant_mismatch", str(wrong)) from None

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from services.contracts.events import Scores
 from services.ingest.api.deps import PublisherDep, RegistryDep, SettingsDep
-from services.ingest.api.routes.posts import ERRORS, accept, admitted_or_refused
+from services.ingest.api.routes.posts import ERRORS, accept, admitted_or_refused, parent_author
 from services.ingest.domain.submission import (
     SubmitPostRequest,
     SubmitPostResponse,
@@ -42,5 +42,6 @@ async def submit_scored_post(
 ) -> SubmitPostResponse:
     """Accept a post that was scored as it was submitted, for the platform `tenant`: the same
     checks, claim and answer as `POST /v1/posts`."""
-    admitted = admitted_or_refused(body.post, body.tenant, settings, body.scored)
+    parent = await parent_author(registry, body.tenant, body.post)
+    admitted = admitted_or_refused(body.post, body.tenant, settings, body.scored, parent)
     return await accept(admitted, settings, publisher, registry)
