@@ -15,6 +15,7 @@ from faststream.kafka import KafkaBroker
 
 from services.contracts import topics
 from services.pulse import metrics
+from services.pulse.adapters.pileons import MemberWindow
 from services.pulse.adapters.tallies import Tallies
 from services.pulse.domain.mood import closed_window
 from services.pulse.domain.pileon import closed, pile_on_alert
@@ -52,6 +53,9 @@ async def close_aimed(pulse: Pulse, grace: float) -> int:
             await publish_alert(pulse, alert)
         if new != state:
             await pulse.pileons.save(window.tenant, window.member, new)
+        if new.active:
+            after = MemberWindow(window.tenant, window.member, window.start + tuning.window_seconds)
+            await pulse.pileons.expect(after)
         await pulse.pileons.close(window)
         closed_now += 1
     return closed_now

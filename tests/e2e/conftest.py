@@ -18,6 +18,7 @@ from tests.conftest import Infra
 
 ORDER = ("classifier", "escalation", "gateway", "desk", "ingest", "pulse")
 WAVE_WINDOW_SECONDS = 3  # pulse's shortest window in this stack, so a wave shows in seconds
+PILE_ON_WINDOW_SECONDS = 4  # a member's window of replies in this stack
 
 
 @dataclass
@@ -50,6 +51,7 @@ def stack(infra: Infra) -> Iterator[Stack]:
         "PULSE_WARMUP_WINDOWS": "3",
         "PULSE_MIN_VOLUME": "10",
         "PULSE_COOLDOWN_WINDOWS": "2",
+        "PILEON_WINDOW_SECONDS": str(PILE_ON_WINDOW_SECONDS),
     }
     services = {
         name: Service(name, infra.logs / f"{name}.log", port=ports[name], env=env) for name in ORDER

@@ -113,6 +113,11 @@ class PileOns:
     async def save(self, tenant: str, member: str, state: PileOnState) -> None:
         await self.redis.set(state_key(tenant, member), json.dumps(asdict(state)), ex=STATE_SECONDS)
 
+    async def expect(self, window: MemberWindow) -> None:
+        """Open a window even if no reply comes: a member under a pile-on that falls silent
+        still gets quiet windows, and the pile-on can end."""
+        await self.redis.zadd(OPEN, {window.key: window.start + self.seconds}, nx=True)
+
     async def due(self, until: float, limit: int = 500) -> list[MemberWindow]:
         members = await self.redis.zrangebyscore(OPEN, "-inf", until, start=0, num=limit)
         return [MemberWindow.parse(m) for m in members]
