@@ -28,7 +28,7 @@ class Settings(ServiceSettings):
     # Pile-ons (services/pulse/domain/pileon.py): replies and mentions aimed at one member
     pileon_window_seconds: int = 600
     pileon_min_authors: int = 8  # distinct members with negative replies in one window
-    pileon_min_share: float = 0.5  # of the replies the member got in it
+    pileon_min_share: float = 0.6  # of the replies the member got in it
     pileon_baseline_factor: float = 3.0  # times the member's usual negative authors
     pileon_cooldown_windows: int = 2  # quiet windows before it ends
 

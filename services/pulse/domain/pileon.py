@@ -27,7 +27,7 @@ from services.contracts.events import CommunityAlert, CommunityAlertKind, derive
 class PileOnTuning:
     window_seconds: int = 600
     min_authors: int = 8
-    min_share: float = 0.5
+    min_share: float = 0.6
     baseline_factor: float = 3.0
     cooldown_windows: int = 2
     smoothing: float = 0.2  # the weight of the newest window in the member's usual
