@@ -47,6 +47,7 @@ class Case:
     rules: tuple[str, ...] = ()  # the policy rules that opened it (automation under review)
     reply_to: str | None = None  # the conversation it is in, as the platform sent it
     thread_id: str | None = None
+    aimed_at: tuple[str, ...] = ()  # the members the post replies to or mentions
 
     @property
     def is_open(self) -> bool:
@@ -86,6 +87,7 @@ def fold(case: Case | None, event: CaseEvent) -> Case | None:
             rules=rules_of(event.reason),
             reply_to=event.post.reply_to if event.post else None,
             thread_id=event.post.thread_id if event.post else None,
+            aimed_at=tuple(sorted(event.post.aimed_at)) if event.post else (),
         )
     if case is None or kind in (CaseEventKind.REJECTED, CaseEventKind.NOTED):
         return case
@@ -177,4 +179,5 @@ def case_from_json(raw: str) -> Case:
     data["resolution"] = Action(data["resolution"]) if data["resolution"] else None
     data["recent_reports"] = tuple(data.get("recent_reports") or ())
     data["rules"] = tuple(data.get("rules") or ())
+    data["aimed_at"] = tuple(data.get("aimed_at") or ())
     return Case(**data)

@@ -8,3 +8,8 @@ MODERATOR_COMMANDS = Counter(
     ["command", "outcome"],
 )
 VIEW_EVENTS = Counter("desk_view_events_total", "Events applied to the desk's views", ["topic"])
+BULK_CASES = Counter(
+    "desk_bulk_cases_total",
+    "Cases of bulk actions by outcome (done, refused, rejected, timeout)",
+    ["outcome"],
+)

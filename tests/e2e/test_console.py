@@ -20,10 +20,11 @@ import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
+from services.contracts import topics
 from services.contracts.cases import case_id_for
 from tests.conftest import Infra
 from tests.e2e.conftest import Stack, wait_until_ingest_knows
-from tests.integration.helpers import bearer, eventually, issue
+from tests.integration.helpers import bearer, collect, eventually, issue
 
 pytestmark = pytest.mark.e2e
 
@@ -368,6 +369,53 @@ async def test_the_case_shows_the_post_it_answers_its_thread_and_the_authors_pos
     )
     await expect(conversation.locator("#author-posts")).to_contain_text("Lovely goal")
     await screen(page, "08-conversation")
+    await context.close()
+
+
+async def test_a_raids_200_cases_are_removed_at_once_each_with_its_own_decision(
+    browser: Browser, community: Community
+) -> None:
+    """After a raid: 200 held replies from 40 accounts aimed at one member, selected by the
+    member, previewed, and removed with one reason; each post gets its own moderator decision
+    with its statement of reasons."""
+    items = [{"tenant": community.tenant, "external_id": f"raid-{n}", "author_id": f"raider-{n % 40}",
+              "text": f"get lost loser quarantine {n}", "mentions": ["member-17"]}
+             for n in range(200)]  # fmt: skip
+    headers = await community.platform()
+    async with httpx.AsyncClient(timeout=60, headers=headers) as client:
+        answer = await client.post(f"{community.ingest}/v1/posts:batch", json={"posts": items})
+    assert answer.status_code == 200 and answer.json()["accepted"] == 200, answer.text
+    token = await community.token("mo1", "moderator")
+
+    async def all_open() -> bool:
+        found = await community.api(token, "POST", "/v1/moderation/bulk:preview",
+                                    selection={"aimed_at": "member-17"})  # fmt: skip
+        return found.json()["matched"] == 200
+
+    assert await eventually(all_open, timeout=120, interval=1)
+    context, page = await signed_in(browser, community, token)
+    await page.keyboard.press("b")
+    await expect(page.get_by_role("heading", name="Bulk actions")).to_be_visible()
+    await page.get_by_label("Aimed at member").fill("member-17")
+    await page.get_by_role("button", name="Preview").click()
+    await expect(page.locator("#bulk-count")).to_contain_text("200 open cases")
+    await page.get_by_label("Action").select_option("remove")
+    await page.get_by_label("Reason (goes to every case)").fill("Raid on member-17")
+    await screen(page, "09-bulk-preview")
+    await page.get_by_role("button", name="Apply to all").click()
+    await expect(page.locator("#bulk-done")).to_contain_text(
+        "200 of 200 cases: remove", timeout=150_000
+    )
+    print(await page.locator("#bulk-done").inner_text())
+    decisions = await collect(
+        community.infra.kafka_bootstrap, topics.DECISIONS, until=lambda f: len(f) >= 200,
+        match=lambda d: d["tenant"] == community.tenant and d["revision"] == 1, timeout=60,
+    )  # fmt: skip
+    assert len({d["post_id"] for d in decisions}) == 200
+    assert all(d["action"] == "remove" and d["decided_by"] == "mo1" for d in decisions)
+    assert all(
+        d["statement"] and "Raid on member-17" in d["reasons"][0]["detail"] for d in decisions
+    )
     await context.close()
 
 

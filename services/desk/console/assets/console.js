@@ -105,6 +105,7 @@ function globalShortcuts() {
   shortcut("q", "Go to queues", () => (location.hash = "#/queues"));
   shortcut("p", "Go to appeals", () => (location.hash = "#/appeals"));
   shortcut("/", "Go to search", () => (location.hash = "#/search"));
+  shortcut("b", "Go to bulk actions", () => (location.hash = "#/bulk"));
   shortcut("c", "Go to community pulse", () => (location.hash = "#/pulse"));
   shortcut("?", "Show these shortcuts", showHelp);
 }
@@ -550,6 +551,67 @@ function searchPage() {
   fields.post_id.focus();
 }
 
+// ---------- bulk actions: one action, one reason, many cases (each its own decision) ----------
+
+function bulkPage() {
+  const fields = {
+    aimed_at: h("input", { id: "b-aimed" }), author_id: h("input", { id: "b-author" }),
+    community: h("input", { id: "b-community" }), text: h("input", { id: "b-text" }),
+    since: h("input", { id: "b-since", type: "datetime-local" }), until: h("input", { id: "b-until", type: "datetime-local" }),
+  };
+  const labels = { aimed_at: "Aimed at member (a pile-on's target)", author_id: "Author", community: "Community",
+    text: "Text contains", since: "Opened from", until: "Opened until" };
+  const verbs = ["remove", "hold", "label", "approve"].filter((v) => may(v));
+  const action = h("select", { id: "b-action" }, ...verbs.map((v) => h("option", { value: v, text: v })));
+  const reason = h("textarea", { id: "b-reason", rows: 2, required: true });
+  const shown = h("div", { "aria-live": "polite", id: "bulk-preview" });
+  const outcome = h("div", { role: "status", id: "bulk-outcome" });
+  const apply = h("button", { type: "button", disabled: true }, "Apply to all");
+  function selection() {
+    const chosen = {};
+    for (const [name, input] of Object.entries(fields)) {
+      const value = input.value.trim();
+      if (value) chosen[name] = name === "since" || name === "until" ? new Date(value).toISOString() : value;
+    }
+    return chosen;
+  }
+  async function preview() {
+    try {
+      const found = await api("/v1/moderation/bulk:preview", { method: "POST", body: { selection: selection() } });
+      shown.replaceChildren(h("p", { id: "bulk-count" }, h("strong", { text: `${found.matched}${found.more ? "+" : ""} open cases` }),
+        found.matched > found.cases.length ? ` (the newest ${found.cases.length} shown)` : ""), caseTable(found.cases));
+      apply.disabled = found.matched === 0;
+    } catch (failure) {
+      shown.replaceChildren(h("p", { class: "error", role: "alert", text: failure.message }));
+      apply.disabled = true;
+    }
+  }
+  apply.addEventListener("click", async () => {
+    if (!reason.value.trim()) { reason.focus(); say("A bulk action needs a reason.", true); return; }
+    apply.disabled = true;
+    outcome.textContent = "Working…";
+    try {
+      const body = { selection: selection(), action: action.value, reason: reason.value.trim(), bulk_id: crypto.randomUUID().replaceAll("-", "") };
+      const done = await api("/v1/moderation/bulk", { method: "POST", body });
+      const refusals = done.cases.filter((c) => c.outcome !== "done");
+      outcome.replaceChildren(h("p", { id: "bulk-done" }, h("strong", { text: `${done.done} of ${done.requested} cases: ${done.action}` }),
+        ` in ${done.seconds} s · refused ${done.refused} · rejected ${done.rejected} · no answer yet ${done.timed_out}`),
+        refusals.length ? h("ul", {}, ...refusals.slice(0, 50).map((c) => h("li", { text: `${c.case_id}: ${c.outcome}${c.reason ? `, ${c.reason}` : ""}` }))) : null);
+    } catch (failure) {
+      outcome.replaceChildren(h("p", { class: "error", role: "alert", text: failure.message }));
+    }
+  });
+  const form = h("form", { onsubmit: (e) => { e.preventDefault(); preview(); } },
+    ...Object.entries(fields).map(([name, input]) => h("label", { for: input.id }, labels[name], input)),
+    h("button", { type: "submit" }, "Preview"));
+  const act = h("section", { class: "card", "aria-labelledby": "bulk-act-title" },
+    h("h2", { id: "bulk-act-title", text: "Act on all of them" }),
+    h("label", { for: "b-action" }, "Action", action), h("label", { for: "b-reason" }, "Reason (goes to every case)", reason), apply, outcome);
+  page("Bulk actions", h("p", { class: "meta", text: "Up to 1,000 open cases a time; each is claimed for you and gets its own decision, statement of reasons and audit entry. Cases another moderator holds are left alone." }),
+    form, shown, act);
+  fields.aimed_at.focus();
+}
+
 // ---------- admin ----------
 
 function adminPage() {
@@ -779,6 +841,7 @@ function route() {
   if (view === "case" && id) casePage(id);
   else if (view === "appeals") appealsPage();
   else if (view === "search") searchPage();
+  else if (view === "bulk") bulkPage();
   else if (view === "admin" && me.role === "admin") adminPage();
   else if (view === "pulse" && id) communityPage(id);
   else if (view === "pulse") pulsePage();
