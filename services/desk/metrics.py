@@ -1,4 +1,4 @@
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 
 ERRORS = Counter("desk_errors_total", "Errors by kind", ["kind"])
 AUTH_FAILURES = Counter("desk_auth_failures_total", "Refused requests", ["reason"])
@@ -13,3 +13,4 @@ BULK_CASES = Counter(
     "Cases of bulk actions by outcome (done, refused, rejected, timeout)",
     ["outcome"],
 )
+LIVE_CLIENTS = Gauge("desk_live_clients", "Consoles following their cases live (SSE)")

@@ -419,6 +419,24 @@ async def test_a_raids_200_cases_are_removed_at_once_each_with_its_own_decision(
     await context.close()
 
 
+async def test_a_case_claimed_in_another_browser_greys_out_without_a_reload(
+    browser: Browser, community: Community
+) -> None:
+    post_id = await community.held("a case two moderators look at")
+    one, two = await community.token("mo1", "moderator"), await community.token("mo2", "moderator")
+    first, mine = await open_case(browser, community, one, post_id)
+    await expect(mine.get_by_role("button", name="Claim")).to_be_visible()
+    second, theirs = await open_case(browser, community, two, post_id)
+    await theirs.get_by_role("button", name="Claim").click()
+    await expect(theirs.get_by_role("button", name="Unclaim")).to_be_visible()
+    await expect(mine.locator("#held-elsewhere")).to_contain_text("Held by mo2", timeout=5000)
+    await expect(mine.locator("section.greyed")).to_have_attribute("aria-disabled", "true")
+    await expect(mine.get_by_role("button", name="Add note")).to_be_disabled()
+    await screen(mine, "10-held-elsewhere")
+    await first.close()
+    await second.close()
+
+
 async def test_an_appeal_is_taken_by_another_moderator(
     browser: Browser, community: Community
 ) -> None:

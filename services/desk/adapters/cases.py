@@ -14,6 +14,8 @@ desk:author-cases:{tenant}:{author}         every case of an author, by when it 
 desk:appeals:{tenant}                       open appealed cases, in queue order
 desk:strikes:{tenant}:{community|-}:{author} strike units, scored by when they expire
 desk:answer:{action_id}                     the answering event, briefly (a list to BLPOP)
+desk:live:{tenant}                          a stream of the last changes to the tenant's cases,
+                                            for the live console (about LIVE_KEPT entries)
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from services.shared import paging
 from services.shared.queues import CaseKeys, write_case
 
 ANSWER_TTL_SECONDS = 300
+LIVE_KEPT = 1000
 NO_WINDOW_DAYS = 3650  # a strike from a policy that named no window counts for ten years
 FAMILIES = (
     "desk:case:*",
@@ -128,7 +131,21 @@ class CaseBoard:
             if answer and event.action_id:
                 pipe.rpush(answer_key(event.action_id), event.model_dump_json())
                 pipe.expire(answer_key(event.action_id), ANSWER_TTL_SECONDS)
+            if (
+                answer and after is not None and after != before
+            ):  # live only: a rebuild is news to no one
+                pipe.xadd(live_key(after.tenant), change_of(event, after), maxlen=LIVE_KEPT,
+                          approximate=True)  # fmt: skip
             await pipe.execute()
+
+    async def changes(self, tenant: str, after: str, block_ms: int) -> list[tuple[str, dict]]:
+        """The tenant's case changes after the cursor, waiting up to `block_ms` for one."""
+        found = await self.redis.xread({live_key(tenant): after}, count=200, block=block_ms)
+        return [(i, fields) for _, entries in found or [] for i, fields in entries]
+
+    async def last_change(self, tenant: str) -> str:
+        entries = await self.redis.xrevrange(live_key(tenant), count=1)
+        return entries[0][0] if entries else "0-0"
 
     async def get(self, case_id: str) -> Case | None:
         raw = await self.redis.get(case_key(case_id))
@@ -273,6 +290,16 @@ class CaseBoard:
             if found:
                 return CaseEvent.model_validate_json(found[1])
         return None
+
+
+def live_key(tenant: str) -> str:
+    return f"desk:live:{tenant}"
+
+
+def change_of(event: CaseEvent, case: Case) -> dict[str, str]:
+    """What the console needs to know a case changed: enough to grey it out or refresh."""
+    return {"kind": event.kind.value, "case_id": case.case_id, "queue": case.queue,
+            "state": case.state.value, "assignee": case.assignee or ""}  # fmt: skip
 
 
 def _index(pipe, event: CaseEvent, case: Case, previous: Case | None) -> None:

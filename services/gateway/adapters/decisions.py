@@ -16,7 +16,6 @@ replaying the topics (a rebuilt feed has new cursors).
 from __future__ import annotations
 
 import json
-import re
 
 from redis.asyncio import Redis
 
@@ -33,15 +32,7 @@ FAMILIES = (
     "gateway:sanction:*",
     "gateway:sanctions:*",
 )
-_CURSOR = re.compile(r"^(\d{1,20})-(\d{1,20})$")
-_MAX_ID_PART = 2**64 - 1
 FeedEntry = Decision | AuthorSanctioned
-
-
-def valid_cursor(cursor: str) -> bool:
-    """A Redis stream id: two unsigned 64-bit numbers, `<ms>-<seq>`."""
-    match = _CURSOR.match(cursor)
-    return bool(match) and all(int(part) <= _MAX_ID_PART for part in match.groups())
 
 
 _STORE_IF_NEWER = """

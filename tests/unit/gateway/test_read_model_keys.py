@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.gateway.adapters.decisions import valid_cursor
 from services.shared import paging
+from services.shared.sse import valid_cursor
 
 
 @pytest.mark.parametrize(

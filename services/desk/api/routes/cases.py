@@ -8,12 +8,15 @@ acceptance or rejection) has reached the desk's view, or on a timeout.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import StreamingResponse
 from faststream.kafka import KafkaBroker
 from pydantic import BaseModel, Field
 
@@ -47,8 +50,10 @@ from services.shared import paging
 from services.shared.errors import ApiError
 from services.shared.paging import Listing, Page
 from services.shared.platforms import position_of
+from services.shared.sse import event_stream, sse_response, valid_cursor
 
 router = APIRouter(prefix="/v1/moderation", tags=["moderation"])
+LIVE_HEARTBEAT_SECONDS = 15.0
 ERRORS = {
     401: {"description": "Missing or invalid moderator token"},
     404: {"description": "No such case for your platform"},
@@ -231,6 +236,30 @@ async def found(board: CaseBoard, tenant: str, case_id: str) -> Case:
     if case is None or case.tenant != tenant:
         raise ApiError(404, "case_not_found", f"No case {case_id}.")
     return case
+
+
+@router.get(
+    "/live",
+    response_class=StreamingResponse,
+    responses={**ERRORS, 200: {"content": {"text/event-stream": {}}}},
+)
+async def live(
+    request: Request,
+    moderator: CurrentModerator,
+    board: CaseBoardDep,
+    last_event_id: Annotated[str | None, Header(description="resume after this event")] = None,
+) -> StreamingResponse:
+    """Changes to your platform's cases as Server-Sent Events (`event: case`, data: `kind`,
+    `case_id`, `queue`, `state`, `assignee`): the console refreshes queues and lists on them
+    and greys out a case someone else claimed, without polling. Without `Last-Event-ID` it
+    starts with what comes next."""
+    tenant = moderator.tenant
+    after = last_event_id if last_event_id and valid_cursor(last_event_id) else None
+    after = after or await board.last_change(tenant)
+    wait = partial(board.changes, tenant, block_ms=1000)
+    events = event_stream(request, wait, after, LIVE_HEARTBEAT_SECONDS,
+                          lambda change: ("case", json.dumps(change)), metrics.LIVE_CLIENTS)  # fmt: skip
+    return sse_response(events)
 
 
 @router.get("/queues", response_model=QueueList, responses=ERRORS)

@@ -2,11 +2,12 @@
 // content is inserted as text (never as HTML), so a post cannot run script, load an image or
 // follow a link by itself.
 
-const POLL_MS = 3000;
+const MOOD_POLL_MS = 3000; // the mood comes in windows: polled (cases are live)
 const main = document.getElementById("main");
 const flash = document.getElementById("flash");
 let me = null; // {tenant, moderator_id, role, csrf_token, allowed, blur_threshold}
 let timers = [];
+let stream = null; // the live case changes (EventSource) of the page shown
 let keys = {}; // key -> {label, run}
 
 // ---------- helpers ----------
@@ -84,7 +85,26 @@ function shortcut(key, label, run) {
   keys[key] = { label, run };
 }
 
+// Cases change on the server: the desk streams each change (SSE), and a page refreshes on it
+// instead of polling. On (re)connecting the page catches up (`null`).
+function live(onChange) {
+  if (stream) stream.close();
+  stream = new EventSource("/v1/moderation/live");
+  stream.addEventListener("case", (event) => onChange(JSON.parse(event.data)));
+  stream.addEventListener("open", () => onChange(null));
+}
+
+// Many changes at once (a bulk action) make one refresh.
+function coalesced(run) {
+  let pending = null;
+  return () => {
+    if (pending) return;
+    pending = setTimeout(() => { pending = null; run().catch((failure) => say(failure.message, true)); }, 250);
+  };
+}
+
 function leave() {
+  if (stream) { stream.close(); stream = null; }
   timers.forEach(clearInterval);
   timers = [];
   keys = {};
@@ -204,18 +224,19 @@ async function nextCase(queue) {
 function queuesPage(selected) {
   const rows = h("tbody");
   const table = h("table", {},
-    h("caption", { class: "meta", text: "Updated every 3 seconds" }),
+    h("caption", { class: "meta", text: "Live: updated as cases change" }),
     h("thead", {}, h("tr", {}, ...["Queue", "Open cases", "Oldest waiting", "Past deadline", "SLA breaches (24 h)", "Work"].map((t) => h("th", { scope: "col", text: t })))),
     rows);
   const cases = h("section", { "aria-labelledby": "cases-title" });
   page("Queues", table, cases);
-  let first = true;
-  every(POLL_MS, async () => {
+  let first = true, fetched = Date.now();
+  const refresh = async () => {
     const { data } = await api("/v1/moderation/queues");
+    fetched = Date.now();
     rows.replaceChildren(...data.map((q) => h("tr", { "data-queue": q.queue },
       h("th", { scope: "row" }, h("a", { href: `#/queues/${encodeURIComponent(q.queue)}`, text: q.queue })),
-      h("td", { text: q.depth }),
-      h("td", { text: age(q.oldest_age_seconds) }),
+      h("td", { class: "depth", text: q.depth }),
+      h("td", { class: "age", "data-age": q.oldest_age_seconds ?? "", text: age(q.oldest_age_seconds) }),
       h("td", { class: q.overdue ? "error" : "", text: q.overdue }),
       h("td", { text: q.sla_breaches_24h }),
       h("td", {}, h("button", { type: "button", "aria-label": `Next case in ${q.queue}`, onclick: () => nextCase(q.queue) }, "Next case")))));
@@ -224,6 +245,14 @@ function queuesPage(selected) {
     if (first && queue) shortcut("n", `Next case in ${queue}`, () => nextCase(queue));
     first = false;
     if (selected) await caseList(cases, selected);
+  };
+  refresh().catch((failure) => say(failure.message, true));
+  live(coalesced(refresh));
+  // the oldest case's wait grows by itself: counted here, not fetched
+  every(1000, () => {
+    for (const cell of rows.querySelectorAll("td.age[data-age]")) {
+      if (cell.dataset.age !== "") cell.textContent = age(Number(cell.dataset.age) + (Date.now() - fetched) / 1000);
+    }
   });
 }
 
@@ -371,9 +400,27 @@ async function casePage(caseId) {
   const status = h("p", {}, `State: `, h("strong", { text: c.state }),
     c.assignee ? ` (held by ${c.assignee})` : "", c.appealed ? " · on appeal" : "",
     ` · queue ${c.queue} · priority ${c.priority} · `, countdown(c.sla_deadline));
+  const panel = actionPanel(c);
+  if (c.state === "claimed" && c.assignee !== me.moderator_id) heldElsewhere(panel, c.assignee);
   page(`Case ${c.post_id}`, status, h("div", { class: "grid" },
-    h("div", {}, postCard, conversationCard(post, conversation), actionPanel(c), historyCard, trailCard),
+    h("div", {}, postCard, conversationCard(post, conversation), panel, historyCard, trailCard),
     h("div", {}, reportCard, scoreCard, authorCard)));
+  // another moderator's claim greys the actions at once (what you typed stays); any other
+  // change of the case's state reads the page again
+  live((change) => {
+    if (!change || change.case_id !== c.case_id) return;
+    if (change.state === "claimed" && change.assignee !== me.moderator_id) {
+      if (!panel.classList.contains("greyed")) heldElsewhere(panel, change.assignee);
+    } else if (change.state !== c.state || change.assignee !== (c.assignee || "")) casePage(caseId);
+  });
+}
+
+// A case someone else holds: its actions grey out, and say why.
+function heldElsewhere(panel, who) {
+  panel.classList.add("greyed");
+  panel.setAttribute("aria-disabled", "true");
+  for (const control of panel.querySelectorAll("button, textarea, input, select")) control.disabled = true;
+  panel.prepend(h("p", { class: "why", id: "held-elsewhere", text: `Held by ${who}: you cannot act on it now.` }));
 }
 
 async function command(c, verb, body) {
@@ -488,7 +535,7 @@ function appealForm(c) {
 function appealsPage() {
   const list = h("div");
   page("Appeals", h("p", { class: "meta", text: "Appealed cases waiting for a second moderator. The moderator who decided first cannot take them." }), list);
-  every(POLL_MS, async () => {
+  const refresh = async () => {
     const { data } = await api("/v1/moderation/appeals");
     if (!data.length) { list.replaceChildren(h("p", { text: "No appeals waiting." })); return; }
     list.replaceChildren(h("table", {},
@@ -508,7 +555,9 @@ function appealsPage() {
             },
           }, "Take appeal") : "", mine ? h("span", { id, class: "why", text: " You decided this case first." }) : null));
       }))));
-  });
+  };
+  refresh().catch((failure) => say(failure.message, true));
+  live(coalesced(refresh));
 }
 
 // ---------- search ----------
@@ -757,7 +806,7 @@ function pulsePage() {
     }));
     if (!data.length) rows.replaceChildren(h("tr", {}, h("td", { colspan: 8, text: "No community has a closed window yet." })));
   };
-  every(POLL_MS, () => refresh().catch((failure) => say(failure.message, true)));
+  every(MOOD_POLL_MS, () => refresh().catch((failure) => say(failure.message, true)));
 }
 
 function moodChart(windows) {
@@ -827,7 +876,7 @@ function communityPage(name) {
       h("tbody", {}, ...p.windows.slice().reverse().map((w) => h("tr", {}, h("td", { text: when(w.ends_at) }), h("td", { text: w.volume }), h("td", { text: percent(w.negative_rate) }), h("td", { text: percent(w.toxicity_rate) }), h("td", { text: percent(w.civil_negative_rate) }), h("td", { text: w.strikes }))))));
     alerts.replaceChildren(...(p.alerts.length ? p.alerts.map(alertItem) : [h("li", { text: "No alert yet." })]));
   };
-  every(POLL_MS, () => refresh().catch((failure) => say(failure.status === 404 ? "No window of this community yet." : failure.message, true)));
+  every(MOOD_POLL_MS, () => refresh().catch((failure) => say(failure.status === 404 ? "No window of this community yet." : failure.message, true)));
 }
 
 // ---------- routing ----------

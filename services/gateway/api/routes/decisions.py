@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import AsyncIterator
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
@@ -12,7 +11,6 @@ from pydantic import BaseModel, Field
 
 from services.contracts.public import DecisionView, PublicEvent, decision_view, public_view
 from services.gateway import metrics
-from services.gateway.adapters.decisions import valid_cursor
 from services.gateway.api.deps import (
     DecisionStoreDep,
     KnownPostsDep,
@@ -20,6 +18,7 @@ from services.gateway.api.deps import (
     SettingsDep,
 )
 from services.shared.errors import ApiError
+from services.shared.sse import event_stream, sse_response, valid_cursor
 
 router = APIRouter(tags=["decisions"])
 AUTH_ERRORS = {
@@ -99,30 +98,13 @@ async def stream_decisions(
     Reconnect with `Last-Event-ID` to resume where you stopped; without a cursor it starts with
     what comes next."""
     after = checked_cursor(last_event_id or since) or await decisions.last_cursor(platform.tenant)
-    events = sse(request, platform.tenant, after, decisions, settings.sse_heartbeat_seconds)
-    return StreamingResponse(
-        events,
-        media_type="text/event-stream",
-        headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
+    wait = partial(decisions.wait_for, platform.tenant, block_ms=1000)
+    heartbeat = settings.sse_heartbeat_seconds
+    return sse_response(
+        event_stream(request, wait, after, heartbeat, rendered, metrics.SSE_CLIENTS)
     )
 
 
-async def sse(
-    request: Request, tenant: str, after: str, decisions, heartbeat: float
-) -> AsyncIterator[str]:
-    metrics.SSE_CLIENTS.inc()
-    try:
-        yield "retry: 3000\n\n"
-        last_beat = time.monotonic()
-        while not await request.is_disconnected():
-            batch = await decisions.wait_for(tenant, after, block_ms=1000)
-            for cursor, entry in batch:
-                after = cursor
-                view = public_view(entry)
-                data = view.model_dump_json(exclude_none=True)
-                yield f"id: {cursor}\nevent: {view.type}\ndata: {data}\n\n"
-            if not batch and time.monotonic() - last_beat > heartbeat:
-                last_beat = time.monotonic()
-                yield ": keep-alive\n\n"
-    finally:
-        metrics.SSE_CLIENTS.dec()
+def rendered(entry) -> tuple[str, str]:
+    view = public_view(entry)
+    return view.type, view.model_dump_json(exclude_none=True)
