@@ -657,7 +657,7 @@ function bulkPage() {
     h("h2", { id: "bulk-act-title", text: "Act on all of them" }),
     h("label", { for: "b-action" }, "Action", action), h("label", { for: "b-reason" }, "Reason (goes to every case)", reason), apply, outcome);
   page("Bulk actions", h("p", { class: "meta", text: "Up to 1,000 open cases a time; each is claimed for you and gets its own decision, statement of reasons and audit entry. Cases another moderator holds are left alone." }),
-    form, shown, act);
+    form, act, shown);
   fields.aimed_at.focus();
 }
 
