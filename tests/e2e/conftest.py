@@ -15,6 +15,7 @@ import pytest
 
 from deploy.localstack import Service, free_port, service_env
 from tests.conftest import Infra
+from tests.integration.helpers import eventually
 
 ORDER = ("classifier", "escalation", "gateway", "desk", "ingest", "pulse")
 WAVE_WINDOW_SECONDS = 3  # pulse's shortest window in this stack, so a wave shows in seconds
@@ -111,3 +112,17 @@ def wait_until_gateway_knows(gateway: str, headers: dict[str, str], timeout: flo
             return
         assert status == 401 and time.monotonic() < deadline, f"the gateway answered {status}"
         time.sleep(0.1)
+
+
+async def decision_of(gateway: str, headers: dict[str, str], post_id: str) -> dict:
+    """The post's decision view once it is decided (a minute at most)."""
+    url = f"{gateway}/v1/posts/{post_id}/decision"
+    async with httpx.AsyncClient(timeout=30, headers=headers) as client:
+
+        async def decided() -> dict | None:
+            view = (await client.get(url)).json()
+            return view if view.get("status") == "decided" else None
+
+        found = await eventually(decided, timeout=60)
+    assert found, f"no decision for {post_id}"
+    return found

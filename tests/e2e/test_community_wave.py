@@ -21,7 +21,7 @@ import pytest
 
 from services.contracts import topics
 from tests.conftest import Infra
-from tests.e2e.conftest import WAVE_WINDOW_SECONDS, Stack, wait_until_ingest_knows
+from tests.e2e.conftest import WAVE_WINDOW_SECONDS, Stack, decision_of, wait_until_ingest_knows
 from tests.integration.helpers import bearer, collect, eventually, issue
 
 pytestmark = pytest.mark.e2e
@@ -90,16 +90,7 @@ class Platform:
             await self.send(batch)
 
     async def decision(self, post_id: str) -> dict:
-        url = f"{self.stack.url('gateway')}/v1/posts/{post_id}/decision"
-        async with httpx.AsyncClient(timeout=30, headers=await self.headers()) as client:
-
-            async def decided() -> dict | None:
-                view = (await client.get(url)).json()
-                return view if view.get("status") == "decided" else None
-
-            found = await eventually(decided, timeout=60)
-        assert found, f"no decision for {post_id}"
-        return found
+        return await decision_of(self.stack.url("gateway"), await self.headers(), post_id)
 
     async def probe(self, community: str) -> dict:
         [post_id] = await self.send([(community, f"probe-{uuid.uuid4().hex[:6]}", PROBE)])

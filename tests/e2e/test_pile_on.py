@@ -17,7 +17,7 @@ import pytest
 
 from services.contracts import topics
 from tests.conftest import Infra
-from tests.e2e.conftest import PILE_ON_WINDOW_SECONDS, Stack, wait_until_ingest_knows
+from tests.e2e.conftest import PILE_ON_WINDOW_SECONDS, Stack, decision_of, wait_until_ingest_knows
 from tests.integration.helpers import bearer, collect, eventually, issue
 
 pytestmark = pytest.mark.e2e
@@ -64,16 +64,7 @@ class Platform:
         return post_id
 
     async def decision(self, post_id: str) -> dict:
-        url = f"{self.stack.url('gateway')}/v1/posts/{post_id}/decision"
-        async with httpx.AsyncClient(timeout=30, headers=await self.headers()) as client:
-
-            async def decided() -> dict | None:
-                view = (await client.get(url)).json()
-                return view if view.get("status") == "decided" else None
-
-            found = await eventually(decided, timeout=60)
-        assert found, f"no decision for {post_id}"
-        return found
+        return await decision_of(self.stack.url("gateway"), await self.headers(), post_id)
 
     async def on_topic(self, topic: str, until) -> list[dict]:
         return await collect(self.infra.kafka_bootstrap, topic, until=until,
