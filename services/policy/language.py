@@ -85,6 +85,10 @@ class When(_Strict):
     languages: list[str] | None = Field(
         default=None, description="the post was read as one of these languages (`und` too)"
     )
+    shielded: bool | None = Field(
+        default=None,
+        description="true: the post replies to or mentions a member shielded from a pile-on",
+    )
 
     _labels = field_validator("scores", "any_scores", "below")(_known_labels)
 
@@ -336,6 +340,12 @@ def _facts(rule: Rule, post: PostFacts, policy: Policy, factor: float) -> list[s
         if post.language not in when.languages:
             return None
         facts.append(f"language {post.language}")
+    if when.shielded is not None:
+        if post.shielded is not when.shielded:
+            return None
+        facts.append(
+            "aimed at a member shielded from a pile-on" if post.shielded else "not shielded"
+        )
     if when.min_strikes is not None:
         if post.strikes < when.min_strikes:
             return None

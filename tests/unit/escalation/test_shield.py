@@ -76,3 +76,24 @@ def test_a_new_accounts_reply_to_a_shielded_member_is_held_and_unknown_age_is_no
     assert evaluate(unknown, POLICY).action is Action.ALLOW
     unshielded = PostFacts(scores={"toxicity": 0.01}, author=AuthorFacts(account_age_days=2))
     assert evaluate(unshielded, POLICY).action is Action.ALLOW
+
+
+def test_a_rule_of_the_policy_can_ask_whether_a_post_is_aimed_at_a_shielded_member() -> None:
+    policy = parse_policy(
+        """
+id: own
+version: "1"
+rules:
+  - id: shielded-insult
+    action: remove
+    clause: "G4 no piling on"
+    when: {shielded: true, scores: {insult: 0.4}}
+""",
+        "own.yaml",
+    )
+    facts = PostFacts(scores={"insult": 0.5})
+    assert evaluate(facts, policy).action is Action.ALLOW
+    verdict = evaluate(PostFacts(scores={"insult": 0.5}, shielded=True), policy)
+    assert (
+        verdict.action is Action.REMOVE and "shielded from a pile-on" in verdict.reasons[0].detail
+    )
