@@ -22,6 +22,7 @@ from services.contracts.events import (
     PostReported,
     PostScored,
     PostSubmitted,
+    ReporterMuted,
     ShadowDecision,
     ShieldChanged,
     StrikeEvent,
@@ -50,6 +51,7 @@ EVENTS: dict[str, Any] = {
     topics.CRISIS_COMMANDS: CrisisCommand,
     topics.CRISIS: CrisisChanged,
     topics.SHIELDS: ShieldChanged,
+    topics.REPORTER_MUTES: ReporterMuted,
 }
 
 

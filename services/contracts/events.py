@@ -744,3 +744,20 @@ class ShieldChanged(Event):
     on: bool
     reason: str = ""
     cause_id: str = Field(description="The CommunityAlert's event id: the evidence.")
+
+
+class ReporterMuted(Event):
+    """Topic moderation.reporter-mutes.v1 — a moderator muted a member whose reports are
+    consistently rejected, or unmuted them (written by the desk; every escalation replica
+    replays it). A muted member's reports are recorded and never counted: they open no case and
+    raise no priority. `until`: when the mute lapses by itself (None: until unmuted)."""
+
+    tenant: str
+    reporter_id: str
+    muted: bool
+    moderator_id: str
+    reason: str = ""
+    until: datetime | None = None
+
+    def in_force(self, at: datetime) -> bool:
+        return self.muted and (self.until is None or at < self.until)

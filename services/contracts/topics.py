@@ -28,6 +28,7 @@ COMMUNITY_ALERTS = "moderation.community-alerts.v1"
 CRISIS_COMMANDS = "moderation.crisis-commands.v1"
 CRISIS = "moderation.crisis.v1"
 SHIELDS = "moderation.shields.v1"
+REPORTER_MUTES = "moderation.reporter-mutes.v1"
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(CRISIS_COMMANDS, 1, "tenant:community", "desk"),
     TopicSpec(CRISIS, 1, "tenant:community", "escalation"),
     TopicSpec(SHIELDS, 1, "tenant:member", "escalation"),
+    TopicSpec(REPORTER_MUTES, 1, "tenant:member", "desk"),
 )
 
 

@@ -21,7 +21,15 @@ from services.desk.adapters.decisions import DecisionLedger, DecisionsUnavailabl
 from services.desk.adapters.policies import PolicyRegistry
 from services.desk.adapters.pulse import PulseClient
 from services.desk.adapters.sessions import ConsoleSessions
-from services.desk.api.routes import admin, bulk, cases, communities, feedback, policies
+from services.desk.api.routes import (
+    admin,
+    bulk,
+    cases,
+    communities,
+    feedback,
+    policies,
+    reporters,
+)
 from services.desk.api.routes.console import install_console
 from services.desk.config import Settings
 from services.shared.api import service_api
@@ -74,7 +82,7 @@ def create_app(settings: Settings) -> FastAPI:
         console_sessions=ConsoleSessions(redis, settings.console_session_hours * 3600),
     )
     install_unavailable(app)
-    for module in (bulk, cases, admin, policies, communities, feedback):
+    for module in (bulk, cases, admin, policies, communities, feedback, reporters):
         app.include_router(module.router)
     app.include_router(admin.moderators)
     app.include_router(communities.admin)

@@ -42,7 +42,7 @@ from services.escalation.domain.strikes import (
     author_of,
     automated_decision_id,
 )
-from services.escalation.views import PROJECTIONS, Escalation, policy_of
+from services.escalation.views import PROJECTIONS, Escalation, policy_of, tally_of
 from services.policy.language import Policy
 from services.policy.text import PolicyError
 from services.shared.consumer import Context
@@ -74,6 +74,7 @@ def router(settings: Settings) -> KafkaRouter:
     # the same for crisis switches; commands and waves that make them are read once, by a group
     replay_subscriber(routes, table(topics.CRISIS), settings)(on_crisis)
     replay_subscriber(routes, table(topics.SHIELDS), settings)(on_shields)
+    replay_subscriber(routes, table(topics.REPORTER_MUTES), settings)(on_shields)
     return routes
 
 
@@ -140,7 +141,7 @@ async def on_reports(broker: KafkaBroker, deps: Escalation, reports: list) -> No
     admission check."""
     for _, report in reports:
         book = deps.state.reports
-        tally = await book.tally(report)
+        tally = await tally_of(deps, report)
         case = await deps.state.cases.get(case_id_for(report.post_id))
         scored = await book.scored(report.post_id)
         community = scored.post.community if scored else (case.community if case else None)
@@ -218,6 +219,7 @@ async def on_waves(broker: KafkaBroker, deps: Escalation, alerts: list) -> None:
 
 
 async def on_shields(events: Events, deps: Deps) -> None:
+    """Shields and reporters' mutes, replayed by every replica into memory."""
     await project(PROJECTIONS, deps, events, metrics.VIEW_EVENTS)
 
 

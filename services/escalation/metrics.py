@@ -87,6 +87,7 @@ IN_CRISIS = Gauge(
 SHIELD_SWITCHES = Counter(
     "escalation_shield_switches_total", "Members shielded from a pile-on, or no longer", ["to"]
 )
+REPORTERS_MUTED = Gauge("escalation_reporters_muted", "Members whose reports are muted now")
 SHIELDED = Gauge("escalation_members_shielded", "Members shielded from a pile-on now")
 SHIELDED_POSTS = Counter(
     "escalation_shielded_posts_total", "Posts judged as aimed at a shielded member"

@@ -10,7 +10,7 @@ crisis switches and pile-on shields are also consumed live through it, by every 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from services.contracts import topics
 from services.contracts.events import (
@@ -20,15 +20,17 @@ from services.contracts.events import (
     PolicyPublished,
     PostReported,
     PostScored,
+    ReporterMuted,
     ShieldChanged,
     StrikeEvent,
 )
 from services.escalation.adapters import cases, state
 from services.escalation.adapters.crisis import CrisisBoard
 from services.escalation.adapters.effects import State, apply_case_event
+from services.escalation.adapters.mutes import MuteBoard
 from services.escalation.adapters.policies import PolicyBook
 from services.escalation.adapters.shields import ShieldBoard
-from services.escalation.domain.reports import admit
+from services.escalation.domain.reports import Tally, admit
 from services.policy.language import Policy
 from services.policy.text import PolicyError, published_policy
 from services.shared.projections import Projection
@@ -42,6 +44,7 @@ class Escalation:
     book: PolicyBook
     crisis: CrisisBoard = field(default_factory=CrisisBoard)
     shields: ShieldBoard = field(default_factory=ShieldBoard)
+    mutes: MuteBoard = field(default_factory=MuteBoard)
 
 
 def left(occurred_at: float, ttl: int) -> int:
@@ -69,6 +72,10 @@ async def apply_crisis(views: Escalation, change: CrisisChanged, _: bool) -> Non
 
 async def apply_shield(views: Escalation, change: ShieldChanged, _: bool) -> None:
     views.shields.apply(change)
+
+
+async def apply_mute(views: Escalation, change: ReporterMuted, _: bool) -> None:
+    views.mutes.apply(change)
 
 
 async def apply_decision(views: Escalation, decision: Decision, _: bool) -> bool:
@@ -108,7 +115,14 @@ async def record_report(views: Escalation, report: PostReported, _: bool) -> Non
     book = views.state.reports
     scored = await book.scored(report.post_id)
     policy = views.book.for_post(report.tenant, scored.post.community if scored else None)
-    await book.record(report, admit(await book.tally(report), policy))
+    await book.record(report, admit(await tally_of(views, report), policy))
+
+
+async def tally_of(views: Escalation, report: PostReported) -> Tally:
+    """The post's reports so far, and whether this reporter is muted (as of the report)."""
+    tally = await views.state.reports.tally(report)
+    muted = views.mutes.muted(report.tenant, report.reporter_id, report.occurred_at)
+    return replace(tally, reporter_muted=muted)
 
 
 PROJECTIONS = {
@@ -116,6 +130,8 @@ PROJECTIONS = {
     # in memory, read from the start by every replica as it starts: nothing to rebuild
     topics.CRISIS: Projection(CrisisChanged, apply_crisis, rebuilt=False),
     topics.SHIELDS: Projection(ShieldChanged, apply_shield, rebuilt=False),
+    # in memory too, but replayed in a rebuild as well: the reports after it are admitted by it
+    topics.REPORTER_MUTES: Projection(ReporterMuted, apply_mute),
     topics.DECISIONS: Projection(Decision, apply_decision),
     topics.STRIKES: Projection(StrikeEvent, apply_strike),
     topics.CASE_EVENTS: Projection(CaseEvent, apply_case),

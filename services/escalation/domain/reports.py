@@ -3,6 +3,7 @@
 - One report per (post, reporter); a repeat is ignored.
 - A reporter files at most `reports.per_reporter_per_day` counted reports a day (UTC); the
   rest are ignored, so one account cannot flood the queues.
+- A reporter a moderator muted (their reports consistently rejected) is never counted.
 - A counted report lands on the post's case when there is one (a more urgent priority from a
   rule on reports applies while it is open). Without a case, the policy's rules on reports
   decide whether the reports so far open one: a post the model allowed can still reach a
@@ -30,6 +31,7 @@ class Admission(StrEnum):
     COUNTED = "counted"
     DUPLICATE = "duplicate"
     CAPPED = "capped"
+    MUTED = "muted"  # a moderator muted the reporter: recorded, never counted
 
 
 @dataclass(frozen=True)
@@ -39,11 +41,14 @@ class Tally:
     counted: tuple[PostReported, ...] = ()
     already_reported: bool = False  # this reporter reported this post before
     reporter_today: int = 0  # counted reports this reporter filed that day
+    reporter_muted: bool = False  # a moderator muted this reporter
 
 
 def admit(tally: Tally, policy: Policy) -> Admission:
     if tally.already_reported:
         return Admission.DUPLICATE
+    if tally.reporter_muted:
+        return Admission.MUTED
     if tally.reporter_today >= policy.reports.per_reporter_per_day:
         return Admission.CAPPED
     return Admission.COUNTED

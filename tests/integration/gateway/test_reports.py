@@ -143,6 +143,49 @@ async def test_a_reporter_over_the_daily_cap_is_ignored(
     assert {r["reporter_id"] for r in detail["reports"]} == {"m1", "m2", "m3"}
 
 
+async def test_a_muted_reporter_is_recorded_and_never_counted_until_unmuted(
+    gateway: str, desk: str, ingest: httpx.AsyncClient, infra: Infra, tenant: str
+) -> None:
+    platform = await bearer(infra, tenant)
+    moderator = await bearer(infra, tenant, moderator=("mo", "moderator"))
+    triage = await bearer(infra, tenant, moderator=("tri", "triage"))
+    await ingest_knows(ingest, platform)
+    first, second = [await submit(ingest, platform, f"mute-{i}", author=f"a{i}") for i in (1, 2)]
+    async with (
+        httpx.AsyncClient(base_url=desk, timeout=30) as client,
+        httpx.AsyncClient(base_url=gateway, timeout=30) as platforms,
+    ):
+        for post_id in (first, second):
+            await decided(platforms, post_id, platform)
+        path = "/v1/moderation/reporters/grudge/mute"
+        refused = await client.put(path, json={"reason": "rejected again"}, headers=triage)
+        assert refused.status_code == 403
+        mutes = muted_now()
+        muted = await client.put(path, json={"reason": "9 of 9 rejected", "hours": 24},
+                                 headers=moderator)  # fmt: skip
+        assert muted.status_code == 202 and muted.json()["muted"] and muted.json()["until"]
+        assert await eventually(lambda: _true(muted_now() >= mutes + 1), timeout=30)
+        before = admissions("muted")
+        assert (await report(ingest, platform, first, "grudge")).status_code == 202
+        assert await eventually(lambda: _true(admissions("muted") > before), timeout=30)
+        for reporter in ("m1", "m2"):  # with grudge, three: but grudge does not count
+            assert (await report(ingest, platform, first, reporter)).status_code == 202
+        assert not await case_of(client, first, moderator, 1)
+        assert (await client.delete(path, headers=moderator)).status_code == 202
+        assert await eventually(lambda: _true(muted_now() == mutes), timeout=30)
+        counted = admissions("counted")
+        assert (await report(ingest, platform, second, "grudge")).status_code == 202
+        assert await eventually(lambda: _true(admissions("counted") > counted), timeout=30)
+
+
+def muted_now() -> float:
+    return REGISTRY.get_sample_value("escalation_reporters_muted") or 0.0
+
+
+def admissions(kind: str) -> float:
+    return REGISTRY.get_sample_value("escalation_reports_total", {"admission": kind}) or 0.0
+
+
 async def test_reports_need_a_known_post_and_valid_fields(
     gateway: str, ingest: httpx.AsyncClient, infra: Infra, tenant: str
 ) -> None:

@@ -41,6 +41,7 @@ READS = {
         topics.POLICIES,
         topics.CRISIS,
         topics.SHIELDS,
+        topics.REPORTER_MUTES,
         *escalation_handlers.COMMANDS,
     },
     "pulse": {topics.MOOD, *pulse_handlers.WATCHED},

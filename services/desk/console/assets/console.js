@@ -378,7 +378,7 @@ async function casePage(caseId) {
     h("h2", { id: "reports-title", text: `Reports from members (${c.reports})` }),
     h("ul", {}, ...reports.map((r) => h("li", {}, h("strong", { text: r.reason_code }),
       ` from ${r.reporter_id}`, r.text ? `: “${r.text}”` : "",
-      h("span", { class: "meta", text: ` ${when(r.reported_at)}` }))))) : null;
+      h("span", { class: "meta", text: ` ${when(r.reported_at)}` }), me.role !== "triage" ? muteControl(r.reporter_id) : null)))) : null;
   const authorCard = h("section", { class: "card", "aria-labelledby": "author-title" },
     h("h2", { id: "author-title", text: "Author" }),
     h("p", {}, `${author.author_id}: `, h("strong", { text: `${author.strikes} strikes` }),
@@ -413,6 +413,27 @@ async function casePage(caseId) {
       if (!panel.classList.contains("greyed")) heldElsewhere(panel, change.assignee);
     } else if (change.state !== c.state || change.assignee !== (c.assignee || "")) casePage(caseId);
   });
+}
+
+// A member whose reports are consistently rejected can be muted: their reports stop counting.
+function muteControl(reporter) {
+  const box = h("span", { class: "mute" });
+  const open = h("button", { type: "button", class: "quiet", "aria-label": `Mute ${reporter}'s reports` }, "Mute");
+  open.addEventListener("click", () => {
+    const id = `mute-${reporter.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+    const why = h("input", { id, required: true, minlength: 3 });
+    const form = h("form", { class: "inline", onsubmit: async (event) => {
+      event.preventDefault();
+      try {
+        await api(`/v1/moderation/reporters/${encodeURIComponent(reporter)}/mute`, { method: "PUT", body: { reason: why.value.trim(), hours: 24 * 30 } });
+        box.replaceChildren(h("span", { class: "meta", text: " muted for 30 days" }));
+      } catch (failure) { say(failure.message, true); }
+    } }, h("label", { for: id }, `Why mute ${reporter}`, why), h("button", { type: "submit" }, "Mute for 30 days"));
+    box.replaceChildren(form);
+    why.focus();
+  });
+  box.append(" ", open);
+  return box;
 }
 
 // A case someone else holds: its actions grey out, and say why.
