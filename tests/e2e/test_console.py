@@ -463,8 +463,16 @@ async def test_an_appeal_is_taken_by_another_moderator(
     await expect(page2.get_by_text("Resolved: allow")).to_be_visible(timeout=WAIT_MS)
     decision = await community.decision_of(post_id, lambda d: d["revision"] == 2)
     assert decision and decision["action"] == "allow" and decision["decided_by"] == "mo2"
+    # the admin sees the agreement: mo1's call was overturned on appeal, mo2 decided one appeal
+    boss, admin = await signed_in(browser, community, await community.token("boss", "admin"))
+    await admin.goto(f"{community.desk}/console/#/admin")
+    first = admin.locator('#quality tr[data-moderator="mo1"] td')
+    await expect(first).to_have_text(["1", "1", "0", "1", "0", "100 %"], timeout=WAIT_MS)
+    await expect(admin.locator('#quality tr[data-moderator="mo2"] td').nth(4)).to_have_text("1")
+    await screen(admin, "11-quality")
     await context.close()
     await other.close()
+    await boss.close()
 
 
 async def test_admin_sees_an_invalid_policy_refused_with_its_line(

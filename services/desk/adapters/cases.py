@@ -14,6 +14,11 @@ desk:author-cases:{tenant}:{author}         every case of an author, by when it 
 desk:appeals:{tenant}                       open appealed cases, in queue order
 desk:strikes:{tenant}:{community|-}:{author} strike units, scored by when they expire
 desk:answer:{action_id}                     the answering event, briefly (a list to BLPOP)
+desk:quality:{tenant}:{moderator}:{kind}    HyperLogLog of case ids: a moderator's calls (decided),
+                                            those appealed, upheld or overturned on appeal, and
+                                            appeals they decided (reviewed): counted once per
+                                            case whatever is redelivered, 12 KB at most each
+desk:quality-staff:{tenant}                 the moderators counted there
 desk:live:{tenant}                          a stream of the last changes to the tenant's cases,
                                             for the live console (about LIVE_KEPT entries)
 """
@@ -47,6 +52,8 @@ FAMILIES = (
     "desk:author-cases:*",
     "desk:appeals:*",
     "desk:strikes:*",
+    "desk:quality:*",
+    "desk:quality-staff:*",
 )
 BREACH_MEMORY_SECONDS = 7 * 86400  # breaches older than this are forgotten
 
@@ -128,6 +135,9 @@ class CaseBoard:
                     pipe.sadd(queues_key(after.tenant), after.queue)
             if after is not None:
                 pipe.zadd(trail_key(event.case_id), {event.model_dump_json(): _at(event)})
+                for moderator, kind in quality_of(event, before):
+                    pipe.pfadd(quality_key(after.tenant, moderator, kind), after.case_id)
+                    pipe.sadd(staff_key(after.tenant), moderator)
             if answer and event.action_id:
                 pipe.rpush(answer_key(event.action_id), event.model_dump_json())
                 pipe.expire(answer_key(event.action_id), ANSWER_TTL_SECONDS)
@@ -137,6 +147,18 @@ class CaseBoard:
                 pipe.xadd(live_key(after.tenant), change_of(event, after), maxlen=LIVE_KEPT,
                           approximate=True)  # fmt: skip
             await pipe.execute()
+
+    async def quality(self, tenant: str) -> dict[str, dict[str, int]]:
+        """Each moderator's counts (QUALITY kinds); one round trip, staff-sized."""
+        staff = sorted(await self.redis.smembers(staff_key(tenant)))
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for moderator in staff:
+                for kind in QUALITY:
+                    pipe.pfcount(quality_key(tenant, moderator, kind))
+            counts = await pipe.execute()
+        n = len(QUALITY)
+        return {m: dict(zip(QUALITY, counts[i * n : i * n + n], strict=True))
+                for i, m in enumerate(staff)}  # fmt: skip
 
     async def changes(self, tenant: str, after: str, block_ms: int) -> list[tuple[str, dict]]:
         """The tenant's case changes after the cursor, waiting up to `block_ms` for one."""
@@ -290,6 +312,32 @@ class CaseBoard:
             if found:
                 return CaseEvent.model_validate_json(found[1])
         return None
+
+
+QUALITY = ("decided", "appealed", "upheld", "overturned", "reviewed")
+
+
+def quality_of(event: CaseEvent, before: Case | None) -> list[tuple[str, str]]:
+    """What a case event says about moderators' calls: (moderator, kind) pairs. An appeal
+    decided by a second moderator agrees with the first call (upheld) or not (overturned)."""
+    if before is None or event.actor == "system":
+        return []
+    if event.kind is CaseEventKind.APPEALED and before.first_decider:
+        return [(before.first_decider, "appealed")]
+    if event.kind is not CaseEventKind.RESOLVED:
+        return []
+    if not before.appealed or before.first_decider is None:
+        return [(event.actor, "decided")]
+    agreed = "upheld" if event.resolution == before.resolution else "overturned"
+    return [(before.first_decider, agreed), (event.actor, "reviewed")]
+
+
+def quality_key(tenant: str, moderator: str, kind: str) -> str:
+    return f"desk:quality:{tenant}:{moderator}:{kind}"
+
+
+def staff_key(tenant: str) -> str:
+    return f"desk:quality-staff:{tenant}"
 
 
 def live_key(tenant: str) -> str:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import fakeredis
 import pytest
 
-from services.contracts.cases import CaseState, case_id_for
+from services.contracts.cases import Case, CaseState, case_id_for
 from services.contracts.events import Action, CaseEvent, CaseEventKind
-from services.desk.adapters.cases import CaseBoard
+from services.desk.adapters.cases import CaseBoard, quality_of
 from services.desk.domain.search import Search
 from services.shared import paging
 
@@ -95,3 +96,24 @@ async def test_appeals_list_holds_open_appealed_cases_only(board: CaseBoard) -> 
     await board.apply(event("c1", CaseEventKind.CLAIMED, actor="mo2"))
     await board.apply(event("c1", CaseEventKind.RESOLVED, actor="mo2", resolution=Action.ALLOW))
     assert (await board.appeals("acme", None, 10))[0] == []
+
+
+def test_an_appeal_decided_by_a_second_moderator_counts_as_upheld_or_overturned() -> None:
+    at = datetime(2026, 12, 7, tzinfo=UTC)
+    opened = Case(case_id="c1", post_id="p1", tenant="t", author_id="a", community=None,
+                  queue="q", priority=1, sla_deadline=None, opened_at=at)  # fmt: skip
+    first = replace(opened, state=CaseState.RESOLVED, first_decider="mo1", resolution=Action.REMOVE)
+
+    def event(kind: CaseEventKind, actor: str, resolution: Action | None = None) -> CaseEvent:
+        return CaseEvent(case_id="c1", post_id="p1", tenant="t", author_id="a", kind=kind,
+                         queue="q", actor=actor, resolution=resolution)  # fmt: skip
+
+    decided = quality_of(event(CaseEventKind.RESOLVED, "mo1", Action.REMOVE), opened)
+    assert decided == [("mo1", "decided")]
+    assert quality_of(event(CaseEventKind.APPEALED, "mo1"), first) == [("mo1", "appealed")]
+    on_appeal = replace(first, appealed=True, state=CaseState.CLAIMED, assignee="mo2")
+    overturned = quality_of(event(CaseEventKind.RESOLVED, "mo2", Action.ALLOW), on_appeal)
+    upheld = quality_of(event(CaseEventKind.RESOLVED, "mo2", Action.REMOVE), on_appeal)
+    assert overturned == [("mo1", "overturned"), ("mo2", "reviewed")]
+    assert upheld == [("mo1", "upheld"), ("mo2", "reviewed")]
+    assert quality_of(event(CaseEventKind.OPENED, "system"), None) == []

@@ -37,6 +37,7 @@ from services.contracts.public import DecisionRevision, revision_of
 from services.desk import metrics
 from services.desk.adapters.cases import CaseBoard
 from services.desk.api.deps import (
+    Admin,
     BrokerDep,
     CaseBoardDep,
     CurrentModerator,
@@ -260,6 +261,34 @@ async def live(
     events = event_stream(request, wait, after, LIVE_HEARTBEAT_SECONDS,
                           lambda change: ("case", json.dumps(change)), metrics.LIVE_CLIENTS)  # fmt: skip
     return sse_response(events)
+
+
+class ModeratorQuality(BaseModel):
+    moderator_id: str = Field(examples=["alice"])
+    decided: int = Field(description="Cases they resolved first.")
+    appealed: int = Field(description="Of those, appealed by the author.")
+    upheld: int = Field(description="Appeals where a second moderator made the same call.")
+    overturned: int = Field(description="Appeals where a second moderator changed the call.")
+    reviewed: int = Field(description="Appeals of others' calls they decided.")
+    overturn_rate: float | None = Field(description="overturned / (upheld + overturned)")
+
+
+class QualityList(Listing[ModeratorQuality]):
+    """Every moderator with a call on record (counts are HyperLogLog estimates, within 1 %)."""
+
+
+@router.get("/quality", response_model=QualityList, responses=ERRORS)
+async def quality(moderator: Admin, board: CaseBoardDep) -> QualityList:
+    """Agreement per moderator: their calls, how many were appealed, and how many a second
+    moderator upheld or overturned (per rule: `escalation_automation_reviews_total` and
+    `escalation_appeals_decided_total`)."""
+    found = await board.quality(moderator.tenant)
+    return QualityList(data=[
+        ModeratorQuality(moderator_id=m, **c, overturn_rate=(
+            round(c["overturned"] / (c["upheld"] + c["overturned"]), 3)
+            if c["upheld"] + c["overturned"] else None))
+        for m, c in found.items()
+    ])  # fmt: skip
 
 
 @router.get("/queues", response_model=QueueList, responses=ERRORS)

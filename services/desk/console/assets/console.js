@@ -688,10 +688,16 @@ function adminPage() {
   const keysList = h("div");
   const modsList = h("div");
   const shown = h("div", { "aria-live": "polite" });
+  const qualityList = h("div");
   async function refresh() {
-    const [apiKeys, mods] = await Promise.all([api("/v1/admin/keys"), api("/v1/admin/moderators")]);
+    const [apiKeys, mods, quality] = await Promise.all([api("/v1/admin/keys"), api("/v1/admin/moderators"), api("/v1/moderation/quality")]);
     keysList.replaceChildren(credentialTable(apiKeys.data, "key_id", "name", (k) => k.scopes.join(", "), (k) => `/v1/admin/keys/${k.key_id}`));
     modsList.replaceChildren(credentialTable(mods.data, "token_id", "moderator_id", (m) => m.role, (m) => `/v1/admin/moderators/${m.token_id}`));
+    qualityList.replaceChildren(quality.data.length ? h("table", { id: "quality" },
+      h("thead", {}, h("tr", {}, ...["Moderator", "Decided", "Appealed", "Upheld on appeal", "Overturned on appeal", "Appeals decided", "Overturn rate"].map((t) => h("th", { scope: "col", text: t })))),
+      h("tbody", {}, ...quality.data.map((m) => h("tr", { "data-moderator": m.moderator_id }, h("th", { scope: "row", text: m.moderator_id }),
+        ...[m.decided, m.appealed, m.upheld, m.overturned, m.reviewed].map((n) => h("td", { text: n })),
+        h("td", { text: m.overturn_rate === null ? "–" : percent(m.overturn_rate) }))))) : h("p", { class: "meta", text: "No calls on record yet." }));
   }
   function credentialTable(rows, id, name, detail, path) {
     return h("table", {}, h("thead", {}, h("tr", {}, ...["Name", "Id", "Scopes or role", "State", ""].map((t) => h("th", { scope: "col", text: t })))),
@@ -754,6 +760,8 @@ function adminPage() {
   page("Admin",
     h("section", { "aria-labelledby": "keys-title" }, h("h2", { id: "keys-title", text: "API keys" }), keysList, keyForm),
     h("section", { "aria-labelledby": "mods-title" }, h("h2", { id: "mods-title", text: "Moderators" }), modsList, modForm),
+    h("section", { "aria-labelledby": "quality-title" }, h("h2", { id: "quality-title", text: "Moderator quality" }),
+      h("p", { class: "meta", text: "Each moderator's calls and what a second moderator made of those appealed. Per rule: the automation review figures in Grafana." }), qualityList),
     shown,
     h("section", { "aria-labelledby": "policy-title" }, h("h2", { id: "policy-title", text: "Policy" }), policyForm));
   refresh().catch((failure) => say(failure.message, true));
