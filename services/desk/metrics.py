@@ -14,3 +14,8 @@ BULK_CASES = Counter(
     ["outcome"],
 )
 LIVE_CLIENTS = Gauge("desk_live_clients", "Consoles following their cases live (SSE)")
+MODERATOR_CALLS = Counter(
+    "desk_moderator_calls_total",
+    "Moderators' calls: decided, appealed, upheld or overturned on appeal, appeals decided",
+    ["tenant", "moderator", "kind"],
+)

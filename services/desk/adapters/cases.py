@@ -34,6 +34,7 @@ from redis.asyncio import Redis
 from services.contracts.cases import Case, case_from_json, case_id_for, fold, queue_rank
 from services.contracts.events import CaseEvent, CaseEventKind, StrikeEvent
 from services.desk.domain.search import Search
+from services.desk.metrics import MODERATOR_CALLS
 from services.shared import paging
 from services.shared.queues import CaseKeys, write_case
 
@@ -138,6 +139,8 @@ class CaseBoard:
                 for moderator, kind in quality_of(event, before):
                     pipe.pfadd(quality_key(after.tenant, moderator, kind), after.case_id)
                     pipe.sadd(staff_key(after.tenant), moderator)
+                    if answer:  # live: a rebuild counted them once already
+                        MODERATOR_CALLS.labels(after.tenant, moderator, kind).inc()
             if answer and event.action_id:
                 pipe.rpush(answer_key(event.action_id), event.model_dump_json())
                 pipe.expire(answer_key(event.action_id), ANSWER_TTL_SECONDS)
