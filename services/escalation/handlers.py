@@ -73,8 +73,8 @@ def router(settings: Settings) -> KafkaRouter:
     replay_subscriber(routes, table(topics.POLICIES), settings)(on_policies)
     # the same for crisis switches; commands and waves that make them are read once, by a group
     replay_subscriber(routes, table(topics.CRISIS), settings)(on_crisis)
-    replay_subscriber(routes, table(topics.SHIELDS), settings)(on_shields)
-    replay_subscriber(routes, table(topics.REPORTER_MUTES), settings)(on_shields)
+    replay_subscriber(routes, table(topics.SHIELDS), settings)(on_switches)
+    replay_subscriber(routes, table(topics.REPORTER_MUTES), settings)(on_switches)
     return routes
 
 
@@ -218,7 +218,7 @@ async def on_waves(broker: KafkaBroker, deps: Escalation, alerts: list) -> None:
             await switch(broker, deps, change)
 
 
-async def on_shields(events: Events, deps: Deps) -> None:
+async def on_switches(events: Events, deps: Deps) -> None:
     """Shields and reporters' mutes, replayed by every replica into memory."""
     await project(PROJECTIONS, deps, events, metrics.VIEW_EVENTS)
 

@@ -33,6 +33,7 @@ from redis.asyncio import Redis
 
 from services.contracts.cases import Case, case_from_json, case_id_for, fold, queue_rank
 from services.contracts.events import CaseEvent, CaseEventKind, StrikeEvent
+from services.desk.domain.quality import QUALITY, quality_of
 from services.desk.domain.search import Search
 from services.desk.metrics import MODERATOR_CALLS
 from services.shared import paging
@@ -144,9 +145,8 @@ class CaseBoard:
             if answer and event.action_id:
                 pipe.rpush(answer_key(event.action_id), event.model_dump_json())
                 pipe.expire(answer_key(event.action_id), ANSWER_TTL_SECONDS)
-            if (
-                answer and after is not None and after != before
-            ):  # live only: a rebuild is news to no one
+            changed = after is not None and after != before
+            if answer and changed:  # live only: a rebuild is news to no one
                 pipe.xadd(live_key(after.tenant), change_of(event, after), maxlen=LIVE_KEPT,
                           approximate=True)  # fmt: skip
             await pipe.execute()
@@ -315,24 +315,6 @@ class CaseBoard:
             if found:
                 return CaseEvent.model_validate_json(found[1])
         return None
-
-
-QUALITY = ("decided", "appealed", "upheld", "overturned", "reviewed")
-
-
-def quality_of(event: CaseEvent, before: Case | None) -> list[tuple[str, str]]:
-    """What a case event says about moderators' calls: (moderator, kind) pairs. An appeal
-    decided by a second moderator agrees with the first call (upheld) or not (overturned)."""
-    if before is None or event.actor == "system":
-        return []
-    if event.kind is CaseEventKind.APPEALED and before.first_decider:
-        return [(before.first_decider, "appealed")]
-    if event.kind is not CaseEventKind.RESOLVED:
-        return []
-    if not before.appealed or before.first_decider is None:
-        return [(event.actor, "decided")]
-    agreed = "upheld" if event.resolution == before.resolution else "overturned"
-    return [(before.first_decider, agreed), (event.actor, "reviewed")]
 
 
 def quality_key(tenant: str, moderator: str, kind: str) -> str:

@@ -11,7 +11,8 @@ import pytest
 
 from services.contracts.cases import Case, CaseState, case_id_for
 from services.contracts.events import Action, CaseEvent, CaseEventKind
-from services.desk.adapters.cases import CaseBoard, quality_of
+from services.desk.adapters.cases import CaseBoard
+from services.desk.domain.quality import quality_of
 from services.desk.domain.search import Search
 from services.shared import paging
 
