@@ -48,6 +48,7 @@ class Case:
     reply_to: str | None = None  # the conversation it is in, as the platform sent it
     thread_id: str | None = None
     aimed_at: tuple[str, ...] = ()  # the members the post replies to or mentions
+    golden_id: str | None = None  # a copy of this golden case: scored, decides nothing
 
     @property
     def is_open(self) -> bool:
@@ -88,6 +89,7 @@ def fold(case: Case | None, event: CaseEvent) -> Case | None:
             reply_to=event.post.reply_to if event.post else None,
             thread_id=event.post.thread_id if event.post else None,
             aimed_at=tuple(sorted(event.post.aimed_at)) if event.post else (),
+            golden_id=event.golden_id,
         )
     if case is None or kind in (CaseEventKind.REJECTED, CaseEventKind.NOTED):
         return case

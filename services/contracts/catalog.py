@@ -15,6 +15,8 @@ from services.contracts.events import (
     CrisisCommand,
     DeadLetter,
     Decision,
+    GoldenCase,
+    GoldenScored,
     LabeledExample,
     ModeratorAction,
     MoodWindow,
@@ -52,6 +54,8 @@ EVENTS: dict[str, Any] = {
     topics.CRISIS: CrisisChanged,
     topics.SHIELDS: ShieldChanged,
     topics.REPORTER_MUTES: ReporterMuted,
+    topics.GOLDEN: GoldenCase,
+    topics.GOLDEN_SCORES: GoldenScored,
 }
 
 

@@ -398,6 +398,12 @@ class CaseEvent(Event):
         description="On `resolved`: the labels the rules that opened the case test (what the "
         "moderator's call says of the model); none for a case no automated rule opened.",
     )
+    golden_id: str | None = Field(
+        default=None,
+        description="On `opened`: the golden case this one copies (a known answer mixed into "
+        "the queue to check the checkers). Never shown to moderators; its resolution decides "
+        "nothing about any post and is scored instead.",
+    )
 
 
 class Command(StrEnum):
@@ -761,3 +767,32 @@ class ReporterMuted(Event):
 
     def in_force(self, at: datetime) -> bool:
         return self.muted and (self.until is None or at < self.until)
+
+
+class GoldenCase(Event):
+    """Topic moderation.golden.v1 — an admin marked a resolved case as golden, with the call it
+    should get (written by the desk; every escalation replica replays it). Escalation mixes
+    copies of golden cases into the queues, unmarked, at the policy's `golden.every`.
+    `withdrawn`: no more copies of it."""
+
+    tenant: str
+    case_id: str = Field(description="The case marked golden.")
+    post: Post
+    scores: dict[str, float] = Field(default_factory=dict)
+    reason: str = Field(default="", description="Why the case was opened (its rules).")
+    expected: Action
+    marked_by: str
+    withdrawn: bool = False
+
+
+class GoldenScored(Event):
+    """Topic moderation.golden-scores.v1 — a moderator resolved a copy of a golden case: their
+    call against the expected one (written by escalation)."""
+
+    tenant: str
+    golden_id: str = Field(description="The golden case copied.")
+    case_id: str = Field(description="The copy the moderator resolved.")
+    moderator_id: str
+    expected: Action
+    called: Action
+    correct: bool

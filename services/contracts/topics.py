@@ -29,6 +29,8 @@ CRISIS_COMMANDS = "moderation.crisis-commands.v1"
 CRISIS = "moderation.crisis.v1"
 SHIELDS = "moderation.shields.v1"
 REPORTER_MUTES = "moderation.reporter-mutes.v1"
+GOLDEN = "moderation.golden.v1"
+GOLDEN_SCORES = "moderation.golden-scores.v1"
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(CRISIS, 1, "tenant:community", "escalation"),
     TopicSpec(SHIELDS, 1, "tenant:member", "escalation"),
     TopicSpec(REPORTER_MUTES, 1, "tenant:member", "desk"),
+    TopicSpec(GOLDEN, 1, "tenant", "desk"),
+    TopicSpec(GOLDEN_SCORES, 1, "tenant:author_id", "escalation"),
 )
 
 

@@ -14,6 +14,7 @@ from services.contracts.events import (
     CommunityAlert,
     CredentialEvent,
     CrisisChanged,
+    GoldenScored,
     MoodWindow,
     PolicyPublished,
     StrikeEvent,
@@ -72,6 +73,7 @@ PROJECTIONS = {
     topics.CRISIS: Projection(CrisisChanged, lambda v, e, _: v.communities.apply_crisis(e)),
     topics.CREDENTIALS: Projection(CredentialEvent, lambda v, e, _: v.credentials.apply(e)),
     topics.POLICIES: Projection(PolicyPublished, apply_policy),
+    topics.GOLDEN_SCORES: Projection(GoldenScored, lambda v, e, _: v.cases.apply_golden_score(e)),
 }
 
 

@@ -27,6 +27,7 @@ from services.desk.api.routes import (
     cases,
     communities,
     feedback,
+    golden,
     policies,
     reporters,
 )
@@ -82,7 +83,7 @@ def create_app(settings: Settings) -> FastAPI:
         console_sessions=ConsoleSessions(redis, settings.console_session_hours * 3600),
     )
     install_unavailable(app)
-    for module in (bulk, cases, admin, policies, communities, feedback, reporters):
+    for module in (bulk, cases, admin, policies, communities, feedback, reporters, golden):
         app.include_router(module.router)
     app.include_router(admin.moderators)
     app.include_router(communities.admin)

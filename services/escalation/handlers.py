@@ -20,6 +20,7 @@ from faststream.kafka import KafkaBroker, KafkaRouter
 from services.contracts import topics
 from services.contracts.cases import Case, case_id_for
 from services.contracts.events import (
+    CaseEvent,
     CommunityAlert,
     CrisisChanged,
     CrisisCommand,
@@ -33,7 +34,7 @@ from services.contracts.events import (
 from services.escalation import metrics
 from services.escalation.adapters.effects import carry_out
 from services.escalation.config import Settings
-from services.escalation.domain import crisis, effects, shield
+from services.escalation.domain import crisis, effects, golden, shield
 from services.escalation.domain.answers import AuthorStrikes, answer
 from services.escalation.domain.decisions import Governance, decided
 from services.escalation.domain.reports import Admission, admit, case_events_for
@@ -75,6 +76,7 @@ def router(settings: Settings) -> KafkaRouter:
     replay_subscriber(routes, table(topics.CRISIS), settings)(on_crisis)
     replay_subscriber(routes, table(topics.SHIELDS), settings)(on_switches)
     replay_subscriber(routes, table(topics.REPORTER_MUTES), settings)(on_switches)
+    replay_subscriber(routes, table(topics.GOLDEN), settings)(on_switches)
     return routes
 
 
@@ -98,9 +100,17 @@ async def on_posts_scored(events: Events, broker: Broker, deps: Deps) -> None:
     # in Redis before the decisions are out, as each would be counted for the next post
     await deps.state.strikes.apply_many([o.strike for o in outcomes if o.strike])
     await carry_out(broker, deps.state, effects.of_outcomes(outcomes))
+    copies = [copy for o in outcomes if o.case and (copy := golden_copy(deps, o.case))]
+    if copies:  # after the real cases: a copy never stands in a queue alone
+        await carry_out(broker, deps.state, effects.of_report(copies))
     await deps.state.reports.keep_scored(new)  # so reports can still bring it to a moderator
     metrics.record(outcomes)
     metrics.observe_latency([event.submitted_at for event in new], utcnow())
+
+
+def golden_copy(deps: Escalation, opened: CaseEvent) -> CaseEvent | None:
+    every = deps.book.for_post(opened.tenant, opened.community).golden.every
+    return golden.copy_of(opened, deps.goldens.of(opened.tenant), every)
 
 
 async def strikes_of(deps: Escalation, post: Post, policy: Policy) -> int:
@@ -164,7 +174,8 @@ async def on_moderator_actions(broker: KafkaBroker, deps: Escalation, commands: 
         case = await deps.state.cases.get(command.case_id)
         policy = deps.book.for_post(command.tenant, case.community if case else None)
         strikes = await author_strikes(deps, case, policy)
-        answered = answer(command, case, policy, strikes, datetime.now(UTC))
+        known = deps.goldens.get(command.tenant, case.golden_id) if case else None
+        answered = answer(command, case, policy, strikes, datetime.now(UTC), known)
         metrics.record_answer(answered)
         await carry_out(broker, deps.state, answered.effects)
 
@@ -219,7 +230,7 @@ async def on_waves(broker: KafkaBroker, deps: Escalation, alerts: list) -> None:
 
 
 async def on_switches(events: Events, deps: Deps) -> None:
-    """Shields and reporters' mutes, replayed by every replica into memory."""
+    """Shields, reporters' mutes and golden cases, replayed by every replica into memory."""
     await project(PROJECTIONS, deps, events, metrics.VIEW_EVENTS)
 
 

@@ -17,6 +17,7 @@ from services.contracts.events import (
     CaseEvent,
     CrisisChanged,
     Decision,
+    GoldenCase,
     PolicyPublished,
     PostReported,
     PostScored,
@@ -27,6 +28,7 @@ from services.contracts.events import (
 from services.escalation.adapters import cases, state
 from services.escalation.adapters.crisis import CrisisBoard
 from services.escalation.adapters.effects import State, apply_case_event
+from services.escalation.adapters.golden import GoldenBook
 from services.escalation.adapters.mutes import MuteBoard
 from services.escalation.adapters.policies import PolicyBook
 from services.escalation.adapters.shields import ShieldBoard
@@ -45,6 +47,7 @@ class Escalation:
     crisis: CrisisBoard = field(default_factory=CrisisBoard)
     shields: ShieldBoard = field(default_factory=ShieldBoard)
     mutes: MuteBoard = field(default_factory=MuteBoard)
+    goldens: GoldenBook = field(default_factory=GoldenBook)
 
 
 def left(occurred_at: float, ttl: int) -> int:
@@ -76,6 +79,10 @@ async def apply_shield(views: Escalation, change: ShieldChanged, _: bool) -> Non
 
 async def apply_mute(views: Escalation, change: ReporterMuted, _: bool) -> None:
     views.mutes.apply(change)
+
+
+async def apply_golden(views: Escalation, golden: GoldenCase, _: bool) -> None:
+    views.goldens.apply(golden)
 
 
 async def apply_decision(views: Escalation, decision: Decision, _: bool) -> bool:
@@ -132,6 +139,7 @@ PROJECTIONS = {
     topics.SHIELDS: Projection(ShieldChanged, apply_shield, rebuilt=False),
     # in memory too, but replayed in a rebuild as well: the reports after it are admitted by it
     topics.REPORTER_MUTES: Projection(ReporterMuted, apply_mute),
+    topics.GOLDEN: Projection(GoldenCase, apply_golden, rebuilt=False),
     topics.DECISIONS: Projection(Decision, apply_decision),
     topics.STRIKES: Projection(StrikeEvent, apply_strike),
     topics.CASE_EVENTS: Projection(CaseEvent, apply_case),

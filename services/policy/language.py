@@ -185,6 +185,15 @@ class Shield(_Strict):
 SHIELD_RULE = "pile-on-shield"
 
 
+class Golden(_Strict):
+    every: int | None = Field(
+        default=None,
+        ge=1,
+        description="one copy of a golden case (a known answer) mixed into the queue per this "
+        "many cases the policy opens; none when unset or no case is marked golden",
+    )
+
+
 class Reports(_Strict):
     per_reporter_per_day: int = Field(
         default=20, ge=1, description="reports one member may file a day; more are ignored"
@@ -205,6 +214,7 @@ class Policy(_Strict):
     terms: Terms = Field(default_factory=Terms)
     crisis: Crisis = Field(default_factory=Crisis)
     shield: Shield = Field(default_factory=Shield)
+    golden: Golden = Field(default_factory=Golden)
     reports: Reports = Field(default_factory=Reports)
     rules: list[Rule]
 

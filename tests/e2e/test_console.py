@@ -44,6 +44,7 @@ rules:
     queue: review
     clause: "Test rule 1: held for review"
     when: {{any_words: [quarantine]}}
+golden: {{every: 1}}
 """
 BROKEN = """id: broken
 version: "1"
@@ -467,11 +468,57 @@ async def test_an_appeal_is_taken_by_another_moderator(
     boss, admin = await signed_in(browser, community, await community.token("boss", "admin"))
     await admin.goto(f"{community.desk}/console/#/admin")
     first = admin.locator('#quality tr[data-moderator="mo1"] td')
-    await expect(first).to_have_text(["1", "1", "0", "1", "0", "100 %"], timeout=WAIT_MS)
+    await expect(first).to_have_text(["1", "1", "0", "1", "0", "100 %", "0", "0", "–"],
+                                     timeout=WAIT_MS)  # fmt: skip
     await expect(admin.locator('#quality tr[data-moderator="mo2"] td').nth(4)).to_have_text("1")
     await screen(admin, "11-quality")
     await context.close()
     await other.close()
+    await boss.close()
+
+
+async def test_a_golden_case_scores_a_moderators_call_and_decides_nothing(
+    browser: Browser, community: Community
+) -> None:
+    """An admin marks a resolved case golden; an unmarked copy joins the queue beside the next
+    held post; a moderator's call on it is scored, and no decision is made for any post."""
+    source = await community.held("the golden sample")
+    mo1, mo2 = await community.token("mo1", "moderator"), await community.token("mo2", "moderator")
+    for verb, body in (("claim", {}), ("actions", {"action": "remove", "reason": "rude"})):
+        answer = await community.api(
+            mo1, "POST", f"/v1/moderation/cases/{case_id_for(source)}/{verb}", **body
+        )
+        assert answer.status_code == 200, answer.text
+    boss_token = await community.token("boss", "admin")
+    boss, admin = await open_case(browser, community, boss_token, source)
+    await admin.get_by_label("Expected call").select_option("remove")
+    await admin.get_by_role("button", name="Mark as golden").click()
+    await expect(admin.locator("#golden-done")).to_contain_text("expected call is remove")
+
+    async def a_copy() -> str | None:
+        await community.held(f"another held post {uuid.uuid4().hex[:6]}")
+        listed = await community.api(mo2, "GET", "/v1/moderation/queues/review/cases?limit=50")
+        for case in listed.json()["data"]:
+            detail = await community.api(mo2, "GET", f"/v1/moderation/cases/{case['case_id']}")
+            text = detail.json()["post"]["text"]
+            if case["case_id"] != case_id_for(source) and text.startswith("the golden sample"):
+                return case["case_id"]
+        return None
+
+    copy = await eventually(a_copy, timeout=90, interval=1)
+    assert copy, "no copy of the golden case joined the queue"
+    for verb, body in (("claim", {}), ("actions", {"action": "remove", "reason": "as ever"})):
+        answer = await community.api(mo2, "POST", f"/v1/moderation/cases/{copy}/{verb}", **body)
+        assert answer.status_code == 200, answer.text
+    await admin.goto(f"{community.desk}/console/#/admin")
+    scored = admin.locator('#quality tr[data-moderator="mo2"] td')
+    await expect(scored.nth(6)).to_have_text("1", timeout=WAIT_MS)  # golden right
+    await expect(scored.nth(8)).to_have_text("100 %")
+    copied = (await community.api(mo2, "GET", f"/v1/moderation/cases/{copy}")).json()
+    assert copied["decisions"] == []  # the copy's resolution made no decision for any post
+    original = await community.decision_of(source, lambda d: d["revision"] == 1)
+    assert original["decided_by"] == "mo1"
+    await screen(admin, "12-golden")
     await boss.close()
 
 

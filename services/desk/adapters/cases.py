@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from services.contracts.cases import Case, case_from_json, case_id_for, fold, queue_rank
-from services.contracts.events import CaseEvent, CaseEventKind, StrikeEvent
+from services.contracts.events import CaseEvent, CaseEventKind, GoldenScored, StrikeEvent
 from services.desk.domain.quality import QUALITY, quality_of
 from services.desk.domain.search import Search
 from services.desk.metrics import MODERATOR_CALLS
@@ -149,6 +149,14 @@ class CaseBoard:
             if answer and changed:  # live only: a rebuild is news to no one
                 pipe.xadd(live_key(after.tenant), change_of(event, after), maxlen=LIVE_KEPT,
                           approximate=True)  # fmt: skip
+            await pipe.execute()
+
+    async def apply_golden_score(self, score: GoldenScored) -> None:
+        """A moderator's call on a golden case's copy, right or wrong (once per copy)."""
+        kind = "golden_right" if score.correct else "golden_wrong"
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.pfadd(quality_key(score.tenant, score.moderator_id, kind), score.case_id)
+            pipe.sadd(staff_key(score.tenant), score.moderator_id)
             await pipe.execute()
 
     async def quality(self, tenant: str) -> dict[str, dict[str, int]]:

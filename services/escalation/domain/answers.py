@@ -13,6 +13,7 @@ from services.contracts.events import (
     Action,
     CaseEvent,
     CaseEventKind,
+    GoldenCase,
     LabeledExample,
     ModeratorAction,
     derived_id,
@@ -21,6 +22,7 @@ from services.escalation.domain import effects
 from services.escalation.domain.agreement import Review, review_of
 from services.escalation.domain.cases import handle
 from services.escalation.domain.decisions import moderator_decision
+from services.escalation.domain.golden import scored
 from services.escalation.domain.labels import example_of
 from services.escalation.domain.resolutions import (
     moderator_sanction,
@@ -53,13 +55,19 @@ def answer(
     policy: Policy,
     strikes: AuthorStrikes,
     now: datetime,
+    golden: GoldenCase | None = None,
 ) -> Answer:
+    """`golden`: the golden case the case copies, when it is a copy (its resolution is scored
+    and decides nothing)."""
     event = handle(case, command, policy, now).model_copy(
         update={"event_id": derived_id("case-event", command.action_id)}
     )
     new = fold(case, event)
     if event.kind is not CaseEventKind.RESOLVED or new is None:
         return Answer(effects.of_answer(command.action_id, case, event, new), event)
+    if new.golden_id is not None:
+        score = scored(new, event, golden) if golden else None
+        return Answer(effects.of_answer(command.action_id, case, event, new, score=score), event)
     review = review_of(case, new, policy)
     if review:
         event = event.model_copy(update={"labels": list(review.labels) or ["toxicity"]})

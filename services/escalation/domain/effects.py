@@ -18,6 +18,7 @@ from services.contracts.events import (
     CaseEvent,
     Decision,
     Event,
+    GoldenScored,
     LabeledExample,
     StrikeEvent,
 )
@@ -86,15 +87,18 @@ def of_answer(
     lifted: StrikeEvent | None = None,
     upheld: tuple[StrikeEvent | None, AuthorSanctioned | None] = (None, None),
     example: LabeledExample | None = None,
+    score: GoldenScored | None = None,
 ) -> Effects:
     """One moderator command: the answering case event first (the audit trail), then the
     updated decision, the sanction and the lifted strike it caused, the strike (and
-    sanction) for an upheld report, and the resolution as a labeled example for the model."""
-    extra: list[Event | None] = [decision, lifted, sanction, *upheld, example]
+    sanction) for an upheld report, and the resolution as a labeled example for the model (or,
+    for a golden case's copy, only the score of the call)."""
+    extra: list[Event | None] = [decision, lifted, sanction, *upheld, example, score]
     topic_of = {
         Decision: topics.DECISIONS,
         StrikeEvent: topics.STRIKES,
         LabeledExample: topics.LABELED_EXAMPLES,
+        GoldenScored: topics.GOLDEN_SCORES,
     }
     messages = [_message(answer, topics.CASE_EVENTS, answer.tenant, answer.author_id)]
     for event in extra:

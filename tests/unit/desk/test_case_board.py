@@ -118,3 +118,5 @@ def test_an_appeal_decided_by_a_second_moderator_counts_as_upheld_or_overturned(
     assert overturned == [("mo1", "overturned"), ("mo2", "reviewed")]
     assert upheld == [("mo1", "upheld"), ("mo2", "reviewed")]
     assert quality_of(event(CaseEventKind.OPENED, "system"), None) == []
+    copy = replace(opened, golden_id="gold-1", state=CaseState.CLAIMED, assignee="mo2")
+    assert quality_of(event(CaseEventKind.RESOLVED, "mo2", Action.REMOVE), copy) == []

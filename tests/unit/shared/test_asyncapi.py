@@ -42,6 +42,7 @@ READS = {
         topics.CRISIS,
         topics.SHIELDS,
         topics.REPORTER_MUTES,
+        topics.GOLDEN,
         *escalation_handlers.COMMANDS,
     },
     "pulse": {topics.MOOD, *pulse_handlers.WATCHED},

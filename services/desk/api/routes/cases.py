@@ -271,10 +271,17 @@ class ModeratorQuality(BaseModel):
     overturned: int = Field(description="Appeals where a second moderator changed the call.")
     reviewed: int = Field(description="Appeals of others' calls they decided.")
     overturn_rate: float | None = Field(description="overturned / (upheld + overturned)")
+    golden_right: int = Field(description="Golden cases (known answers) they called as expected.")
+    golden_wrong: int = Field(description="Golden cases they called otherwise.")
+    golden_accuracy: float | None = Field(description="golden_right / all their golden calls")
 
 
 class QualityList(Listing[ModeratorQuality]):
     """Every moderator with a call on record (counts are HyperLogLog estimates, within 1 %)."""
+
+
+def share(part: int, whole: int) -> float | None:
+    return round(part / whole, 3) if whole else None
 
 
 @router.get("/quality", response_model=QualityList, responses=ERRORS)
@@ -284,9 +291,10 @@ async def quality(moderator: Admin, board: CaseBoardDep) -> QualityList:
     `escalation_appeals_decided_total`)."""
     found = await board.quality(moderator.tenant)
     return QualityList(data=[
-        ModeratorQuality(moderator_id=m, **c, overturn_rate=(
-            round(c["overturned"] / (c["upheld"] + c["overturned"]), 3)
-            if c["upheld"] + c["overturned"] else None))
+        ModeratorQuality(moderator_id=m, **c,
+                         overturn_rate=share(c["overturned"], c["upheld"] + c["overturned"]),
+                         golden_accuracy=share(c["golden_right"],
+                                               c["golden_right"] + c["golden_wrong"]))
         for m, c in found.items()
     ])  # fmt: skip
 

@@ -402,8 +402,9 @@ async function casePage(caseId) {
     ` · queue ${c.queue} · priority ${c.priority} · `, countdown(c.sla_deadline));
   const panel = actionPanel(c);
   if (c.state === "claimed" && c.assignee !== me.moderator_id) heldElsewhere(panel, c.assignee);
+  const golden = me.role === "admin" && c.state === "resolved" ? goldenForm(c) : null;
   page(`Case ${c.post_id}`, status, h("div", { class: "grid" },
-    h("div", {}, postCard, conversationCard(post, conversation), panel, historyCard, trailCard),
+    h("div", {}, postCard, conversationCard(post, conversation), panel, golden, historyCard, trailCard),
     h("div", {}, reportCard, scoreCard, authorCard)));
   // another moderator's claim greys the actions at once (what you typed stays); any other
   // change of the case's state reads the page again
@@ -434,6 +435,23 @@ function muteControl(reporter) {
   });
   box.append(" ", open);
   return box;
+}
+
+// An admin marks a resolved case golden: unmarked copies join the queues and each
+// moderator's call on them is scored against the expected one.
+function goldenForm(c) {
+  const expected = h("select", { id: "golden-expected" }, ...["remove", "hold", "label", "approve"].map((v) => h("option", { value: v, text: v })));
+  const done = h("p", { role: "status", id: "golden-done" });
+  return h("section", { class: "card", "aria-labelledby": "golden-title" },
+    h("h2", { id: "golden-title", text: "Golden case" }),
+    h("p", { class: "meta", text: "Use this case to check the checkers: copies of it, unmarked, join the queues, and each moderator's call on them is scored." }),
+    h("form", { class: "inline", onsubmit: async (event) => {
+      event.preventDefault();
+      try {
+        await api(`/v1/admin/golden/${encodeURIComponent(c.case_id)}`, { method: "PUT", body: { expected: expected.value } });
+        done.textContent = `Marked golden: the expected call is ${expected.value}.`;
+      } catch (failure) { say(failure.message, true); }
+    } }, h("label", { for: "golden-expected" }, "Expected call", expected), h("button", { type: "submit" }, "Mark as golden")), done);
 }
 
 // A case someone else holds: its actions grey out, and say why.
@@ -694,10 +712,11 @@ function adminPage() {
     keysList.replaceChildren(credentialTable(apiKeys.data, "key_id", "name", (k) => k.scopes.join(", "), (k) => `/v1/admin/keys/${k.key_id}`));
     modsList.replaceChildren(credentialTable(mods.data, "token_id", "moderator_id", (m) => m.role, (m) => `/v1/admin/moderators/${m.token_id}`));
     qualityList.replaceChildren(quality.data.length ? h("table", { id: "quality" },
-      h("thead", {}, h("tr", {}, ...["Moderator", "Decided", "Appealed", "Upheld on appeal", "Overturned on appeal", "Appeals decided", "Overturn rate"].map((t) => h("th", { scope: "col", text: t })))),
+      h("thead", {}, h("tr", {}, ...["Moderator", "Decided", "Appealed", "Upheld on appeal", "Overturned on appeal", "Appeals decided", "Overturn rate", "Golden right", "Golden wrong", "Golden accuracy"].map((t) => h("th", { scope: "col", text: t })))),
       h("tbody", {}, ...quality.data.map((m) => h("tr", { "data-moderator": m.moderator_id }, h("th", { scope: "row", text: m.moderator_id }),
         ...[m.decided, m.appealed, m.upheld, m.overturned, m.reviewed].map((n) => h("td", { text: n })),
-        h("td", { text: m.overturn_rate === null ? "–" : percent(m.overturn_rate) }))))) : h("p", { class: "meta", text: "No calls on record yet." }));
+        h("td", { text: percent(m.overturn_rate) }), h("td", { text: m.golden_right }), h("td", { text: m.golden_wrong }),
+        h("td", { text: percent(m.golden_accuracy) }))))) : h("p", { class: "meta", text: "No calls on record yet." }));
   }
   function credentialTable(rows, id, name, detail, path) {
     return h("table", {}, h("thead", {}, h("tr", {}, ...["Name", "Id", "Scopes or role", "State", ""].map((t) => h("th", { scope: "col", text: t })))),
