@@ -14,10 +14,10 @@ desk:author-cases:{tenant}:{author}         every case of an author, by when it 
 desk:appeals:{tenant}                       open appealed cases, in queue order
 desk:strikes:{tenant}:{community|-}:{author} strike units, scored by when they expire
 desk:answer:{action_id}                     the answering event, briefly (a list to BLPOP)
-desk:quality:{tenant}:{moderator}:{kind}    HyperLogLog of case ids: a moderator's calls (decided),
-                                            those appealed, upheld or overturned on appeal, and
-                                            appeals they decided (reviewed): counted once per
-                                            case whatever is redelivered, 12 KB at most each
+desk:quality:{tenant}:{moderator}:{kind}    set of case ids: a moderator's calls (decided), those
+                                            appealed, upheld or overturned on appeal, appeals
+                                            they decided (reviewed), golden calls right or wrong:
+                                            once per case whatever is redelivered; only counted
 desk:quality-staff:{tenant}                 the moderators counted there
 desk:live:{tenant}                          a stream of the last changes to the tenant's cases,
                                             for the live console (about LIVE_KEPT entries)
@@ -138,7 +138,7 @@ class CaseBoard:
             if after is not None:
                 pipe.zadd(trail_key(event.case_id), {event.model_dump_json(): _at(event)})
                 for moderator, kind in quality_of(event, before):
-                    pipe.pfadd(quality_key(after.tenant, moderator, kind), after.case_id)
+                    pipe.sadd(quality_key(after.tenant, moderator, kind), after.case_id)
                     pipe.sadd(staff_key(after.tenant), moderator)
                     if answer:  # live: a rebuild counted them once already
                         MODERATOR_CALLS.labels(after.tenant, moderator, kind).inc()
@@ -155,7 +155,7 @@ class CaseBoard:
         """A moderator's call on a golden case's copy, right or wrong (once per copy)."""
         kind = "golden_right" if score.correct else "golden_wrong"
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.pfadd(quality_key(score.tenant, score.moderator_id, kind), score.case_id)
+            pipe.sadd(quality_key(score.tenant, score.moderator_id, kind), score.case_id)
             pipe.sadd(staff_key(score.tenant), score.moderator_id)
             await pipe.execute()
 
@@ -165,7 +165,7 @@ class CaseBoard:
         async with self.redis.pipeline(transaction=False) as pipe:
             for moderator in staff:
                 for kind in QUALITY:
-                    pipe.pfcount(quality_key(tenant, moderator, kind))
+                    pipe.scard(quality_key(tenant, moderator, kind))
             counts = await pipe.execute()
         n = len(QUALITY)
         return {m: dict(zip(QUALITY, counts[i * n : i * n + n], strict=True))

@@ -277,7 +277,7 @@ class ModeratorQuality(BaseModel):
 
 
 class QualityList(Listing[ModeratorQuality]):
-    """Every moderator with a call on record (counts are HyperLogLog estimates, within 1 %)."""
+    """Every moderator with a call on record."""
 
 
 def share(part: int, whole: int) -> float | None:
