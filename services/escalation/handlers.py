@@ -110,6 +110,8 @@ async def on_posts_scored(events: Events, broker: Broker, deps: Deps) -> None:
 
 def golden_copy(deps: Escalation, opened: CaseEvent) -> CaseEvent | None:
     every = deps.book.for_post(opened.tenant, opened.community).golden.every
+    if not every:  # most policies: no golden cases read at all
+        return None
     return golden.copy_of(opened, deps.goldens.of(opened.tenant), every)
 
 
