@@ -137,7 +137,8 @@ def windows_of(deps: Escalation, events: list[PostScored], now: float) -> dict[A
 
 
 def governance_of(deps: Escalation, post: Post) -> Governance:
-    shielded = bool(post.aimed_at) and deps.shields.covers(post.tenant, post.aimed_at)
+    aimed_at = post.aimed_at  # a set built on each read
+    shielded = bool(aimed_at) and deps.shields.covers(post.tenant, aimed_at)
     metrics.SHIELDED_POSTS.inc(shielded)
     return Governance(
         policy=deps.book.for_post(post.tenant, post.community),

@@ -126,3 +126,13 @@ async def decision_of(gateway: str, headers: dict[str, str], post_id: str) -> di
         found = await eventually(decided, timeout=60)
     assert found, f"no decision for {post_id}"
     return found
+
+
+async def accepted_batch(ingest: str, headers: dict[str, str], items: list[dict]) -> list[str]:
+    """The posts through `POST /v1/posts:batch`, every one accepted; their ids, in order."""
+    async with httpx.AsyncClient(timeout=30, headers=headers) as client:
+        answer = await client.post(f"{ingest}/v1/posts:batch", json={"posts": items})
+    assert answer.status_code == 200, answer.text
+    results = answer.json()["results"]
+    assert all(r["status"] == "accepted" for r in results), results
+    return [r["post_id"] for r in results]

@@ -21,7 +21,13 @@ import pytest
 
 from services.contracts import topics
 from tests.conftest import Infra
-from tests.e2e.conftest import WAVE_WINDOW_SECONDS, Stack, decision_of, wait_until_ingest_knows
+from tests.e2e.conftest import (
+    WAVE_WINDOW_SECONDS,
+    Stack,
+    accepted_batch,
+    decision_of,
+    wait_until_ingest_knows,
+)
 from tests.integration.helpers import bearer, collect, eventually, issue
 
 pytestmark = pytest.mark.e2e
@@ -66,15 +72,9 @@ class Platform:
              "text": text}
             for community, author, text in posts
         ]  # fmt: skip
-        async with httpx.AsyncClient(timeout=30, headers=await self.headers()) as client:
-            answer = await client.post(
-                f"{self.stack.url('ingest')}/v1/posts:batch", json={"posts": items}
-            )
-        assert answer.status_code == 200, answer.text
-        results = answer.json()["results"]
-        assert all(r["status"] == "accepted" for r in results), results
-        self.sent += len(results)
-        return [r["post_id"] for r in results]
+        sent = await accepted_batch(self.stack.url("ingest"), await self.headers(), items)
+        self.sent += len(sent)
+        return sent
 
     async def traffic(self, seconds: float, rude_share: dict[str, float]) -> None:
         """16 posts a window in each community, a share of them rude. Sent on a schedule, not

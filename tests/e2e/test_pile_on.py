@@ -17,7 +17,13 @@ import pytest
 
 from services.contracts import topics
 from tests.conftest import Infra
-from tests.e2e.conftest import PILE_ON_WINDOW_SECONDS, Stack, decision_of, wait_until_ingest_knows
+from tests.e2e.conftest import (
+    PILE_ON_WINDOW_SECONDS,
+    Stack,
+    accepted_batch,
+    decision_of,
+    wait_until_ingest_knows,
+)
 from tests.integration.helpers import bearer, collect, eventually, issue
 
 pytestmark = pytest.mark.e2e
@@ -47,14 +53,7 @@ class Platform:
         return await bearer(self.infra, self.tenant)
 
     async def send(self, items: list[dict]) -> list[str]:
-        async with httpx.AsyncClient(timeout=30, headers=await self.headers()) as client:
-            answer = await client.post(
-                f"{self.stack.url('ingest')}/v1/posts:batch", json={"posts": items}
-            )
-        assert answer.status_code == 200, answer.text
-        results = answer.json()["results"]
-        assert all(r["status"] == "accepted" for r in results), results
-        return [r["post_id"] for r in results]
+        return await accepted_batch(self.stack.url("ingest"), await self.headers(), items)
 
     async def reply(self, author: str, text: str, age_days: int) -> str:
         [post_id] = await self.send([{
