@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)  ## venv + Python packages, Kafka jars (Maven Central), redis-server (Debian)
 	$(PY) -m deploy.localstack install
 
-up: install  ## Kafka, Redis and the six services on 127.0.0.1; returns when all are ready
+up: install  ## Kafka, Redis and the seven services on 127.0.0.1; returns when all are ready
 	$(PY) -m deploy.localstack up
 
 down:  ## stop what `make up` started

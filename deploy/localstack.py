@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KAFKA_POM = ROOT / "deploy" / "kafka" / "pom.xml"
 KAFKA_VERSION = "4.1.1"
 CACHE_DIR = Path(os.environ.get("MODERATION_CACHE", Path.home() / ".cache" / "moderation"))
-SERVICES = ("ingest", "classifier", "escalation", "gateway", "desk", "pulse")
+SERVICES = ("ingest", "classifier", "escalation", "gateway", "desk", "pulse", "outreach")
 
 
 class StackError(RuntimeError):
@@ -416,6 +416,7 @@ def service_env(kafka_bootstrap: str, redis_url: str, ports: dict[str, int]) -> 
         "CLASSIFIER_URL": f"http://127.0.0.1:{ports['classifier']}",
         "INGEST_URL": f"http://127.0.0.1:{ports['ingest']}",
         "PULSE_URL": f"http://127.0.0.1:{ports.get('pulse', 8004)}",
+        "OUTREACH_URL": f"http://127.0.0.1:{ports.get('outreach', 8006)}",
         "GATEWAY_URL": f"http://127.0.0.1:{ports['gateway']}",
         "GATEWAY_PUBLIC_URL": f"http://127.0.0.1:{ports['gateway']}",
         # the local stack serves plain HTTP on 127.0.0.1; behind TLS keep the default (true)
@@ -441,6 +442,7 @@ def _ports() -> dict[str, int]:
         "escalation": int(env.get("ESCALATION_PORT", 8003)),
         "pulse": int(env.get("PULSE_PORT", 8004)),
         "desk": int(env.get("DESK_PORT", 8005)),
+        "outreach": int(env.get("OUTREACH_PORT", 8006)),
     }
 
 
@@ -501,7 +503,7 @@ def up() -> None:
     # classifier first: the gateway's compatibility endpoints call it; the desk calls the gateway
     order: list[Managed] = [kafka, redis] + [
         Service(name, logs / f"{name}.log", port=ports[name], env=env)
-        for name in ("classifier", "escalation", "gateway", "desk", "ingest", "pulse")
+        for name in ("classifier", "escalation", "gateway", "desk", "ingest", "pulse", "outreach")
     ]
     try:
         for item in order:
@@ -519,7 +521,7 @@ def up() -> None:
             STATE.unlink(missing_ok=True)
         raise
     print("\nmoderation stack is up:")
-    for name in ("ingest", "gateway", "desk", "classifier", "escalation", "pulse"):
+    for name in ("ingest", "gateway", "desk", "classifier", "escalation", "pulse", "outreach"):
         print(f"  {name:<11} http://127.0.0.1:{ports[name]}   (/docs, /metrics, /healthz, /readyz)")
     print(f"  kafka       127.0.0.1:{ports['kafka']}\n  redis       {redis.url}")
     print(
@@ -546,6 +548,7 @@ def down() -> None:
     pids, _ = _recorded()
     for name in (
         "ingest",
+        "outreach",
         "pulse",
         "desk",
         "gateway",

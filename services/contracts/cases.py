@@ -2,7 +2,8 @@
 every consumer shares (escalation enforces commands against it, the desk shows it to
 moderators). Pure.
 
-Lifecycle: open -> claimed -> resolved -> (appealed -> claimed -> resolved on appeal).
+Lifecycle: open -> claimed -> resolved -> (appealed -> claimed -> resolved on appeal). A
+complaint (a case in a queue with a response SLA) may instead close as answered, by a reply.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ class Case:
     thread_id: str | None = None
     aimed_at: tuple[str, ...] = ()  # the members the post replies to or mentions
     golden_id: str | None = None  # a copy of this golden case: scored, decides nothing
+    first_response_at: datetime | None = None  # the first reply to its post from the desk
+    answered: bool = False  # a complaint closed by a reply (no decision changed)
 
     @property
     def is_open(self) -> bool:
@@ -93,6 +96,8 @@ def fold(case: Case | None, event: CaseEvent) -> Case | None:
         )
     if case is None or kind in (CaseEventKind.REJECTED, CaseEventKind.NOTED):
         return case
+    if kind in (CaseEventKind.ANSWERED, CaseEventKind.RESPONDED):
+        return replied(case, event)
     if kind is CaseEventKind.REPORTED:
         return reported(case, event)
     if kind is CaseEventKind.CLAIMED:
@@ -131,6 +136,27 @@ def fold(case: Case | None, event: CaseEvent) -> Case | None:
     return case
 
 
+def replied(case: Case, event: CaseEvent) -> Case:
+    """A reply to the case's post: the first one is its first response; answering a complaint
+    closes it without a resolution (the post's decision stands). A responded case keeps its
+    state and deadline."""
+    first = case.first_response_at or event.occurred_at
+    if event.kind is CaseEventKind.ANSWERED:
+        return replace(
+            case, state=CaseState.RESOLVED, assignee=None, answered=True,
+            first_response_at=first, first_decider=case.first_decider or event.actor,
+            sla_deadline=None,
+        )  # fmt: skip
+    return replace(case, first_response_at=first)
+
+
+def first_response_seconds(case: Case) -> float | None:
+    """How long the member waited for the first reply, once there was one."""
+    if case.first_response_at is None:
+        return None
+    return max(0.0, (case.first_response_at - case.opened_at).total_seconds())
+
+
 RECENT_REPORTS = 10
 
 
@@ -166,17 +192,20 @@ def queue_rank(case: Case) -> float:
     return case.priority * 1e12 + (0 if case.reports else REPORTED_FIRST) + deadline
 
 
+DATES = ("sla_deadline", "opened_at", "first_response_at")
+
+
 def case_to_json(case: Case) -> str:
     data = asdict(case)
-    for name in ("sla_deadline", "opened_at"):
+    for name in DATES:
         data[name] = data[name].isoformat() if data[name] else None
     return json.dumps(data, sort_keys=True)
 
 
 def case_from_json(raw: str) -> Case:
     data = json.loads(raw)
-    for name in ("sla_deadline", "opened_at"):
-        data[name] = datetime.fromisoformat(data[name]) if data[name] else None
+    for name in DATES:
+        data[name] = datetime.fromisoformat(data[name]) if data.get(name) else None
     data["state"] = CaseState(data["state"])
     data["resolution"] = Action(data["resolution"]) if data["resolution"] else None
     data["recent_reports"] = tuple(data.get("recent_reports") or ())

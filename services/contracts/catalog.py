@@ -24,6 +24,8 @@ from services.contracts.events import (
     PostReported,
     PostScored,
     PostSubmitted,
+    ReplyTemplateChanged,
+    ReplyWritten,
     ReporterMuted,
     ShadowDecision,
     ShieldChanged,
@@ -56,6 +58,8 @@ EVENTS: dict[str, Any] = {
     topics.REPORTER_MUTES: ReporterMuted,
     topics.GOLDEN: GoldenCase,
     topics.GOLDEN_SCORES: GoldenScored,
+    topics.REPLIES: ReplyWritten,
+    topics.REPLY_TEMPLATES: ReplyTemplateChanged,
 }
 
 

@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 API_KEY_PREFIX = "mk"
 MODERATOR_TOKEN_PREFIX = "mt"
@@ -26,6 +26,23 @@ class Scope(StrEnum):
 
 
 ALL_SCOPES: tuple[Scope, ...] = tuple(Scope)
+
+
+class Role(IntEnum):
+    TRIAGE = 1
+    MODERATOR = 2
+    ADMIN = 3
+
+    @classmethod
+    def parse(cls, name: str) -> Role:
+        try:
+            return cls[name.upper()]
+        except KeyError:
+            raise ValueError(f"unknown role {name!r}; one of {[r.label for r in cls]}") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
 
 
 @dataclass(frozen=True)

@@ -358,6 +358,8 @@ class CaseEventKind(StrEnum):
     NOTED = "noted"
     REPORTED = "reported"  # a community member's report, counted on the case
     REJECTED = "rejected"  # a command that was not applied, with the reason
+    ANSWERED = "answered"  # a complaint answered with a reply: the case closes
+    RESPONDED = "responded"  # a reply to the post of a case that stays open (first response)
 
 
 class CaseEvent(Event):
@@ -382,7 +384,10 @@ class CaseEvent(Event):
         default=None, description="On `opened`: the author's strikes the policy judged by."
     )
     resolution: Action | None = Field(default=None, description="What a resolution decided.")
-    action_id: str | None = Field(default=None, description="The ModeratorAction this answers.")
+    action_id: str | None = Field(
+        default=None, description="The ModeratorAction (or, answered or responded, the reply) "
+        "this answers.",
+    )  # fmt: skip
     post: Post | None = Field(default=None, description="On `opened`: the post under review.")
     scores: dict[str, float] | None = Field(default=None, description="On `opened`: its scores.")
     language: str | None = Field(
@@ -598,7 +603,7 @@ class WebhookDeadLettered(Event):
     decision_id: str = Field(
         description="The id of the event delivered (decision, sanction or community alert)."
     )
-    event_type: Literal["decision", "sanction", "community_alert"] = "decision"
+    event_type: Literal["decision", "sanction", "community_alert", "reply"] = "decision"
     status: Literal["dead_lettered", "replayed"]
     attempts: int
     error: str = ""
@@ -796,3 +801,37 @@ class GoldenScored(Event):
     expected: Action
     called: Action
     correct: bool
+
+
+class ReplyWritten(Event):
+    """Topic moderation.replies.v1 — a community manager or moderator answered a post (written
+    by outreach). The gateway hands it to the platform (feed, SSE, webhooks: `type: reply`) to
+    post as its staff account; escalation records it on the post's case, and a reply in a
+    complaints queue answers and closes the case. `reply_id` derives from what makes the reply
+    one (the case, or the theme and post), so a retried send delivers nothing twice."""
+
+    reply_id: str
+    tenant: str
+    post_id: str = Field(description="The post answered (the parent of the reply).")
+    post_author_id: str = Field(description="Its author: the member the reply is for.")
+    community: str | None = None
+    text: str
+    author_role: str = Field(examples=["moderator", "admin"])
+    written_by: str = Field(description="The moderator or community manager's id.")
+    case_id: str | None = Field(default=None, description="The case it answers, if any.")
+    theme: str | None = Field(
+        default=None, description="The feedback theme it closes the loop on, if any."
+    )
+    template: str | None = Field(default=None, description="The template it was written from.")
+
+
+class ReplyTemplateChanged(Event):
+    """Topic moderation.reply-templates.v1 — an admin saved or removed a reply template
+    (written by outreach, which keeps them). `community` None: for every community."""
+
+    tenant: str
+    community: str | None = None
+    name: str
+    text: str = ""
+    removed: bool = False
+    actor: str

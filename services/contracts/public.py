@@ -1,4 +1,5 @@
-"""What platforms receive: the public, versioned views of decisions and sanctions. Pure.
+"""What platforms receive: the public, versioned views of decisions, sanctions, community
+alerts and staff replies. Pure.
 
 One schema for every channel: `GET /v1/posts/{id}/decision`, the feed, the SSE stream and
 webhooks all send these, never the internal events. `schema_version` changes only when a
@@ -20,6 +21,7 @@ from services.contracts.events import (
     ModelInfo,
     PolicyRef,
     Reason,
+    ReplyWritten,
     SanctionKind,
     StatementOfReasons,
 )
@@ -116,7 +118,30 @@ class CommunityAlertView(BaseModel):
     authors: int | None = Field(default=None, description="A pile-on's negative repliers.")
 
 
-PublicEvent = Annotated[DecisionView | SanctionView, Field(discriminator="type")]
+class ReplyView(BaseModel):
+    """A reply from the community's staff to a post, for the platform to post as its staff
+    account under the post (`post_id`), addressed to its author. `reply_id` is the idempotency
+    key: the same reply is never sent twice by a retry, but a platform may see it again after
+    a redelivery."""
+
+    type: Literal["reply"] = "reply"
+    schema_version: int = PUBLIC_SCHEMA_VERSION
+    reply_id: str
+    tenant: str
+    post_id: str = Field(description="The post answered: the reply's parent.")
+    author_id: str = Field(description="The answered post's author, whom the reply is for.")
+    community: str | None = None
+    text: str
+    author_role: str = Field(
+        description="The role of who wrote it, to choose the staff account.",
+        examples=["moderator", "admin"],
+    )
+    written_at: datetime
+    case_id: str | None = Field(default=None, description="The complaint it answers, if any.")
+    theme: str | None = Field(default=None, description="The feedback theme it reports on.")
+
+
+PublicEvent = Annotated[DecisionView | SanctionView | ReplyView, Field(discriminator="type")]
 
 
 def revision_of(d: Decision) -> DecisionRevision:
@@ -177,10 +202,12 @@ def sanction_view(s: AuthorSanctioned) -> SanctionView:
 
 
 def public_view(
-    event: Decision | AuthorSanctioned | CommunityAlert,
-) -> DecisionView | SanctionView | CommunityAlertView:
+    event: Decision | AuthorSanctioned | CommunityAlert | ReplyWritten,
+) -> DecisionView | SanctionView | CommunityAlertView | ReplyView:
     if isinstance(event, CommunityAlert):
         return community_alert_view(event)
+    if isinstance(event, ReplyWritten):
+        return reply_view(event)
     return decision_view(event) if isinstance(event, Decision) else sanction_view(event)
 
 
@@ -201,4 +228,19 @@ def community_alert_view(alert: CommunityAlert) -> CommunityAlertView:
         sample_post_ids=alert.samples,
         target=alert.target,
         authors=alert.authors,
+    )
+
+
+def reply_view(reply: ReplyWritten) -> ReplyView:
+    return ReplyView(
+        reply_id=reply.reply_id,
+        tenant=reply.tenant,
+        post_id=reply.post_id,
+        author_id=reply.post_author_id,
+        community=reply.community,
+        text=reply.text,
+        author_role=reply.author_role,
+        written_at=reply.occurred_at,
+        case_id=reply.case_id,
+        theme=reply.theme,
     )

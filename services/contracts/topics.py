@@ -31,6 +31,8 @@ SHIELDS = "moderation.shields.v1"
 REPORTER_MUTES = "moderation.reporter-mutes.v1"
 GOLDEN = "moderation.golden.v1"
 GOLDEN_SCORES = "moderation.golden-scores.v1"
+REPLIES = "moderation.replies.v1"
+REPLY_TEMPLATES = "moderation.reply-templates.v1"
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,9 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(REPORTER_MUTES, 1, "tenant:member", "desk"),
     TopicSpec(GOLDEN, 1, "tenant", "desk"),
     TopicSpec(GOLDEN_SCORES, 1, "tenant:author_id", "escalation"),
+    # keyed by the answered post's author: a reply follows its post's case events in order
+    TopicSpec(REPLIES, 6, "tenant:author_id", "outreach"),
+    TopicSpec(REPLY_TEMPLATES, 1, "tenant", "outreach"),
 )
 
 

@@ -9,6 +9,9 @@ class Settings(ServiceSettings):
     gateway_timeout_seconds: float = 10.0
     pulse_url: str = "http://127.0.0.1:8004"  # its feedback digest
     pulse_timeout_seconds: float = 10.0
+    outreach_url: str = "http://127.0.0.1:8006"  # replies, templates, response times
+    # a reply to a case waits there up to 10 s for escalation to record it
+    outreach_timeout_seconds: float = 15.0
     kafka_group_id: str = "moderation-desk"
     kafka_max_records: int = 200
     default_rate_limit_per_minute: int = 600  # per platform key reading the pulse views

@@ -1,6 +1,7 @@
 """desk: where moderators, admins and community managers work. Queues, cases, appeals and
 search; the console; keys and moderators; policies with dry runs and backtests; crisis
-switches; the community pulse views and the feedback digest. (Platforms use the gateway.)"""
+switches; the community pulse views and the feedback digest; and, handed on to outreach,
+replies to members. (Platforms use the gateway.)"""
 
 from __future__ import annotations
 
@@ -14,19 +15,19 @@ from redis.asyncio import Redis
 
 from services.contracts import topics
 from services.desk import handlers
+from services.desk.adapters.backends import Backend
 from services.desk.adapters.cases import CaseBoard
 from services.desk.adapters.communities import Communities
 from services.desk.adapters.credentials import Credentials, CredentialStore
 from services.desk.adapters.decisions import DecisionLedger, DecisionsUnavailable
 from services.desk.adapters.policies import PolicyRegistry
-from services.desk.adapters.pulse import PulseClient
 from services.desk.adapters.sessions import ConsoleSessions
 from services.desk.api.routes import (
     admin,
+    backends,
     bulk,
     cases,
     communities,
-    feedback,
     golden,
     policies,
     reporters,
@@ -52,7 +53,10 @@ def create_app(settings: Settings) -> FastAPI:
     broker.include_router(handlers.router(settings))
     broker.context.set_global("desk", handlers.Views(board, moods, credential_store, registry))
     internal = settings.internal_token.get_secret_value() if settings.internal_token else None
-    pulse = PulseClient(settings.pulse_url, settings.pulse_timeout_seconds, internal)
+    pulse = Backend("pulse", settings.pulse_url, settings.pulse_timeout_seconds, internal)
+    outreach = Backend(
+        "outreach", settings.outreach_url, settings.outreach_timeout_seconds, internal
+    )
     decisions = DecisionLedger(settings.gateway_url, settings.gateway_timeout_seconds, internal)
 
     @asynccontextmanager
@@ -60,6 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
         async with consuming(settings, broker):
             yield
         await pulse.aclose()
+        await outreach.aclose()
         await decisions.aclose()
         await redis.aclose()
 
@@ -79,12 +84,15 @@ def create_app(settings: Settings) -> FastAPI:
         rate_limiter=RateLimiter(redis, "desk"),
         decisions=decisions,
         pulse=pulse,
+        outreach=outreach,
         policy_registry=registry,
         console_sessions=ConsoleSessions(redis, settings.console_session_hours * 3600),
     )
     install_unavailable(app)
-    for module in (bulk, cases, admin, policies, communities, feedback, reporters, golden):
+    for module in (bulk, cases, admin, policies, communities, reporters, golden):
         app.include_router(module.router)
+    app.include_router(backends.feedback)
+    app.include_router(backends.outreach)
     app.include_router(admin.moderators)
     app.include_router(communities.admin)
     install_console(app)

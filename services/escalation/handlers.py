@@ -18,7 +18,7 @@ from typing import Annotated
 from faststream.kafka import KafkaBroker, KafkaRouter
 
 from services.contracts import topics
-from services.contracts.cases import Case, case_id_for
+from services.contracts.cases import Case, case_id_for, fold
 from services.contracts.events import (
     CaseEvent,
     CommunityAlert,
@@ -28,6 +28,7 @@ from services.contracts.events import (
     Post,
     PostReported,
     PostScored,
+    ReplyWritten,
     ShieldChanged,
     utcnow,
 )
@@ -37,6 +38,7 @@ from services.escalation.config import Settings
 from services.escalation.domain import crisis, effects, golden, shield
 from services.escalation.domain.answers import AuthorStrikes, answer
 from services.escalation.domain.decisions import Governance, decided
+from services.escalation.domain.replies import on_reply
 from services.escalation.domain.reports import Admission, admit, case_events_for
 from services.escalation.domain.strikes import (
     Author,
@@ -81,7 +83,7 @@ def router(settings: Settings) -> KafkaRouter:
 
 
 async def on_commands(events: Events, broker: Broker, deps: Deps) -> None:
-    """Moderator commands, reports, crisis commands and community alerts."""
+    """Moderator commands, reports, crisis commands, community alerts and replies."""
     await by_topic(
         events, {topic: partial(handler, broker, deps) for topic, (_, handler) in COMMANDS.items()}
     )
@@ -183,6 +185,22 @@ async def on_moderator_actions(broker: KafkaBroker, deps: Escalation, commands: 
         await carry_out(broker, deps.state, answered.effects)
 
 
+async def on_replies(broker: KafkaBroker, deps: Escalation, replies: list) -> None:
+    """A reply to a case's post answers the complaint or is the case's first response; one at
+    a time, like commands (the desk may be waiting on each)."""
+    for _, reply in replies:
+        if reply.case_id is None or await deps.state.answers.seen(reply.reply_id):
+            continue
+        case = await deps.state.cases.get(reply.case_id)
+        policy = deps.book.for_post(reply.tenant, case.community if case else None)
+        event = on_reply(case, reply, policy)
+        if event is None:
+            continue
+        after = fold(case, event)
+        await carry_out(broker, deps.state, effects.of_answer(reply.reply_id, case, event, after))
+        metrics.record_reply(event, case, after)
+
+
 async def author_strikes(deps: Escalation, case: Case | None, policy: Policy) -> AuthorStrikes:
     """The case author's record, for a resolution to lift or give a strike by."""
     if case is None:
@@ -258,6 +276,7 @@ COMMANDS = {  # topic -> (event, handler)
     topics.REPORTS: (PostReported, on_reports),
     topics.CRISIS_COMMANDS: (CrisisCommand, on_crisis_commands),
     topics.COMMUNITY_ALERTS: (CommunityAlert, on_waves),
+    topics.REPLIES: (ReplyWritten, on_replies),
 }
 COMMANDS_GROUP = "commands"  # after KAFKA_GROUP_ID
 # the groups that read these topics before they were merged, after KAFKA_GROUP_ID

@@ -3,6 +3,7 @@ from datetime import datetime
 
 from prometheus_client import Counter, Gauge, Histogram
 
+from services.contracts.cases import first_response_seconds
 from services.contracts.events import CaseEventKind, LabeledExample, SanctionKind
 from services.escalation.domain.agreement import Kind, Outcome, Review, labels_of
 from services.escalation.domain.reports import Admission
@@ -153,7 +154,7 @@ def queues_known(queues: Iterable[str]) -> None:
     """Export a policy's queues at 0 from the moment it is loaded, so a dashboard shows every
     queue and `increase()` sees a queue's first breach."""
     for queue in queues:
-        for counter in (SLA_BREACHES, CASES_OPENED, CASES_RESOLVED):
+        for counter in (SLA_BREACHES, CASES_OPENED, CASES_RESOLVED, RESPONSE_SLA_BREACHES):
             counter.labels(queue)
 
 
@@ -177,6 +178,29 @@ VIEW_EVENTS = Counter(
     "Events applied through the projection table (published policies, crisis switches)",
     ["topic"],
 )
+
+
+FIRST_RESPONSE = Histogram(
+    "escalation_first_response_seconds",
+    "From a case opening to the first reply to its post, by the queue it was in",
+    ["queue"],
+    buckets=(60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800, 604800),
+)
+RESPONSE_SLA_BREACHES = Counter(
+    "escalation_response_sla_breaches_total",
+    "Complaints unanswered past their queue's response SLA",
+    ["queue"],
+)
+
+
+def record_reply(event, before, after) -> None:
+    """A reply recorded on a case: its transition, and the first response's wait."""
+    CASE_TRANSITIONS.labels(event.kind.value).inc()
+    waited = first_response_seconds(after) if after is not None else None
+    if waited is not None and before is not None and before.first_response_at is None:
+        FIRST_RESPONSE.labels(event.queue).observe(waited)
+    if event.kind is CaseEventKind.ANSWERED:
+        CASES_RESOLVED.labels(event.queue).inc()
 
 
 def record_answer(answered) -> None:

@@ -18,7 +18,7 @@ from services.contracts.cases import fold
 from services.escalation import metrics
 from services.escalation.adapters.cases import CaseStore
 from services.escalation.adapters.policies import PolicyBook
-from services.escalation.domain.cases import sla_breach
+from services.escalation.domain.cases import sla_breach, unanswered
 from services.shared.kafka import publish_all
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,8 @@ async def sla_watch(
 async def sweep(broker: KafkaBroker, store: CaseStore, book: PolicyBook) -> None:
     now = datetime.now(UTC)
     for case in await store.many(await store.due(now)):
-        event = sla_breach(case, book.for_post(case.tenant, case.community), now)
+        policy = book.for_post(case.tenant, case.community)
+        event = sla_breach(case, policy, now)
         if event is None:
             continue
         key = topics.author_key(case.tenant, case.author_id)
@@ -62,6 +63,8 @@ async def sweep(broker: KafkaBroker, store: CaseStore, book: PolicyBook) -> None
         if after is not None:
             await store.save(after, case)
         metrics.SLA_BREACHES.labels(case.queue).inc()
+        if unanswered(case, policy):
+            metrics.RESPONSE_SLA_BREACHES.labels(case.queue).inc()
         log.warning(
             "SLA breached", extra={"case_id": case.case_id, "from": case.queue, "to": event.queue}
         )

@@ -1,6 +1,6 @@
 """Kafka side of the gateway: every view it serves platforms, built from the topics by the
-projection table below (the same table drives `rebuild`). Decisions and sanctions go to the
-read model and its webhooks, submitted posts to the pending view, community alerts to the
+projection table below (the same table drives `rebuild`). Decisions, sanctions and the desk's
+replies go to the read model and its webhooks, submitted posts to the pending view, community alerts to the
 webhooks, platform keys and webhook registrations to their views."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from services.contracts.events import (
     CredentialEvent,
     Decision,
     PostSubmitted,
+    ReplyWritten,
     WebhookEvent,
 )
 from services.gateway import metrics
@@ -78,6 +79,20 @@ async def apply_sanction(views: Views, sanction: AuthorSanctioned, live: bool) -
     return True
 
 
+async def apply_reply(views: Views, reply: ReplyWritten, live: bool) -> bool:
+    """Onto the feed and, live, to the webhooks: once per reply id, so a retried or redelivered
+    reply reaches the platform once (deliveries are queued before the feed entry, as for a
+    decision: a crash between them re-enqueues the same delivery ids)."""
+    if not await views.decisions.is_new_reply(reply):
+        return False
+    if live:
+        await views.deliveries.enqueue(reply, await views.hooks.of_tenant(reply.tenant))
+    stored = await views.decisions.store_reply(reply)
+    if stored:
+        metrics.REPLIES_MATERIALIZED.inc()
+    return stored
+
+
 async def send_alert(views: Views, alert: CommunityAlert, _: bool) -> None:
     """To the platform's webhooks, once (a redelivered alert is not sent again)."""
     if await views.deliveries.first_time(alert):
@@ -92,6 +107,7 @@ PROJECTIONS = {
     topics.DECISIONS: Projection(Decision, apply_decisions, many=True),
     topics.POSTS_SUBMITTED: Projection(PostSubmitted, apply_posts, many=True),
     topics.SANCTIONS: Projection(AuthorSanctioned, apply_sanction),
+    topics.REPLIES: Projection(ReplyWritten, apply_reply),
     # nothing to keep: an alert only goes to the webhooks, live
     topics.COMMUNITY_ALERTS: Projection(CommunityAlert, send_alert, rebuilt=False),
     topics.CREDENTIALS: Projection(CredentialEvent, lambda v, e, _: v.keys.apply(e)),
@@ -121,5 +137,5 @@ async def on_pipeline(events: Events, views: Deps) -> None:
 
 
 async def on_views(events: Events, views: Deps) -> None:
-    """Sanctions, community alerts, platform keys and webhook registrations."""
+    """Sanctions, replies, community alerts, platform keys and webhook registrations."""
     await project(PROJECTIONS, views, events, metrics.VIEW_EVENTS)

@@ -35,6 +35,9 @@ SSE_CLIENTS = Gauge("gateway_sse_clients", "Open decision streams")
 SANCTIONS_MATERIALIZED = Counter(
     "gateway_sanctions_materialized_total", "Sanctions stored and sent to platforms"
 )
+REPLIES_MATERIALIZED = Counter(
+    "gateway_replies_materialized_total", "The desk's replies put on the feed and sent to platforms"
+)
 VIEW_EVENTS = Counter(
     "gateway_view_events_total", "Events applied to the gateway's own views", ["topic"]
 )

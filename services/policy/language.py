@@ -121,6 +121,22 @@ class Queue(_Strict):
     priority: int = Field(default=5, ge=0, le=9, description="0 is the most urgent")
     sla_minutes: float = Field(gt=0)
     escalate_to: str | None = None
+    response_sla_minutes: float | None = Field(
+        default=None,
+        gt=0,
+        description="A complaints queue: its cases are answered with a reply, which closes "
+        "them as `answered`, due within this many minutes; unanswered past it they escalate "
+        "like any SLA breach.",
+    )
+
+    @property
+    def complaints(self) -> bool:
+        return self.response_sla_minutes is not None
+
+    @property
+    def due_minutes(self) -> float:
+        """When a case that enters the queue is due: answered (a complaint) or resolved."""
+        return min(self.sla_minutes, self.response_sla_minutes or self.sla_minutes)
 
 
 class SanctionStep(_Strict):
@@ -431,7 +447,7 @@ def evaluate(post: PostFacts, policy: Policy, only_reports: bool = False) -> Ver
         priority=winner.priority
         if winner.priority is not None
         else (spec.priority if spec else None),
-        sla_minutes=spec.sla_minutes if spec else None,
+        sla_minutes=spec.due_minutes if spec else None,
         strikes=max((rule.strikes for rule, _ in matched), default=0),
         matched=tuple(rule.id for rule, _ in matched),
         crisis=crisis,

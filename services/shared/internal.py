@@ -48,3 +48,13 @@ InternalCaller = Depends(internal_caller)
 def internal_headers(token: str | None) -> dict[str, str]:
     """What a client of another service's internal API sends."""
     return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+# Who a service acts for when it calls another's internal API on a person's behalf (the desk,
+# for a moderator or community manager it admitted): the callee trusts these only with the
+# internal token.
+STAFF_TENANT, STAFF_ID, STAFF_ROLE = "x-staff-tenant", "x-staff-id", "x-staff-role"
+
+
+def on_behalf_of(tenant: str, staff_id: str, role: str) -> dict[str, str]:
+    return {STAFF_TENANT: tenant, STAFF_ID: staff_id, STAFF_ROLE: role}

@@ -1,12 +1,15 @@
 """How a service that keeps its own view of cases indexes them in its own Redis keys: open
-cases by queue order and by opening time. Each service names its keys; the writes are the same."""
+cases by queue order and by opening time, and the answers people wait for. Each service names
+its keys; the writes and the waits are the same."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from services.contracts.cases import Case, case_to_json, queue_rank
+from services.contracts.events import CaseEvent
 
 KeyOf = Callable[[str, str], str]  # (tenant, queue) -> key
 
@@ -31,3 +34,15 @@ def write_case(pipe, keys: CaseKeys, case: Case, previous: Case | None) -> None:
     else:
         pipe.zrem(keys.queue(case.tenant, case.queue), case.case_id)
         pipe.zrem(keys.opened(case.tenant, case.queue), case.case_id)
+
+
+async def answer_on(redis, key: str, timeout: float) -> CaseEvent | None:
+    """The case event pushed onto the list `key` (the answer to a command or a reply, once the
+    service's view has applied it), or None after `timeout` s. Waits in slices of a second: a
+    blocking read must end well inside the client's socket timeout (redis-py's default is 5 s)."""
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        found = await redis.blpop([key], timeout=max(0.01, min(1.0, left)))
+        if found:
+            return CaseEvent.model_validate_json(found[1])
+    return None

@@ -1,23 +1,29 @@
-"""The six services as real processes (`python -m services.<name>`) on the session's Kafka and Redis."""
+"""The seven services as real processes (`python -m services.<name>`) on the session's Kafka and Redis."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import Browser, Page, async_playwright
 
 from deploy.localstack import Service, free_port, service_env
 from tests.conftest import Infra
 from tests.integration.helpers import eventually
 
-ORDER = ("classifier", "escalation", "gateway", "desk", "ingest", "pulse")
+SHOTS = Path(os.environ.get("CONSOLE_SCREENSHOTS", ".run/console-screenshots"))
+WAIT_MS = 45_000  # what a browser test waits for something to show
+ORDER = ("classifier", "escalation", "gateway", "desk", "ingest", "pulse", "outreach")
 WAVE_WINDOW_SECONDS = 3  # pulse's shortest window in this stack, so a wave shows in seconds
 PILE_ON_WINDOW_SECONDS = 4  # a member's window of replies in this stack
 
@@ -136,3 +142,32 @@ async def accepted_batch(ingest: str, headers: dict[str, str], items: list[dict]
     results = answer.json()["results"]
     assert all(r["status"] == "accepted" for r in results), results
     return [r["post_id"] for r in results]
+
+
+def chromium_path() -> str:
+    found = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    assert found, "the console tests need Debian's chromium (make test installs it as root)"
+    return found
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=chromium_path(), args=["--no-sandbox", "--disable-gpu"]
+        )
+        yield launched
+        await launched.close()
+
+
+async def screen(page: Page, name: str) -> None:
+    """Screenshot the screen and hold it to axe-core: no serious or critical violation."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    results = await Axe().run(page)
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not bad, f"{name}: {bad}"

@@ -240,7 +240,9 @@ async def test_broker_killed_and_restarted(chaos: Chaos) -> None:
     record("kafka", await under_load(chaos, headers, fault))
 
 
-@pytest.mark.parametrize("name", ["classifier", "escalation", "gateway", "desk", "ingest", "pulse"])
+@pytest.mark.parametrize(
+    "name", ["classifier", "escalation", "gateway", "desk", "ingest", "pulse", "outreach"]
+)
 async def test_a_service_killed_and_restarted(chaos: Chaos, name: str) -> None:
     headers = platform_key(chaos)
     await asyncio.to_thread(wait_until_ingest_knows, chaos.url("ingest"), headers)

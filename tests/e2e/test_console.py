@@ -8,28 +8,21 @@ axe-core: no serious or critical violations.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import shutil
 import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
-from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from services.contracts import topics
 from services.contracts.cases import case_id_for
 from tests.conftest import Infra
-from tests.e2e.conftest import Stack, wait_until_ingest_knows
+from tests.e2e.conftest import WAIT_MS, Stack, screen, wait_until_ingest_knows
 from tests.integration.helpers import bearer, collect, eventually, issue
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = Path(os.environ.get("CONSOLE_SCREENSHOTS", ".run/console-screenshots"))
-WAIT_MS = 45_000
 # Posts with the word "quarantine" are held in the review queue, whatever the model scores:
 # the tests need to know which posts become cases.
 POLICY = """id: console-{tenant}
@@ -55,22 +48,6 @@ rules:
     when: {scores: {toxicity: 0.5}}
     colour: blue
 """
-
-
-def chromium_path() -> str:
-    found = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
-    assert found, "the console tests need Debian's chromium (make test installs it as root)"
-    return found
-
-
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=chromium_path(), args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield launched
-        await launched.close()
 
 
 class Community:
@@ -167,19 +144,6 @@ async def open_case(
     context, page = await signed_in(browser, community, token)
     await page.goto(f"{community.desk}/console/#/case/{case_id_for(post_id)}")
     return context, page
-
-
-async def screen(page: Page, name: str) -> None:
-    """Screenshot the screen and hold it to axe-core: no serious or critical violation."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    results = await Axe().run(page)
-    bad = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not bad, f"{name}: {bad}"
 
 
 async def test_signing_in_sets_a_session_cookie_and_signing_out_ends_it(

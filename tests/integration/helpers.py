@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import uvicorn
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from redis.asyncio import Redis
 
 from deploy.localstack import free_port
@@ -219,3 +219,17 @@ async def snapshot(redis: Redis, families: tuple[str, ...]) -> dict[str, Any]:
                 value = sorted(json.dumps(fields, sort_keys=True) for _, fields in entries)
             out[key] = (kind, value)
     return out
+
+
+def reply_receiver(replies: list[dict]) -> FastAPI:
+    """A platform's webhook receiver: keeps every `reply` delivered, answers everything 200."""
+    app = FastAPI()
+
+    @app.post("/hook")
+    async def hook(request: Request) -> Response:
+        body = json.loads(await request.body())
+        if body["type"] == "reply":
+            replies.append(body)
+        return Response(status_code=200)
+
+    return app

@@ -194,6 +194,36 @@ async def test_sla_breach_survives_a_restart(infra: Infra, policy_dir: Path, ten
         assert 'escalation_sla_breaches_total{queue="general"}' in metrics
 
 
+COMPLAINTS = """id: complaints
+version: "1"
+default_queue: feedback
+queues:
+  feedback: {priority: 5, sla_minutes: 60, response_sla_minutes: 0.05, escalate_to: leads}
+  leads: {priority: 4, sla_minutes: 60, response_sla_minutes: 60}
+rules:
+  - {id: civil, action: allow, queue: feedback, when: {below: {toxicity: 0.5}}}
+"""
+
+
+async def test_an_unanswered_complaint_escalates_past_its_response_sla(
+    infra: Infra, policy_dir: Path, tenant: str
+) -> None:
+    (policy_dir / f"{tenant}.yaml").write_text(COMPLAINTS)  # answered within 3 s, or escalated
+    post = scored(tenant, "complaint", {"toxicity": 0.1})
+    case_id = case_id_for(post.post.post_id)
+    async with escalation(infra, policy_dir) as client:
+        await asyncio.sleep(0.5)  # the policy reload
+        await produce(infra.kafka_bootstrap, topics.POSTS_SCORED, [post.model_dump_json().encode()])
+        events = await case_events(infra, case_id, 2)
+        metrics = (await client.get("/metrics")).text
+    assert [(e["kind"], e["queue"], e["actor"]) for e in events] == [
+        ("opened", "feedback", "system"),
+        ("escalated", "leads", "system"),
+    ]
+    assert events[1]["reason"].startswith("SLA breached: unanswered past")
+    assert 'escalation_response_sla_breaches_total{queue="feedback"} 1.0' in metrics
+
+
 async def test_a_moderator_sanction_removes_the_post_and_sanctions_the_author(
     infra: Infra, policy_dir: Path, gateway, tenant: str
 ) -> None:

@@ -125,7 +125,7 @@ async def test_scored_posts_become_decisions_with_reasons(
     assert calm_view["action"] == "allow" and calm_view["reasons"] == []
     assert severe_view["action"] == "remove"
     assert [r["rule"] for r in severe_view["reasons"]] == ["severe-toxicity", "very-toxic", "toxic"]
-    assert severe_view["policy"] == {"id": "default", "version": "4"}
+    assert severe_view["policy"] == {"id": "default", "version": "5"}
     assert (severe_view["reply_to"], severe_view["thread_id"]) == ("calm", "t1")
     assert "reply_to" not in calm_view and "thread_id" not in calm_view  # none: left out
 

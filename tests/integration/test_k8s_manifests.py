@@ -70,7 +70,11 @@ def selected(policy: dict, app: str) -> bool:
     )
 
 
-CALLERS = {"classifier": {"gateway"}, "pulse": {"desk"}}  # of their internal APIs
+CALLERS = {
+    "classifier": {"gateway"},
+    "pulse": {"desk"},
+    "outreach": {"desk"},
+}  # of their internal APIs
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -80,7 +84,7 @@ def test_each_service_admits_only_its_callers(overlay: str) -> None:
     apps = [d["metadata"]["name"] for d in docs if d["kind"] == "Deployment"]
     for app in apps:
         assert any(selected(p, app) and not p["spec"].get("ingress") for p in policies), app
-    for internal in ("classifier", "pulse", "escalation"):
+    for internal in ("classifier", "pulse", "escalation", "outreach"):
         sources = [
             source
             for p in policies
@@ -104,6 +108,7 @@ def test_the_internal_token_comes_from_a_secret() -> None:
             "ingest",
             "classifier",
             "pulse",
+            "outreach",
         }:
             continue
         env = {e["name"]: e for e in doc["spec"]["template"]["spec"]["containers"][0]["env"]}

@@ -43,6 +43,9 @@ from services.ingest.adapters import registry as ingest_registry
 from services.ingest.adapters import reports as ingest_reports
 from services.ingest.config import Settings as IngestSettings
 from services.ingest.main import create_app as create_ingest
+from services.outreach import rebuild as outreach_rebuild
+from services.outreach.config import Settings as OutreachSettings
+from services.outreach.main import create_app as create_outreach
 from services.shared import keys as platform_keys
 from tests.conftest import Infra, own_infra
 from tests.integration.gateway.conftest import scored
@@ -63,7 +66,7 @@ ESCALATION_FAMILIES = (
     *escalation_cases.FAMILIES,
     *escalation_reports.FAMILIES,
 )
-OWNERS = ("ingest:", "escalation:", "gateway:", "desk:")
+OWNERS = ("ingest:", "escalation:", "gateway:", "desk:", "outreach:")
 INTERNAL = "rebuild-internal"  # the desk reads the gateway's decisions with it
 POLICY = (Path(__file__).resolve().parents[2] / "deploy" / "policies" / "default.yaml").read_text()
 
@@ -105,7 +108,12 @@ async def stack(fresh: Infra) -> AsyncIterator[dict[str, httpx.AsyncClient]]:
         clients["gateway"] = await running_apps.enter_async_context(
             httpx.AsyncClient(base_url=gateway_url, timeout=30)
         )
-        desk = create_desk(DeskSettings(**common, gateway_url=gateway_url, internal_token=INTERNAL))
+        outreach = create_outreach(
+            OutreachSettings(**common, gateway_url=gateway_url, internal_token=INTERNAL)
+        )
+        outreach_url = await running_apps.enter_async_context(serving(outreach))
+        desk = create_desk(DeskSettings(**common, gateway_url=gateway_url, internal_token=INTERNAL,
+                                        outreach_url=outreach_url))  # fmt: skip
         clients["desk"] = await running_apps.enter_async_context(running(desk))
         yield clients
 
@@ -124,7 +132,8 @@ async def settled(redis: Redis, families: tuple[str, ...]) -> dict:
 
 async def build_state(fresh: Infra, stack: dict[str, httpx.AsyncClient], tenant: str) -> None:
     """Posts through ingest and the classifier, scored posts that open cases, a published
-    policy, a webhook that never answers, and moderators working the cases."""
+    policy, a webhook that never answers, moderators working the cases, a reply template, and
+    replies: a complaint answered, a held case's first response."""
     gateway, desk, ingest = stack["gateway"], stack["desk"], stack["ingest"]
     platform = await bearer(fresh, tenant)
     await ingest_knows(ingest, platform)
@@ -151,15 +160,22 @@ async def build_state(fresh: Infra, stack: dict[str, httpx.AsyncClient], tenant:
     threat = scored(tenant, "t1", {"threat": 0.95})
     held = scored(tenant, "h1", {"toxicity": 0.95})
     other = scored(tenant, "t2", {"threat": 0.9}, author_id="a2")
-    events = [e.model_dump_json().encode() for e in (threat, held, other)]
+    complaint = scored(
+        tenant, "f1", {"toxicity": 0.05, "insult": 0.01}, text="the editor is broken"
+    )
+    events = [e.model_dump_json().encode() for e in (threat, held, other, complaint)]
     await produce(fresh.kafka_bootstrap, topics.POSTS_SCORED, events)
 
     async def case_open(post_id: str):
         answer = await desk.get(f"/v1/moderation/cases/{case_id_for(post_id)}", headers=moderator)
         return answer.status_code == 200
 
-    for post_id in (threat.post.post_id, held.post.post_id, other.post.post_id, posted[0]):
+    cases = (threat, held, other, complaint)
+    for post_id in (*(e.post.post_id for e in cases), posted[0]):
         assert await eventually(lambda p=post_id: case_open(p))
+    template = {"text": "Thanks for telling us in {community}.", "community": "c1"}
+    saved = await desk.put("/v1/moderation/reply-templates/thanks", json=template, headers=admin)
+    assert saved.status_code == 202, saved.text
     steps = [
         (threat, "claim", None), (threat, "notes", {"text": "clear threat"}),
         (threat, "actions", {"action": "remove", "reason": "threat"}),
@@ -170,6 +186,10 @@ async def build_state(fresh: Infra, stack: dict[str, httpx.AsyncClient], tenant:
         url = f"/v1/moderation/cases/{case_id_for(event.post.post_id)}/{verb}"
         answer = await desk.post(url, json=body, headers=moderator)
         assert answer.status_code == 200, answer.text
+    for event, outcome in ((complaint, "answered"), (other, "responded")):
+        url = f"/v1/moderation/cases/{case_id_for(event.post.post_id)}/reply"
+        answer = await desk.post(url, json={"text": "Thanks, we are on it."}, headers=moderator)
+        assert answer.status_code == 201 and answer.json()["outcome"] == outcome, answer.text
 
 
 FAMILIES = {
@@ -177,6 +197,7 @@ FAMILIES = {
     "escalation": ESCALATION_FAMILIES,
     "gateway": gateway_rebuild.FAMILIES,
     "desk": desk_rebuild.FAMILIES,
+    "outreach": outreach_rebuild.FAMILIES,
 }
 
 
@@ -188,6 +209,8 @@ async def rebuild(service: str, fresh: Infra) -> None:
         await escalation_rebuild.rebuild(EscalationSettings(**common))
     elif service == "desk":
         await desk_rebuild.rebuild(DeskSettings(**common))
+    elif service == "outreach":
+        await outreach_rebuild.rebuild(OutreachSettings(**common))
     else:
         await gateway_rebuild.rebuild(GatewaySettings(**common))
 
@@ -206,6 +229,10 @@ async def built(fresh: Infra, stack: dict[str, httpx.AsyncClient], tenant: str) 
     assert kinds == ["key"] + ["post"] * 5 + ["report"] * 3
     assert len(before["escalation"]) > 10 and len(before["gateway"]) > 10
     assert len(before["desk"]) > 10
+    outreach = sorted(key.split(":")[1] for key in before["outreach"])
+    # the two cases still open (the claimed threat, the reported post: the answered complaint
+    # and the resolved ones left), the day's first responses, the template
+    assert outreach == ["case"] * 2 + ["reply-templates", "responses"], outreach
     return before
 
 

@@ -37,7 +37,7 @@ from services.desk.domain.quality import QUALITY, quality_of
 from services.desk.domain.search import Search
 from services.desk.metrics import MODERATOR_CALLS
 from services.shared import paging
-from services.shared.queues import CaseKeys, write_case
+from services.shared.queues import CaseKeys, answer_on, write_case
 
 ANSWER_TTL_SECONDS = 300
 LIVE_KEPT = 1000
@@ -312,17 +312,8 @@ class CaseBoard:
         )
 
     async def answer(self, action_id: str, timeout: float) -> CaseEvent | None:
-        """The case event that answers a command, once the view has applied it, or None.
-        Waits in slices of a second: a blocking read must end well inside the client's socket
-        timeout (redis-py's default is 5 s)."""
-        deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            found = await self.redis.blpop(
-                [answer_key(action_id)], timeout=max(0.01, min(1.0, left))
-            )
-            if found:
-                return CaseEvent.model_validate_json(found[1])
-        return None
+        """The case event that answers a command, once the view has applied it, or None."""
+        return await answer_on(self.redis, answer_key(action_id), timeout)
 
 
 def quality_key(tenant: str, moderator: str, kind: str) -> str:

@@ -19,12 +19,12 @@ from faststream.kafka import KafkaBroker
 
 from services.contracts.credentials import MODERATOR_TOKEN_PREFIX, Scope
 from services.desk import metrics
+from services.desk.adapters.backends import Backend
 from services.desk.adapters.cases import CaseBoard
 from services.desk.adapters.communities import Communities
 from services.desk.adapters.credentials import Credentials, CredentialStore
 from services.desk.adapters.decisions import DecisionLedger
 from services.desk.adapters.policies import PolicyRegistry
-from services.desk.adapters.pulse import PulseClient
 from services.desk.config import Settings
 from services.desk.domain.access import Role
 from services.shared.api import from_state
@@ -39,7 +39,8 @@ CommunitiesDep = Annotated[Communities, Depends(from_state("communities"))]
 CredentialsDep = Annotated[Credentials, Depends(from_state("credentials"))]
 DecisionsDep = Annotated[DecisionLedger, Depends(from_state("decisions"))]
 PolicyRegistryDep = Annotated[PolicyRegistry, Depends(from_state("policy_registry"))]
-PulseDep = Annotated[PulseClient, Depends(from_state("pulse"))]
+PulseDep = Annotated[Backend, Depends(from_state("pulse"))]
+OutreachDep = Annotated[Backend, Depends(from_state("outreach"))]
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Who may do what: moderator tokens with roles (platform keys' scopes and the token format
 are in `services/contracts/credentials.py`). Pure.
 
-Roles follow Bluesky Ozone's ladder, each including the one below it:
+Roles (`contracts.credentials.Role`) follow Bluesky Ozone's ladder, each including the one below it:
 - triage: view queues and cases, claim and unclaim, label, add notes;
 - moderator: also approve, hold, remove, escalate, decide appeals, warn and mute authors;
 - admin: also suspend and ban authors, and manage keys.
@@ -9,27 +9,8 @@ Roles follow Bluesky Ozone's ladder, each including the one below it:
 
 from __future__ import annotations
 
-from enum import IntEnum
-
+from services.contracts.credentials import Role
 from services.contracts.events import Command, SanctionKind
-
-
-class Role(IntEnum):
-    TRIAGE = 1
-    MODERATOR = 2
-    ADMIN = 3
-
-    @classmethod
-    def parse(cls, name: str) -> Role:
-        try:
-            return cls[name.upper()]
-        except KeyError:
-            raise ValueError(f"unknown role {name!r}; one of {[r.label for r in cls]}") from None
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
-
 
 # every command but `sanction`, whose role depends on the sanction's kind
 COMMAND_ROLE: dict[Command, Role] = {

@@ -1,6 +1,7 @@
 """Moderation cases: state as a fold of CaseEvents, commands, and SLA breaches. Pure.
 
-Lifecycle: open -> claimed -> resolved -> (appealed -> claimed -> resolved on appeal).
+Lifecycle: open -> claimed -> resolved -> (appealed -> claimed -> resolved on appeal); a
+complaint may close as answered instead (`replies.py`).
 - Only the moderator holding the claim may resolve, unclaim or escalate it; the same case is
   never held by two moderators.
 - An appeal is decided by a moderator other than the one who made the first decision, and a
@@ -31,7 +32,7 @@ TRANSITIONS = {
 }
 
 
-def _event(case: Case, kind: CaseEventKind, actor: str, now: datetime, **fields) -> CaseEvent:
+def case_event(case: Case, kind: CaseEventKind, actor: str, now: datetime, **fields) -> CaseEvent:
     return CaseEvent(
         occurred_at=now,
         case_id=case.case_id,
@@ -48,7 +49,7 @@ def _event(case: Case, kind: CaseEventKind, actor: str, now: datetime, **fields)
 
 def _deadline(policy: Policy, queue: str, now: datetime) -> datetime | None:
     spec = policy.queues.get(queue)
-    return now + timedelta(minutes=spec.sla_minutes) if spec else None
+    return now + timedelta(minutes=spec.due_minutes) if spec else None
 
 
 def handle(case: Case | None, command: ModeratorAction, policy: Policy, now: datetime) -> CaseEvent:
@@ -62,21 +63,23 @@ def handle(case: Case | None, command: ModeratorAction, policy: Policy, now: dat
         )  # fmt: skip
     actor, verb = command.moderator_id, command.command
     if reason:
-        return _event(
+        return case_event(
             case, CaseEventKind.REJECTED, actor, now, reason=reason, action_id=command.action_id
         )
     common = {"reason": command.reason, "action_id": command.action_id}
     if verb in TRANSITIONS:
-        return _event(case, TRANSITIONS[verb], actor, now, **common)
+        return case_event(case, TRANSITIONS[verb], actor, now, **common)
     if isinstance(command, EscalateCommand):
         queue = command.arguments.queue
         spec = policy.queues[queue]
-        return _event(case, CaseEventKind.ESCALATED, actor, now, queue=queue, priority=spec.priority,
+        return case_event(case, CaseEventKind.ESCALATED, actor, now, queue=queue, priority=spec.priority,
                       sla_deadline=_deadline(policy, queue, now), **common)  # fmt: skip
     if verb is Command.APPEAL:
         deadline = _deadline(policy, case.queue, now)
-        return _event(case, CaseEventKind.APPEALED, actor, now, sla_deadline=deadline, **common)
-    return _event(case, CaseEventKind.RESOLVED, actor, now, resolution=RESOLUTIONS[verb], **common)
+        return case_event(case, CaseEventKind.APPEALED, actor, now, sla_deadline=deadline, **common)
+    return case_event(
+        case, CaseEventKind.RESOLVED, actor, now, resolution=RESOLUTIONS[verb], **common
+    )
 
 
 def _refusal(case: Case | None, command: ModeratorAction, policy: Policy) -> str | None:
@@ -88,6 +91,8 @@ def _refusal(case: Case | None, command: ModeratorAction, policy: Policy) -> str
     if verb is Command.APPEAL:
         if case.state is not CaseState.RESOLVED:
             return "only a resolved case can be appealed"
+        if case.answered:
+            return "an answered complaint decided nothing to appeal"
         return "this case was already appealed once" if case.appealed else None
     if case.state is CaseState.RESOLVED:
         return "the case is resolved"
@@ -112,6 +117,12 @@ def _refusal(case: Case | None, command: ModeratorAction, policy: Policy) -> str
     return None
 
 
+def unanswered(case: Case, policy: Policy) -> bool:
+    """A complaint no one has replied to yet: what a response SLA measures."""
+    spec = policy.queues.get(case.queue)
+    return spec is not None and spec.complaints and case.first_response_at is None
+
+
 def sla_breach(case: Case, policy: Policy, now: datetime) -> CaseEvent | None:
     """An open case past its deadline moves to its queue's escalation target (system actor).
 
@@ -120,10 +131,11 @@ def sla_breach(case: Case, policy: Policy, now: datetime) -> CaseEvent | None:
     if not case.is_open or case.sla_deadline is None or case.sla_deadline > now:
         return None
     spec = policy.queues.get(case.queue)
+    what = "unanswered" if unanswered(case, policy) else "open"
     target = spec.escalate_to if spec and spec.escalate_to else case.queue
     target_spec = policy.queues.get(target)
     deadline = _deadline(policy, target, now) if target != case.queue else None
-    return _event(
+    return case_event(
         case,
         CaseEventKind.ESCALATED,
         "system",
@@ -131,5 +143,5 @@ def sla_breach(case: Case, policy: Policy, now: datetime) -> CaseEvent | None:
         queue=target,
         priority=target_spec.priority if target_spec else case.priority,
         sla_deadline=deadline,
-        reason=f"SLA breached: open past {case.sla_deadline.isoformat()} in {case.queue}",
+        reason=f"SLA breached: {what} past {case.sla_deadline.isoformat()} in {case.queue}",
     )

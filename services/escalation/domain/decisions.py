@@ -168,7 +168,7 @@ def case_opened(
         actor="system",
         reason=", ".join(verdict.matched),
         priority=verdict.priority,
-        sla_deadline=opened_at + timedelta(minutes=spec.sla_minutes) if spec else None,
+        sla_deadline=opened_at + timedelta(minutes=spec.due_minutes) if spec else None,
         post=scored.post,
         scores=scored.scores,
         author_strikes=strikes_before,

@@ -1,14 +1,16 @@
-"""What platforms read, built by the gateway from the topics: decisions, sanctions and the feed
-of both (the posts it has seen submitted: `posts`).
+"""What platforms read, built by the gateway from the topics: decisions, sanctions, the desk's
+replies and the feed of them all (the posts it has seen submitted: `posts`).
 
 gateway:decision:{post_id}                  latest revision (hash: revision, decision JSON)
 gateway:decision-history:{post_id}          every revision stored, oldest first
 gateway:author-decisions:{tenant}:{author}  the author's latest decisions, newest first
-gateway:feed:{tenant}                       a stream of the tenant's decisions and sanctions
+gateway:feed:{tenant}                       a stream of the tenant's decisions, sanctions, replies
 gateway:sanction:{sanction_id}              one sanction (AuthorSanctioned JSON)
 gateway:sanctions:{tenant}:{author}         the author's sanctions, by time
+gateway:reply:{reply_id}                    a reply put on the feed (ReplyWritten JSON)
 
-A decision is stored only if its revision is newer than the one held, and a sanction only once,
+A decision is stored only if its revision is newer than the one held, a sanction or a reply
+only once,
 so redelivered or reordered events never roll a post back or repeat an entry. Rebuilt by
 replaying the topics (a rebuilt feed has new cursors).
 """
@@ -19,7 +21,7 @@ import json
 
 from redis.asyncio import Redis
 
-from services.contracts.events import AuthorSanctioned, Decision
+from services.contracts.events import AuthorSanctioned, Decision, ReplyWritten
 from services.shared import paging
 
 FEED_MAX = 1_000_000  # entries kept per tenant (approximate trim)
@@ -31,8 +33,9 @@ FAMILIES = (
     "gateway:feed:*",
     "gateway:sanction:*",
     "gateway:sanctions:*",
+    "gateway:reply:*",
 )
-FeedEntry = Decision | AuthorSanctioned
+FeedEntry = Decision | AuthorSanctioned | ReplyWritten
 
 
 _STORE_IF_NEWER = """
@@ -54,6 +57,14 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX') == false then
 end
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'type', 'sanction', 'event', ARGV[1])
+return 1
+"""
+
+_FEED_ONCE = """
+if redis.call('SET', KEYS[1], '1', 'NX') == false then
+  return 0
+end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'type', ARGV[3], 'event', ARGV[1])
 return 1
 """
 
@@ -86,9 +97,15 @@ def _decode(raw: str) -> Decision:
     return Decision.model_validate(json.loads(raw))
 
 
+def reply_key(reply_id: str) -> str:
+    return f"gateway:reply:{reply_id}"
+
+
 def _entry(fields: dict[str, str]) -> FeedEntry:
     if fields.get("type") == "sanction":
         return AuthorSanctioned.model_validate_json(fields["event"])
+    if fields.get("type") == "reply":
+        return ReplyWritten.model_validate_json(fields["event"])
     return Decision.model_validate_json(fields["event"])
 
 
@@ -97,6 +114,7 @@ class DecisionStore:
         self.redis = redis
         self._store = redis.register_script(_STORE_IF_NEWER)
         self._store_once = redis.register_script(_STORE_ONCE)
+        self._feed_once = redis.register_script(_FEED_ONCE)
 
     async def newer_of(self, decisions: list[Decision]) -> list[Decision]:
         """Those newer than what is stored for their post, read in one round trip."""
@@ -143,6 +161,16 @@ class DecisionStore:
         at = sanction.occurred_at.timestamp()
         args = [sanction.model_dump_json(), at, sanction.event_id, FEED_MAX]
         return bool(await self._store_once(keys=keys, args=args))
+
+    async def is_new_reply(self, reply: ReplyWritten) -> bool:
+        return not await self.redis.exists(reply_key(reply.reply_id))
+
+    async def store_reply(self, reply: ReplyWritten) -> bool:
+        """Onto the tenant's feed, once per reply id (a retried reply is the same reply)."""
+        keys = [reply_key(reply.reply_id), feed_key(reply.tenant)]
+        return bool(
+            await self._feed_once(keys=keys, args=[reply.model_dump_json(), FEED_MAX, "reply"])
+        )
 
     async def sanctions(
         self, tenant: str, author_id: str, position: paging.Position | None, limit: int

@@ -23,6 +23,7 @@ from services.contracts.events import (
     AuthorSanctioned,
     CommunityAlert,
     Decision,
+    ReplyWritten,
     WebhookEvent,
     derived_id,
 )
@@ -97,7 +98,7 @@ class Delivery:
     delivery_id: str
     webhook_id: str
     tenant: str
-    event_type: str  # "decision", "sanction" or "community_alert"
+    event_type: str  # "decision", "sanction", "community_alert" or "reply"
     event_id: str  # the decision or sanction id: the receiver's idempotency key
     body: str  # the public view (DecisionView or SanctionView JSON)
     attempts: int
@@ -112,7 +113,9 @@ class DeliveryQueue:
         self._enqueue = redis.register_script(_ENQUEUE)
 
     async def enqueue(
-        self, event: Decision | AuthorSanctioned | CommunityAlert, webhooks: list[WebhookEvent]
+        self,
+        event: Decision | AuthorSanctioned | CommunityAlert | ReplyWritten,
+        webhooks: list[WebhookEvent],
     ) -> None:
         """One delivery per webhook; ids derive from (event, webhook), so a redelivered event
         enqueues nothing new."""

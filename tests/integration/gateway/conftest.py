@@ -1,6 +1,6 @@
 """The gateway and the desk with what they talk to, on the session's real Kafka and Redis: the
-classifier (offline model), the gateway and the desk served over HTTP, escalation running
-in-process."""
+classifier (offline model), the gateway, the desk and outreach served over HTTP, escalation
+running in-process."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from services.escalation.config import REPO_POLICIES
 from services.escalation.config import Settings as EscalationSettings
 from services.gateway.config import Settings as GatewaySettings
 from services.gateway.main import create_app as create_gateway
+from services.outreach.config import Settings as OutreachSettings
+from services.outreach.main import create_app as create_outreach
 from tests.conftest import Infra
 from tests.integration.helpers import produce, running, serving
 
@@ -102,6 +104,19 @@ def desk_settings(infra: Infra, gateway_url: str, **overrides) -> DeskSettings:
 
 
 @pytest.fixture(scope="package")
-async def desk(infra: Infra, gateway: str) -> AsyncIterator[str]:
-    async with serving(create_desk(desk_settings(infra, gateway))) as url:
+async def outreach(infra: Infra, gateway: str) -> AsyncIterator[str]:
+    settings = OutreachSettings(
+        kafka_bootstrap_servers=infra.kafka_bootstrap,
+        redis_url=infra.redis_url,
+        gateway_url=gateway,
+        internal_token=INTERNAL_TOKEN,
+        reply_max_chars=500,
+    )
+    async with serving(create_outreach(settings)) as url:
+        yield url
+
+
+@pytest.fixture(scope="package")
+async def desk(infra: Infra, gateway: str, outreach: str) -> AsyncIterator[str]:
+    async with serving(create_desk(desk_settings(infra, gateway, outreach_url=outreach))) as url:
         yield url

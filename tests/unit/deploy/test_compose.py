@@ -18,6 +18,7 @@ from services.desk.config import Settings as DeskSettings
 from services.escalation.config import Settings as EscalationSettings
 from services.gateway.config import Settings as GatewaySettings
 from services.ingest.config import Settings as IngestSettings
+from services.outreach.config import Settings as OutreachSettings
 from services.pulse.config import Settings as PulseSettings
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -28,6 +29,7 @@ SETTINGS = {
     "gateway": GatewaySettings,
     "desk": DeskSettings,
     "pulse": PulseSettings,
+    "outreach": OutreachSettings,
 }
 
 

@@ -19,6 +19,8 @@ from services.gateway import handlers as gateway_handlers
 from services.gateway.config import Settings as GatewaySettings
 from services.ingest import handlers as ingest_handlers
 from services.ingest.config import Settings as IngestSettings
+from services.outreach import handlers as outreach_handlers
+from services.outreach.config import Settings as OutreachSettings
 from services.pulse import handlers as pulse_handlers
 from services.pulse.config import Settings as PulseSettings
 from tests.unit.shared.test_openapi import APPS
@@ -26,10 +28,12 @@ from tests.unit.shared.test_openapi import APPS
 HANDLERS = {
     "classifier": classifier_handlers, "desk": desk_handlers, "escalation": escalation_handlers,
     "gateway": gateway_handlers, "ingest": ingest_handlers, "pulse": pulse_handlers,
+    "outreach": outreach_handlers,
 }  # fmt: skip
 SETTINGS = {
     "classifier": ClassifierSettings, "desk": DeskSettings, "escalation": EscalationSettings,
     "gateway": GatewaySettings, "ingest": IngestSettings, "pulse": PulseSettings,
+    "outreach": OutreachSettings,
 }  # fmt: skip
 READS = {
     "desk": set(desk_handlers.PROJECTIONS),
@@ -46,6 +50,7 @@ READS = {
         *escalation_handlers.COMMANDS,
     },
     "pulse": {topics.MOOD, *pulse_handlers.WATCHED},
+    "outreach": set(outreach_handlers.PROJECTIONS),
 }
 
 

@@ -15,6 +15,8 @@ from services.gateway.config import Settings as GatewaySettings
 from services.gateway.main import create_app as create_gateway
 from services.ingest.config import Settings as IngestSettings
 from services.ingest.main import create_app as create_ingest
+from services.outreach.config import Settings as OutreachSettings
+from services.outreach.main import create_app as create_outreach
 from services.pulse.app import create_app as create_pulse
 from services.pulse.config import Settings as PulseSettings
 from services.shared.api import _generated
@@ -26,6 +28,7 @@ APPS = {
     "classifier": lambda: create_classifier(ClassifierSettings(classifier_model="offline")),
     "escalation": lambda: create_escalation(EscalationSettings()),
     "pulse": lambda: create_pulse(PulseSettings()),
+    "outreach": lambda: create_outreach(OutreachSettings()),
 }
 
 

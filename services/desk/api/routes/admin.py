@@ -56,7 +56,6 @@ def key_view(event: CredentialEvent) -> KeyView:
         scopes=event.scopes,
         rate_limit_per_minute=event.rate_limit_per_minute,
         revoked=event.revoked,
-        expires_at=event.expires_at,
         changed_at=event.occurred_at,
         changed_by=event.actor,
     )

@@ -100,6 +100,10 @@ class CaseView(BaseModel):
         default=0,
         description="Community members' reports that count (repeats and capped left out).",
     )
+    first_response_at: datetime | None = Field(
+        default=None, description="When the desk first replied to the post."
+    )
+    answered: bool = Field(default=False, description="A complaint closed by a reply.")
 
 
 class CaseList(Page[CaseView]):
@@ -229,6 +233,8 @@ def case_view(case: Case) -> CaseView:
         sla_breaches=case.sla_breaches,
         first_decider=case.first_decider,
         reports=case.reports,
+        first_response_at=case.first_response_at,
+        answered=case.answered,
     )
 
 

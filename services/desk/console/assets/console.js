@@ -402,9 +402,11 @@ async function casePage(caseId) {
     ` · queue ${c.queue} · priority ${c.priority} · `, countdown(c.sla_deadline));
   const panel = actionPanel(c);
   if (c.state === "claimed" && c.assignee !== me.moderator_id) heldElsewhere(panel, c.assignee);
-  const golden = me.role === "admin" && c.state === "resolved" ? goldenForm(c) : null;
-  page(`Case ${c.post_id}`, status, h("div", { class: "grid" },
-    h("div", {}, postCard, conversationCard(post, conversation), panel, golden, historyCard, trailCard),
+  const golden = me.role === "admin" && c.state === "resolved" && !c.answered ? goldenForm(c) : null;
+  const reply = me.role !== "triage" && c.state !== "resolved" ? replyCard(c, post) : null;
+  const responded = c.first_response_at ? h("p", { class: "meta", text: `First reply ${when(c.first_response_at)}.` }) : null;
+  page(`Case ${c.post_id}`, status, responded, h("div", { class: "grid" },
+    h("div", {}, postCard, conversationCard(post, conversation), reply, panel, golden, historyCard, trailCard),
     h("div", {}, reportCard, scoreCard, authorCard)));
   // another moderator's claim greys the actions at once (what you typed stays); any other
   // change of the case's state reads the page again
@@ -414,6 +416,62 @@ async function casePage(caseId) {
       if (!panel.classList.contains("greyed")) heldElsewhere(panel, change.assignee);
     } else if (change.state !== c.state || change.assignee !== (c.assignee || "")) casePage(caseId);
   });
+}
+
+// Answer the member: the platform posts the reply under the post as its staff account. In a
+// complaints queue the reply closes the case as answered.
+function replyCard(c, post) {
+  const text = h("textarea", { id: "reply-text", rows: 3, cols: 50, "aria-describedby": "reply-count" });
+  const count = h("span", { id: "reply-count", class: "meta", text: "0 characters" });
+  const templates = h("select", { id: "reply-template" }, h("option", { value: "", text: "Write your own" }));
+  const outcome = h("p", { role: "status" });
+  const listed = new Map();
+  text.addEventListener("input", () => { count.textContent = `${text.value.length} characters`; });
+  templates.addEventListener("change", () => {
+    const chosen = listed.get(templates.value);
+    if (!chosen) return;
+    text.value = chosen.text.replaceAll("{community}", post.community || "").replaceAll("{theme}", "");
+    text.dispatchEvent(new Event("input"));
+    text.focus();
+  });
+  api(`/v1/moderation/reply-templates?${post.community ? `community=${encodeURIComponent(post.community)}` : ""}`)
+    .then((found) => found.data.forEach((t) => {
+      listed.set(t.name, t);
+      templates.append(h("option", { value: t.name, text: t.name }));
+    })).catch(() => {});
+  const send = h("button", { type: "submit" }, "Send reply");
+  return h("section", { class: "card", "aria-labelledby": "reply-title" },
+    h("h2", { id: "reply-title", text: "Answer the member" }),
+    h("form", {
+      onsubmit: async (event) => {
+        event.preventDefault();
+        if (!text.value.trim()) { outcome.textContent = "Write the reply first."; return; }
+        send.disabled = true;
+        try {
+          const sent = await api(`/v1/moderation/cases/${encodeURIComponent(c.case_id)}/reply`, { method: "POST", body: { text: text.value.trim() } });
+          const said = { answered: "Reply sent: the complaint is answered and closed.", responded: "Reply sent; the case stays open.",
+            already_sent: "This reply was already sent.", pending: "Reply sent; the case will show it shortly.",
+            rejected: `Reply sent, but the case did not take it: ${sent.reason}` }[sent.outcome] || "Reply sent.";
+          // the desk's view of the case hears of the reply a moment after outreach does
+          if (["answered", "responded"].includes(sent.outcome)) await recorded(c.case_id);
+          route();  // the page again, then what happened (route clears the last message)
+          say(said);
+        } catch (failure) {
+          outcome.textContent = failure.message;
+          send.disabled = false;
+        }
+      },
+    }, h("label", { for: "reply-template" }, "Template", templates),
+      h("label", { for: "reply-text" }, "Reply, posted under the member's post by your staff account", text), count,
+      h("div", { class: "actions" }, send), outcome));
+}
+
+async function recorded(caseId, tries = 20) {
+  for (let i = 0; i < tries; i++) {
+    const detail = await api(`/v1/moderation/cases/${encodeURIComponent(caseId)}`);
+    if (detail.case.first_response_at) return;
+    await new Promise((done) => setTimeout(done, 250));
+  }
 }
 
 // A member whose reports are consistently rejected can be muted: their reports stop counting.
@@ -472,7 +530,7 @@ function claimBlock(c) {
   const firstDecider = c.appealed && c.first_decider === me.moderator_id;
   const why = firstDecider ? "You made the first decision on this case: another moderator must take its appeal." : null;
   const run = (verb) => async () => {
-    try { await command(c, verb); say(verb === "claim" ? "Claimed." : "Released."); route(); }
+    try { await command(c, verb); route(); say(verb === "claim" ? "Claimed." : "Released."); }
     catch (failure) { say(failure.message, true); }
   };
   if (c.state === "resolved") return null;
@@ -486,7 +544,7 @@ function actionPanel(c) {
   const panel = h("section", { class: "card", "aria-labelledby": "act-title" }, h("h2", { id: "act-title", text: "Act" }));
   panel.append(claimBlock(c) || "");
   if (c.state === "resolved") {
-    panel.append(h("p", { text: `Resolved: ${c.resolution}.` }));
+    panel.append(h("p", { text: c.answered ? "Answered: the complaint is closed." : `Resolved: ${c.resolution}.` }));
     if (may("appeal") && !c.appealed) panel.append(appealForm(c));
     panel.append(noteForm(c));
     return panel;
@@ -526,9 +584,9 @@ function actionPanel(c) {
     }
     try {
       await command(c, "act", body);
-      say(`${chosen} recorded for ${c.post_id}.`);
       if (next) await nextCase(c.queue);
       else route();
+      say(`${chosen} recorded for ${c.post_id}.`);
     } catch (failure) {
       problem.textContent = failure.message;
     }
@@ -552,7 +610,7 @@ function noteForm(c) {
     onsubmit: async (event) => {
       event.preventDefault();
       if (!text.value.trim()) return;
-      try { await command(c, "notes", { text: text.value.trim() }); say("Note added."); route(); }
+      try { await command(c, "notes", { text: text.value.trim() }); route(); say("Note added."); }
       catch (failure) { say(failure.message, true); }
     },
   }, h("label", { for: "note" }, h("span", {}, "Note for other moderators", h("kbd", { "aria-hidden": "true", text: "m" })), text), h("button", { type: "submit", class: "quiet" }, "Add note"));
@@ -563,7 +621,7 @@ function appealForm(c) {
   return h("form", {
     onsubmit: async (event) => {
       event.preventDefault();
-      try { await command(c, "appeal", { reason: reason.value.trim() }); say("Appeal opened."); route(); }
+      try { await command(c, "appeal", { reason: reason.value.trim() }); route(); say("Appeal opened."); }
       catch (failure) { say(failure.message, true); }
     },
   }, h("label", { for: "appeal-reason" }, "The author's appeal", reason), h("button", { type: "submit" }, "Open appeal"));

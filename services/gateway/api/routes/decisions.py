@@ -30,7 +30,8 @@ AUTH_ERRORS = {
 
 class DecisionPage(BaseModel):
     data: list[PublicEvent] = Field(
-        description="Decisions (`type: decision`) and sanctions (`type: sanction`), in order."
+        description="Decisions (`type: decision`), sanctions (`type: sanction`) and the "
+        "community staff's replies to post (`type: reply`), in order."
     )
     next_cursor: str = Field(
         description="Pass back as `since`; an empty page keeps it.", examples=["1732270000000-0"]
@@ -70,7 +71,8 @@ async def list_decisions(
     since: Annotated[str | None, Query(description="next_cursor of the page before")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> DecisionPage:
-    """Your decisions, and your authors' sanctions, in the order they were made, oldest first.
+    """Your decisions, your authors' sanctions and your staff's replies to post, in the order
+    they were made, oldest first.
     Keep `next_cursor` and pass it as `since` to get only what came after; an empty page keeps
     the same cursor."""
     after = checked_cursor(since)
@@ -94,8 +96,8 @@ async def stream_decisions(
     since: Annotated[str | None, Query(description="start after this cursor")] = None,
     last_event_id: Annotated[str | None, Header(description="resume after this event")] = None,
 ) -> StreamingResponse:
-    """The feed as Server-Sent Events (`event: decision` or `event: sanction`, `id:` = cursor).
-    Reconnect with `Last-Event-ID` to resume where you stopped; without a cursor it starts with
+    """The feed as Server-Sent Events (`event: decision`, `event: sanction` or `event: reply`;
+    `id:` = cursor). Reconnect with `Last-Event-ID` to resume where you stopped; without a cursor it starts with
     what comes next."""
     after = checked_cursor(last_event_id or since) or await decisions.last_cursor(platform.tenant)
     wait = partial(decisions.wait_for, platform.tenant, block_ms=1000)

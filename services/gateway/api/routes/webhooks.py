@@ -58,7 +58,7 @@ class WebhookList(Listing[WebhookView]):
 class DeadDelivery(BaseModel):
     delivery_id: str = Field(examples=["c6887625-bebb-4ace-944f-d6f0f70125d8"])
     webhook_id: str = Field(examples=["0ec0ef9abe9c4c94"])
-    event_type: Literal["decision", "sanction", "community_alert"]
+    event_type: Literal["decision", "sanction", "community_alert", "reply"]
     event_id: str = Field(description="The decision or sanction id (the idempotency key).")
     attempts: int = Field(examples=[8])
     last_error: str = Field(examples=["HTTP 503 from the receiver"])

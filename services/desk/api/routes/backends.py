@@ -1,21 +1,26 @@
-"""The feedback digest for the product team: a community's civil criticism grouped into
-themes, from pulse's API. Read with a platform key that has `pulse:read`, or a moderator token
-or console session."""
+"""What the desk serves from other services' documented APIs, once it has admitted the caller:
+- pulse's feedback digest (a platform key with `pulse:read`, or a moderator);
+- outreach's replies to members, reply templates and time to first response (its API,
+  documented at its /docs): handed on with who the moderator or community manager is
+  (token, or console session with its CSRF token); outreach checks the role each route needs.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from services.desk.adapters.pulse import PulseUnavailable
-from services.desk.api.deps import PulseDep, PulseReader
+from services.desk.adapters.backends import BackendUnavailable
+from services.desk.api.deps import CurrentModerator, OutreachDep, PulseDep, PulseReader
 from services.shared.errors import ApiError
+from services.shared.internal import on_behalf_of
 
-router = APIRouter(prefix="/v1/feedback", tags=["communities"])
+feedback = APIRouter(prefix="/v1/feedback", tags=["communities"])
 
 
-@router.get(
+@feedback.get(
     "/digest",
     responses={
         200: {
@@ -58,9 +63,43 @@ async def feedback_digest(
     params = {"tenant": tenant, "community": community, "format": format}
     params |= {k: v for k, v in (("since", since), ("until", until)) if v is not None}
     try:
-        answer = await pulse.digest(params)
-    except PulseUnavailable as error:
+        answer = await pulse.call("GET", "/v1/feedback/digest", params=params)
+    except BackendUnavailable as error:
         raise ApiError(
             503, "pulse_unavailable", str(error), headers={"Retry-After": "5"}
         ) from error
     return Response(answer.body, status_code=answer.status, media_type=answer.media_type)
+
+
+FORWARDED = (
+    ("POST", "/v1/moderation/cases/{case_id}/reply"),
+    ("POST", "/v1/moderation/posts/{post_id}/replies"),
+    ("GET", "/v1/moderation/reply-templates"),
+    ("PUT", "/v1/moderation/reply-templates/{name}"),
+    ("DELETE", "/v1/moderation/reply-templates/{name}"),
+    ("GET", "/v1/moderation/responses"),
+)
+outreach = APIRouter()
+
+
+def forward_to(path: str):
+    async def forwarded(
+        request: Request, moderator: CurrentModerator, outreach: OutreachDep
+    ) -> Response:
+        who = on_behalf_of(moderator.tenant, moderator.moderator_id, moderator.role.label)
+        kind = request.headers.get("content-type", "application/json")
+        target = path.format(**{k: quote(v, safe="") for k, v in request.path_params.items()})
+        try:
+            answer = await outreach.call(request.method, target, params=request.query_params,
+                                         content=await request.body(),
+                                         headers={**who, "content-type": kind})  # fmt: skip
+        except BackendUnavailable as error:
+            raise ApiError(503, "outreach_unavailable", str(error),
+                           headers={"Retry-After": "5"}) from error  # fmt: skip
+        return Response(answer.body, status_code=answer.status, media_type=answer.media_type)
+
+    return forwarded
+
+
+for _method, _path in FORWARDED:
+    outreach.add_api_route(_path, forward_to(_path), methods=[_method], include_in_schema=False)

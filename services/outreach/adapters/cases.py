@@ -1,0 +1,84 @@
+"""The open cases, as outreach keeps them from the case-events topic: what a reply needs to
+know of the case of the post it answers (tenant, author, community, state, who holds it), and
+the moment a case gets its first response. A case leaves when it is resolved, so the view holds
+the open cases only.
+
+outreach:case:{case_id}    the folded case, while it is open (JSON)
+outreach:case-answer:{id}  the case event that recorded a reply, briefly (a list to BLPOP)
+outreach:reply-sent:{id}   a reply published (for 30 days): the same reply is not sent again
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from redis.asyncio import Redis
+
+from services.contracts.cases import Case, case_from_json, case_to_json, fold
+from services.contracts.events import CaseEvent, CaseEventKind
+from services.outreach.adapters import responses
+from services.outreach.domain.responses import ResponseTimes
+from services.shared.queues import answer_on
+
+FAMILIES = ("outreach:case:*", *responses.FAMILIES)  # rebuilt; sent replies are remembered
+SENT_MEMORY_SECONDS = 30 * 86400
+ANSWER_TTL_SECONDS = 300
+# what escalation makes of a reply (a rejection may answer a moderator's command instead: it is
+# kept briefly all the same, as no one waits on it)
+RECORDS_A_REPLY = (CaseEventKind.ANSWERED, CaseEventKind.RESPONDED, CaseEventKind.REJECTED)
+
+
+def case_key(case_id: str) -> str:
+    return f"outreach:case:{case_id}"
+
+
+def sent_key(reply_id: str) -> str:
+    return f"outreach:reply-sent:{reply_id}"
+
+
+def answer_key(reply_id: str) -> str:
+    return f"outreach:case-answer:{reply_id}"
+
+
+class OpenCases:
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+
+    async def apply(self, event: CaseEvent, live: bool) -> None:
+        """Fold one event; count a first response; live, hand a reply's event to whoever
+        waits for it."""
+        before = await self.get(event.case_id)
+        after = fold(before, event)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            if after is not None and after != before:
+                responses.record(pipe, after, before)
+                if after.is_open:
+                    pipe.set(case_key(after.case_id), case_to_json(after))
+                else:
+                    pipe.delete(case_key(after.case_id))
+            if live and event.action_id and event.kind in RECORDS_A_REPLY:
+                pipe.rpush(answer_key(event.action_id), event.model_dump_json())
+                pipe.expire(answer_key(event.action_id), ANSWER_TTL_SECONDS)
+            await pipe.execute()
+
+    async def sent_on(self, reply_id: str, tenant: str) -> str | None:
+        """The post the reply was sent on, if it was (by this platform)."""
+        found = await self.redis.get(sent_key(reply_id))
+        sent_by, _, post_id = (found or "").partition("\x1f")
+        return post_id if found and sent_by == tenant else None
+
+    async def mark_sent(self, reply_id: str, tenant: str, post_id: str) -> None:
+        value = f"{tenant}\x1f{post_id}"
+        await self.redis.set(sent_key(reply_id), value, ex=SENT_MEMORY_SECONDS)
+
+    async def response_times(self, tenant: str, first: date, last: date) -> list[ResponseTimes]:
+        """First responses per community and queue, for the days from `first` to `last`."""
+        return await responses.response_times(self.redis, tenant, first, last)
+
+    async def get(self, case_id: str) -> Case | None:
+        raw = await self.redis.get(case_key(case_id))
+        return case_from_json(raw) if raw else None
+
+    async def answer(self, reply_id: str, timeout: float) -> CaseEvent | None:
+        """The case event that recorded the reply, once folded here, or None."""
+        return await answer_on(self.redis, answer_key(reply_id), timeout)

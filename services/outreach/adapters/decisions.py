@@ -1,0 +1,38 @@
+"""The gateway's internal decisions API: a post's decisions, to know whether it may be answered
+(seen, of this platform, not removed)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import httpx
+
+from services.contracts.events import Decision
+from services.shared.internal import internal_headers
+from services.shared.paging import Listing
+
+
+class DecisionsUnavailable(Exception):
+    pass
+
+
+class Decisions:
+    def __init__(self, base_url: str, timeout: float, token: str | None) -> None:
+        self.http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"), timeout=timeout, headers=internal_headers(token)
+        )
+
+    async def history(self, post_id: str) -> list[Decision]:
+        """Every revision of the post's decision, oldest first (none: never decided)."""
+        try:
+            response = await self.http.get(
+                f"/internal/v1/posts/{quote(post_id, safe='')}/decisions"
+            )
+        except httpx.HTTPError as error:
+            raise DecisionsUnavailable(f"gateway unreachable: {error!r}") from error
+        if response.status_code != 200:
+            raise DecisionsUnavailable(f"gateway answered {response.status_code}")
+        return Listing[Decision].model_validate_json(response.content).data
+
+    async def aclose(self) -> None:
+        await self.http.aclose()

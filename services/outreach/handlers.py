@@ -1,0 +1,50 @@
+"""Kafka side of outreach: the views a reply needs, built from the topics by the projection
+table below (the same table drives `rebuild`): the open cases and their first responses
+(case events), and the reply templates admins saved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from faststream.kafka import KafkaRouter
+
+from services.contracts import topics
+from services.contracts.events import CaseEvent, ReplyTemplateChanged
+from services.outreach import metrics
+from services.outreach.adapters.cases import OpenCases
+from services.outreach.adapters.templates import ReplyTemplates
+from services.outreach.config import Settings
+from services.shared.consumer import Context
+from services.shared.decoding import Events
+from services.shared.kafka import batch_subscriber
+from services.shared.projections import Projection, project, reads_of
+
+SERVICE = "outreach"
+
+
+@dataclass(frozen=True)
+class Views:
+    """Outreach's stores; set once in the broker's context by `create_app`."""
+
+    cases: OpenCases
+    templates: ReplyTemplates
+
+
+Deps = Annotated[Views, Context("outreach")]
+
+PROJECTIONS = {
+    topics.CASE_EVENTS: Projection(CaseEvent, lambda v, e, live: v.cases.apply(e, live)),
+    topics.REPLY_TEMPLATES: Projection(ReplyTemplateChanged, lambda v, e, _: v.templates.apply(e)),
+}
+
+
+def router(settings: Settings) -> KafkaRouter:
+    routes = KafkaRouter()
+    reads = reads_of(SERVICE, PROJECTIONS, metrics.ERRORS)
+    batch_subscriber(routes, reads, settings.kafka_group_id, settings)(on_views)
+    return routes
+
+
+async def on_views(events: Events, views: Deps) -> None:
+    await project(PROJECTIONS, views, events, metrics.VIEW_EVENTS)

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from prometheus_client import Counter
+
+REPLIES = Counter(
+    "outreach_replies_total",
+    "Replies to members by outcome (answered: a complaint closed; responded: recorded on an "
+    "open case; sent: no case; rejected, pending, already_sent)",
+    ["outcome"],
+)
+for _outcome in ("answered", "responded", "sent", "rejected", "pending", "already_sent"):
+    REPLIES.labels(_outcome)
+FIRST_RESPONSES = Counter(
+    "outreach_first_responses_total", "Cases whose post got its first reply, by queue", ["queue"]
+)
+ERRORS = Counter("outreach_errors_total", "Errors by kind", ["kind"])
+VIEW_EVENTS = Counter(
+    "outreach_view_events_total", "Events applied through the projection table", ["topic"]
+)

@@ -1,0 +1,175 @@
+"""Answering members, on the running stack (real Kafka, Redis and services as processes) and in
+a real browser: a community manager answers a complaint from the console, the case closes as
+answered, and the platform's webhook receiver gets the reply once; a complaint left past its
+response SLA escalates to the leads' queue.
+
+The receiver listens on loopback, which the stack's gateway refuses as a webhook target (see
+test_hardening.py); a second gateway, run as a platform on a private network would run it
+(WEBHOOK_ALLOW_PRIVATE), delivers to it, from its own consumer group and Redis database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+from playwright.async_api import Browser, Page, expect
+
+from deploy.localstack import Service, free_port
+from services.contracts.cases import case_id_for
+from tests.conftest import Infra
+from tests.e2e.conftest import (
+    WAIT_MS,
+    Stack,
+    screen,
+    wait_until_gateway_knows,
+    wait_until_ingest_knows,
+)
+from tests.integration.helpers import bearer, eventually, issue, reply_receiver, serving
+
+pytestmark = pytest.mark.e2e
+COMPLAINT = "The new editor is broken and slow since the update, terrible"
+
+
+@pytest.fixture(scope="module")
+def private_gateway(stack: Stack, infra: Infra) -> Iterator[str]:
+    base, _, db = infra.redis_url.rpartition("/")
+    redis_url = f"{base}/{int(db) + 1}" if db.isdigit() else f"{infra.redis_url}/1"
+    env = {**stack.services["gateway"].env, "WEBHOOK_ALLOW_PRIVATE": "true",
+           "KAFKA_GROUP_ID": "moderation-gateway-private", "REDIS_URL": redis_url}  # fmt: skip
+    gateway = Service("gateway", infra.logs / "gateway-private.log", port=free_port(), env=env)
+    gateway.start()
+    yield gateway.url
+    gateway.stop(timeout=15)
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[tuple[str, list[dict]]]:
+    replies: list[dict] = []
+    async with serving(reply_receiver(replies)) as url:
+        yield f"{url}/hook", replies
+
+
+async def complaint(stack: Stack, platform: dict[str, str], staff: dict[str, str]) -> str:
+    """A civil complaint submitted to ingest, once the desk shows its case (the default
+    policy routes it to the feedback queue)."""
+    body = {"external_id": uuid.uuid4().hex, "author_id": "member-7", "text": COMPLAINT,
+            "community": "help"}  # fmt: skip
+    await asyncio.to_thread(wait_until_ingest_knows, stack.url("ingest"), platform)
+    async with httpx.AsyncClient(timeout=30) as client:
+        answer = await client.post(f"{stack.url('ingest')}/v1/posts", json=body, headers=platform)
+        assert answer.status_code == 202, answer.text
+        case_id = case_id_for(answer.json()["post_id"])
+
+        async def opened() -> dict | None:
+            found = await client.get(f"{stack.url('desk')}/v1/moderation/cases/{case_id}",
+                                     headers=staff)  # fmt: skip
+            return found.json()["case"] if found.status_code == 200 else None
+
+        assert await eventually(opened, timeout=60), "no case for the complaint"
+    return case_id
+
+
+async def signed_in(browser: Browser, stack: Stack, token: str) -> Page:
+    page = await (await browser.new_context(viewport={"width": 1280, "height": 900})).new_page()
+    await page.goto(f"{stack.url('desk')}/console/")
+    await page.get_by_label("Moderator token").fill(token)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_role("heading", name="Queues")).to_be_visible()
+    return page
+
+
+async def test_a_complaint_answered_from_the_console_reaches_the_platform_once(
+    browser: Browser, stack: Stack, infra: Infra, tenant: str, private_gateway: str, receiver
+) -> None:
+    hook_url, replies = receiver
+    platform = await bearer(infra, tenant)
+    await asyncio.to_thread(wait_until_gateway_knows, private_gateway, platform)
+    async with httpx.AsyncClient(timeout=30) as client:
+        made = await client.post(f"{private_gateway}/v1/webhooks", json={"url": hook_url},
+                                 headers=platform)  # fmt: skip
+        assert made.status_code == 201, made.text
+        admin = await bearer(infra, tenant, moderator=("lead", "admin"))
+        template = {"text": "Thanks for telling us about this in {community}: a fix is coming.",
+                    "community": "help"}  # fmt: skip
+        saved = await client.put(f"{stack.url('desk')}/v1/moderation/reply-templates/thanks",
+                                 json=template, headers=admin)  # fmt: skip
+        assert saved.status_code == 202, saved.text
+    token = await issue(infra, tenant, moderator=("cm-ana", "moderator"))
+    case_id = await complaint(stack, platform, {"authorization": f"Bearer {token}"})
+    page = await signed_in(browser, stack, token)
+    await page.goto(f"{stack.url('desk')}/console/#/case/{case_id}")
+    await expect(page.get_by_role("heading", name="Answer the member")).to_be_visible()
+    template_choice = page.get_by_label("Template")
+    await expect(template_choice.locator("option", has_text="thanks")).to_be_attached(
+        timeout=WAIT_MS
+    )
+    await template_choice.select_option("thanks")
+    reply = page.get_by_label("Reply, posted under the member's post by your staff account")
+    await expect(reply).to_have_value("Thanks for telling us about this in help: a fix is coming.")
+    await reply.fill("Thanks for telling us about this in help: the editor fix ships Monday.")
+    await screen(page, "30-reply-to-a-complaint")
+    await page.get_by_role("button", name="Send reply").click()
+    await expect(
+        page.get_by_text("Reply sent: the complaint is answered and closed.")
+    ).to_be_visible(timeout=WAIT_MS)
+    await expect(page.get_by_text("Answered: the complaint is closed.")).to_be_visible()
+    await screen(page, "31-complaint-answered")
+
+    async def delivered() -> list[dict]:
+        return replies
+
+    sent = await eventually(delivered, timeout=60)
+    await asyncio.sleep(2)  # a second delivery, were there one, would be in by now
+    assert len(replies) == 1
+    body = sent[0]["reply"]
+    assert body["text"] == "Thanks for telling us about this in help: the editor fix ships Monday."
+    assert body["author_id"] == "member-7" and body["community"] == "help"
+    assert body["case_id"] == case_id and sent[0]["idempotency_key"] == body["reply_id"]
+
+
+COMPLAINTS_POLICY = """id: complaints-{tenant}
+version: "1"
+default_queue: feedback
+queues:
+  feedback: {{priority: 5, sla_minutes: 60, response_sla_minutes: 0.05, escalate_to: leads}}
+  leads: {{priority: 4, sla_minutes: 60, response_sla_minutes: 60}}
+rules:
+  - id: civil
+    action: allow
+    queue: feedback
+    when: {{any_words: [broken]}}
+"""
+
+
+async def test_a_complaint_left_past_its_response_sla_goes_to_the_leads(
+    browser: Browser, stack: Stack, infra: Infra, tenant: str
+) -> None:
+    admin_token = await issue(infra, tenant, moderator=("lead", "admin"))
+    admin = {"authorization": f"Bearer {admin_token}"}
+    async with httpx.AsyncClient(timeout=30) as client:
+        policy = {"text": COMPLAINTS_POLICY.format(tenant=tenant)}
+        published = await client.put(f"{stack.url('desk')}/v1/admin/policies", json=policy,
+                                     headers=admin)  # fmt: skip
+        assert published.status_code == 202, published.text
+    platform = await bearer(infra, tenant)
+    await asyncio.sleep(2)  # escalation applies the published policy within moments
+    case_id = await complaint(stack, platform, admin)
+    page = await signed_in(browser, stack, admin_token)
+    await page.goto(f"{stack.url('desk')}/console/#/queues/leads")
+    await expect(page.get_by_role("heading", name="Cases in leads")).to_be_visible()
+    # answered within 3 s, or the SLA watch (every 2 s here) moves it to the leads
+    post = page.locator(f"a[href*='{case_id}']")
+    await expect(post).to_be_visible(timeout=WAIT_MS)
+    async with httpx.AsyncClient(timeout=30) as client:
+        detail = await client.get(f"{stack.url('desk')}/v1/moderation/cases/{case_id}",
+                                  headers=admin)  # fmt: skip
+    trail = detail.json()["trail"]
+    assert [(t["kind"], t["queue"]) for t in trail] == [
+        ("opened", "feedback"),
+        ("escalated", "leads"),
+    ]
+    assert trail[1]["reason"].startswith("SLA breached: unanswered past")
