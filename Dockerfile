@@ -1,5 +1,5 @@
 # Two images from one file, picked with `--target`:
-#   service     ingest, escalation, gateway, desk and pulse (SERVICE picks which): no ML stack
+#   service     ingest, escalation, gateway, desk, pulse and outreach (SERVICE picks which): no ML stack
 #   classifier  the classifier, with torch, ONNX Runtime, OpenVINO and the offline model
 FROM python:3.11-slim AS base
 ENV PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 HTTP_HOST=0.0.0.0 HOME=/home/moderation
