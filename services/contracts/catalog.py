@@ -30,6 +30,7 @@ from services.contracts.events import (
     ShadowDecision,
     ShieldChanged,
     StrikeEvent,
+    ThemeChanged,
     WebhookDeadLettered,
     WebhookEvent,
 )
@@ -60,6 +61,7 @@ EVENTS: dict[str, Any] = {
     topics.GOLDEN_SCORES: GoldenScored,
     topics.REPLIES: ReplyWritten,
     topics.REPLY_TEMPLATES: ReplyTemplateChanged,
+    topics.THEMES: ThemeChanged,
 }
 
 

@@ -835,3 +835,27 @@ class ReplyTemplateChanged(Event):
     text: str = ""
     removed: bool = False
     actor: str
+
+
+class ThemeStatus(StrEnum):
+    NEW = "new"
+    FORWARDED = "forwarded"  # handed to the product team
+    PLANNED = "planned"
+    FIXED = "fixed"
+    DECLINED = "declined"
+
+
+class ThemeChanged(Event):
+    """Topic moderation.themes.v1 — a theme of a community's feedback digest as the product
+    team owns it: its status, owner and tracker link (written by outreach; pulse shows it in the
+    digest). A theme is named as the digest names it: its phrase and language."""
+
+    tenant: str
+    community: str | None = None
+    theme: str = Field(examples=["dark mode"])
+    language: str | None = Field(default=None, description="As in the digest; None: undetermined.")
+    status: ThemeStatus
+    owner: str | None = Field(default=None, description="Who on the product team has it.")
+    tracker_url: str | None = Field(default=None, description="The team's issue for it.")
+    note: str = ""
+    actor: str

@@ -33,6 +33,7 @@ GOLDEN = "moderation.golden.v1"
 GOLDEN_SCORES = "moderation.golden-scores.v1"
 REPLIES = "moderation.replies.v1"
 REPLY_TEMPLATES = "moderation.reply-templates.v1"
+THEMES = "moderation.themes.v1"
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ TOPICS: tuple[TopicSpec, ...] = (
     # keyed by the answered post's author: a reply follows its post's case events in order
     TopicSpec(REPLIES, 6, "tenant:author_id", "outreach"),
     TopicSpec(REPLY_TEMPLATES, 1, "tenant", "outreach"),
+    TopicSpec(THEMES, 1, "tenant:community", "outreach"),
 )
 
 

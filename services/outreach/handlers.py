@@ -1,6 +1,6 @@
 """Kafka side of outreach: the views a reply needs, built from the topics by the projection
 table below (the same table drives `rebuild`): the open cases and their first responses
-(case events), and the reply templates admins saved."""
+(case events), the reply templates admins saved, and how the product team owns each theme."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from typing import Annotated
 from faststream.kafka import KafkaRouter
 
 from services.contracts import topics
-from services.contracts.events import CaseEvent, ReplyTemplateChanged
+from services.contracts.events import CaseEvent, ReplyTemplateChanged, ThemeChanged
 from services.outreach import metrics
 from services.outreach.adapters.cases import OpenCases
 from services.outreach.adapters.templates import ReplyTemplates
+from services.outreach.adapters.themes import ThemeBook
 from services.outreach.config import Settings
 from services.shared.consumer import Context
 from services.shared.decoding import Events
@@ -29,6 +30,7 @@ class Views:
 
     cases: OpenCases
     templates: ReplyTemplates
+    themes: ThemeBook
 
 
 Deps = Annotated[Views, Context("outreach")]
@@ -36,6 +38,7 @@ Deps = Annotated[Views, Context("outreach")]
 PROJECTIONS = {
     topics.CASE_EVENTS: Projection(CaseEvent, lambda v, e, live: v.cases.apply(e, live)),
     topics.REPLY_TEMPLATES: Projection(ReplyTemplateChanged, lambda v, e, _: v.templates.apply(e)),
+    topics.THEMES: Projection(ThemeChanged, lambda v, e, _: v.themes.apply(e)),
 }
 
 

@@ -1,6 +1,6 @@
 """outreach: where community managers answer members. Replies to posts (a complaint answered
-closes its case), reply templates per community, and time to first response per community
-and queue. Its API is internal: the desk admits moderators and community managers (token or
+closes its case), reply templates per community, time to first response per community and
+queue, and the digest's themes as the product team owns them (a fixed one told to its members). Its API is internal: the desk admits moderators and community managers (token or
 console session) and hands their requests on with who they are."""
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from redis.asyncio import Redis
 from services.outreach import handlers
 from services.outreach.adapters.cases import OpenCases
 from services.outreach.adapters.decisions import Decisions, DecisionsUnavailable
+from services.outreach.adapters.pulse import Pulse
 from services.outreach.adapters.templates import ReplyTemplates
-from services.outreach.api.routes import replies, templates
+from services.outreach.adapters.themes import ThemeBook
+from services.outreach.api.routes import replies, templates, themes
 from services.outreach.config import Settings
 from services.shared.api import service_api
 from services.shared.asyncapi import asyncapi_router
@@ -29,22 +31,25 @@ from services.shared.ops import kafka_check, ops_router, redis_check
 def create_app(settings: Settings) -> FastAPI:
     broker = make_broker(settings, "outreach")
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
-    views = handlers.Views(OpenCases(redis), ReplyTemplates(redis))
+    views = handlers.Views(OpenCases(redis), ReplyTemplates(redis), ThemeBook(redis))
     broker.include_router(handlers.router(settings))
     broker.context.set_global("outreach", views)
     internal = settings.internal_token.get_secret_value() if settings.internal_token else None
     decisions = Decisions(settings.gateway_url, settings.gateway_timeout_seconds, internal)
+    pulse = Pulse(settings.pulse_url, settings.pulse_timeout_seconds, internal)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with consuming(settings, broker):
             yield
         await decisions.aclose()
+        await pulse.aclose()
         await redis.aclose()
 
     app = service_api("outreach", "0.1.0", settings, lifespan=lifespan)
     app.state.__dict__.update(settings=settings, broker=broker, cases=views.cases,
-                              templates=views.templates, decisions=decisions)  # fmt: skip
+                              templates=views.templates, decisions=decisions, pulse=pulse,
+                              themes=views.themes)  # fmt: skip
 
     @app.exception_handler(DecisionsUnavailable)
     async def decisions_unavailable(_: Request, exc: DecisionsUnavailable) -> JSONResponse:
@@ -53,7 +58,7 @@ def create_app(settings: Settings) -> FastAPI:
         )
         return JSONResponse(body, status_code=503, headers={"Retry-After": "5"})
 
-    for module in (replies, templates):
+    for module in (replies, templates, themes):
         app.include_router(module.router)
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
     app.include_router(

@@ -1,6 +1,8 @@
-"""Pulse's own HTTP API, for the desk (which checks who may read it) and operators:
-`GET /v1/feedback/digest`, civil criticism of one community grouped into themes. Internal: it
-names no tenant's caller, so it admits only the deployment's internal token."""
+"""Pulse's own HTTP API, for the desk (which checks who may read it), outreach and operators:
+`GET /v1/feedback/digest`, civil criticism of one community grouped into themes (with how the
+product team owns each), and `GET /v1/feedback/theme`, the posts of one theme and their
+authors. Internal: it names no tenant's caller, so it admits only the deployment's internal
+token."""
 
 from __future__ import annotations
 
@@ -12,10 +14,17 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
+from services.contracts.events import ThemeStatus
 from services.pulse import metrics
 from services.pulse.digests import feedback_digest
 from services.pulse.domain.mood import Community
-from services.pulse.domain.themes import as_csv, as_json, as_markdown, languages_json
+from services.pulse.domain.themes import (
+    as_csv,
+    as_json,
+    as_markdown,
+    find_theme,
+    languages_json,
+)
 from services.shared.errors import ApiError
 from services.shared.internal import InternalCaller
 from services.shared.period import BadPeriod, period
@@ -44,6 +53,11 @@ class ThemeView(BaseModel):
         examples=[2.5],
     )
     examples: list[Example]
+    status: ThemeStatus = Field(
+        default=ThemeStatus.NEW, description="How the product team owns it (from outreach)."
+    )
+    owner: str | None = None
+    tracker_url: str | None = None
 
 
 class LanguageView(BaseModel):
@@ -99,18 +113,62 @@ async def digest(
     except BadPeriod as error:
         raise ApiError(422, "invalid_period", str(error)) from error
     name = None if community == NO_COMMUNITY else community
-    state = request.app.state
+    state, where = request.app.state, Community(tenant, name)
     found = await feedback_digest(
-        state.feedback, Community(tenant, name), start, end, state.settings.pulse_digest_max_posts
+        state.feedback, where, start, end, state.settings.pulse_digest_max_posts
     )
+    owned = await state.feedback.owned(where)
     metrics.DIGESTS.labels(format).inc()
     if format == "markdown":
         title = f"Feedback from {name or 'posts without a community'}, {iso(start):%Y-%m-%d %H:%M} to {iso(end):%Y-%m-%d %H:%M} UTC"
-        return PlainTextResponse(as_markdown(found, title), media_type="text/markdown")
+        return PlainTextResponse(as_markdown(found, title, owned), media_type="text/markdown")
     if format == "csv":
-        return PlainTextResponse(as_csv(found), media_type="text/csv")
+        return PlainTextResponse(as_csv(found, owned), media_type="text/csv")
     return FeedbackDigest(
         tenant=tenant, community=name, since=iso(start), until=iso(end), total=found.total,
-        unthemed=found.unthemed, themes=[ThemeView(**t) for t in as_json(found)],
-        languages=[LanguageView(**spoken) for spoken in languages_json(found)],
+        unthemed=found.unthemed, themes=[ThemeView(**t) for t in as_json(found, owned)],
+        languages=[LanguageView(**spoken) for spoken in languages_json(found, owned)],
     )  # fmt: skip
+
+
+class Member(BaseModel):
+    post_id: str = Field(examples=["f2e82753-2e9d-4bfd-b0bd-e7a9ea526965"])
+    author_id: str | None = Field(description="None: kept before authors were.")
+    at: float = Field(description="When it was posted (unix seconds).")
+
+
+class ThemeMembers(BaseModel):
+    theme: str
+    language: str | None
+    count: int
+    members: list[Member] = Field(description="Every post the theme took, newest first.")
+
+
+@router.get("/theme", response_model=ThemeMembers,
+            responses={404: {"description": "No such theme in the period's digest"}})  # fmt: skip
+async def theme_members(
+    request: Request,
+    tenant: Annotated[str, Query(min_length=1, max_length=128)],
+    community: Annotated[str, Query(min_length=1, max_length=128, description="`_`: none")],
+    theme: Annotated[str, Query(min_length=1, max_length=200)],
+    language: Annotated[str | None, Query(max_length=16, description="As in the digest")] = None,
+    since: Annotated[str | None, Query(description="ISO 8601, or a time ago: 7d")] = None,
+    until: Annotated[str | None, Query(description="ISO 8601, or a time ago; default now")] = None,
+) -> ThemeMembers:
+    """The posts one theme of the digest took, with their authors: whom to tell when it is
+    fixed. The same period gives the same themes as the digest."""
+    try:
+        start, end = period(since, until, time.time())
+    except BadPeriod as error:
+        raise ApiError(422, "invalid_period", str(error)) from error
+    where = Community(tenant, None if community == NO_COMMUNITY else community)
+    state = request.app.state
+    found = find_theme(
+        await feedback_digest(state.feedback, where, start, end, state.settings.pulse_digest_max_posts),
+        theme, language or None,
+    )  # fmt: skip
+    if found is None:
+        raise ApiError(404, "theme_not_found", f"No theme {theme!r} in that period's digest.")
+    members = [Member(post_id=r.post_id, author_id=r.author, at=r.at) for r in found.members]
+    return ThemeMembers(theme=found.phrase, language=found.language, count=found.count,
+                        members=members)  # fmt: skip

@@ -24,6 +24,7 @@ from services.contracts.events import (
     MoodWindow,
     PostScored,
     StrikeEvent,
+    ThemeChanged,
 )
 from services.pulse import metrics
 from services.pulse.adapters.detectors import Detectors
@@ -80,7 +81,7 @@ def router(settings: Settings) -> KafkaRouter:
     watched = Reads(SERVICE, WATCHED, metrics.ERRORS)
     start = settings.pulse_start_from
     batch_subscriber(routes, watched, group, settings, start, fill=True)(on_posts)
-    windows = reads_of(SERVICE, PROJECTIONS, metrics.ERRORS, topics.MOOD)
+    windows = reads_of(SERVICE, PROJECTIONS, metrics.ERRORS, topics.MOOD, topics.THEMES)
     batch_subscriber(routes, windows, f"{group}-mood", settings)(on_mood)
     return routes
 
@@ -192,7 +193,8 @@ def remark_of(event: PostScored | CaseEvent) -> tuple[Community, Remark]:
     else:
         said, language = None, event.language
     at = (said or event.occurred_at).timestamp()
-    return Community(post.tenant, post.community), Remark(post.post_id, post.text, at, language)
+    remark = Remark(post.post_id, post.text, at, language, post.author_id)
+    return Community(post.tenant, post.community), remark
 
 
 def strike_observation(strike: StrikeEvent) -> Observation:
@@ -214,7 +216,8 @@ def scored_observation(event: PostScored, signal: Signal) -> Observation:
 
 
 async def on_mood(events: Events, deps: Deps) -> None:
-    """One window at a time, in order per community (the topic is keyed by community)."""
+    """One window at a time, in order per community (the topic is keyed by community); and
+    how the product team owns the digest's themes."""
     await project(PROJECTIONS, deps, events, metrics.VIEW_EVENTS)
 
 
@@ -258,6 +261,7 @@ async def keep_feedback_case(deps: Pulse, case: CaseEvent, _: bool) -> bool:
 
 PROJECTIONS = {
     topics.MOOD: Projection(MoodWindow, apply_window),
+    topics.THEMES: Projection(ThemeChanged, lambda deps, change, _: deps.feedback.own(change)),
     topics.POSTS_SCORED: Projection(PostScored, keep_criticism),
     topics.CASE_EVENTS: Projection(CaseEvent, keep_feedback_case),
 }

@@ -6,7 +6,7 @@ Driven by the projection table in `handlers.py`: drops `pulse:detector:*` and st
 community's detector again over its windows on the mood topic (the same steps give the same
 state, and no alert is published again: they are on their topic); drops `pulse:feedback:*` and
 keeps again the civil criticism of the scored-posts topic and the cases opened in the feedback
-queue. Windows still open when Redis was lost (`pulse:tally:*`) are not on any topic: they are
+queue, and `pulse:themes:*` from the themes topic (how the product team owns them). Windows still open when Redis was lost (`pulse:tally:*`) are not on any topic: they are
 lost, at most one window of each length. Stop pulse while it runs.
 """
 

@@ -1,7 +1,8 @@
 """Answering members, on the running stack (real Kafka, Redis and services as processes) and in
 a real browser: a community manager answers a complaint from the console, the case closes as
 answered, and the platform's webhook receiver gets the reply once; a complaint left past its
-response SLA escalates to the leads' queue.
+response SLA escalates to the leads' queue; a theme of the digest is forwarded, marked fixed,
+and each of its members gets one reply.
 
 The receiver listens on loopback, which the stack's gateway refuses as a webhook target (see
 test_hardening.py); a second gateway, run as a platform on a private network would run it
@@ -11,8 +12,10 @@ test_hardening.py); a second gateway, run as a platform on a private network wou
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 
 import httpx
 import pytest
@@ -129,6 +132,16 @@ async def test_a_complaint_answered_from_the_console_reaches_the_platform_once(
     assert body["text"] == "Thanks for telling us about this in help: the editor fix ships Monday."
     assert body["author_id"] == "member-7" and body["community"] == "help"
     assert body["case_id"] == case_id and sent[0]["idempotency_key"] == body["reply_id"]
+    async with httpx.AsyncClient(timeout=30) as client:
+        detail = await client.get(f"{stack.url('desk')}/v1/moderation/cases/{case_id}",
+                                  headers={"authorization": f"Bearer {token}"})  # fmt: skip
+    case = detail.json()["case"]
+    waited = datetime.fromisoformat(case["first_response_at"]) - datetime.fromisoformat(
+        case["opened_at"]
+    )
+    print(
+        f"time to first response, opened to answered in the console: {waited.total_seconds():.1f} s"
+    )
 
 
 COMPLAINTS_POLICY = """id: complaints-{tenant}
@@ -173,3 +186,76 @@ async def test_a_complaint_left_past_its_response_sla_goes_to_the_leads(
         ("escalated", "leads"),
     ]
     assert trail[1]["reason"].startswith("SLA breached: unanswered past")
+
+
+DARK_MODE = [  # four posts of civil criticism from three members, one theme
+    ("ana", "The dark mode is unreadable at night, terrible"),
+    ("bo", "Please fix dark mode, the contrast is awful"),
+    ("cy", "dark mode hurts my eyes, disappointed"),
+    ("cy", "dark mode is still awful, so disappointed"),
+]
+
+
+async def test_a_theme_forwarded_then_fixed_is_told_to_each_member_once(
+    browser: Browser, stack: Stack, infra: Infra, tenant: str, private_gateway: str, receiver
+) -> None:
+    hook_url, replies = receiver
+    platform = await bearer(infra, tenant)
+    await asyncio.to_thread(wait_until_gateway_knows, private_gateway, platform)
+    await asyncio.to_thread(wait_until_ingest_knows, stack.url("ingest"), platform)
+    token = await issue(infra, tenant, moderator=("cm-ana", "moderator"))
+    staff = {"authorization": f"Bearer {token}"}
+    desk = stack.url("desk")
+    async with httpx.AsyncClient(timeout=30) as client:
+        made = await client.post(f"{private_gateway}/v1/webhooks", json={"url": hook_url},
+                                 headers=platform)  # fmt: skip
+        assert made.status_code == 201, made.text
+        for author, text in DARK_MODE:
+            body = {"external_id": uuid.uuid4().hex, "author_id": author, "text": text,
+                    "community": "help"}  # fmt: skip
+            answer = await client.post(
+                f"{stack.url('ingest')}/v1/posts", json=body, headers=platform
+            )
+            assert answer.status_code == 202, answer.text
+
+        async def themed() -> bool:
+            digest = await client.get(f"{desk}/v1/feedback/digest",
+                                      params={"community": "help", "since": "7d"}, headers=staff)  # fmt: skip
+            found = {t["theme"]: t["count"] for t in digest.json()["themes"]}
+            return found.get("dark mode") == 4
+
+        assert await eventually(themed, timeout=90), "pulse never grouped the dark mode theme"
+    page = await signed_in(browser, stack, token)
+    await page.goto(f"{desk}/console/#/pulse/help")
+    digest = page.locator("#digest")
+    await expect(digest.get_by_role("row", name=re.compile("dark mode"))).to_contain_text("new")
+    for status, owner in (("forwarded", "maria"), ("fixed", "maria")):
+        await page.get_by_role("button", name="Manage dark mode").click()
+        await page.get_by_label("Status").select_option(status)
+        await page.get_by_label("Owner on the product team").fill(owner)
+        await page.get_by_label("Tracker link").fill("https://tracker.example/ED-41")
+        await page.get_by_role("button", name="Save status").click()
+        await expect(page.get_by_text(f"Saved: dark mode is {status}.")).to_be_visible()
+        row = digest.get_by_role("row", name=re.compile("dark mode"))
+        await expect(row).to_contain_text(f"{status} · {owner}", timeout=WAIT_MS)
+    await page.get_by_role("button", name="Manage dark mode").click()
+    await page.get_by_role("button", name="Preview").click()
+    await expect(page.get_by_text("Reaches 3 of 3 members")).to_be_visible(timeout=WAIT_MS)
+    await screen(page, "32-theme-fixed-preview")
+    await page.get_by_role("button", name="Send to members").click()
+    await expect(page.get_by_text("Sent to 3 members (0 already told).")).to_be_visible(
+        timeout=WAIT_MS
+    )
+
+    async def delivered() -> bool:
+        return len(replies) >= 3
+
+    assert await eventually(delivered, timeout=60)
+    await page.get_by_role("button", name="Send to members").click()  # again: no one twice
+    await expect(page.get_by_text("Sent to 0 members (3 already told).")).to_be_visible(
+        timeout=WAIT_MS
+    )
+    await asyncio.sleep(2)
+    assert sorted(r["reply"]["author_id"] for r in replies) == ["ana", "bo", "cy"]
+    assert {r["reply"]["theme"] for r in replies} == {"dark mode"}
+    assert all("dark mode: it is fixed now" in r["reply"]["text"] for r in replies)

@@ -214,7 +214,7 @@ async def test_a_decision_carries_its_statement_of_reasons(
     assert decisions[0]["action"] == "hold" and decisions[0]["queue"] == "general"
     assert statement["restriction"]["visibility"] == "held"
     assert statement["automation"] == "partly_automated"
-    assert statement["ground"].startswith("default v4: Community guidelines 2.4")
+    assert statement["ground"].startswith("default v5: Community guidelines 2.4")
 
 
 async def test_tenant_policy_is_hot_reloaded_and_a_bad_file_keeps_the_previous(

@@ -13,7 +13,9 @@ from faststream.kafka import KafkaBroker
 from services.contracts.credentials import Role
 from services.outreach.adapters.cases import OpenCases
 from services.outreach.adapters.decisions import Decisions
+from services.outreach.adapters.pulse import Pulse
 from services.outreach.adapters.templates import ReplyTemplates
+from services.outreach.adapters.themes import ThemeBook
 from services.outreach.config import Settings
 from services.shared.api import from_state
 from services.shared.errors import ApiError
@@ -24,6 +26,8 @@ BrokerDep = Annotated[KafkaBroker, Depends(from_state("broker"))]
 CasesDep = Annotated[OpenCases, Depends(from_state("cases"))]
 TemplatesDep = Annotated[ReplyTemplates, Depends(from_state("templates"))]
 DecisionsDep = Annotated[Decisions, Depends(from_state("decisions"))]
+PulseDep = Annotated[Pulse, Depends(from_state("pulse"))]
+ThemesDep = Annotated[ThemeBook, Depends(from_state("themes"))]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from services.pulse.domain.words import base, joined, stop_words, words_of
@@ -32,6 +32,7 @@ class Remark:
     text: str
     at: float  # unix seconds
     language: str | None = None  # as read by the classifier; None when undetermined
+    author: str | None = None  # the member who said it (None: kept before authors were)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Theme:
     previous: int  # posts with the phrase in the period before
     examples: tuple[Remark, ...] = field(default=())
     language: str | None = None
+    members: tuple[Remark, ...] = field(default=())  # every post the theme took, newest first
 
     @property
     def trend(self) -> float | None:
@@ -161,11 +163,22 @@ def themes_of(
             del left[remark.post_id]
         before = sum(1 for found in earlier if phrase in found)
         shown = joined(phrase, language)
-        themes.append(Theme(shown, len(taken), before, tuple(taken[:examples]), language))
+        themes.append(
+            Theme(shown, len(taken), before, tuple(taken[:examples]), language, tuple(taken))
+        )
     return Spoken(language, len(current), len(left), tuple(themes))
 
 
-def theme_json(theme: Theme) -> dict:
+# how the product team owns each theme, by (language, phrase): status, owner, tracker_url
+Owned = Mapping[tuple[str | None, str], dict]
+
+
+def owned_of(theme: Theme, owned: Owned) -> dict:
+    return owned.get((theme.language, theme.phrase)) or {"status": "new"}
+
+
+def theme_json(theme: Theme, owned: Owned | None = None) -> dict:
+    ownership = owned_of(theme, owned or {})
     return {
         "theme": theme.phrase,
         "language": theme.language,
@@ -173,19 +186,26 @@ def theme_json(theme: Theme) -> dict:
         "previous": theme.previous,
         "trend": theme.trend,
         "examples": [{"post_id": r.post_id, "text": r.text, "at": r.at} for r in theme.examples],
+        "status": ownership["status"],
+        "owner": ownership.get("owner"),
+        "tracker_url": ownership.get("tracker_url"),
     }
 
 
-def as_json(found: Digest) -> list[dict]:
-    return [theme_json(theme) for theme in found.themes]
+def as_json(found: Digest, owned: Owned | None = None) -> list[dict]:
+    return [theme_json(theme, owned) for theme in found.themes]
 
 
-def languages_json(found: Digest) -> list[dict]:
+def languages_json(found: Digest, owned: Owned | None = None) -> list[dict]:
     return [
         {"language": s.language, "total": s.total, "unthemed": s.unthemed,
-         "themes": [theme_json(theme) for theme in s.themes]}
+         "themes": [theme_json(theme, owned) for theme in s.themes]}
         for s in found.languages
     ]  # fmt: skip
+
+
+def find_theme(found: Digest, phrase: str, language: str | None) -> Theme | None:
+    return next((t for t in found.themes if t.phrase == phrase and t.language == language), None)
 
 
 def trend_words(theme: Theme) -> str:
@@ -196,7 +216,7 @@ def language_name(language: str | None) -> str:
     return language or "undetermined"
 
 
-def as_markdown(found: Digest, title: str) -> str:
+def as_markdown(found: Digest, title: str, owned: Owned | None = None) -> str:
     lines = [f"# {title}", ""]
     lines.append(f"{found.total} posts of civil criticism; {found.unthemed} in no theme.")
     if len(found.languages) > 1:
@@ -204,11 +224,13 @@ def as_markdown(found: Digest, title: str) -> str:
             f"{language_name(s.language)} {s.total}" for s in found.languages
         ) + ".")  # fmt: skip
     lines.append("")
-    lines += ["| Theme | Language | Posts | Period before | Trend |", "|---|---|---:|---:|---:|"]
+    lines += ["| Theme | Language | Posts | Period before | Trend | Status |",
+              "|---|---|---:|---:|---:|---|"]  # fmt: skip
     for theme in found.themes:
+        status = owned_of(theme, owned or {})
         lines.append(
             f"| {theme.phrase} | {language_name(theme.language)} | {theme.count} "
-            f"| {theme.previous} | {trend_words(theme)} |"
+            f"| {theme.previous} | {trend_words(theme)} | {status_words(status)} |"
         )
     for spoken in found.languages:
         for theme in spoken.themes:
@@ -221,16 +243,23 @@ def as_markdown(found: Digest, title: str) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def as_csv(found: Digest) -> str:
+def status_words(ownership: dict) -> str:
+    """`planned (ana, https://tracker/1)`: the status, then who has it and where, if known."""
+    more = ", ".join(x for x in (ownership.get("owner"), ownership.get("tracker_url")) if x)
+    return f"{ownership['status']} ({more})" if more else ownership["status"]
+
+
+def as_csv(found: Digest, owned: Owned | None = None) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(
-        ["theme", "count", "previous", "trend", "example_post_id", "example_text", "language"]
-    )
+    writer.writerow(["theme", "count", "previous", "trend", "example_post_id", "example_text",
+                     "language", "status", "owner", "tracker_url"])  # fmt: skip
     for theme in found.themes:
         first = theme.examples[0] if theme.examples else None
+        status = owned_of(theme, owned or {})
         writer.writerow(
             [theme.phrase, theme.count, theme.previous, "" if theme.trend is None else theme.trend,
-             first.post_id if first else "", first.text if first else "", theme.language or ""]
+             first.post_id if first else "", first.text if first else "", theme.language or "",
+             status["status"], status.get("owner") or "", status.get("tracker_url") or ""]
         )  # fmt: skip
     return out.getvalue()

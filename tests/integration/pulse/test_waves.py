@@ -90,10 +90,10 @@ async def test_a_wave_in_one_community_alerts_there_only_and_ends(
             await traffic(producer, tenant, 5 * WINDOW, {"games": 0.1, "support": 0.1})
             wave_at = time.time()
             await traffic(producer, tenant, 2 * WINDOW, {"games": 0.9, "support": 0.1})
-            started = await alerts(infra, tenant, lambda found: found)
+            started = await alerts(infra, tenant, lambda found: found, timeout=120)
             await traffic(producer, tenant, 4 * WINDOW, {"games": 0.1, "support": 0.1})
             done = await alerts(
-                infra, tenant, lambda found: any(a["kind"] == "wave_ended" for a in found)
+                infra, tenant, lambda found: any(a["kind"] == "wave_ended" for a in found), 120
             )
     finally:
         await producer.stop()
@@ -172,7 +172,7 @@ async def test_restarted_mid_stream_it_keeps_its_normal_and_still_catches_the_wa
         async with running(create_app(config)):
             # straight into a wave: no warm-up needed again, the normal is in Redis
             await traffic(producer, tenant, 2 * WINDOW, {"games": 0.9})
-            started = await alerts(infra, tenant, lambda found: found)
+            started = await alerts(infra, tenant, lambda found: found, timeout=120)
     finally:
         await producer.stop()
     assert started and started[0]["kind"] == "wave_started"

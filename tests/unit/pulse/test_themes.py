@@ -11,6 +11,7 @@ from services.pulse.domain.themes import (
     as_json,
     as_markdown,
     digest,
+    find_theme,
     languages_json,
     phrases_of,
 )
@@ -166,3 +167,26 @@ def test_exports_name_each_theme_language() -> None:
     assert "| rückerstattung | de | 2 | 0 | new |" in markdown
     assert "## rückerstattung (de, 2)" in markdown
     assert [s["language"] for s in languages_json(found)] == ["en", "de"]
+
+
+def test_how_the_team_owns_a_theme_shows_in_every_export() -> None:
+    found = digest(COMPLAINTS)
+    owned = {(None, "dark mode"): {"status": "planned", "owner": "maria",
+                                   "tracker_url": "https://tracker.example/ED-41"}}  # fmt: skip
+    themes = {t["theme"]: t for t in as_json(found, owned)}
+    assert (themes["dark mode"]["status"], themes["dark mode"]["owner"]) == ("planned", "maria")
+    assert themes["refund"]["status"] == "new" and themes["refund"]["owner"] is None
+    assert languages_json(found, owned)[0]["themes"][0]["status"] == "planned"
+    rows = {r["theme"]: r for r in csv.DictReader(io.StringIO(as_csv(found, owned)))}
+    assert rows["dark mode"]["tracker_url"] == "https://tracker.example/ED-41"
+    assert rows["refund"]["status"] == "new"
+    markdown = as_markdown(found, "Feedback", owned)
+    assert "| 3 | 0 | new | planned (maria, https://tracker.example/ED-41) |" in markdown
+
+
+def test_a_theme_keeps_every_post_it_took_newest_first() -> None:
+    said = [Remark(f"p{i}", "dark mode is awful", 1000.0 + i, None, f"m{i}") for i in range(5)]
+    theme = find_theme(digest(said, examples=2), "dark mode", None)
+    assert theme is not None and len(theme.examples) == 2
+    assert [r.author for r in theme.members] == ["m4", "m3", "m2", "m1", "m0"]
+    assert find_theme(digest(said), "dark mode", "de") is None

@@ -49,7 +49,7 @@ READS = {
         topics.GOLDEN,
         *escalation_handlers.COMMANDS,
     },
-    "pulse": {topics.MOOD, *pulse_handlers.WATCHED},
+    "pulse": {topics.MOOD, topics.THEMES, *pulse_handlers.WATCHED},
     "outreach": set(outreach_handlers.PROJECTIONS),
 }
 

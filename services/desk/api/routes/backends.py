@@ -1,6 +1,7 @@
 """What the desk serves from other services' documented APIs, once it has admitted the caller:
 - pulse's feedback digest (a platform key with `pulse:read`, or a moderator);
-- outreach's replies to members, reply templates and time to first response (its API,
+- outreach's replies to members, reply templates, time to first response and the themes
+  the product team owns (its API,
   documented at its /docs): handed on with who the moderator or community manager is
   (token, or console session with its CSRF token); outreach checks the role each route needs.
 """
@@ -78,6 +79,9 @@ FORWARDED = (
     ("PUT", "/v1/moderation/reply-templates/{name}"),
     ("DELETE", "/v1/moderation/reply-templates/{name}"),
     ("GET", "/v1/moderation/responses"),
+    ("GET", "/v1/moderation/themes"),
+    ("PUT", "/v1/moderation/themes"),
+    ("POST", "/v1/moderation/themes/tell-members"),
 )
 outreach = APIRouter()
 

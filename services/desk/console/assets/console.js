@@ -936,6 +936,7 @@ function digestSection(name) {
   const body = h("div", { "aria-live": "polite" });
   const base = () => `/v1/feedback/digest?community=${encodeURIComponent(name)}&since=${since.value}`;
   const downloads = h("p", { class: "actions" });
+  const manage = h("div");
   const load = async () => {
     downloads.replaceChildren(h("a", { href: `${base()}&format=markdown`, download: `feedback-${name}.md` }, "Download Markdown"),
       h("a", { href: `${base()}&format=csv`, download: `feedback-${name}.csv` }, "Download CSV"));
@@ -943,16 +944,75 @@ function digestSection(name) {
       const d = await api(base());
       const spoken = (d.languages || []).map((l) => `${l.language || "undetermined"} ${l.total}`).join(", ");
       body.replaceChildren(h("p", { class: "meta", text: `${d.total} posts of civil criticism, ${d.unthemed} in no theme.${spoken ? ` By language: ${spoken}.` : ""}` }),
-        d.themes.length ? h("table", { id: "digest" }, h("thead", {}, h("tr", {}, ...["Theme", "Language", "Posts", "Period before", "Trend", "Example"].map((t) => h("th", { scope: "col", text: t })))),
+        d.themes.length ? h("table", { id: "digest" }, h("thead", {}, h("tr", {}, ...["Theme", "Language", "Posts", "Period before", "Trend", "Status", "Example"].map((t) => h("th", { scope: "col", text: t })))),
           h("tbody", {}, ...d.themes.map((t) => h("tr", {}, h("th", { scope: "row", text: t.theme }), h("td", { text: t.language || "undetermined" }), h("td", { text: t.count }), h("td", { text: t.previous }),
             h("td", { text: t.trend === null ? "new" : `${t.trend >= 0 ? "+" : ""}${Math.round(t.trend * 100)} %` }),
+            h("td", {}, h("span", { text: t.owner ? `${t.status} · ${t.owner} ` : `${t.status} ` }),
+              t.tracker_url ? h("a", { href: t.tracker_url, rel: "noreferrer", text: "tracker" }) : "",
+              me.role !== "triage" ? h("button", { type: "button", class: "quiet", "aria-label": `Manage ${t.theme}`, onclick: () => manage.replaceChildren(themeForm(name, t, since.value, load)) }, "Manage") : ""),
             h("td", { class: "post-text", text: t.examples[0] ? t.examples[0].text : "" }))))) : h("p", { text: "No theme yet: fewer than two posts share one." }));
     } catch (failure) { body.replaceChildren(h("p", { class: "error", text: failure.message })); }
   };
   since.addEventListener("change", load);
   load();
   return h("section", { "aria-labelledby": "digest-title" }, h("h2", { id: "digest-title", text: "Feedback for the product team" }),
-    h("label", { for: "digest-since" }, "Period", since), downloads, body);
+    h("label", { for: "digest-since" }, "Period", since), downloads, body, manage);
+}
+
+// How long members waited for a first reply, per queue, over the last 7 days.
+function responsesSection(name) {
+  const body = h("div");
+  const minutes = (s) => (s === null ? "–" : s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`);
+  api("/v1/moderation/responses?days=7").then((found) => {
+    const rows = found.data.filter((r) => (r.community ?? "_") === name);
+    body.replaceChildren(rows.length ? h("table", { id: "responses" }, h("thead", {}, h("tr", {}, ...["Queue", "First replies", "Mean wait", "Within 15 min", "Within 4 h"].map((t) => h("th", { scope: "col", text: t })))),
+      h("tbody", {}, ...rows.map((r) => h("tr", {}, h("th", { scope: "row", text: r.queue }), h("td", { text: r.answered }), h("td", { text: minutes(r.mean_seconds) }),
+        h("td", { text: r.within.le15 }), h("td", { text: r.within.le240 })))))
+      : h("p", { class: "meta", text: "No reply to a case of this community in 7 days." }));
+  }).catch((failure) => body.replaceChildren(h("p", { class: "error", text: failure.message })));
+  return h("section", { "aria-labelledby": "responses-title" }, h("h2", { id: "responses-title", text: "Time to first response" }), body);
+}
+
+// A theme the product team owns: its status, owner and tracker link (events the digest shows);
+// once fixed, every member whose remark it took is told, once each, after a preview.
+function themeForm(community, t, since, reload) {
+  const status = h("select", { id: "theme-status" }, ...["new", "forwarded", "planned", "fixed", "declined"].map((v) => h("option", { value: v, text: v, selected: v === t.status })));
+  const owner = h("input", { id: "theme-owner", value: t.owner || "", size: 24 });
+  const tracker = h("input", { id: "theme-tracker", type: "url", value: t.tracker_url || "", size: 40, placeholder: "https://…" });
+  const outcome = h("p", { role: "status" });
+  const named = { community, theme: t.theme, language: t.language };
+  const save = async (event) => {
+    event.preventDefault();
+    try {
+      await api("/v1/moderation/themes", { method: "PUT", body: { ...named, status: status.value, owner: owner.value.trim() || null, tracker_url: tracker.value.trim() || null } });
+      outcome.textContent = `Saved: ${t.theme} is ${status.value}.`;
+      setTimeout(reload, 1000);  // pulse shows it in the digest a moment later
+    } catch (failure) { outcome.textContent = failure.message; }
+  };
+  const form = h("section", { class: "card", "aria-labelledby": "theme-title" }, h("h3", { id: "theme-title", text: `Theme: ${t.theme}` }),
+    h("form", { onsubmit: save }, h("label", { for: "theme-status" }, "Status", status), h("label", { for: "theme-owner" }, "Owner on the product team", owner),
+      h("label", { for: "theme-tracker" }, "Tracker link", tracker), h("div", { class: "actions" }, h("button", { type: "submit" }, "Save status")), outcome));
+  if (t.status === "fixed") form.append(tellMembers(named, since));
+  return form;
+}
+
+function tellMembers(named, since) {
+  const text = h("textarea", { id: "tell-text", rows: 3, cols: 50 });
+  text.value = "Thanks for telling us about {theme}: it is fixed now.";
+  const result = h("div", { role: "status" });
+  const tell = async (send) => {
+    try {
+      const r = await api("/v1/moderation/themes/tell-members", { method: "POST", body: { ...named, text: text.value, since, send } });
+      result.replaceChildren(send
+        ? h("p", { text: `Sent to ${r.sent} members (${r.already_sent} already told).` })
+        : h("div", {}, h("p", { text: `Reaches ${r.reached.length} of ${r.members} members: “${r.text}”` }),
+          h("ul", {}, ...r.reached.slice(0, 20).map((m) => h("li", { text: `${m.author_id} (post ${m.post_id})` })))));
+    } catch (failure) { result.replaceChildren(h("p", { class: "error", text: failure.message })); }
+  };
+  return h("div", {}, h("h4", { text: "Tell the members" }),
+    h("label", { for: "tell-text" }, "Reply to each member ({theme} and {community} are filled in)", text),
+    h("div", { class: "actions" }, h("button", { type: "button", class: "quiet", onclick: () => tell(false) }, "Preview"),
+      h("button", { type: "button", onclick: () => tell(true) }, "Send to members")), result);
 }
 
 function communityPage(name) {
@@ -966,7 +1026,7 @@ function communityPage(name) {
       h("p", { class: "meta legend" }, h("span", { class: "key negative", text: "negative" }), h("span", { class: "key toxic", text: "toxic" }), h("span", { class: "key civil", text: "civil criticism" }), h("span", { class: "key volume", text: "posts (bars)" })),
       chart, h("details", {}, h("summary", { text: "The windows as a table" }), table)),
     h("section", { "aria-labelledby": "alerts-title" }, h("h2", { id: "alerts-title", text: "Alerts" }), alerts),
-    digestSection(name));
+    responsesSection(name), digestSection(name));
   const refresh = async () => {
     if (windowSeconds === null) {
       const { data } = await api("/v1/communities");

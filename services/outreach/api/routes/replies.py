@@ -127,13 +127,14 @@ async def reply_to_post(
 async def written(
     body: ReplyBody, staff: Staff, community: str | None, templates: ReplyTemplates, limit: int
 ) -> str:
-    """The reply's text: as written, or the template filled; checked."""
+    """The reply's text, as written or from the template, its placeholders filled; checked."""
     text = body.text or ""
     if body.template is not None:
         template = await templates.get(staff.tenant, community, body.template)
         if template is None:
             raise ApiError(404, "template_not_found", f"No template {body.template!r} here.")
-        text = filled(template["text"], {"community": community or "", "theme": body.theme or ""})
+        text = template["text"]
+    text = filled(text, {"community": community or "", "theme": body.theme or ""})
     if unencodable(text) or not text.strip():
         raise ApiError(422, "invalid_text", "The reply is empty or holds a NUL or lone surrogate.")
     if len(text) > limit:

@@ -1,0 +1,41 @@
+"""Pulse's internal API: the posts one theme of a community's digest took, with their authors."""
+
+from __future__ import annotations
+
+import httpx
+
+from services.shared.internal import internal_headers
+
+
+class PulseUnavailable(Exception):
+    pass
+
+
+class ThemeNotFound(Exception):
+    pass
+
+
+class Pulse:
+    def __init__(self, base_url: str, timeout: float, token: str | None) -> None:
+        self.http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"), timeout=timeout, headers=internal_headers(token)
+        )
+
+    async def members(self, tenant: str, community: str | None, theme: str,
+                      language: str | None, since: str) -> list[dict]:  # fmt: skip
+        """[{post_id, author_id, at}], newest first; ThemeNotFound if the period's digest has
+        no such theme."""
+        params = {"tenant": tenant, "community": community or "_", "theme": theme,
+                  "since": since, **({"language": language} if language else {})}  # fmt: skip
+        try:
+            response = await self.http.get("/v1/feedback/theme", params=params)
+        except httpx.HTTPError as error:
+            raise PulseUnavailable(f"pulse unreachable: {error!r}") from error
+        if response.status_code == 404:
+            raise ThemeNotFound(theme)
+        if response.status_code != 200:
+            raise PulseUnavailable(f"pulse answered {response.status_code}: {response.text[:200]}")
+        return response.json()["members"]
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
