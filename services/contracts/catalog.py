@@ -15,6 +15,7 @@ from services.contracts.events import (
     CrisisCommand,
     DeadLetter,
     Decision,
+    DigestSubscription,
     GoldenCase,
     GoldenScored,
     LabeledExample,
@@ -62,6 +63,7 @@ EVENTS: dict[str, Any] = {
     topics.REPLIES: ReplyWritten,
     topics.REPLY_TEMPLATES: ReplyTemplateChanged,
     topics.THEMES: ThemeChanged,
+    topics.DIGEST_SUBSCRIPTIONS: DigestSubscription,
 }
 
 

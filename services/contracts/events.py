@@ -859,3 +859,24 @@ class ThemeChanged(Event):
     tracker_url: str | None = Field(default=None, description="The team's issue for it.")
     note: str = ""
     actor: str
+
+
+class DigestSubscription(Event):
+    """Topic moderation.digest-subscriptions.v1 — an admin asked for a community's feedback
+    digest to be delivered on a schedule, by e-mail (`to`: addresses) or to a chat incoming
+    webhook (`to`: its URL; Slack-, Mattermost- and Teams-compatible JSON, signed with
+    `secret`), or stopped it (`removed`) (written by outreach, which delivers it)."""
+
+    subscription_id: str
+    tenant: str
+    community: str | None = None
+    channel: Literal["email", "chat"]
+    to: list[str] = Field(default_factory=list)
+    every: Literal["daily", "weekly"] = "weekly"
+    at_hour: int = Field(default=8, ge=0, le=23, description="The hour (UTC) it is sent at.")
+    first_at: datetime | None = Field(
+        default=None, description="The first delivery, if not the next `at_hour`."
+    )
+    secret: str = Field(default="", description="Signs chat deliveries (Moderation-Signature).")
+    removed: bool = False
+    actor: str

@@ -34,6 +34,7 @@ GOLDEN_SCORES = "moderation.golden-scores.v1"
 REPLIES = "moderation.replies.v1"
 REPLY_TEMPLATES = "moderation.reply-templates.v1"
 THEMES = "moderation.themes.v1"
+DIGEST_SUBSCRIPTIONS = "moderation.digest-subscriptions.v1"
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(REPLIES, 6, "tenant:author_id", "outreach"),
     TopicSpec(REPLY_TEMPLATES, 1, "tenant", "outreach"),
     TopicSpec(THEMES, 1, "tenant:community", "outreach"),
+    TopicSpec(DIGEST_SUBSCRIPTIONS, 1, "tenant", "outreach"),
 )
 
 

@@ -5,7 +5,6 @@ two index entries per queue, so its cost does not grow with the number of open c
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from datetime import UTC, datetime
@@ -20,6 +19,7 @@ from services.escalation.adapters.cases import CaseStore
 from services.escalation.adapters.policies import PolicyBook
 from services.escalation.domain.cases import sla_breach, unanswered
 from services.shared.kafka import publish_all
+from services.shared.sweeps import sweep_every
 
 log = logging.getLogger(__name__)
 LOCK_KEY = "escalation:sla-lock"
@@ -33,21 +33,8 @@ async def sla_watch(
     interval: float,
     stop: asyncio.Event,
 ) -> None:
-    """Every `interval` s until `stop`. State lives in Redis (and Kafka), so a restart loses
-    no timer; a lock keeps replicas from sweeping at the same time. It stops on `stop`, not on
-    cancellation: a cancelled Redis command can surface as an ordinary error, which this loop
-    would otherwise survive."""
-    while not stop.is_set():
-        try:
-            if await redis.set(LOCK_KEY, "1", nx=True, px=int(interval * 3000)):
-                try:
-                    await sweep(broker, store, book)
-                finally:
-                    await redis.delete(LOCK_KEY)
-        except Exception:  # keep watching; the next sweep retries
-            log.exception("SLA sweep failed")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), interval)
+    """Every `interval` s until `stop`, one replica at a time."""
+    await sweep_every(redis, LOCK_KEY, interval, stop, lambda: sweep(broker, store, book))
 
 
 async def sweep(broker: KafkaBroker, store: CaseStore, book: PolicyBook) -> None:

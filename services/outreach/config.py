@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pydantic import SecretStr
+
 from services.shared.settings import ServiceSettings
 
 
@@ -16,3 +18,18 @@ class Settings(ServiceSettings):
     reply_max_chars: int = 2000
     # how long a reply to a case waits for escalation to record it before answering `pending`
     reply_answer_timeout_seconds: float = 10.0
+    # scheduled digests (services/outreach/deliveries.py): the SMTP server they go through
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_validate_certs: bool = True  # off only for a test server's self-signed certificate
+    smtp_from: str = "moderation@localhost"
+    smtp_timeout_seconds: float = 20.0  # a server that hangs counts as a failed attempt
+    chat_timeout_seconds: float = 10.0
+    chat_allow_http: bool = False  # a chat server on a private network without TLS
+    digest_check_seconds: float = 30.0  # how often due digests are looked for
+    digest_max_attempts: int = 6  # then the digest is given up (the next period is still sent)
+    digest_backoff_base_seconds: float = 30.0
+    digest_backoff_max_seconds: float = 3600.0

@@ -1,6 +1,7 @@
 """Kafka side of outreach: the views a reply needs, built from the topics by the projection
 table below (the same table drives `rebuild`): the open cases and their first responses
-(case events), the reply templates admins saved, and how the product team owns each theme."""
+(case events), the reply templates admins saved, how the product team owns each theme, and
+the digest subscriptions (with their schedule)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,15 @@ from typing import Annotated
 from faststream.kafka import KafkaRouter
 
 from services.contracts import topics
-from services.contracts.events import CaseEvent, ReplyTemplateChanged, ThemeChanged
+from services.contracts.events import (
+    CaseEvent,
+    DigestSubscription,
+    ReplyTemplateChanged,
+    ThemeChanged,
+)
 from services.outreach import metrics
 from services.outreach.adapters.cases import OpenCases
+from services.outreach.adapters.digests import DigestBook
 from services.outreach.adapters.templates import ReplyTemplates
 from services.outreach.adapters.themes import ThemeBook
 from services.outreach.config import Settings
@@ -31,6 +38,7 @@ class Views:
     cases: OpenCases
     templates: ReplyTemplates
     themes: ThemeBook
+    digests: DigestBook
 
 
 Deps = Annotated[Views, Context("outreach")]
@@ -39,6 +47,7 @@ PROJECTIONS = {
     topics.CASE_EVENTS: Projection(CaseEvent, lambda v, e, live: v.cases.apply(e, live)),
     topics.REPLY_TEMPLATES: Projection(ReplyTemplateChanged, lambda v, e, _: v.templates.apply(e)),
     topics.THEMES: Projection(ThemeChanged, lambda v, e, _: v.themes.apply(e)),
+    topics.DIGEST_SUBSCRIPTIONS: Projection(DigestSubscription, lambda v, e, _: v.digests.apply(e)),
 }
 
 

@@ -1,10 +1,12 @@
 """outreach: where community managers answer members. Replies to posts (a complaint answered
 closes its case), reply templates per community, time to first response per community and
-queue, and the digest's themes as the product team owns them (a fixed one told to its members). Its API is internal: the desk admits moderators and community managers (token or
+queue, the digest's themes as the product team owns them (a fixed one told to its members), and
+scheduled digests by e-mail and to chat webhooks. Its API is internal: the desk admits moderators and community managers (token or
 console session) and hands their requests on with who they are."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,12 +16,15 @@ from redis.asyncio import Redis
 
 from services.outreach import handlers
 from services.outreach.adapters.cases import OpenCases
+from services.outreach.adapters.channels import ChatPoster, Mailer
 from services.outreach.adapters.decisions import Decisions, DecisionsUnavailable
+from services.outreach.adapters.digests import DigestBook
 from services.outreach.adapters.pulse import Pulse
 from services.outreach.adapters.templates import ReplyTemplates
 from services.outreach.adapters.themes import ThemeBook
-from services.outreach.api.routes import replies, templates, themes
+from services.outreach.api.routes import digests, replies, templates, themes
 from services.outreach.config import Settings
+from services.outreach.deliveries import Couriers, digest_watch
 from services.shared.api import service_api
 from services.shared.asyncapi import asyncapi_router
 from services.shared.errors import error_body
@@ -31,17 +36,26 @@ from services.shared.ops import kafka_check, ops_router, redis_check
 def create_app(settings: Settings) -> FastAPI:
     broker = make_broker(settings, "outreach")
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
-    views = handlers.Views(OpenCases(redis), ReplyTemplates(redis), ThemeBook(redis))
+    views = handlers.Views(
+        OpenCases(redis), ReplyTemplates(redis), ThemeBook(redis), DigestBook(redis)
+    )
     broker.include_router(handlers.router(settings))
     broker.context.set_global("outreach", views)
     internal = settings.internal_token.get_secret_value() if settings.internal_token else None
     decisions = Decisions(settings.gateway_url, settings.gateway_timeout_seconds, internal)
     pulse = Pulse(settings.pulse_url, settings.pulse_timeout_seconds, internal)
+    chat = ChatPoster(settings.chat_timeout_seconds)
+    couriers = Couriers(views.digests, pulse, Mailer(settings), chat, settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with consuming(settings, broker):
+            stop = asyncio.Event()
+            watching = asyncio.create_task(digest_watch(couriers, redis, stop), name="digests")
             yield
+            stop.set()
+            await asyncio.wait([watching], timeout=10)
+        await chat.aclose()
         await decisions.aclose()
         await pulse.aclose()
         await redis.aclose()
@@ -49,7 +63,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = service_api("outreach", "0.1.0", settings, lifespan=lifespan)
     app.state.__dict__.update(settings=settings, broker=broker, cases=views.cases,
                               templates=views.templates, decisions=decisions, pulse=pulse,
-                              themes=views.themes)  # fmt: skip
+                              themes=views.themes, digests=views.digests)  # fmt: skip
 
     @app.exception_handler(DecisionsUnavailable)
     async def decisions_unavailable(_: Request, exc: DecisionsUnavailable) -> JSONResponse:
@@ -58,7 +72,7 @@ def create_app(settings: Settings) -> FastAPI:
         )
         return JSONResponse(body, status_code=503, headers={"Retry-After": "5"})
 
-    for module in (replies, templates, themes):
+    for module in (replies, templates, themes, digests):
         app.include_router(module.router)
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
     app.include_router(

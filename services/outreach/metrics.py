@@ -17,3 +17,11 @@ ERRORS = Counter("outreach_errors_total", "Errors by kind", ["kind"])
 VIEW_EVENTS = Counter(
     "outreach_view_events_total", "Events applied through the projection table", ["topic"]
 )
+DIGESTS = Counter(
+    "outreach_digest_deliveries_total",
+    "Scheduled digests by channel (email, chat) and outcome (sent, failed: retried, given_up)",
+    ["channel", "outcome"],
+)
+for _channel in ("email", "chat"):
+    for _outcome in ("sent", "failed", "given_up"):
+        DIGESTS.labels(_channel, _outcome)

@@ -4,8 +4,11 @@
 
 Drops the open cases and first-response counts (`outreach:case:*`, `outreach:responses:*`) and
 the reply templates (`outreach:reply-templates:*`) and the themes' owners
-(`outreach:themes:*`), and replays the case-events, reply-templates and themes topics into them through the projection table the live consumer uses. Which
-replies were sent (`outreach:reply-sent:*`) is kept: the gateway also sends each reply once.
+(`outreach:themes:*`) and the digest subscriptions (`outreach:digests:*`, each due at its next
+hour again), and replays the case-events, reply-templates, themes and digest-subscriptions
+topics into them through the projection table the live consumer uses. Which
+replies and digests were sent (`outreach:reply-sent:*`, `outreach:digest-sent:*`) and the
+digests' last outcomes are kept: the gateway also sends each reply once.
 Stop outreach while it runs.
 """
 
@@ -13,15 +16,16 @@ from __future__ import annotations
 
 from redis.asyncio import Redis
 
-from services.outreach.adapters import cases, templates, themes
+from services.outreach.adapters import cases, digests, templates, themes
 from services.outreach.adapters.cases import OpenCases
+from services.outreach.adapters.digests import DigestBook
 from services.outreach.adapters.templates import ReplyTemplates
 from services.outreach.adapters.themes import ThemeBook
 from services.outreach.config import Settings
 from services.outreach.handlers import PROJECTIONS, Views
 from services.shared.rebuild import command_line, rebuild_views
 
-FAMILIES = (*cases.FAMILIES, *templates.FAMILIES, *themes.FAMILIES)
+FAMILIES = (*cases.FAMILIES, *templates.FAMILIES, *themes.FAMILIES, *digests.FAMILIES)
 
 
 async def rebuild(settings: Settings | None = None) -> dict[str, int]:
@@ -29,7 +33,7 @@ async def rebuild(settings: Settings | None = None) -> dict[str, int]:
 
 
 def views_of(redis: Redis) -> Views:
-    return Views(OpenCases(redis), ReplyTemplates(redis), ThemeBook(redis))
+    return Views(OpenCases(redis), ReplyTemplates(redis), ThemeBook(redis), DigestBook(redis))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from playwright.async_api import Browser, Page, async_playwright
 from deploy.localstack import Service, free_port, service_env
 from tests.conftest import Infra
 from tests.integration.helpers import eventually
+from tests.integration.mail import SMTP_PASSWORD, SMTP_USER
 
 SHOTS = Path(os.environ.get("CONSOLE_SCREENSHOTS", ".run/console-screenshots"))
 WAIT_MS = 45_000  # what a browser test waits for something to show
@@ -34,6 +35,11 @@ class Stack:
 
     def url(self, name: str) -> str:
         return self.services[name].url
+
+    @property
+    def smtp_port(self) -> int:
+        """Where outreach sends digests: a test starts its SMTP server there when it needs one."""
+        return int(self.services["outreach"].env["SMTP_PORT"])
 
     @property
     def internal_headers(self) -> dict[str, str]:
@@ -59,6 +65,18 @@ def stack(infra: Infra) -> Iterator[Stack]:
         "PULSE_MIN_VOLUME": "10",
         "PULSE_COOLDOWN_WINDOWS": "2",
         "PILEON_WINDOW_SECONDS": str(PILE_ON_WINDOW_SECONDS),
+        # digests by e-mail go to the test's SMTP server (tests/integration/mail.py), chat ones
+        # to receivers on loopback; due ones are looked for every second
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(free_port()),
+        "SMTP_USERNAME": SMTP_USER,
+        "SMTP_PASSWORD": SMTP_PASSWORD,
+        "SMTP_VALIDATE_CERTS": "false",
+        "SMTP_FROM": "pulse@example.com",
+        "CHAT_ALLOW_HTTP": "true",
+        "DIGEST_CHECK_SECONDS": "1",
+        "DIGEST_BACKOFF_BASE_SECONDS": "0.5",
+        "DIGEST_BACKOFF_MAX_SECONDS": "1",
     }
     services = {
         name: Service(name, infra.logs / f"{name}.log", port=ports[name], env=env) for name in ORDER

@@ -2,7 +2,8 @@
 a real browser: a community manager answers a complaint from the console, the case closes as
 answered, and the platform's webhook receiver gets the reply once; a complaint left past its
 response SLA escalates to the leads' queue; a theme of the digest is forwarded, marked fixed,
-and each of its members gets one reply.
+and each of its members gets one reply; an admin schedules digests that reach a real SMTP
+server and a chat receiver.
 
 The receiver listens on loopback, which the stack's gateway refuses as a webhook target (see
 test_hardening.py); a second gateway, run as a platform on a private network would run it
@@ -19,6 +20,7 @@ from datetime import datetime
 
 import httpx
 import pytest
+from fastapi import FastAPI, Request, Response
 from playwright.async_api import Browser, Page, expect
 
 from deploy.localstack import Service, free_port
@@ -32,6 +34,7 @@ from tests.e2e.conftest import (
     wait_until_ingest_knows,
 )
 from tests.integration.helpers import bearer, eventually, issue, reply_receiver, serving
+from tests.integration.mail import mail_server
 
 pytestmark = pytest.mark.e2e
 COMPLAINT = "The new editor is broken and slow since the update, terrible"
@@ -259,3 +262,50 @@ async def test_a_theme_forwarded_then_fixed_is_told_to_each_member_once(
     assert sorted(r["reply"]["author_id"] for r in replies) == ["ana", "bo", "cy"]
     assert {r["reply"]["theme"] for r in replies} == {"dark mode"}
     assert all("dark mode: it is fixed now" in r["reply"]["text"] for r in replies)
+
+
+async def test_an_admin_schedules_digests_that_reach_the_mail_server_and_the_chat(
+    browser: Browser, stack: Stack, infra: Infra, tenant: str, tmp_path
+) -> None:
+    calls: list[bytes] = []
+    chat = FastAPI()
+
+    @chat.post("/hooks/product")
+    async def hook(request: Request) -> Response:
+        calls.append(await request.body())
+        return Response(status_code=200)
+
+    mailbox, smtp = mail_server(tmp_path, stack.smtp_port)
+    try:
+        async with serving(chat) as chat_url:
+            token = await issue(infra, tenant, moderator=("lead", "admin"))
+            page = await signed_in(browser, stack, token)
+            await page.goto(f"{stack.url('desk')}/console/#/admin")
+            await expect(page.get_by_role("heading", name="Scheduled digests")).to_be_visible()
+            for channel, to in (
+                ("email", "product@example.com"),
+                ("chat", f"{chat_url}/hooks/product"),
+            ):
+                await page.locator("#ds-community").fill("help")
+                await page.locator("#ds-channel").select_option(channel)
+                await page.get_by_label("E-mail addresses (comma-separated) or webhook URL").fill(
+                    to
+                )
+                await page.get_by_label("Send the first one now").check()
+                await page.get_by_role("button", name="Subscribe").click()
+                await expect(page.get_by_text("Digest of help subscribed.")).to_be_visible()
+
+            async def both() -> bool:
+                return bool(mailbox.messages) and bool(calls)
+
+            assert await eventually(both, timeout=60), "the digests never arrived"
+            await page.get_by_role("button", name="Refresh").click()
+            table = page.locator("#digest-subscriptions")
+            await expect(table.get_by_text("sent", exact=False)).to_have_count(2, timeout=WAIT_MS)
+            await screen(page, "33-scheduled-digests")
+    finally:
+        smtp.stop()
+    ((sender, to, content),) = mailbox.messages
+    assert (sender, to) == ("pulse@example.com", ["product@example.com"])
+    assert "Subject: Feedback from help" in content
+    assert len(calls) == 1 and b"Feedback from help" in calls[0]

@@ -1,4 +1,5 @@
-"""Pulse's internal API: the posts one theme of a community's digest took, with their authors."""
+"""Pulse's internal API: a community's digest, and the posts one of its themes took, with
+their authors."""
 
 from __future__ import annotations
 
@@ -36,6 +37,18 @@ class Pulse:
         if response.status_code != 200:
             raise PulseUnavailable(f"pulse answered {response.status_code}: {response.text[:200]}")
         return response.json()["members"]
+
+    async def digest(self, tenant: str, community: str | None, since: str, until: str) -> str:
+        """The community's digest of the period, as Markdown."""
+        params = {"tenant": tenant, "community": community or "_", "since": since,
+                  "until": until, "format": "markdown"}  # fmt: skip
+        try:
+            response = await self.http.get("/v1/feedback/digest", params=params)
+        except httpx.HTTPError as error:
+            raise PulseUnavailable(f"pulse unreachable: {error!r}") from error
+        if response.status_code != 200:
+            raise PulseUnavailable(f"pulse answered {response.status_code}: {response.text[:200]}")
+        return response.text
 
     async def aclose(self) -> None:
         await self.http.aclose()

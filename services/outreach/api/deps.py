@@ -13,6 +13,7 @@ from faststream.kafka import KafkaBroker
 from services.contracts.credentials import Role
 from services.outreach.adapters.cases import OpenCases
 from services.outreach.adapters.decisions import Decisions
+from services.outreach.adapters.digests import DigestBook
 from services.outreach.adapters.pulse import Pulse
 from services.outreach.adapters.templates import ReplyTemplates
 from services.outreach.adapters.themes import ThemeBook
@@ -28,6 +29,7 @@ TemplatesDep = Annotated[ReplyTemplates, Depends(from_state("templates"))]
 DecisionsDep = Annotated[Decisions, Depends(from_state("decisions"))]
 PulseDep = Annotated[Pulse, Depends(from_state("pulse"))]
 ThemesDep = Annotated[ThemeBook, Depends(from_state("themes"))]
+DigestsDep = Annotated[DigestBook, Depends(from_state("digests"))]
 
 
 @dataclass(frozen=True)

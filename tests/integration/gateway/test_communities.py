@@ -16,8 +16,8 @@ from fastapi import FastAPI, Request, Response
 from services.contracts import topics
 from services.contracts.credentials import Scope
 from services.contracts.events import CommunityAlert, CommunityAlertKind
-from services.gateway.domain.webhooks import SIGNATURE_HEADER, verify
 from services.pulse.domain.mood import Community, closed_window
+from services.shared.signing import SIGNATURE_HEADER, verify
 from tests.conftest import Infra
 from tests.integration.helpers import bearer, eventually, produce, serving
 

@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI, Request, Response
 
 from services.contracts import topics
-from services.gateway.domain.webhooks import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify
+from services.shared.signing import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify
 from tests.conftest import Infra
 from tests.integration.gateway.conftest import publish_scored, scored
 from tests.integration.helpers import bearer, collect, eventually, serving

@@ -18,8 +18,9 @@ from services.gateway.adapters.webhooks import (
 )
 from services.gateway.config import Settings
 from services.gateway.domain.targets import DenyList
-from services.gateway.domain.webhooks import backoff, payload, sign, verify
+from services.gateway.domain.webhooks import payload
 from services.gateway.webhook_worker import WebhookSender
+from services.shared.signing import backoff, sign, verify
 
 DECISION = {"decision_id": "d-1", "post_id": "p-1", "action": "remove"}
 SANCTION = {"sanction_id": "s-1", "author_id": "u-1", "sanction": "ban"}

@@ -82,6 +82,9 @@ FORWARDED = (
     ("GET", "/v1/moderation/themes"),
     ("PUT", "/v1/moderation/themes"),
     ("POST", "/v1/moderation/themes/tell-members"),
+    ("GET", "/v1/moderation/digest-subscriptions"),
+    ("POST", "/v1/moderation/digest-subscriptions"),
+    ("DELETE", "/v1/moderation/digest-subscriptions/{subscription_id}"),
 )
 outreach = APIRouter()
 

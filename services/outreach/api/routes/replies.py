@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Path
 from faststream.kafka import KafkaBroker
 from pydantic import BaseModel, Field, model_validator
@@ -30,6 +29,7 @@ from services.outreach.api.deps import (
     Staff,
     TemplatesDep,
 )
+from services.outreach.api.publishing import published
 from services.outreach.domain.replies import filled, refusal, reply_id_for
 from services.shared.errors import ApiError
 
@@ -163,12 +163,13 @@ async def sent(reply: ReplyWritten, case: Case | None, cases: OpenCases, broker:
     if await cases.sent_on(reply.reply_id, reply.tenant):
         metrics.REPLIES.labels("already_sent").inc()
         return result.model_copy(update={"outcome": "already_sent"})
-    try:
-        key = topics.author_key(reply.tenant, reply.post_author_id)
-        await broker.publish(reply.model_dump(mode="json"), topics.REPLIES, key=key)
-    except (KafkaError, TimeoutError) as error:
-        raise ApiError(503, "unavailable", "The reply was not sent; retry.",
-                       headers={"Retry-After": "5"}) from error  # fmt: skip
+    await published(
+        broker,
+        reply,
+        topics.REPLIES,
+        topics.author_key(reply.tenant, reply.post_author_id),
+        "The reply was not sent; retry.",
+    )
     await cases.mark_sent(reply.reply_id, reply.tenant, reply.post_id)
     if case is None:
         metrics.REPLIES.labels("sent").inc()

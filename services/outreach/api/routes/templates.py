@@ -6,9 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Path, Query
-from faststream.kafka import KafkaBroker
 from pydantic import BaseModel, Field
 
 from services.contracts import topics
@@ -22,6 +20,7 @@ from services.outreach.api.deps import (
     SettingsDep,
     TemplatesDep,
 )
+from services.outreach.api.publishing import published
 from services.outreach.domain.replies import PLACEHOLDERS, unknown_placeholders
 from services.shared.errors import ApiError
 from services.shared.paging import Listing
@@ -79,7 +78,7 @@ async def save_template(
         raise ApiError(422, "invalid_text", f"A template holds at most {limit} characters, no NUL.")
     change = ReplyTemplateChanged(tenant=admin.tenant, community=body.community, name=name,
                                   text=body.text, actor=admin.staff_id)  # fmt: skip
-    await published(broker, change)
+    await published(broker, change, topics.REPLY_TEMPLATES, topics.tenant_key(change.tenant))
     return Template(name=name, community=body.community, text=body.text,
                     saved_by=admin.staff_id, saved_at=change.occurred_at)  # fmt: skip
 
@@ -96,17 +95,8 @@ async def remove_template(
     """Remove a template (the one for `community`, or the one for every community)."""
     change = ReplyTemplateChanged(tenant=admin.tenant, community=community, name=name,
                                   removed=True, actor=admin.staff_id)  # fmt: skip
-    await published(broker, change)
+    await published(broker, change, topics.REPLY_TEMPLATES, topics.tenant_key(change.tenant))
     return Removed(removed=name)
-
-
-async def published(broker: KafkaBroker, change: ReplyTemplateChanged) -> None:
-    try:
-        await broker.publish(change.model_dump(mode="json"), topics.REPLY_TEMPLATES,
-                             key=topics.tenant_key(change.tenant))  # fmt: skip
-    except (KafkaError, TimeoutError) as error:
-        raise ApiError(503, "unavailable", "Not saved; retry.",
-                       headers={"Retry-After": "5"}) from error  # fmt: skip
 
 
 class ResponseTimesView(BaseModel):

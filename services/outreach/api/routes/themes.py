@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Query
 from faststream.kafka import KafkaBroker
 from pydantic import AnyHttpUrl, BaseModel, Field
@@ -29,6 +28,7 @@ from services.outreach.api.deps import (
     TemplatesDep,
     ThemesDep,
 )
+from services.outreach.api.publishing import published
 from services.outreach.api.routes.replies import ReplyBody, written
 from services.outreach.domain.themes import Told, may_tell, to_tell
 from services.shared.errors import ApiError
@@ -79,11 +79,7 @@ async def own_theme(body: Ownership, staff: Replier, broker: BrokerDep) -> Owned
                           tracker_url=str(body.tracker_url) if body.tracker_url else None,
                           note=body.note, actor=staff.staff_id)  # fmt: skip
     key = topics.community_key(staff.tenant, body.community)
-    try:
-        await broker.publish(change.model_dump(mode="json"), topics.THEMES, key=key)
-    except (KafkaError, TimeoutError) as error:
-        raise ApiError(503, "unavailable", "Not saved; retry.",
-                       headers={"Retry-After": "5"}) from error  # fmt: skip
+    await published(broker, change, topics.THEMES, key)
     return OwnedTheme(**change.model_dump(mode="json", include=set(OwnedTheme.model_fields)))
 
 
@@ -163,11 +159,12 @@ async def reach(one: Told, body: TellMembers, staff: Staff, text: str, cases: Op
         author_role=staff.role.label, written_by=staff.staff_id, theme=body.theme,
         template=body.template,
     )  # fmt: skip
-    try:
-        key = topics.author_key(reply.tenant, reply.post_author_id)
-        await broker.publish(reply.model_dump(mode="json"), topics.REPLIES, key=key)
-    except (KafkaError, TimeoutError) as error:
-        raise ApiError(503, "unavailable", "Some replies were not sent; send again (no member "
-                       "is told twice).", headers={"Retry-After": "5"}) from error  # fmt: skip
+    await published(
+        broker,
+        reply,
+        topics.REPLIES,
+        topics.author_key(reply.tenant, reply.post_author_id),
+        "Some replies were not sent; send again (no member is told twice).",
+    )
     await cases.mark_sent(one.reply_id, staff.tenant, one.post_id)
     return Reached(post_id=one.post_id, author_id=one.author_id, outcome="sent")
