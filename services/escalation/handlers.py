@@ -187,7 +187,7 @@ async def on_moderator_actions(broker: KafkaBroker, deps: Escalation, commands: 
 
 async def on_replies(broker: KafkaBroker, deps: Escalation, replies: list) -> None:
     """A reply to a case's post answers the complaint or is the case's first response; one at
-    a time, like commands (the desk may be waiting on each)."""
+    a time, like commands (outreach may be waiting on each)."""
     for _, reply in replies:
         if reply.case_id is None or await deps.state.answers.seen(reply.reply_id):
             continue

@@ -1,7 +1,7 @@
 """Kafka side of the gateway: every view it serves platforms, built from the topics by the
-projection table below (the same table drives `rebuild`). Decisions, sanctions and the desk's
-replies go to the read model and its webhooks, submitted posts to the pending view, community alerts to the
-webhooks, platform keys and webhook registrations to their views."""
+projection table below (the same table drives `rebuild`). Decisions, sanctions and staff
+replies go to the read model and its webhooks, submitted posts to the pending view, community
+alerts to the webhooks, platform keys and webhook registrations to their views."""
 
 from __future__ import annotations
 

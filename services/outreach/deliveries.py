@@ -1,5 +1,5 @@
 """The digest watch: every DIGEST_CHECK_SECONDS, the digests that are due are built (pulse's
-Markdown digest of their period) and delivered by e-mail or to a chat webhook. A failure is
+Markdown digest of their period, and the community's time to first response) and delivered by e-mail or to a chat webhook. A failure is
 retried with back-off, up to DIGEST_MAX_ATTEMPTS, then given up (and shown on the
 subscription); the next period is due either way. A delivery that went out is never sent
 again. Each sweep reads only what is due; a lock keeps replicas from sweeping together."""
@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 
 from services.contracts.events import DigestSubscription
 from services.outreach import metrics
+from services.outreach.adapters.cases import OpenCases
 from services.outreach.adapters.channels import ChatPoster, DeliveryFailed, Mailer
 from services.outreach.adapters.digests import DigestBook
 from services.outreach.adapters.pulse import Pulse, PulseUnavailable
@@ -27,6 +28,7 @@ from services.outreach.domain.digests import (
     period_of,
     title_of,
 )
+from services.outreach.domain.responses import as_markdown as responses_markdown
 from services.shared.signing import backoff
 from services.shared.sweeps import sweep_every
 
@@ -37,6 +39,7 @@ LOCK_KEY = "outreach:digest-lock"
 @dataclass(frozen=True)
 class Couriers:
     book: DigestBook
+    cases: OpenCases  # the time to first response each digest reports
     pulse: Pulse
     mailer: Mailer
     chat: ChatPoster
@@ -99,6 +102,9 @@ async def send(couriers: Couriers, subscription: DigestSubscription, due: dateti
     start, end = period_of(subscription, due)
     markdown = await couriers.pulse.digest(subscription.tenant, subscription.community,
                                            start.isoformat(), end.isoformat())  # fmt: skip
+    times = await couriers.cases.response_times(subscription.tenant, start.date(), end.date())
+    mine = [t for t in times if t.community == subscription.community]
+    markdown = f"{markdown.rstrip()}\n\n{responses_markdown(mine)}"
     title = title_of(subscription, start, end)
     if subscription.channel == "email":
         message = email_of(couriers.settings.smtp_from, subscription.to, title, markdown, delivery)

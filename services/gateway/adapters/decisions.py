@@ -1,5 +1,5 @@
-"""What platforms read, built by the gateway from the topics: decisions, sanctions, the desk's
-replies and the feed of them all (the posts it has seen submitted: `posts`).
+"""What platforms read, built by the gateway from the topics: decisions, sanctions, staff
+replies (outreach's) and the feed of them all (the posts it has seen submitted: `posts`).
 
 gateway:decision:{post_id}                  latest revision (hash: revision, decision JSON)
 gateway:decision-history:{post_id}          every revision stored, oldest first
@@ -7,12 +7,11 @@ gateway:author-decisions:{tenant}:{author}  the author's latest decisions, newes
 gateway:feed:{tenant}                       a stream of the tenant's decisions, sanctions, replies
 gateway:sanction:{sanction_id}              one sanction (AuthorSanctioned JSON)
 gateway:sanctions:{tenant}:{author}         the author's sanctions, by time
-gateway:reply:{reply_id}                    a reply put on the feed (ReplyWritten JSON)
+gateway:reply:{reply_id}                    a reply already put on the feed (a marker)
 
 A decision is stored only if its revision is newer than the one held, a sanction or a reply
-only once,
-so redelivered or reordered events never roll a post back or repeat an entry. Rebuilt by
-replaying the topics (a rebuilt feed has new cursors).
+only once, so redelivered or reordered events never roll a post back or repeat an entry.
+Rebuilt by replaying the topics (a rebuilt feed has new cursors).
 """
 
 from __future__ import annotations

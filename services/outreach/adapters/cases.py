@@ -6,6 +6,7 @@ the open cases only.
 outreach:case:{case_id}    the folded case, while it is open (JSON)
 outreach:case-answer:{id}  the case event that recorded a reply, briefly (a list to BLPOP)
 outreach:reply-sent:{id}   a reply published (for 30 days): the same reply is not sent again
+outreach:case-post:{id}    the post of a case replied on (30 days): a retry finds the reply
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ def case_key(case_id: str) -> str:
 
 def sent_key(reply_id: str) -> str:
     return f"outreach:reply-sent:{reply_id}"
+
+
+def case_post_key(case_id: str) -> str:
+    return f"outreach:case-post:{case_id}"
 
 
 def answer_key(reply_id: str) -> str:
@@ -67,9 +72,20 @@ class OpenCases:
         sent_by, _, post_id = (found or "").partition("\x1f")
         return post_id if found and sent_by == tenant else None
 
-    async def mark_sent(self, reply_id: str, tenant: str, post_id: str) -> None:
-        value = f"{tenant}\x1f{post_id}"
-        await self.redis.set(sent_key(reply_id), value, ex=SENT_MEMORY_SECONDS)
+    async def mark_sent(
+        self, reply_id: str, tenant: str, post_id: str, case_id: str | None
+    ) -> None:
+        """Remembered for 30 days, with the post of the case it answered (a retry on a case
+        the reply closed finds it)."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.set(sent_key(reply_id), f"{tenant}\x1f{post_id}", ex=SENT_MEMORY_SECONDS)
+            if case_id:
+                pipe.set(case_post_key(case_id), post_id, ex=SENT_MEMORY_SECONDS)
+            await pipe.execute()
+
+    async def post_replied_on(self, case_id: str) -> str | None:
+        """The post of a case a reply was sent on (within 30 days)."""
+        return await self.redis.get(case_post_key(case_id))
 
     async def response_times(self, tenant: str, first: date, last: date) -> list[ResponseTimes]:
         """First responses per community and queue, for the days from `first` to `last`."""

@@ -55,3 +55,18 @@ def summed(days: list[dict[str, str]]) -> list[ResponseTimes]:
         found.append(ResponseTimes(community if community != "-" else None, queue, answered,
                                    mean, within))  # fmt: skip
     return found
+
+
+def as_markdown(times: list[ResponseTimes]) -> str:
+    """A digest's section: how long the community's members waited for a first reply."""
+    lines = ["## Time to first response", ""]
+    if not times:
+        return "\n".join([*lines, "No reply to a case of this community in the period.", ""])
+    lines += ["| Queue | First replies | Mean wait | Within 15 min | Within 4 h |",
+              "|---|---:|---:|---:|---:|"]  # fmt: skip
+    for t in times:
+        mean = "-" if t.mean_seconds is None else f"{t.mean_seconds / 60:.0f} min"
+        lines.append(
+            f"| {t.queue} | {t.answered} | {mean} | {t.within['le15']} | {t.within['le240']} |"
+        )
+    return "\n".join([*lines, ""])

@@ -50,6 +50,10 @@ async def test_a_complaint_answered_closes_and_reaches_the_platform_once(
         body = {"text": "Thanks for telling us: the editor fix ships on Monday."}
         first = await client.post(f"/v1/moderation/cases/{case_id}/reply", json=body, headers=cm)
         again = await client.post(f"/v1/moderation/cases/{case_id}/reply", json=body, headers=cm)
+        post_id = first.json()["post_id"]
+        via_post = await client.post(
+            f"/v1/moderation/posts/{post_id}/replies", json=body, headers=cm
+        )
 
         async def delivered() -> list[dict]:
             return replies
@@ -66,6 +70,7 @@ async def test_a_complaint_answered_closes_and_reaches_the_platform_once(
     assert result["case"]["answered"] and result["case"]["first_response_at"]
     assert again.status_code == 201, again.text
     assert again.json()["outcome"] == "already_sent"
+    assert via_post.json()["outcome"] == "already_sent"  # the same reply, by either route
     assert detail["case"]["state"] == "resolved" and detail["case"]["answered"]
     assert detail["case"]["resolution"] is None  # the post's decision stands
     assert [t["kind"] for t in detail["trail"]] == ["opened", "answered"]

@@ -99,6 +99,7 @@ async def test_digests_reach_the_mail_server_and_the_chat_once_after_retries(
     sender, to, content = mailbox.messages[0]
     assert (sender, to) == ("pulse@example.com", ["product@example.com"])
     assert "Subject: Feedback from help" in content and "posts of civil criticism" in content
+    assert "Time to first response" in content
     assert len(calls) == 3  # two failures, then the one that went through
     headers, body = calls[-1]
     assert verify(chat.json()["secret"], headers[SIGNATURE_HEADER.lower()], body, int(time.time()))

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from services.contracts.cases import Case
 from services.contracts.events import Action, Decision, PolicyRef
 from services.outreach.domain.replies import filled, refusal, reply_id_for, unknown_placeholders
-from services.outreach.domain.responses import bucket_of, first_response, summed
+from services.outreach.domain.responses import as_markdown, bucket_of, first_response, summed
 
 T0 = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 
@@ -81,3 +81,12 @@ def test_days_sum_per_community_and_queue_with_cumulative_buckets():
     assert help_.within == {"le5": 1, "le15": 2, "le60": 2, "le240": 2, "le1440": 3}
     assert help_.share_within(15) == 2 / 3
     assert (general.community, general.answered, general.within["le1440"]) == (None, 1, 0)
+
+
+def test_a_digest_says_how_long_members_waited():
+    (help_,) = summed([{"help\x1ffeedback\x1fcount": "2", "help\x1ffeedback\x1fseconds": "1200",
+                        "help\x1ffeedback\x1fle15": "2"}])  # fmt: skip
+    section = as_markdown([help_])
+    assert section.startswith("## Time to first response")
+    assert "| feedback | 2 | 10 min | 2 | 2 |" in section
+    assert "No reply to a case" in as_markdown([])

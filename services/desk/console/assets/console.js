@@ -841,8 +841,38 @@ function adminPage() {
       h("p", { class: "meta", text: "Each moderator's calls and what a second moderator made of those appealed. Per rule: the automation review figures in Grafana." }), qualityList),
     shown,
     h("section", { "aria-labelledby": "policy-title" }, h("h2", { id: "policy-title", text: "Policy" }), policyForm),
-    digestsSection());
+    templatesSection(), digestsSection());
   refresh().catch((failure) => say(failure.message, true));
+}
+
+// Reply templates per community (or for every one): what community managers start from.
+function templatesSection() {
+  const list = h("div");
+  const name = h("input", { id: "tpl-name", required: true });
+  const community = h("input", { id: "tpl-community", placeholder: "every community" });
+  const text = h("textarea", { id: "tpl-text", rows: 3, cols: 50, required: true });
+  const outcome = h("div", { role: "status" });
+  const refresh = async () => {
+    const found = await api("/v1/moderation/reply-templates");
+    list.replaceChildren(found.data.length ? h("table", { id: "reply-templates" }, h("thead", {}, h("tr", {}, ...["Name", "Community", "Text", ""].map((t) => h("th", { scope: "col", text: t })))),
+      h("tbody", {}, ...found.data.map((t) => h("tr", {}, h("th", { scope: "row", text: t.name }), h("td", { text: t.community || "every" }), h("td", { text: t.text }),
+        h("td", {}, h("button", { type: "button", class: "danger", "aria-label": `Remove template ${t.name}`, onclick: async () => {
+          await api(`/v1/moderation/reply-templates/${encodeURIComponent(t.name)}${t.community ? `?community=${encodeURIComponent(t.community)}` : ""}`, { method: "DELETE" });
+          setTimeout(refresh, 500);
+        } }, "Remove"))))))
+      : h("p", { class: "meta", text: "No template yet." }));
+  };
+  const form = h("form", { onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      await api(`/v1/moderation/reply-templates/${encodeURIComponent(name.value.trim())}`, { method: "PUT", body: { text: text.value, community: community.value.trim() || null } });
+      outcome.replaceChildren(h("p", { text: `Template ${name.value.trim()} saved.` }));
+      setTimeout(refresh, 500);
+    } catch (failure) { outcome.replaceChildren(h("p", { class: "error", text: failure.message })); }
+  } }, h("label", { for: "tpl-name" }, "Name", name), h("label", { for: "tpl-community" }, "Community", community),
+    h("label", { for: "tpl-text" }, "Text ({community} and {theme} are filled in)", text), h("button", { type: "submit" }, "Save template"), outcome);
+  refresh().catch((failure) => list.replaceChildren(h("p", { class: "error", text: failure.message })));
+  return h("section", { "aria-labelledby": "templates-title" }, h("h2", { id: "templates-title", text: "Reply templates" }), list, form);
 }
 
 // Scheduled digests: a community's feedback digest by e-mail or to a chat, daily or weekly.

@@ -94,11 +94,8 @@ async def reply_to_case(
     response and the case stays as it is."""
     case = await cases.get(case_id)
     if case is None or case.tenant != staff.tenant:  # closed by this very reply, sent before?
-        reply_id = reply_id_for(case_id, staff.staff_id, body.text or "")
-        if body.text and (post_id := await cases.sent_on(reply_id, staff.tenant)):
-            metrics.REPLIES.labels("already_sent").inc()
-            return ReplyResult(reply_id=reply_id, post_id=post_id, text=body.text,
-                               outcome="already_sent")  # fmt: skip
+        if (earlier := await sent_before(case_id, body, staff, cases)) is not None:
+            return earlier
         raise ApiError(404, "case_not_open", f"No open case {case_id} for your platform.")
     text = await written(body, staff, case.community, templates, settings.reply_max_chars)
     if (problem := refusal(await decisions.history(case.post_id), staff.tenant)) is not None:
@@ -143,11 +140,25 @@ async def written(
     return text
 
 
+async def sent_before(case_id: str, body: ReplyBody, staff: Staff, cases: OpenCases
+                      ) -> ReplyResult | None:  # fmt: skip
+    """A reply the client retries on the case it closed: already sent (only a reply written out
+    in full can be recognised, the case's community being gone with it)."""
+    post_id = await cases.post_replied_on(case_id)
+    if post_id is None or body.text is None:
+        return None
+    reply_id = reply_id_for(post_id, staff.staff_id, body.text)
+    if await cases.sent_on(reply_id, staff.tenant) is None:
+        return None
+    metrics.REPLIES.labels("already_sent").inc()
+    return ReplyResult(reply_id=reply_id, post_id=post_id, text=body.text, outcome="already_sent")
+
+
 def replied(staff: Staff, post_id: str, author_id: str, community: str | None,
             case: Case | None, text: str, body: ReplyBody) -> ReplyWritten:  # fmt: skip
     """The reply as an event; its id (also the event's: the receivers' idempotency key) is
-    the same for a retry of the same reply."""
-    reply_id = reply_id_for(case.case_id if case else post_id, staff.staff_id, text)
+    the same for a retry of the same reply, through either route."""
+    reply_id = reply_id_for(post_id, staff.staff_id, text)
     return ReplyWritten(
         event_id=reply_id, reply_id=reply_id, tenant=staff.tenant, post_id=post_id,
         post_author_id=author_id, community=community, text=text, author_role=staff.role.label,
@@ -170,7 +181,7 @@ async def sent(reply: ReplyWritten, case: Case | None, cases: OpenCases, broker:
         topics.author_key(reply.tenant, reply.post_author_id),
         "The reply was not sent; retry.",
     )
-    await cases.mark_sent(reply.reply_id, reply.tenant, reply.post_id)
+    await cases.mark_sent(reply.reply_id, reply.tenant, reply.post_id, reply.case_id)
     if case is None:
         metrics.REPLIES.labels("sent").inc()
         return result

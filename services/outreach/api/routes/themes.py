@@ -166,5 +166,5 @@ async def reach(one: Told, body: TellMembers, staff: Staff, text: str, cases: Op
         topics.author_key(reply.tenant, reply.post_author_id),
         "Some replies were not sent; send again (no member is told twice).",
     )
-    await cases.mark_sent(one.reply_id, staff.tenant, one.post_id)
+    await cases.mark_sent(one.reply_id, staff.tenant, one.post_id, None)
     return Reached(post_id=one.post_id, author_id=one.author_id, outcome="sent")
