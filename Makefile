@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install up down kafka-groups test test-unit lint format bench bench-adversarial bench-languages profile bench-classifier train-offline train-head train-multilingual train-tone export-labels calibrate-model eval-languages eval-offline clean
+.PHONY: install up down kafka-groups test test-unit lint format bench bench-report bench-adversarial bench-languages profile bench-classifier train-offline train-head train-multilingual train-tone export-labels calibrate-model eval-languages eval-offline clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,9 @@ bench: install  ## ingest throughput and ingest->decision latency; writes benchm
 bench-ingest: install  ## ingest alone on one core: single posts (wrk) and batches of 500, rate and CPU-ms per post; writes benchmarks/results/
 	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } || true
 	$(PY) -m benchmarks.ingest --profile
+
+bench-report: install  ## the community health report's build time and CPU for a community with 100,000 posts in the week; writes benchmarks/results/
+	$(PY) -m benchmarks.health_report
 
 bench-adversarial: install  ## CPU-ms per post of each process, 20,000- against 2,000-character adversarial posts; writes benchmarks/results/
 	$(PY) -m benchmarks.adversarial

@@ -33,3 +33,6 @@ class Settings(ServiceSettings):
     digest_max_attempts: int = 6  # then the digest is given up (the next period is still sent)
     digest_backoff_base_seconds: float = 30.0
     digest_backoff_max_seconds: float = 3600.0
+    # the community health report counts the mood topic's windows of this length (pulse's
+    # PULSE_WINDOWS must include it)
+    report_window_seconds: int = 3600

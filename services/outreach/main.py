@@ -19,10 +19,11 @@ from services.outreach.adapters.cases import OpenCases
 from services.outreach.adapters.channels import ChatPoster, Mailer
 from services.outreach.adapters.decisions import Decisions, DecisionsUnavailable
 from services.outreach.adapters.digests import DigestBook
+from services.outreach.adapters.health import HealthBook
 from services.outreach.adapters.pulse import Pulse
 from services.outreach.adapters.templates import ReplyTemplates
 from services.outreach.adapters.themes import ThemeBook
-from services.outreach.api.routes import digests, replies, templates, themes
+from services.outreach.api.routes import digests, replies, reports, templates, themes
 from services.outreach.config import Settings
 from services.outreach.deliveries import Couriers, digest_watch
 from services.shared.api import service_api
@@ -37,8 +38,9 @@ def create_app(settings: Settings) -> FastAPI:
     broker = make_broker(settings, "outreach")
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
     views = handlers.Views(
-        OpenCases(redis), ReplyTemplates(redis), ThemeBook(redis), DigestBook(redis)
-    )
+        OpenCases(redis), ReplyTemplates(redis), ThemeBook(redis), DigestBook(redis),
+        HealthBook(redis, settings.report_window_seconds),
+    )  # fmt: skip
     broker.include_router(handlers.router(settings))
     broker.context.set_global("outreach", views)
     internal = settings.internal_token.get_secret_value() if settings.internal_token else None
@@ -63,7 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = service_api("outreach", "0.1.0", settings, lifespan=lifespan)
     app.state.__dict__.update(settings=settings, broker=broker, cases=views.cases,
                               templates=views.templates, decisions=decisions, pulse=pulse,
-                              themes=views.themes, digests=views.digests)  # fmt: skip
+                              themes=views.themes, digests=views.digests, health=views.health)  # fmt: skip
 
     @app.exception_handler(DecisionsUnavailable)
     async def decisions_unavailable(_: Request, exc: DecisionsUnavailable) -> JSONResponse:
@@ -72,7 +74,7 @@ def create_app(settings: Settings) -> FastAPI:
         )
         return JSONResponse(body, status_code=503, headers={"Retry-After": "5"})
 
-    for module in (replies, templates, themes, digests):
+    for module in (replies, templates, themes, digests, reports):
         app.include_router(module.router)
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
     app.include_router(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from prometheus_client import Counter
+from prometheus_client import Counter, Histogram
 
 REPLIES = Counter(
     "outreach_replies_total",
@@ -25,3 +25,8 @@ DIGESTS = Counter(
 for _channel in ("email", "chat"):
     for _outcome in ("sent", "failed", "given_up"):
         DIGESTS.labels(_channel, _outcome)
+REPORT_CPU = Histogram(
+    "outreach_health_report_cpu_seconds",
+    "CPU time outreach spends building one health report (its reads and the page)",
+    buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5),
+)

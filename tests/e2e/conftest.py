@@ -77,6 +77,7 @@ def stack(infra: Infra) -> Iterator[Stack]:
         "DIGEST_CHECK_SECONDS": "1",
         "DIGEST_BACKOFF_BASE_SECONDS": "0.5",
         "DIGEST_BACKOFF_MAX_SECONDS": "1",
+        "REPORT_WINDOW_SECONDS": "60",  # the health report counts pulse's longer window here
     }
     services = {
         name: Service(name, infra.logs / f"{name}.log", port=ports[name], env=env) for name in ORDER

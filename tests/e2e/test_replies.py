@@ -258,6 +258,16 @@ async def test_a_theme_forwarded_then_fixed_is_told_to_each_member_once(
     await expect(page.get_by_text("Sent to 0 members (3 already told).")).to_be_visible(
         timeout=WAIT_MS
     )
+    await page.get_by_role("link", name="Health report, last 7 days").click()
+    await expect(
+        page.get_by_role("heading", name=re.compile("Community health: help"))
+    ).to_be_visible()
+    themes_table = page.get_by_role("table", name="With the product team's status")
+    await expect(themes_table.get_by_role("row", name=re.compile("dark mode"))).to_contain_text(
+        "fixed"
+    )
+    await expect(page.get_by_role("img", name=re.compile("Posts per day"))).to_be_visible()
+    await screen(page, "34-health-report")
     await asyncio.sleep(2)
     assert sorted(r["reply"]["author_id"] for r in replies) == ["ana", "bo", "cy"]
     assert {r["reply"]["theme"] for r in replies} == {"dark mode"}

@@ -1,9 +1,10 @@
-"""The open cases, as outreach keeps them from the case-events topic: what a reply needs to
-know of the case of the post it answers (tenant, author, community, state, who holds it), and
-the moment a case gets its first response. A case leaves when it is resolved, so the view holds
-the open cases only.
+"""The cases, as outreach keeps them from the case-events topic: what a reply needs to know of
+the case of the post it answers (tenant, author, community, state, who holds it), the moment a
+case gets its first response, and each change's count in the community's health. A resolved
+case is kept 30 days (an appeal reopens it), then leaves: the view holds the open cases and the
+recently resolved ones, never all of history.
 
-outreach:case:{case_id}    the folded case, while it is open (JSON)
+outreach:case:{case_id}    the folded case, while open and 30 days after (JSON)
 outreach:case-answer:{id}  the case event that recorded a reply, briefly (a list to BLPOP)
 outreach:reply-sent:{id}   a reply published (for 30 days): the same reply is not sent again
 outreach:case-post:{id}    the post of a case replied on (30 days): a retry finds the reply
@@ -17,12 +18,13 @@ from redis.asyncio import Redis
 
 from services.contracts.cases import Case, case_from_json, case_to_json, fold
 from services.contracts.events import CaseEvent, CaseEventKind
-from services.outreach.adapters import responses
+from services.outreach.adapters import health, responses
 from services.outreach.domain.responses import ResponseTimes
 from services.shared.queues import answer_on
 
 FAMILIES = ("outreach:case:*", *responses.FAMILIES)  # rebuilt; sent replies are remembered
 SENT_MEMORY_SECONDS = 30 * 86400
+RESOLVED_KEPT_SECONDS = 30 * 86400  # appeals come within the policies' appeal window
 ANSWER_TTL_SECONDS = 300
 # what escalation makes of a reply (a rejection may answer a moderator's command instead: it is
 # kept briefly all the same, as no one waits on it)
@@ -57,10 +59,10 @@ class OpenCases:
         async with self.redis.pipeline(transaction=True) as pipe:
             if after is not None and after != before:
                 responses.record(pipe, after, before)
-                if after.is_open:
-                    pipe.set(case_key(after.case_id), case_to_json(after))
-                else:
-                    pipe.delete(case_key(after.case_id))
+                health.record_case(pipe, event, before, after)
+                # a resolved case is kept a while: an appeal reopens it (and may overturn it)
+                expiry = None if after.is_open else RESOLVED_KEPT_SECONDS
+                pipe.set(case_key(after.case_id), case_to_json(after), ex=expiry)
             if live and event.action_id and event.kind in RECORDS_A_REPLY:
                 pipe.rpush(answer_key(event.action_id), event.model_dump_json())
                 pipe.expire(answer_key(event.action_id), ANSWER_TTL_SECONDS)
@@ -90,6 +92,10 @@ class OpenCases:
     async def response_times(self, tenant: str, first: date, last: date) -> list[ResponseTimes]:
         """First responses per community and queue, for the days from `first` to `last`."""
         return await responses.response_times(self.redis, tenant, first, last)
+
+    async def open_case(self, case_id: str) -> Case | None:
+        found = await self.get(case_id)
+        return found if found is not None and found.is_open else None
 
     async def get(self, case_id: str) -> Case | None:
         raw = await self.redis.get(case_key(case_id))

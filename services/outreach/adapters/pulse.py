@@ -3,6 +3,8 @@ their authors."""
 
 from __future__ import annotations
 
+import json
+
 import httpx
 
 from services.shared.internal import internal_headers
@@ -38,10 +40,17 @@ class Pulse:
             raise PulseUnavailable(f"pulse answered {response.status_code}: {response.text[:200]}")
         return response.json()["members"]
 
-    async def digest(self, tenant: str, community: str | None, since: str, until: str) -> str:
-        """The community's digest of the period, as Markdown."""
+    async def themes(
+        self, tenant: str, community: str | None, since: str, until: str
+    ) -> list[dict]:
+        """The digest's themes of the period, each with how the product team owns it."""
+        return json.loads(await self.digest(tenant, community, since, until, "json"))["themes"]
+
+    async def digest(self, tenant: str, community: str | None, since: str, until: str,
+                     format: str = "markdown") -> str:  # fmt: skip
+        """The community's digest of the period, as Markdown (or JSON)."""
         params = {"tenant": tenant, "community": community or "_", "since": since,
-                  "until": until, "format": "markdown"}  # fmt: skip
+                  "until": until, "format": format}  # fmt: skip
         try:
             response = await self.http.get("/v1/feedback/digest", params=params)
         except httpx.HTTPError as error:

@@ -14,6 +14,7 @@ from services.contracts.credentials import Role
 from services.outreach.adapters.cases import OpenCases
 from services.outreach.adapters.decisions import Decisions
 from services.outreach.adapters.digests import DigestBook
+from services.outreach.adapters.health import HealthBook
 from services.outreach.adapters.pulse import Pulse
 from services.outreach.adapters.templates import ReplyTemplates
 from services.outreach.adapters.themes import ThemeBook
@@ -30,6 +31,7 @@ DecisionsDep = Annotated[Decisions, Depends(from_state("decisions"))]
 PulseDep = Annotated[Pulse, Depends(from_state("pulse"))]
 ThemesDep = Annotated[ThemeBook, Depends(from_state("themes"))]
 DigestsDep = Annotated[DigestBook, Depends(from_state("digests"))]
+HealthDep = Annotated[HealthBook, Depends(from_state("health"))]
 
 
 @dataclass(frozen=True)

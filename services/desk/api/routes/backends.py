@@ -85,6 +85,7 @@ FORWARDED = (
     ("GET", "/v1/moderation/digest-subscriptions"),
     ("POST", "/v1/moderation/digest-subscriptions"),
     ("DELETE", "/v1/moderation/digest-subscriptions/{subscription_id}"),
+    ("GET", "/v1/moderation/reports/health"),
 )
 outreach = APIRouter()
 

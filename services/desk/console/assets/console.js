@@ -1089,7 +1089,8 @@ function communityPage(name) {
   const table = h("div");
   const alerts = h("ul", { class: "trail" });
   let windowSeconds = null;
-  page(`Pulse: ${name === "_" ? "(no community)" : name}`, status,
+  const report = h("a", { href: `/v1/moderation/reports/health?community=${encodeURIComponent(name)}&days=7&format=html` }, "Health report, last 7 days");
+  page(`Pulse: ${name === "_" ? "(no community)" : name}`, status, h("p", {}, report),
     h("section", { "aria-labelledby": "mood-title" }, h("h2", { id: "mood-title", text: "Mood" }),
       h("p", { class: "meta legend" }, h("span", { class: "key negative", text: "negative" }), h("span", { class: "key toxic", text: "toxic" }), h("span", { class: "key civil", text: "civil criticism" }), h("span", { class: "key volume", text: "posts (bars)" })),
       chart, h("details", {}, h("summary", { text: "The windows as a table" }), table)),

@@ -92,7 +92,7 @@ async def reply_to_case(
     """Answer the member whose post an open case is about. In a complaints queue (one with a
     response SLA) the reply answers the case and closes it; elsewhere it is the case's first
     response and the case stays as it is."""
-    case = await cases.get(case_id)
+    case = await cases.open_case(case_id)
     if case is None or case.tenant != staff.tenant:  # closed by this very reply, sent before?
         if (earlier := await sent_before(case_id, body, staff, cases)) is not None:
             return earlier
@@ -116,7 +116,7 @@ async def reply_to_post(
         raise ApiError(*problem)
     post = history[-1]
     text = await written(body, staff, post.community, templates, settings.reply_max_chars)
-    case = await cases.get(case_id_for(post_id))
+    case = await cases.open_case(case_id_for(post_id))
     reply = replied(staff, post_id, post.author_id, post.community, case, text, body)
     return await sent(reply, case, cases, broker, settings.reply_answer_timeout_seconds)
 
