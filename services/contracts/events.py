@@ -873,6 +873,9 @@ class DigestSubscription(Event):
     channel: Literal["email", "chat"]
     to: list[str] = Field(default_factory=list)
     every: Literal["daily", "weekly"] = "weekly"
+    report: Literal["digest", "health"] = Field(
+        default="digest", description="The feedback digest, or the community health report."
+    )
     at_hour: int = Field(default=8, ge=0, le=23, description="The hour (UTC) it is sent at.")
     first_at: datetime | None = Field(
         default=None, description="The first delivery, if not the next `at_hour`."

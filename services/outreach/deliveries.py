@@ -1,5 +1,6 @@
 """The digest watch: every DIGEST_CHECK_SECONDS, the digests that are due are built (pulse's
-Markdown digest of their period, and the community's time to first response) and delivered by e-mail or to a chat webhook. A failure is
+Markdown digest of their period, and the community's time to first response; or the
+community's health report) and delivered by e-mail or to a chat webhook. A failure is
 retried with back-off, up to DIGEST_MAX_ATTEMPTS, then given up (and shown on the
 subscription); the next period is due either way. A delivery that went out is never sent
 again. Each sweep reads only what is due; a lock keeps replicas from sweeping together."""
@@ -18,6 +19,7 @@ from services.outreach import metrics
 from services.outreach.adapters.cases import OpenCases
 from services.outreach.adapters.channels import ChatPoster, DeliveryFailed, Mailer
 from services.outreach.adapters.digests import DigestBook
+from services.outreach.adapters.health import HealthBook
 from services.outreach.adapters.pulse import Pulse, PulseUnavailable
 from services.outreach.config import Settings
 from services.outreach.domain.digests import (
@@ -28,7 +30,9 @@ from services.outreach.domain.digests import (
     period_of,
     title_of,
 )
+from services.outreach.domain.health_page import as_html, as_text
 from services.outreach.domain.responses import as_markdown as responses_markdown
+from services.outreach.reports import health_of
 from services.shared.signing import backoff
 from services.shared.sweeps import sweep_every
 
@@ -40,6 +44,7 @@ LOCK_KEY = "outreach:digest-lock"
 class Couriers:
     book: DigestBook
     cases: OpenCases  # the time to first response each digest reports
+    health: HealthBook  # what a health report is built from
     pulse: Pulse
     mailer: Mailer
     chat: ChatPoster
@@ -100,6 +105,9 @@ async def attempt(couriers: Couriers, subscription: DigestSubscription, due: dat
 async def send(couriers: Couriers, subscription: DigestSubscription, due: datetime,
                delivery: str) -> None:  # fmt: skip
     start, end = period_of(subscription, due)
+    if subscription.report == "health":
+        await send_health(couriers, subscription, start, end, delivery)
+        return
     markdown = await couriers.pulse.digest(subscription.tenant, subscription.community,
                                            start.isoformat(), end.isoformat())  # fmt: skip
     times = await couriers.cases.response_times(subscription.tenant, start.date(), end.date())
@@ -112,3 +120,22 @@ async def send(couriers: Couriers, subscription: DigestSubscription, due: dateti
         return
     body = chat_body(title, markdown, delivery)
     await couriers.chat.post(subscription.to[0], body, subscription.secret, delivery)
+
+
+async def send_health(couriers: Couriers, subscription: DigestSubscription, start: datetime,
+                      end: datetime, delivery: str) -> None:  # fmt: skip
+    """The community health report of the period: the page itself by e-mail (with a text
+    part), its summary to a chat."""
+    last = (end - timedelta(seconds=1)).date()
+    built = await health_of(couriers.health, couriers.cases, couriers.pulse, subscription.tenant,
+                            subscription.community, start.date(), last)  # fmt: skip
+    title = f"Community health: {subscription.community or 'posts without a community'}, {start.date()} to {last}"
+    text = as_text(built)
+    if subscription.channel == "email":
+        message = email_of(couriers.settings.smtp_from, subscription.to, title, text, delivery)
+        message.add_alternative(as_html(built), subtype="html")
+        await couriers.mailer.send(message)
+        return
+    await couriers.chat.post(
+        subscription.to[0], chat_body(title, text, delivery), subscription.secret, delivery
+    )

@@ -47,7 +47,9 @@ def create_app(settings: Settings) -> FastAPI:
     decisions = Decisions(settings.gateway_url, settings.gateway_timeout_seconds, internal)
     pulse = Pulse(settings.pulse_url, settings.pulse_timeout_seconds, internal)
     chat = ChatPoster(settings.chat_timeout_seconds)
-    couriers = Couriers(views.digests, views.cases, pulse, Mailer(settings), chat, settings)
+    couriers = Couriers(
+        views.digests, views.cases, views.health, pulse, Mailer(settings), chat, settings
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

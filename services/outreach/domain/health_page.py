@@ -29,13 +29,35 @@ def as_html(r: HealthReport) -> str:
 
 
 def summary(r: HealthReport) -> str:
+    return "<h2>In short</h2><ul>" + "".join(f"<li>{escape(i)}</li>" for i in in_short(r)) + "</ul>"
+
+
+def in_short(r: HealthReport) -> list[str]:
     t, volume = r.totals, r.totals.get("volume", 0)
     rate = lambda n: percent(n / volume if volume else None)  # noqa: E731
     items = [f"{volume} posts; {rate(t['negative'])} negative, {rate(t['toxic'])} toxic, "
              f"{t['civil']} of civil criticism; {t['actioned']} acted on",
              f"{t['opened']} cases opened, {t['resolved']} resolved, {t['answered']} complaints answered",
              f"{t['sla_breaches']} SLA breaches; {t['appeals']} appeals, {t['overturned']} overturned"]  # fmt: skip
-    return "<h2>In short</h2><ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+    return items
+
+
+def as_text(r: HealthReport) -> str:
+    """The report in a few lines of Markdown, for a chat or an e-mail's text part."""
+    lines = [f"- {item}" for item in in_short(r)]
+    for q in r.responses:
+        lines.append(
+            f"- first replies in {q['queue']}: {q['answered']}, mean {minutes(q['mean_seconds'])}"
+        )
+    for t in r.themes[:5]:
+        lines.append(f"- theme {t['theme']}: {t['count']} posts, {t.get('status', 'new')}")
+    shown = {"wave_started": "wave started", "wave_ended": "wave ended", "crisis_on": "crisis mode on",
+             "crisis_off": "crisis mode off"}  # fmt: skip
+    lines += [
+        f"- {e['at'][:16].replace('T', ' ')} UTC: {shown.get(e['kind'], e['kind'])}"
+        for e in r.events
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def chart(r: HealthReport) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import email
+import email.policy
 import time
 import uuid
 from pathlib import Path
@@ -72,6 +74,9 @@ async def test_digests_reach_the_mail_server_and_the_chat_once_after_retries(
                 chat = await client.post("/v1/moderation/digest-subscriptions", headers=staff, json={
                     "community": "help", "channel": "chat", "webhook_url": f"{chat_url}/hooks/team",
                     "every": "weekly", "first_at": now})  # fmt: skip
+                health = await client.post("/v1/moderation/digest-subscriptions", headers=staff, json={
+                    "community": "help", "channel": "email", "emails": ["lead@example.com"],
+                    "report": "health", "every": "weekly", "first_at": now})  # fmt: skip
                 refused = await client.post("/v1/moderation/digest-subscriptions", headers=staff, json={
                     "community": "help", "channel": "email", "emails": [REFUSED], "first_at": now})  # fmt: skip
                 bad = await client.post("/v1/moderation/digest-subscriptions", headers=staff,
@@ -84,7 +89,7 @@ async def test_digests_reach_the_mail_server_and_the_chat_once_after_retries(
                     done = [
                         s for s in found if s["last"].get("sent") or s["last"].get("attempts") == 3
                     ]
-                    return found if len(done) == 3 and len(calls) >= 3 else None
+                    return found if len(done) == 4 and len(calls) >= 3 else None
 
                 listed = await eventually(settled, timeout=60)
                 await asyncio.sleep(1.5)  # more sweeps: nothing is sent twice
@@ -95,8 +100,14 @@ async def test_digests_reach_the_mail_server_and_the_chat_once_after_retries(
     assert bad.status_code == 422
     assert chat.json()["secret"].startswith("whsec_") and chat.json()["to"] == ["127.0.0.1"]
     assert listed, "the digests never settled"
-    assert len(mailbox.messages) == 1
-    sender, to, content = mailbox.messages[0]
+    assert health.status_code == 201 and health.json()["report"] == "health"
+    assert len(mailbox.messages) == 2
+    by_to = {tuple(to): (sender, content) for sender, to, content in mailbox.messages}
+    report = email.message_from_string(by_to[("lead@example.com",)][1], policy=email.policy.default)
+    assert report["Subject"].startswith("Community health: help")
+    assert "posts;" in report.get_body(("plain",)).get_content()
+    assert "Mood and toxicity, day by day" in report.get_body(("html",)).get_content()
+    sender, to, content = next(m for m in mailbox.messages if m[1] == ["product@example.com"])
     assert (sender, to) == ("pulse@example.com", ["product@example.com"])
     assert "Subject: Feedback from help" in content and "posts of civil criticism" in content
     assert "Time to first response" in content

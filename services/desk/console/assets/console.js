@@ -882,20 +882,21 @@ function digestsSection() {
   const channel = h("select", { id: "ds-channel" }, h("option", { value: "email", text: "e-mail" }), h("option", { value: "chat", text: "chat webhook" }));
   const to = h("input", { id: "ds-to", size: 40, required: true });
   const every = h("select", { id: "ds-every" }, h("option", { value: "weekly", text: "weekly" }), h("option", { value: "daily", text: "daily" }));
+  const kind = h("select", { id: "ds-report" }, h("option", { value: "digest", text: "feedback digest" }), h("option", { value: "health", text: "health report" }));
   const hour = h("input", { id: "ds-hour", type: "number", min: 0, max: 23, value: 8 });
   const now = h("input", { id: "ds-now", type: "checkbox" });
   const outcome = h("div", { role: "status" });
   const refresh = async () => {
     const found = await api("/v1/moderation/digest-subscriptions");
     list.replaceChildren(found.data.length ? h("table", { id: "digest-subscriptions" }, h("thead", {}, h("tr", {}, ...["Community", "To", "Every", "Last delivery", ""].map((t) => h("th", { scope: "col", text: t })))),
-      h("tbody", {}, ...found.data.map((d) => h("tr", {}, h("td", { text: d.community || "–" }), h("td", { text: `${d.channel}: ${d.to.join(", ")}` }), h("td", { text: `${d.every} at ${d.at_hour}:00 UTC` }),
+      h("tbody", {}, ...found.data.map((d) => h("tr", {}, h("td", { text: d.community || "–" }), h("td", { text: `${d.report === "health" ? "health report" : "digest"} by ${d.channel}: ${d.to.join(", ")}` }), h("td", { text: `${d.every} at ${d.at_hour}:00 UTC` }),
         h("td", { text: d.last.delivery_id ? (d.last.sent ? `sent ${when(d.last.at)}` : `failed ${d.last.attempts}×: ${d.last.last_error}`) : "not yet" }),
         h("td", {}, h("button", { type: "button", class: "danger", "aria-label": `Stop the digest to ${d.to.join(", ")}`, onclick: async () => { await api(`/v1/moderation/digest-subscriptions/${d.subscription_id}`, { method: "DELETE" }); setTimeout(refresh, 500); } }, "Stop"))))))
       : h("p", { class: "meta", text: "No digest is sent yet." }));
   };
   const form = h("form", { onsubmit: async (e) => {
     e.preventDefault();
-    const body = { community: community.value.trim(), channel: channel.value, every: every.value, at_hour: Number(hour.value) };
+    const body = { community: community.value.trim(), channel: channel.value, every: every.value, report: kind.value, at_hour: Number(hour.value) };
     if (channel.value === "email") body.emails = to.value.split(",").map((x) => x.trim()).filter(Boolean);
     else body.webhook_url = to.value.trim();
     if (now.checked) body.first_at = new Date().toISOString();
@@ -905,7 +906,7 @@ function digestsSection() {
       setTimeout(refresh, 500);
     } catch (failure) { outcome.replaceChildren(h("p", { class: "error", text: failure.message })); }
   } }, h("label", { for: "ds-community" }, "Community", community), h("label", { for: "ds-channel" }, "Channel", channel),
-    h("label", { for: "ds-to" }, "E-mail addresses (comma-separated) or webhook URL", to), h("label", { for: "ds-every" }, "Every", every),
+    h("label", { for: "ds-to" }, "E-mail addresses (comma-separated) or webhook URL", to), h("label", { for: "ds-report" }, "What", kind), h("label", { for: "ds-every" }, "Every", every),
     h("label", { for: "ds-hour" }, "Hour (UTC)", hour), h("label", { for: "ds-now" }, now, "Send the first one now"),
     h("button", { type: "submit" }, "Subscribe"), outcome);
   refresh().catch((failure) => list.replaceChildren(h("p", { class: "error", text: failure.message })));

@@ -37,6 +37,9 @@ class Subscribe(BaseModel):
                                    examples=[["product@example.com"]])  # fmt: skip
     webhook_url: AnyHttpUrl | None = Field(default=None, examples=["https://chat.example/hooks/x"])
     every: Literal["daily", "weekly"] = "weekly"
+    report: Literal["digest", "health"] = Field(
+        default="digest", description="The feedback digest, or the community health report."
+    )
     at_hour: int = Field(default=8, ge=0, le=23, description="The hour (UTC) it is sent at.")
     first_at: datetime | None = Field(
         default=None, description="The first delivery, if not the next `at_hour`."
@@ -60,6 +63,7 @@ class SubscriptionView(BaseModel):
         description="The addresses, or the webhook's host (its path is a secret)."
     )
     every: Literal["daily", "weekly"]
+    report: Literal["digest", "health"] = "digest"
     at_hour: int
     secret: str | None = Field(
         default=None, description="Shown once: chat deliveries are signed with it."
@@ -78,7 +82,7 @@ def view_of(
 ) -> SubscriptionView:
     shown = s.to if s.channel == "email" else [AnyHttpUrl(s.to[0]).host or ""]
     return SubscriptionView(subscription_id=s.subscription_id, community=s.community,
-                            channel=s.channel, to=shown, every=s.every, at_hour=s.at_hour,
+                            channel=s.channel, to=shown, every=s.every, report=s.report, at_hour=s.at_hour,
                             secret=s.secret if secret else None, last=last or {})  # fmt: skip
 
 
@@ -93,7 +97,7 @@ async def subscribe(
     to = [str(e) for e in body.emails] if body.channel == "email" else [str(body.webhook_url)]
     subscription = DigestSubscription(
         subscription_id=f"ds-{secrets.token_hex(6)}", tenant=admin.tenant,
-        community=body.community, channel=body.channel, to=to, every=body.every,
+        community=body.community, channel=body.channel, to=to, every=body.every, report=body.report,
         at_hour=body.at_hour, first_at=body.first_at, actor=admin.staff_id,
         secret=f"whsec_{secrets.token_urlsafe(18)}" if body.channel == "chat" else "",
     )  # fmt: skip

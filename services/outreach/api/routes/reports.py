@@ -16,8 +16,8 @@ from fastapi.responses import HTMLResponse
 from services.outreach import metrics
 from services.outreach.adapters.pulse import PulseUnavailable
 from services.outreach.api.deps import AnyStaff, CasesDep, HealthDep, PulseDep
-from services.outreach.domain.health import report
 from services.outreach.domain.health_page import as_html
+from services.outreach.reports import health_of
 from services.shared.errors import ApiError
 
 router = APIRouter(prefix="/v1/moderation/reports", tags=["reports"])
@@ -46,20 +46,12 @@ async def health_report(
     name = None if community == "_" else community
     last = datetime.now(UTC).date()
     first = last - timedelta(days=days - 1)
-    per_day, events = await health.period(staff.tenant, name, first, last)
-    times = [
-        t for t in await cases.response_times(staff.tenant, first, last) if t.community == name
-    ]
-    since, until = datetime(first.year, first.month, first.day, tzinfo=UTC), datetime.now(UTC)
     try:
-        themes = await pulse.themes(staff.tenant, name, since.isoformat(), until.isoformat())
+        built = await health_of(health, cases, pulse, staff.tenant, name, first, last)
     except PulseUnavailable as error:
         raise ApiError(
             503, "pulse_unavailable", str(error), headers={"Retry-After": "5"}
         ) from error
-    responses = [{"queue": t.queue, "answered": t.answered, "mean_seconds": t.mean_seconds,
-                  "within": t.within} for t in times]  # fmt: skip
-    built = report(staff.tenant, name, first, last, per_day, events, responses, themes)
     metrics.REPORT_CPU.observe(time.process_time() - started)
     if format == "html":
         return HTMLResponse(as_html(built))
