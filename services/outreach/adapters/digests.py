@@ -78,6 +78,10 @@ class DigestBook:
         member = f"{subscription.tenant}{SEP}{subscription.subscription_id}"
         await self.redis.zadd(DUE, {member: at.timestamp()}, xx=True)
 
+    async def get(self, tenant: str, subscription_id: str) -> DigestSubscription | None:
+        raw = await self.redis.hget(subscriptions_key(tenant), subscription_id)
+        return DigestSubscription.model_validate_json(raw) if raw else None
+
     async def listed(self, tenant: str) -> list[tuple[DigestSubscription, dict]]:
         subscriptions = await self.redis.hgetall(subscriptions_key(tenant))
         states = await self.redis.hgetall(state_key(tenant))

@@ -94,10 +94,26 @@ async def test_digests_reach_the_mail_server_and_the_chat_once_after_retries(
                 listed = await eventually(settled, timeout=60)
                 await asyncio.sleep(1.5)  # more sweeps: nothing is sent twice
                 metrics = (await client.get("/metrics")).text
+                gone_id = refused.json()["subscription_id"]
+                stopped = await client.delete(
+                    f"/v1/moderation/digest-subscriptions/{gone_id}", headers=staff
+                )
+                missing = await client.delete(
+                    "/v1/moderation/digest-subscriptions/ds-none", headers=staff
+                )
+
+                async def left() -> bool:
+                    found = (
+                        await client.get("/v1/moderation/digest-subscriptions", headers=staff)
+                    ).json()["data"]
+                    return gone_id not in [s["subscription_id"] for s in found] and len(found) == 3
+
+                assert await eventually(left, timeout=30)
     finally:
         smtp.stop()
     assert mail.status_code == chat.status_code == refused.status_code == 201, mail.text
     assert bad.status_code == 422
+    assert stopped.status_code == 202 and missing.status_code == 404
     assert chat.json()["secret"].startswith("whsec_") and chat.json()["to"] == ["127.0.0.1"]
     assert listed, "the digests never settled"
     assert health.status_code == 201 and health.json()["report"] == "health"

@@ -121,11 +121,9 @@ async def unsubscribe(
     admin: Admin, digests: DigestsDep, broker: BrokerDep,
 ) -> SubscriptionList:  # fmt: skip
     """Stop a subscription."""
-    found = [
-        s for s, _ in await digests.listed(admin.tenant) if s.subscription_id == subscription_id
-    ]
-    if not found:
+    found = await digests.get(admin.tenant, subscription_id)
+    if found is None:
         raise ApiError(404, "subscription_not_found", f"No subscription {subscription_id}.")
-    removed = found[0].model_copy(update={"removed": True, "actor": admin.staff_id})
+    removed = found.model_copy(update={"removed": True, "actor": admin.staff_id})
     await published(broker, removed, topics.DIGEST_SUBSCRIPTIONS, topics.tenant_key(admin.tenant))
-    return SubscriptionList(data=[view_of(found[0])])
+    return SubscriptionList(data=[view_of(found)])
