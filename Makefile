@@ -74,11 +74,13 @@ train-offline: $(STAMP)  ## fine-tune MiniLM's LoRA adapter for EPOCHS (2; about
 train-head: $(STAMP)  ## refit only the offline model's head (n-grams + the adapted MiniLM), e.g. FEEDBACK=feedback.jsonl
 	$(PY) -m training.train $(if $(FEEDBACK),--feedback $(FEEDBACK) --feedback-weight $(or $(FEEDBACK_WEIGHT),3))
 
-train-tone: $(STAMP)  ## fit the multilingual model's tone head (VADER's tone of English rows; a minute or two)
-	$(PY) -m training.train_tone
+train-tone: $(STAMP)  ## fit the multilingual models' tone heads (VADER's tone of English rows; minutes)
+	$(PY) -m training.train_tone --encoder use
+	$(PY) -m training.train_tone --encoder e5
 
-train-multilingual: $(STAMP)  ## fit the multilingual model's head (Universal Sentence Encoder + train.jsonl + phrasebook; minutes)
-	$(PY) -m training.train_multilingual
+train-multilingual: $(STAMP)  ## fit the multilingual models' heads (Universal Sentence Encoder, then e5; train.jsonl + phrasebook; about 20 minutes)
+	$(PY) -m training.train_multilingual --encoder use
+	$(PY) -m training.train_multilingual --encoder e5
 
 export-labels: $(STAMP)  ## labeled examples (moderators' calls, Perspective suggestions) from Kafka as JSONL: LABELS=feedback.jsonl SINCE=90d
 	$(PY) -m training.labels --out $(or $(LABELS),feedback.jsonl) --since $(or $(SINCE),36500d)

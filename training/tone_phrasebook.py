@@ -12,6 +12,8 @@ checks it), though some complaints there are about the same things (prices, cras
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 NEGATIVE, NEUTRAL, POSITIVE = 0, 1, 2  # the order of tone_head.CLASSES
 
 # language: (complaints, praise, neutral posts)
@@ -464,14 +466,144 @@ TONES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
             "你用的是哪个版本？",
         ),
     ),
+    "cs": (
+        (
+            "Na vrácení peněz čekám už měsíc a nikdo neodpovídá.",
+            "Aplikace od minulé aktualizace pořád zamrzá.",
+            "Doručení trvalo tři týdny, to je moc dlouho.",
+            "Je mi líto, že zrušili offline režim.",
+            "Předplatné zase podražilo a nic se nezlepšilo.",
+            "Přihlášení každý druhý pokus selže, je to otravné.",
+            "Je tu tolik reklam, že se stránka skoro nedá používat.",
+            "Servery spadly uprostřed akce.",
+            "Podpora zavřela můj požadavek a nic nevyřešila.",
+            "Nové menu je nepřehledné a pomalejší než to staré.",
+            "Oznámení chodí s několikahodinovým zpožděním, takže jsou k ničemu.",
+            "Zrušit předplatné je zbytečně složité.",
+        ),
+        (
+            "Moc děkuji, oprava funguje perfektně.",
+            "Nová aktualizace se mi moc líbí, skvělá práce!",
+            "Podpora byla rychlá a milá.",
+            "Tohle je zatím nejlepší verze aplikace.",
+            "Jsem velmi spokojený, objednávka přišla rychle.",
+            "Včerejší akce byla super, díky všem!",
+        ),
+        (
+            "V kolik začíná nedělní turnaj?",
+            "Dají se moje data exportovat?",
+            "Schůzka se přesouvá na čtvrtek.",
+            "Jak si změním uživatelské jméno?",
+            "Obchod otevírá v devět.",
+            "Jakou verzi používáš?",
+        ),
+    ),
+    "hi": (
+        (
+            "मेरा रिफ़ंड एक महीने से अटका है और कोई जवाब नहीं देता।",
+            "पिछले अपडेट के बाद से ऐप बार-बार अटक जाता है।",
+            "डिलीवरी में तीन हफ़्ते लग गए, यह बहुत ज़्यादा है।",
+            "अफ़सोस है कि ऑफ़लाइन मोड हटा दिया गया।",
+            "सदस्यता फिर महँगी हो गई और कुछ बेहतर नहीं हुआ।",
+            "हर दूसरी बार लॉगिन नहीं होता, बहुत परेशानी होती है।",
+            "इतने विज्ञापन हैं कि साइट इस्तेमाल करना मुश्किल है।",
+            "कार्यक्रम के बीच में ही सर्वर बंद हो गए।",
+            "सपोर्ट ने मेरा टिकट बिना कुछ सुलझाए बंद कर दिया।",
+            "नया मेन्यू उलझा हुआ है और पुराने से धीमा है।",
+            "सूचनाएँ कई घंटे देर से आती हैं, इसलिए किसी काम की नहीं।",
+            "सदस्यता रद्द करना बहुत जटिल है।",
+        ),
+        (
+            "बहुत धन्यवाद, सुधार बिल्कुल ठीक काम कर रहा है।",
+            "नया अपडेट बहुत पसंद आया, शानदार काम!",
+            "सपोर्ट तेज़ और विनम्र था।",
+            "यह अब तक का सबसे अच्छा संस्करण है।",
+            "बहुत खुश हूँ, ऑर्डर जल्दी आ गया।",
+            "कल का कार्यक्रम बढ़िया था, सबका शुक्रिया!",
+        ),
+        (
+            "रविवार का टूर्नामेंट कितने बजे शुरू होगा?",
+            "क्या मैं अपना डेटा एक्सपोर्ट कर सकता हूँ?",
+            "बैठक गुरुवार को हो गई है।",
+            "मैं अपना यूज़रनेम कैसे बदलूँ?",
+            "दुकान नौ बजे खुलती है।",
+            "आप कौन सा वर्ज़न इस्तेमाल कर रहे हैं?",
+        ),
+    ),
+    "id": (
+        (
+            "Pengembalian dana saya sudah sebulan tertunda dan tidak ada yang membalas.",
+            "Aplikasinya terus macet sejak pembaruan minggu lalu.",
+            "Pengiriman makan waktu tiga minggu, terlalu lama.",
+            "Sayang sekali mode offline dihapus.",
+            "Langganan naik lagi dan tidak ada yang membaik.",
+            "Login gagal setiap dua kali coba, menjengkelkan.",
+            "Iklannya banyak sekali sampai situsnya susah dipakai.",
+            "Servernya mati tepat di tengah acara.",
+            "Tim dukungan menutup tiket saya tanpa menyelesaikan apa pun.",
+            "Menu barunya membingungkan dan lebih lambat dari yang lama.",
+            "Notifikasi datang terlambat beberapa jam, jadi tidak berguna.",
+            "Berhenti berlangganan terlalu rumit.",
+        ),
+        (
+            "Terima kasih banyak, perbaikannya bekerja sempurna.",
+            "Suka sekali dengan pembaruan baru, kerja bagus!",
+            "Dukungannya cepat dan ramah.",
+            "Ini versi aplikasi terbaik sejauh ini.",
+            "Sangat puas, pesanan datang cepat.",
+            "Acara kemarin seru, terima kasih semuanya!",
+        ),
+        (
+            "Jam berapa turnamen hari Minggu dimulai?",
+            "Apakah data saya bisa diekspor?",
+            "Rapatnya dipindah ke hari Kamis.",
+            "Bagaimana cara mengganti nama pengguna?",
+            "Tokonya buka jam sembilan.",
+            "Kamu pakai versi yang mana?",
+        ),
+    ),
+    "sv": (
+        (
+            "Min återbetalning har dröjt en månad och ingen svarar.",
+            "Appen fryser hela tiden sedan förra veckans uppdatering.",
+            "Leveransen tog tre veckor, alldeles för länge.",
+            "Synd att offlineläget togs bort.",
+            "Prenumerationen blev dyrare igen och inget blev bättre.",
+            "Inloggningen misslyckas varannan gång, det är frustrerande.",
+            "Det är så mycket reklam att sidan knappt går att använda.",
+            "Servrarna gick ner mitt under evenemanget.",
+            "Supporten stängde mitt ärende utan att lösa något.",
+            "Den nya menyn är förvirrande och långsammare än den gamla.",
+            "Aviseringarna kommer flera timmar för sent, så de är meningslösa.",
+            "Det är onödigt krångligt att säga upp prenumerationen.",
+        ),
+        (
+            "Tack så mycket, fixen fungerar perfekt.",
+            "Älskar den nya uppdateringen, bra jobbat!",
+            "Supporten var snabb och trevlig.",
+            "Det här är den bästa versionen av appen hittills.",
+            "Mycket nöjd, beställningen kom snabbt.",
+            "Grymt evenemang i går, tack alla!",
+        ),
+        (
+            "När börjar turneringen på söndag?",
+            "Går det att exportera mina data?",
+            "Mötet är flyttat till torsdag.",
+            "Hur byter jag användarnamn?",
+            "Affären öppnar klockan nio.",
+            "Vilken version använder du?",
+        ),
+    ),
 }
 
 
-def tone_rows() -> tuple[list[str], list[int]]:
-    """Every phrase with its tone class."""
+def tone_rows(languages: Sequence[str] | None = None) -> tuple[list[str], list[int]]:
+    """Every phrase (of these languages; all by default) with its tone class."""
     texts: list[str] = []
     classes: list[int] = []
-    for complaints, praise, neutral in TONES.values():
+    for language, (complaints, praise, neutral) in TONES.items():
+        if languages is not None and language not in languages:
+            continue
         for group, tone in ((complaints, NEGATIVE), (praise, POSITIVE), (neutral, NEUTRAL)):
             texts += group
             classes += [tone] * len(group)

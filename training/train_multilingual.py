@@ -1,13 +1,11 @@
-"""Train the multilingual model's head: the Universal Sentence Encoder's vectors of train.jsonl
-(English), of the generated threats (offline/augment.py) and of the phrasebook
-(offline/phrasebook.py), one small network per label, calibrated on the same held-out tenth of
-train.jsonl as the English model.
+"""Train a multilingual model's head: an encoder's vectors of train.jsonl (English), of the
+generated threats (offline/augment.py) and of the phrasebook (offline/phrasebook.py), one small
+network per label, calibrated on the same held-out tenth of train.jsonl as the English model.
 
-    make train-multilingual    (python -m training.train_multilingual)
+    make train-multilingual    (python -m training.train_multilingual --encoder use, then e5)
 
-The encoder reads 16 languages (its model card); of Perspective's languages and Turkish those are
-ar, de, en, es, fr, it, ja, ko, nl, pl, pt, ru, tr and zh, which the head declares. Hindi, Czech,
-Swedish and Indonesian are not among them, so posts in those stay unscored.
+Each encoder's head declares the languages of offline/encoders.py: the Universal Sentence
+Encoder's 14 of Perspective's languages and Turkish, e5's all 18.
 """
 
 from __future__ import annotations
@@ -24,17 +22,16 @@ from sklearn.metrics import roc_auc_score
 from sklearn.neural_network import MLPClassifier
 
 from services.classifier.domain.normalize import make_normalizer
-from services.classifier.offline.multilingual_head import MULTILINGUAL_HEAD_PATH, MultilingualHead
-from services.classifier.offline.sentences import SentenceEncoder
+from services.classifier.offline.encoders import ENCODERS, Encoder
+from services.classifier.offline.multilingual_head import MultilingualHead
 from services.classifier.offline.vocabulary import known_words
 from services.contracts.events import LABELS
 from training.augment import threat_rows
 from training.calibrate import fit_calibration
 from training.data import DEFAULT_DATA, Dataset, cached_embeddings, load
-from training.phrasebook import phrasebook_rows
+from training.phrasebook import PHRASES, phrasebook_rows
 from training.train import GENERATED_THREATS, among, held_out_tenth
 
-READS = ("ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "tr", "zh")
 HIDDEN = 256
 ALPHA = 1e-3
 # Three networks per label, their logits averaged (one network whose hidden layer is the three
@@ -47,7 +44,7 @@ SEEDS = (0, 7, 11)
 TOXICITY_LEFT_OUT = ("davidson2017", "olid")
 
 
-def first_windows(encoder: SentenceEncoder, texts: list[str]) -> np.ndarray:
+def first_windows(encoder: Encoder, texts: list[str]) -> np.ndarray:
     """Each training text's first window (most rows fit in one), as the service reads a post
     of one window."""
     return encoder.encode(encoder.windows_of(texts, most=1))
@@ -93,11 +90,14 @@ def kept(data: Dataset, label: str, rows: np.ndarray) -> np.ndarray:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--out", type=Path, default=MULTILINGUAL_HEAD_PATH)
+    parser.add_argument("--encoder", choices=sorted(ENCODERS), default="use")
+    parser.add_argument("--out", type=Path, help="default: the encoder's head file")
     args = parser.parse_args()
+    kind = ENCODERS[args.encoder]
+    out: Path = args.out or kind.head_path
     started = time.monotonic()
     base = load(args.data / "train.jsonl")
-    extra = [threat_rows(GENERATED_THREATS), phrasebook_rows()]
+    extra = [threat_rows(GENERATED_THREATS), phrasebook_rows(kind.reads)]
     data = Dataset(
         base.texts + [t for d in extra for t in d.texts],
         base.labels + [lab for d in extra for lab in d.labels],
@@ -105,8 +105,15 @@ def main() -> None:
     )
     normalize = make_normalizer(known_words())
     texts = [normalize(t) for t in data.texts]
-    encoder = SentenceEncoder(threads=2)
-    x = cached_embeddings(texts, lambda t: first_windows(encoder, t), f"train-{encoder.identity}")
+    encoder = kind.load(2)
+    # train.jsonl's vectors are kept between runs; the few written rows are read each time
+    cut = len(base.texts)
+    x = np.r_[
+        cached_embeddings(
+            texts[:cut], lambda t: first_windows(encoder, t), f"train-{encoder.identity}"
+        ),
+        first_windows(encoder, texts[cut:]),
+    ]
     print(f"vectors {x.shape} in {time.monotonic() - started:.0f}s", flush=True)
     held = np.r_[held_out_tenth(len(base.texts)), np.zeros(len(texts) - len(base.texts), bool)]
     fit_rows, held_rows = np.flatnonzero(~held), np.flatnonzero(held)
@@ -151,16 +158,15 @@ def main() -> None:
             "toxicity_left_out": list(TOXICITY_LEFT_OUT),
             "generated_threats": GENERATED_THREATS,
             "phrasebook_rows": len(extra[1].texts),
+            "phrasebook_languages": sorted(set(kind.reads) & set(PHRASES)),
             "calibration": "isotonic or Platt on the held-out tenth of train.jsonl",
             "labels": stats,
         },
         calibrations=calibrations,
-        languages=READS,
+        languages=kind.reads,
     )
-    head.save(args.out)
-    print(
-        f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB) in {time.monotonic() - started:.0f}s"
-    )
+    head.save(out)
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB) in {time.monotonic() - started:.0f}s")
 
 
 if __name__ == "__main__":

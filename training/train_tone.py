@@ -1,8 +1,8 @@
-"""Train the multilingual model's tone head: VADER's tone of English rows of train.jsonl and the
-tone phrasebook (offline/tone_phrasebook.py), read from the Universal Sentence Encoder's vectors
-by a logistic regression over three classes.
+"""Train a multilingual model's tone head: VADER's tone of English rows of train.jsonl and the
+tone phrasebook (offline/tone_phrasebook.py), read from an encoder's vectors (the Universal
+Sentence Encoder's, or e5's with --encoder e5) by a logistic regression over three classes.
 
-    make train-tone    (python -m training.train_tone)
+    make train-tone    (python -m training.train_tone --encoder use, then e5)
 
 VADER is an English lexicon; the encoder places a sentence near its translations, so a head that
 learns VADER's tone from English vectors reads it, less well, in the other languages the encoder
@@ -29,8 +29,8 @@ from sklearn.linear_model import LogisticRegression
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from services.classifier.domain.normalize import make_normalizer
-from services.classifier.offline.sentences import SentenceEncoder
-from services.classifier.offline.tone_head import CLASSES, TONE_HEAD_PATH, ToneHead
+from services.classifier.offline.encoders import ENCODERS
+from services.classifier.offline.tone_head import CLASSES, ToneHead
 from services.classifier.offline.vocabulary import known_words
 from training.data import DEFAULT_DATA, cached_embeddings, load
 from training.tone_phrasebook import tone_rows
@@ -52,8 +52,11 @@ def tone_class(compound: float) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--out", type=Path, default=TONE_HEAD_PATH)
+    parser.add_argument("--encoder", choices=sorted(ENCODERS), default="use")
+    parser.add_argument("--out", type=Path, help="default: the encoder's tone head file")
     args = parser.parse_args()
+    kind = ENCODERS[args.encoder]
+    out: Path = args.out or kind.tone_path
     started = time.monotonic()
     texts = [t for t in load(args.data / "train.jsonl").texts if len(t) < MAX_CHARS]
     random.Random(SEED).shuffle(texts)
@@ -61,12 +64,12 @@ def main() -> None:
     vader = SentimentIntensityAnalyzer()
     y = np.array([tone_class(vader.polarity_scores(t)["compound"]) for t in texts])
     normalize = make_normalizer(known_words())
-    encoder = SentenceEncoder(threads=2)
+    encoder = kind.load(2)
     normalized = [normalize(t) for t in texts]
     x = cached_embeddings(
         normalized, lambda t: first_windows(encoder, t), f"tone-{encoder.identity}"
     )
-    phrases, tones = tone_rows()
+    phrases, tones = tone_rows(kind.reads)
     x = np.r_[x, first_windows(encoder, [normalize(t) for t in phrases])]
     y = np.r_[y, tones]
     weights = np.r_[np.ones(len(texts)), np.full(len(phrases), PHRASE_WEIGHT)]
@@ -86,10 +89,8 @@ def main() -> None:
             "cutoff": CUTOFF,
         },
     )
-    head.save(args.out)
-    print(
-        f"wrote {args.out} ({args.out.stat().st_size / 1e3:.1f} kB) classes {head.info['classes']}"
-    )
+    head.save(out)
+    print(f"wrote {out} ({out.stat().st_size / 1e3:.1f} kB) classes {head.info['classes']}")
 
 
 if __name__ == "__main__":

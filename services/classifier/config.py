@@ -12,7 +12,7 @@ class Settings(ServiceSettings):
     http_port: int = 8002
     classifier_model: str = "auto"  # auto | offline | detoxify:<type> | detoxify-checkpoint:<path>
     # The models that read, in order, the languages CLASSIFIER_MODEL does not (models/routes.py)
-    classifier_language_models: str = "offline-multilingual"
+    classifier_language_models: str = "offline-multilingual,offline-multilingual-e5"
     classifier_device: str = "cpu"
     classifier_runtime: Literal["auto", "torch", "onnx-int8", "openvino-bf16", "openvino-int8"] = (
         "auto"

@@ -294,12 +294,12 @@ async def test_a_post_no_model_reads_shows_its_language_and_starts_blurred(
     browser: Browser, community: Community
 ) -> None:
     """No model read it, so nothing says it is safe to show: blurred, with its language."""
-    post_id = await community.held("Jag vet var du bor och jag kommer att skada dig. karantän")
+    post_id = await community.held("Ξέρω πού μένεις και θα σε πληγώσω. καραντίνα")
     token = await community.token("mo1", "moderator")
     context, page = await open_case(browser, community, token, post_id)
     await expect(page.locator("#post-text")).to_have_class("post-text blurred")
-    await expect(page.get_by_text("not scored, no model reads sv")).to_be_visible()
-    await expect(page.get_by_text("language sv")).to_be_visible()
+    await expect(page.get_by_text("not scored, no model reads el")).to_be_visible()
+    await expect(page.get_by_text("language el")).to_be_visible()
     await screen(page, "07-unscored")
     await context.close()
 

@@ -1,5 +1,5 @@
 """Every post is read in a language, through the running stack: a German threat is read by the
-multilingual model and acted on; a post in a language no loaded model reads (Swedish, Hindi) gets
+multilingual model and acted on; a post in a language no loaded model reads (Greek) gets
 no scores and is held for a person with its language named, never allowed on the model's
 silence; a stated language wins over detection."""
 
@@ -17,7 +17,7 @@ from tests.integration.helpers import bearer, eventually, ingest_knows
 pytestmark = pytest.mark.e2e
 
 GERMAN_THREAT = "Ich weiß, wo du wohnst, und ich werde dir wehtun."
-SWEDISH_THREAT = "Jag vet var du bor och jag kommer att skada dig."
+GREEK_THREAT = "Ξέρω πού μένεις και θα σε πληγώσω."
 
 
 async def test_each_post_is_read_in_its_language_or_held_for_a_person(
@@ -28,9 +28,9 @@ async def test_each_post_is_read_in_its_language_or_held_for_a_person(
         await ingest_knows(ingest, headers)
         posts = {
             "german": {"text": GERMAN_THREAT},
-            "swedish": {"text": SWEDISH_THREAT},
+            "greek": {"text": GREEK_THREAT},
             "english": {"text": "Thanks for the quick fix, it works great now!"},
-            "stated": {"text": "Thanks for the quick fix, it works great now!", "lang": "hi"},
+            "stated": {"text": "Thanks for the quick fix, it works great now!", "lang": "el"},
             "short": {"text": "ok 👍"},
         }
         ids = {}
@@ -53,14 +53,14 @@ async def test_each_post_is_read_in_its_language_or_held_for_a_person(
 
         decided = await eventually(decisions, timeout=60, interval=0.5)
     assert decided, "not every post was decided"
-    german, swedish, english = decided["german"], decided["swedish"], decided["english"]
+    german, greek, english = decided["german"], decided["greek"], decided["english"]
     assert german["language"] == "de" and german["action"] == "escalate"
     assert german["queue"] == "safety" and german["scores"]["threat"] >= 0.7
-    assert swedish["language"] == "sv" and swedish["action"] == "hold"
-    assert swedish["queue"] == "general" and swedish["scores"] == {}
-    assert [r["rule"] for r in swedish["reasons"]] == ["unscored"]
-    assert "language sv" in swedish["reasons"][0]["detail"]
+    assert greek["language"] == "el" and greek["action"] == "hold"
+    assert greek["queue"] == "general" and greek["scores"] == {}
+    assert [r["rule"] for r in greek["reasons"]] == ["unscored"]
+    assert "language el" in greek["reasons"][0]["detail"]
     assert english["language"] == "en" and english["action"] == "allow"
     stated = decided["stated"]
-    assert stated["language"] == "hi" and stated["action"] == "hold"  # stated wins
+    assert stated["language"] == "el" and stated["action"] == "hold"  # stated wins
     assert decided["short"]["language"] == "und" and decided["short"]["action"] == "allow"

