@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install up down kafka-groups test test-unit lint format bench bench-report bench-adversarial bench-languages profile bench-classifier train-offline train-head train-multilingual train-tone export-labels calibrate-model eval-languages eval-offline clean
+.PHONY: install up down kafka-groups test test-unit lint format bench bench-report bench-adversarial bench-languages profile bench-classifier train-offline train-head train-multilingual train-tone migrate-perspective export-labels calibrate-model eval-languages eval-offline clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -81,6 +81,9 @@ train-tone: $(STAMP)  ## fit the multilingual models' tone heads (VADER's tone o
 train-multilingual: $(STAMP)  ## fit the multilingual models' heads (Universal Sentence Encoder, then e5; train.jsonl + phrasebook; about 20 minutes)
 	$(PY) -m training.train_multilingual --encoder use
 	$(PY) -m training.train_multilingual --encoder e5
+
+migrate-perspective: $(STAMP)  ## fit, report and (PUBLISH=1) publish your Perspective score map from HISTORY=answers.csv|jsonl, against the running stack (PERSPECTIVE_KEY)
+	$(PY) -m training.migrate_perspective --history $(HISTORY) --threshold $(or $(THRESHOLD),0.8) $(if $(PUBLISH),--publish)
 
 export-labels: $(STAMP)  ## labeled examples (moderators' calls, Perspective suggestions) from Kafka as JSONL: LABELS=feedback.jsonl SINCE=90d
 	$(PY) -m training.labels --out $(or $(LABELS),feedback.jsonl) --since $(or $(SINCE),36500d)

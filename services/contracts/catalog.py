@@ -28,6 +28,7 @@ from services.contracts.events import (
     ReplyTemplateChanged,
     ReplyWritten,
     ReporterMuted,
+    ScoreMapPublished,
     ShadowDecision,
     ShieldChanged,
     StrikeEvent,
@@ -64,6 +65,7 @@ EVENTS: dict[str, Any] = {
     topics.REPLY_TEMPLATES: ReplyTemplateChanged,
     topics.THEMES: ThemeChanged,
     topics.DIGEST_SUBSCRIPTIONS: DigestSubscription,
+    topics.SCORE_MAPS: ScoreMapPublished,
 }
 
 

@@ -23,6 +23,7 @@ class Scope(StrEnum):
     SCORE = "score"  # the Perspective and OpenAI compatible endpoints
     POSTS_WRITE = "posts:write"  # submit posts to ingest, and report posts
     PULSE_READ = "pulse:read"  # communities' mood, waves and alerts
+    SCORE_MAPS = "score-maps:manage"  # publish, roll back, withdraw the Perspective score map
 
 
 ALL_SCOPES: tuple[Scope, ...] = tuple(Scope)

@@ -9,12 +9,14 @@ so downstream consumers can drop duplicates.
 
 from __future__ import annotations
 
+import bisect
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
+from itertools import pairwise
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 SCHEMA_VERSION = 1
 LABELS: tuple[str, ...] = (
@@ -622,6 +624,54 @@ class PolicyPublished(Event):
     text: str = Field(default="", description="The policy YAML (empty when withdrawn).")
     withdrawn: bool = False
     actor: str
+
+
+class ScoreCurve(BaseModel):
+    """A monotone map from our score to a Perspective-scale score, through its knots: linear
+    between them, flat beyond the ends. Fitted by `make migrate-perspective` so that the share
+    of a site's comments above each threshold stays what it was on Perspective."""
+
+    ours: list[float] = Field(min_length=2, max_length=201, examples=[[0.0, 0.3, 1.0]])
+    theirs: list[float] = Field(min_length=2, max_length=201, examples=[[0.0, 0.7, 1.0]])
+
+    @model_validator(mode="after")
+    def _monotone(self) -> ScoreCurve:
+        if len(self.ours) != len(self.theirs):
+            raise ValueError("ours and theirs need as many knots")
+        for name, values, strict in (("ours", self.ours, True), ("theirs", self.theirs, False)):
+            if any(not 0.0 <= v <= 1.0 for v in values):
+                raise ValueError(f"{name}: every knot is between 0 and 1")
+            if any(b < a or (strict and b == a) for a, b in pairwise(values)):
+                order = "strictly increasing" if strict else "never decreasing"
+                raise ValueError(f"{name}: knots must be {order}")
+        return self
+
+    def value(self, score: float) -> float:
+        at = bisect.bisect_right(self.ours, score)
+        if at == 0:
+            return self.theirs[0]
+        if at == len(self.ours):
+            return self.theirs[-1]
+        x0, x1, y0, y1 = self.ours[at - 1], self.ours[at], self.theirs[at - 1], self.theirs[at]
+        return y0 + (y1 - y0) * (score - x0) / (x1 - x0)
+
+
+class ScoreMapPublished(Event):
+    """Topic moderation.score-maps.v1 — a platform's Perspective score map, one version: per
+    Perspective attribute, the curve its scores go through on the Perspective endpoint (written
+    by the gateway). Versions count up per tenant; the highest is live. A rollback publishes an
+    earlier version's curves again as a new version (`restores`); a withdrawal (`withdrawn`,
+    no curves) leaves scores unmapped."""
+
+    tenant: str
+    version: int = Field(ge=1)
+    curves: dict[str, ScoreCurve] = Field(default_factory=dict, examples=[{"TOXICITY": {}}])
+    fitted_on: dict[str, float | int | str] = Field(
+        default_factory=dict, description="What the map was fitted on (rows, source), as sent."
+    )
+    restores: int | None = None
+    withdrawn: bool = False
+    actor: str = Field(description="The API key that published it.")
 
 
 class LabeledExample(Event):

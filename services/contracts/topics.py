@@ -35,6 +35,7 @@ REPLIES = "moderation.replies.v1"
 REPLY_TEMPLATES = "moderation.reply-templates.v1"
 THEMES = "moderation.themes.v1"
 DIGEST_SUBSCRIPTIONS = "moderation.digest-subscriptions.v1"
+SCORE_MAPS = "moderation.score-maps.v1"
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(REPLY_TEMPLATES, 1, "tenant", "outreach"),
     TopicSpec(THEMES, 1, "tenant:community", "outreach"),
     TopicSpec(DIGEST_SUBSCRIPTIONS, 1, "tenant", "outreach"),
+    TopicSpec(SCORE_MAPS, 1, "tenant", "gateway"),
 )
 
 

@@ -1,7 +1,8 @@
 """Kafka side of the gateway: every view it serves platforms, built from the topics by the
 projection table below (the same table drives `rebuild`). Decisions, sanctions and staff
 replies go to the read model and its webhooks, submitted posts to the pending view, community
-alerts to the webhooks, platform keys and webhook registrations to their views."""
+alerts to the webhooks, platform keys, webhook registrations and Perspective score maps to their
+views."""
 
 from __future__ import annotations
 
@@ -19,11 +20,13 @@ from services.contracts.events import (
     Decision,
     PostSubmitted,
     ReplyWritten,
+    ScoreMapPublished,
     WebhookEvent,
 )
 from services.gateway import metrics
 from services.gateway.adapters.decisions import DecisionStore
 from services.gateway.adapters.posts import KnownPosts
+from services.gateway.adapters.score_maps import ScoreMaps
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.config import Settings
 from services.shared.consumer import Context
@@ -44,6 +47,7 @@ class Views:
     hooks: WebhookStore
     deliveries: DeliveryQueue
     keys: PlatformKeys
+    maps: ScoreMaps
 
 
 Deps = Annotated[Views, Context("gateway")]
@@ -112,6 +116,7 @@ PROJECTIONS = {
     topics.COMMUNITY_ALERTS: Projection(CommunityAlert, send_alert, rebuilt=False),
     topics.CREDENTIALS: Projection(CredentialEvent, lambda v, e, _: v.keys.apply(e)),
     topics.WEBHOOKS: Projection(WebhookEvent, lambda v, e, _: v.hooks.apply(e)),
+    topics.SCORE_MAPS: Projection(ScoreMapPublished, lambda v, e, _: v.maps.apply(e)),
 }
 # the two busy topics share one consumer, the low-volume ones another: an idle consumer still
 # polls, so fewer are cheaper
@@ -137,5 +142,5 @@ async def on_pipeline(events: Events, views: Deps) -> None:
 
 
 async def on_views(events: Events, views: Deps) -> None:
-    """Sanctions, replies, community alerts, platform keys and webhook registrations."""
+    """Sanctions, replies, community alerts, platform keys, webhooks and score maps."""
     await project(PROJECTIONS, views, events, metrics.VIEW_EVENTS)

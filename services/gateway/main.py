@@ -19,6 +19,7 @@ from services.gateway.adapters.classifier import ClassifierClient
 from services.gateway.adapters.decisions import DecisionStore
 from services.gateway.adapters.ingest import IngestClient
 from services.gateway.adapters.posts import KnownPosts
+from services.gateway.adapters.score_maps import ScoreMaps
 from services.gateway.adapters.targets import WebhookTargets
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.api.routes import (
@@ -27,6 +28,7 @@ from services.gateway.api.routes import (
     compat_perspective,
     decisions,
     ledger,
+    score_maps,
     webhooks,
 )
 from services.gateway.config import Settings
@@ -52,7 +54,9 @@ def create_app(settings: Settings) -> FastAPI:
     posts = KnownPosts(redis, settings.known_post_ttl_seconds, settings.said_seconds)
     keys = PlatformKeys(redis, "gateway", settings.key_memory_seconds)
     broker.include_router(handlers.router(settings))
-    broker.context.set_global("gateway", handlers.Views(store, posts, hooks, deliveries, keys))
+    maps = ScoreMaps(redis)
+    views = handlers.Views(store, posts, hooks, deliveries, keys, maps)
+    broker.context.set_global("gateway", views)
 
     internal = settings.internal_token.get_secret_value() if settings.internal_token else None
     classifier = ClassifierClient(
@@ -101,9 +105,12 @@ def create_app(settings: Settings) -> FastAPI:
         classifier=classifier,
         ingest=ingest,
         webhook_targets=targets,
+        score_maps=maps,
     )
     install_compat_errors(app)
-    for module in (decisions, authors, webhooks, compat_perspective, compat_openai, ledger):
+    for module in (
+        decisions, authors, webhooks, compat_perspective, compat_openai, ledger, score_maps
+    ):  # fmt: skip
         app.include_router(module.router)
     app.include_router(ops_router({"kafka": kafka_check(broker), "redis": redis_check(redis)}))
     app.include_router(

@@ -7,6 +7,7 @@ use (`handlers.PROJECTIONS`), their topics into them:
 - platform keys (`gateway:key:*`) and webhooks (`gateway:webhook*`);
 - decisions, sanctions and the feed (`gateway:decision*`, `gateway:author-decisions:*`,
   `gateway:sanction*`, `gateway:feed:*`): a rebuilt feed has new cursors;
+- Perspective score maps, every version (`gateway:score-map:*`);
 - submitted posts still pending (`gateway:post:*`), and what they said with their threads
   for `CONVERSATION_KEEP_HOURS` (`gateway:said:*`, `gateway:thread:*`).
 
@@ -19,13 +20,16 @@ from __future__ import annotations
 
 from redis.asyncio import Redis
 
-from services.gateway.adapters import decisions, posts, webhooks
+from services.gateway.adapters import decisions, posts, score_maps, webhooks
 from services.gateway.config import Settings
 from services.gateway.handlers import PROJECTIONS, Views
 from services.shared.keys import PlatformKeys, families
 from services.shared.rebuild import command_line, rebuild_views
 
-FAMILIES = (*families("gateway"), *webhooks.FAMILIES, *decisions.FAMILIES, *posts.FAMILIES)
+FAMILIES = (
+    *families("gateway"), *webhooks.FAMILIES, *decisions.FAMILIES, *posts.FAMILIES,
+    *score_maps.FAMILIES,
+)  # fmt: skip
 
 
 async def rebuild(settings: Settings | None = None) -> dict[str, int]:
@@ -38,6 +42,7 @@ async def rebuild(settings: Settings | None = None) -> dict[str, int]:
             webhooks.WebhookStore(redis),
             webhooks.DeliveryQueue(redis),
             PlatformKeys(redis, "gateway"),
+            score_maps.ScoreMaps(redis),
         )
 
     return await rebuild_views(settings, FAMILIES, PROJECTIONS, views_of)

@@ -15,6 +15,7 @@ from services.gateway.adapters.classifier import ClassifierClient
 from services.gateway.adapters.decisions import DecisionStore
 from services.gateway.adapters.ingest import IngestClient
 from services.gateway.adapters.posts import KnownPosts
+from services.gateway.adapters.score_maps import ScoreMaps
 from services.gateway.adapters.targets import WebhookTargets
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.config import Settings
@@ -32,6 +33,7 @@ WebhookTargetsDep = Annotated[WebhookTargets, Depends(from_state("webhook_target
 DeliveryQueueDep = Annotated[DeliveryQueue, Depends(from_state("deliveries"))]
 ClassifierDep = Annotated[ClassifierClient, Depends(from_state("classifier"))]
 IngestDep = Annotated[IngestClient, Depends(from_state("ingest"))]
+ScoreMapsDep = Annotated[ScoreMaps, Depends(from_state("score_maps"))]
 
 
 def platform_auth(scope: Scope, to_error: Callable[[AuthFailure], Exception] | None = None):
@@ -40,3 +42,4 @@ def platform_auth(scope: Scope, to_error: Callable[[AuthFailure], Exception] | N
 
 PlatformReader = Annotated[Platform, Depends(platform_auth(Scope.DECISIONS_READ))]
 WebhookManager = Annotated[Platform, Depends(platform_auth(Scope.WEBHOOKS))]
+ScoreMapManager = Annotated[Platform, Depends(platform_auth(Scope.SCORE_MAPS))]

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.contracts.events import UNDETERMINED, Language, LanguageSource
+from services.contracts.events import UNDETERMINED, Language, LanguageSource, ScoreMapPublished
 from services.contracts.text import PRINTABLE, is_language_tag
 
 ATTRIBUTES: dict[str, str] = {
@@ -24,7 +24,24 @@ ATTRIBUTES: dict[str, str] = {
     "PROFANITY": "obscene",
     "THREAT": "threat",
     "SEXUALLY_EXPLICIT": "sexual_explicit",
+    "OBSCENE": "obscene",  # one of the New York Times models: obscene or vulgar language
 }
+# Perspective's `_EXPERIMENTAL` variants were newer versions of the same attributes: each is
+# answered by the same label as its production attribute (sites asked for them by name).
+ATTRIBUTES |= {
+    f"{name}_EXPERIMENTAL": label for name, label in list(ATTRIBUTES.items()) if name != "OBSCENE"
+}
+# What Perspective also served and no model here scores: refused with ATTRIBUTE_NOT_SUPPORTED,
+# as Google refused an attribute it did not serve, never scored with a label that means
+# something else. The "bridging" attributes (civil qualities of a comment) and the other New
+# York Times models have no training data here.
+NOT_SCORED = (
+    "FLIRTATION", "FLIRTATION_EXPERIMENTAL", "ATTACK_ON_AUTHOR", "ATTACK_ON_COMMENTER",
+    "INCOHERENT", "INFLAMMATORY", "LIKELY_TO_REJECT", "SPAM", "UNSUBSTANTIAL",
+    "AFFINITY_EXPERIMENTAL", "COMPASSION_EXPERIMENTAL", "CURIOSITY_EXPERIMENTAL",
+    "NUANCE_EXPERIMENTAL", "PERSONAL_STORY_EXPERIMENTAL", "REASONING_EXPERIMENTAL",
+    "RESPECT_EXPERIMENTAL",
+)  # fmt: skip
 MAX_COMMENT_BYTES = 20_480
 _SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*\s+")
 
@@ -170,8 +187,13 @@ def plan(
         if label is None or label not in labels:
             if request.dropUnsupportedAttributes:
                 continue
+            why = (
+                "no model here scores it"
+                if label is None
+                else f"the running model has no {label} label"
+            )
             raise invalid(
-                f"Requested attribute {name} is not supported.", "ATTRIBUTE_NOT_SUPPORTED"
+                f"Requested attribute {name} is not supported: {why}.", "ATTRIBUTE_NOT_SUPPORTED"
             )
         if parameters.scoreType not in (None, "PROBABILITY"):
             raise invalid(f"Attribute {name}: only scoreType PROBABILITY is supported.")
@@ -222,13 +244,18 @@ def response(
     span_scores: list[dict[str, float]],
     languages: list[str],
     read_as: Language,
+    score_map: ScoreMapPublished | None = None,
 ) -> dict[str, Any]:
-    """attributeScores with summary and span scores; attributes under their threshold are left
-    out, as Perspective does."""
+    """attributeScores with summary and span scores, each through the platform's score map
+    where it has a curve for the attribute; attributes under their threshold (on that scale)
+    are left out, as Perspective does."""
     text = request.comment.text
+    curves = score_map.curves if score_map else {}
     attributes = {}
     for item in wanted:
-        value = summary[item.label]
+        curve = curves.get(item.attribute)
+        scale = curve.value if curve else float
+        value = scale(summary[item.label])
         if item.threshold is not None and value < item.threshold:
             continue
         attributes[item.attribute] = {
@@ -237,7 +264,7 @@ def response(
                 {
                     "begin": utf16_offset(text, b),
                     "end": utf16_offset(text, e),
-                    "score": _score(scores[item.label]),
+                    "score": _score(scale(scores[item.label])),
                 }
                 for (b, e), scores in zip(spans, span_scores, strict=True)
             ],
@@ -250,6 +277,8 @@ def response(
     }
     if request.clientToken is not None:
         body["clientToken"] = request.clientToken
+    if score_map is not None:  # ours: which map made these scores (Google's clients ignore it)
+        body["scoreMap"] = {"version": score_map.version, "attributes": sorted(curves)}
     return body
 
 

@@ -28,6 +28,7 @@ from services.contracts.events import (
 from services.gateway import handlers
 from services.gateway.adapters.decisions import DecisionStore
 from services.gateway.adapters.posts import KnownPosts
+from services.gateway.adapters.score_maps import ScoreMaps
 from services.gateway.adapters.webhooks import DUE, DeliveryQueue, WebhookStore
 from services.gateway.config import Settings
 from services.shared.keys import PlatformKeys
@@ -41,7 +42,7 @@ async def gateway() -> AsyncIterator[tuple[KafkaBroker, Sink, handlers.Views]]:
     redis = fakeredis.FakeAsyncRedis(decode_responses=True)
     views = handlers.Views(
         DecisionStore(redis), KnownPosts(redis, 60), WebhookStore(redis), DeliveryQueue(redis),
-        PlatformKeys(redis, "gateway"),
+        PlatformKeys(redis, "gateway"), ScoreMaps(redis),
     )  # fmt: skip
     await views.hooks.apply(
         WebhookEvent(webhook_id="w1", tenant="acme", url="http://h/", secret="s")

@@ -8,6 +8,8 @@ from pydantic import ValidationError
 from services.contracts.events import LABELS, Language, LanguageSource
 from services.gateway.api.routes.compat_perspective import as_post
 from services.gateway.domain.perspective import (
+    ATTRIBUTES,
+    NOT_SCORED,
     AnalyzeRequest,
     PerspectiveError,
     check_comment,
@@ -167,3 +169,16 @@ def test_context_entries_are_accepted_and_our_conversation_ids_name_the_parent()
 def test_a_conversation_id_that_cannot_be_a_post_id_is_invalid(context: dict) -> None:
     with pytest.raises(ValidationError):
         request(context=context)
+
+
+def test_every_perspective_attribute_has_an_answer() -> None:
+    """Experimental variants are their production attribute's label; what no model here scores
+    is refused as Google refused an attribute it did not serve, naming why."""
+    both = {"TOXICITY": {}, "TOXICITY_EXPERIMENTAL": {}, "INSULT_EXPERIMENTAL": {}, "OBSCENE": {}}
+    wanted = plan(request(requestedAttributes=both), OFFLINE, {"en"}, ENGLISH)
+    assert [w.label for w in wanted] == ["toxicity", "toxicity", "insult", "obscene"]
+    assert not set(NOT_SCORED) & set(ATTRIBUTES)
+    for name in NOT_SCORED:
+        error = error_of(lambda n=name: plan(request(requestedAttributes={n: {}}), OFFLINE,
+                                             {"en"}, ENGLISH))  # fmt: skip
+        assert error.error_type == "ATTRIBUTE_NOT_SUPPORTED" and "no model here" in str(error)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import time
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from aiokafka.errors import KafkaError
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 
 from services.contracts import topics
 from services.contracts.credentials import Scope
@@ -27,6 +27,7 @@ from services.gateway.api.deps import (
     BrokerDep,
     ClassifierDep,
     IngestDep,
+    ScoreMapsDep,
     SettingsDep,
     platform_auth,
 )
@@ -93,9 +94,15 @@ async def analyze(
     classifier: ClassifierDep,
     ingest: IngestDep,
     settings: SettingsDep,
+    maps: ScoreMapsDep,
     key: Annotated[str | None, Query(description="Your API key (Perspective style).")] = None,
+    x_score_map: Annotated[
+        Literal["none"] | None,
+        Header(description="`none`: our models' own scale, not the platform's score map."),
+    ] = None,
 ) -> dict:
-    """Perspective's AnalyzeComment: summary and span scores for the requested attributes."""
+    """Perspective's AnalyzeComment: summary and span scores for the requested attributes,
+    through the platform's score map when one is live (`scoreMap` in the answer says which)."""
     started = time.perf_counter()
     check_comment(body)
     text = body.comment.text
@@ -115,7 +122,10 @@ async def analyze(
         await ingest.submit(platform.tenant, as_post(body), scores_of(scored))
     metrics.COMPAT_SECONDS.labels("perspective").observe(time.perf_counter() - started)
     metrics.COMPAT_REQUESTS.labels("perspective", "200").inc()
-    return response(body, wanted, scored.scores[0], spans, span_scores, languages, read_as)
+    score_map = None if x_score_map == "none" else await maps.live(platform.tenant)
+    return response(
+        body, wanted, scored.scores[0], spans, span_scores, languages, read_as, score_map
+    )
 
 
 async def score(classifier: ClassifierClient, texts: list[str], language: str | None) -> Scored:
