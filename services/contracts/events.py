@@ -665,7 +665,10 @@ class ScoreMapPublished(Event):
 
     tenant: str
     version: int = Field(ge=1)
-    curves: dict[str, ScoreCurve] = Field(default_factory=dict, examples=[{"TOXICITY": {}}])
+    curves: dict[str, ScoreCurve] = Field(
+        default_factory=dict,
+        examples=[{"TOXICITY": {"ours": [0.0, 0.2, 1.0], "theirs": [0.05, 0.6, 1.0]}}],
+    )
     fitted_on: dict[str, float | int | str] = Field(
         default_factory=dict, description="What the map was fitted on (rows, source), as sent."
     )
