@@ -132,7 +132,7 @@ async def settled(redis: Redis, families: tuple[str, ...]) -> dict:
 
 async def build_state(fresh: Infra, stack: dict[str, httpx.AsyncClient], tenant: str) -> None:
     """Posts through ingest and the classifier, scored posts that open cases, a published
-    policy, a webhook that never answers, moderators working the cases, a reply template, and
+    policy, a webhook that never answers, a Perspective score map rolled back, moderators working the cases, a reply template, and
     replies: a complaint answered, a held case's first response."""
     gateway, desk, ingest = stack["gateway"], stack["desk"], stack["ingest"]
     platform = await bearer(fresh, tenant)
@@ -141,6 +141,15 @@ async def build_state(fresh: Infra, stack: dict[str, httpx.AsyncClient], tenant:
     admin = await bearer(fresh, tenant, moderator=("ad", "admin"))
     hook = await gateway.post("/v1/webhooks", json={"url": "http://127.0.0.1:9/"}, headers=platform)
     assert hook.status_code == 201
+    # a Perspective score map: two versions and a rollback (a third, restoring the first)
+    for theirs in ([0.2, 1.0], [0.0, 0.5]):
+        curve = {"curves": {"TOXICITY": {"ours": [0.0, 1.0], "theirs": theirs}}}
+        mapped = await gateway.put("/v1/perspective/score-map", json=curve, headers=platform)
+        assert mapped.status_code == 202, mapped.text
+    back = await gateway.post(
+        "/v1/perspective/score-map/rollback", json={"version": 1}, headers=platform
+    )
+    assert back.status_code == 202 and back.json()["version"] == 3
     published = await desk.put(
         "/v1/admin/policies", json={"text": POLICY, "community": "c1"}, headers=admin
     )
@@ -228,6 +237,7 @@ async def built(fresh: Infra, stack: dict[str, httpx.AsyncClient], tenant: str) 
     # the platform's key, its five posts, three members' reports
     assert kinds == ["key"] + ["post"] * 5 + ["report"] * 3
     assert len(before["escalation"]) > 10 and len(before["gateway"]) > 10
+    assert f"gateway:score-map:{tenant}" in before["gateway"]
     assert len(before["desk"]) > 10
     outreach = sorted(key.split(":")[1] for key in before["outreach"])
     # every case (the resolved ones are kept 30 days for appeals), the day's health and first
