@@ -80,3 +80,32 @@ def test_the_history_is_read_from_csv_and_jsonl(tmp_path) -> None:
     with pytest.raises(SystemExit, match="between 0 and 1"):
         read_history(tmp_path / "b.jsonl")
     assert set(KIT_ATTRIBUTES) == set(ATTRIBUTES)  # the kit asks for what the endpoint serves
+
+
+async def test_the_kit_waits_out_the_rate_limit_as_the_gateway_says() -> None:
+    """Logic only (a scripted transport): a 429 is asked again after its Retry-After, and a
+    refusal (400) is no score, not an error."""
+    import httpx
+
+    from training.migrate_perspective import our_scores
+
+    answers = iter([429, 200, 400])
+    waits: list[str] = []
+
+    def reply(request: httpx.Request) -> httpx.Response:
+        status = next(answers)
+        if status == 429:
+            waits.append("0")
+            return httpx.Response(429, headers={"Retry-After": "0"})
+        if status == 400:
+            return httpx.Response(400, json={"error": {"code": 400}})
+        assert request.headers["X-Score-Map"] == "none"
+        return httpx.Response(
+            200, json={"attributeScores": {"TOXICITY": {"summaryScore": {"value": 0.4}}}}
+        )
+
+    transport = httpx.MockTransport(reply)
+    async with httpx.AsyncClient(base_url="http://gateway", transport=transport) as client:
+        found = await our_scores(client, ["first"], ["TOXICITY"])
+        refused = await our_scores(client, ["second"], ["TOXICITY"])
+    assert found == [{"TOXICITY": 0.4}] and refused == [None] and waits == ["0"]
