@@ -71,16 +71,17 @@ def _score(value) -> float | None:
 
 
 async def our_scores(
-    client: httpx.AsyncClient, texts: list[str], attributes: list[str]
+    client: httpx.AsyncClient, texts: list[str], attributes: list[str], own_scale: bool = True
 ) -> list[dict[str, float] | None]:
-    """Our own scale for each text (None: refused, e.g. a language no model reads)."""
+    """Our own scale for each text (None: refused, e.g. a language no model reads); with
+    `own_scale=False`, what the platform gets, through its live score map."""
     gate = asyncio.Semaphore(CONCURRENCY)
 
     async def one(text: str) -> dict[str, float] | None:
         body = {"comment": {"text": text}, "doNotStore": True,
                 "requestedAttributes": {name: {} for name in attributes}}  # fmt: skip
         async with gate:
-            answer = await analyze(client, body)
+            answer = await analyze(client, body, own_scale)
         if answer.status_code == 400:
             return None
         answer.raise_for_status()
@@ -90,13 +91,14 @@ async def our_scores(
     return await asyncio.gather(*(one(text) for text in texts))
 
 
-async def analyze(client: httpx.AsyncClient, body: dict, most: int = 60) -> httpx.Response:
+async def analyze(
+    client: httpx.AsyncClient, body: dict, own_scale: bool = True, most: int = 60
+) -> httpx.Response:
     """One comment on our own scale; over the key's rate limit, wait as long as the gateway's
     Retry-After says and ask again (the server's own answer: no back-off to guess)."""
     for _ in range(most):
-        answer = await client.post(
-            "/v1alpha1/comments:analyze", json=body, headers={"X-Score-Map": "none"}
-        )
+        headers = {"X-Score-Map": "none"} if own_scale else {}
+        answer = await client.post("/v1alpha1/comments:analyze", json=body, headers=headers)
         if answer.status_code != 429:
             return answer
         await asyncio.sleep(float(answer.headers.get("Retry-After", 1)))
