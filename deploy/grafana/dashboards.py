@@ -1,65 +1,79 @@
-"""The Grafana dashboards, written as data: `python -m deploy.grafana.dashboards` writes
-`deploy/grafana/dashboards/*.json`, which Grafana provisions (see `provisioning/`). Edit here,
-regenerate, commit both: a unit test fails when the JSON and this file disagree, and
-`tests/e2e/test_observability.py` runs every query against a real Prometheus scraping the stack.
+"""The Grafana dashboards, built with Grafana's own typed builders (grafana-foundation-sdk):
+`python -m deploy.grafana.dashboards` writes `deploy/grafana/dashboards/*.json`, which Grafana
+provisions (see `provisioning/`). Edit here, regenerate, commit both: a unit test fails when the
+JSON and this file disagree, and `tests/e2e/test_observability.py` runs every query against a
+real Prometheus scraping the stack.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from grafana_foundation_sdk.builders import common, dashboard, prometheus, stat, table, timeseries
+from grafana_foundation_sdk.cog.encoder import JSONEncoder
+from grafana_foundation_sdk.models import common as kinds
+from grafana_foundation_sdk.models.dashboard import DataSourceRef, GridPos
+
 OUT = Path(__file__).resolve().parent / "dashboards"
-DATASOURCE = {"type": "prometheus", "uid": "prometheus"}  # provisioning/datasources
+DATASOURCE = DataSourceRef(type_val="prometheus", uid="prometheus")  # provisioning/datasources
+PANELS = {"timeseries": timeseries.Panel, "stat": stat.Panel, "table": table.Panel}
 
 
-@dataclass(frozen=True)
-class Query:
-    expr: str
-    legend: str = ""
+def q(expr: str, legend: str = "") -> prometheus.Dataquery:
+    return prometheus.Dataquery().expr(" ".join(expr.split())).legend_format(legend)
 
 
-@dataclass(frozen=True)
-class Panel:
-    title: str
-    queries: tuple[Query, ...]
-    unit: str = "short"
-    kind: str = "timeseries"  # or "stat", "table"
-    description: str = ""
+def panel(
+    title: str,
+    queries: tuple[prometheus.Dataquery, ...],
+    unit: str = "short",
+    kind: str = "timeseries",
+    description: str = "",
+) -> timeseries.Panel | stat.Panel | table.Panel:
+    built = PANELS[kind]().title(title).description(description).datasource(DATASOURCE)
+    for n, query in enumerate(queries):
+        built = built.with_target(query.ref_id(chr(ord("A") + n)).datasource(DATASOURCE))
+    if kind == "timeseries":
+        built = built.legend(
+            common.VizLegendOptions()
+            .display_mode(kinds.LegendDisplayMode.LIST)
+            .placement(kinds.LegendPlacement.BOTTOM)
+            .show_legend(True)
+        )
+    return built.unit(unit)
 
 
-@dataclass(frozen=True)
-class Dashboard:
-    uid: str
-    title: str
-    description: str
-    panels: tuple[Panel, ...] = field(default_factory=tuple)
-
-
-def q(expr: str, legend: str = "") -> Query:
-    return Query(" ".join(expr.split()), legend)
+def board(uid: str, title: str, description: str, panels: tuple) -> dashboard.Dashboard:
+    """Two panels a row, each 12 wide and 8 high, in the order given."""
+    built = (
+        dashboard.Dashboard(title).uid(uid).description(description).tags(["moderation"])
+        .timezone("utc").refresh("30s").time("now-6h", "now").editable()
+    )  # fmt: skip
+    for index, each in enumerate(panels):
+        place = GridPos(h=8, w=12, x=12 * (index % 2), y=8 * (index // 2))
+        built = built.with_panel(each.id(index + 1).grid_pos(place))
+    return built
 
 
 # Every replica of a consumer reports its whole group's lag: max over replicas, then sum.
 GROUP_LAG = "sum by (group) (max by (group, topic, partition) (kafka_consumer_lag))"
 
-OVERVIEW = Dashboard(
+OVERVIEW = board(
     "moderation-overview",
     "Moderation: overview",
     "Throughput, latency, errors and lag of the whole pipeline.",
     (
-        Panel(
+        panel(
             "Posts accepted",
             (q("sum(rate(ingest_posts_accepted_total[5m]))", "posts/s"),),
             "reqps",
         ),
-        Panel(
+        panel(
             "Automated decisions by action",
             (q("sum by (action) (rate(escalation_decisions_total[5m]))", "{{action}}"),),
             "reqps",
         ),
-        Panel(
+        panel(
             "Accepted to decided (p50, p99)",
             (
                 q(
@@ -76,17 +90,17 @@ OVERVIEW = Dashboard(
             "s",
             description="From ingest's 202 to the decision on Kafka. Alert: DecisionsSlow.",
         ),
-        Panel(
+        panel(
             "Consumer lag by group",
             (q(GROUP_LAG, "{{group}}"),),
             description="Messages not yet committed. Alert: ConsumerLagGrowing.",
         ),
-        Panel(
+        panel(
             "HTTP requests by service",
             (q("sum by (service) (rate(http_requests_total[5m]))", "{{service}}"),),
             "reqps",
         ),
-        Panel(
+        panel(
             "HTTP 5xx share by service",
             (
                 q(
@@ -100,7 +114,7 @@ OVERVIEW = Dashboard(
             "percentunit",
             description="Alert: HttpErrors.",
         ),
-        Panel(
+        panel(
             "HTTP p95 by route",
             (
                 q(
@@ -112,7 +126,7 @@ OVERVIEW = Dashboard(
             "s",
             description="Streams (SSE) count until they close.",
         ),
-        Panel(
+        panel(
             "Dead letters in the last hour",
             (
                 q(
@@ -123,13 +137,13 @@ OVERVIEW = Dashboard(
             kind="table",
             description="Alert: DeadLetters; see docs/runbook.md.",
         ),
-        Panel(
+        panel(
             "Dependencies answering",
             (q("min by (job, dependency) (moderation_dependency_up)", "{{job}} {{dependency}}"),),
             kind="stat",
             description="1: the dependency answered at the last scrape. Alert: ReadinessFailing.",
         ),
-        Panel(
+        panel(
             "Services up",
             (
                 q(
@@ -142,37 +156,37 @@ OVERVIEW = Dashboard(
     ),
 )
 
-MODERATION = Dashboard(
+MODERATION = board(
     "moderation-work",
     "Moderation: decisions, queues and cases",
     "What the policies decide and what waits for moderators.",
     (
-        Panel(
+        panel(
             "Decisions by action",
             (q("sum by (action) (rate(escalation_decisions_total[5m]))", "{{action}}"),),
             "reqps",
         ),
-        Panel(
+        panel(
             "Rule matches",
             (q("sum by (rule) (rate(escalation_rule_matches_total[5m]))", "{{rule}}"),),
             "reqps",
         ),
-        Panel(
+        panel(
             "Open cases by queue",
             (q("sum by (queue) (escalation_queue_depth)", "{{queue}}"),),
         ),
-        Panel(
+        panel(
             "Oldest open case by queue",
             (q("max by (queue) (escalation_queue_oldest_case_age_seconds)", "{{queue}}"),),
             "s",
         ),
-        Panel(
+        panel(
             "SLA breaches in 24 h by queue",
             (q("sum by (queue) (increase(escalation_sla_breaches_total[24h]))", "{{queue}}"),),
             kind="table",
             description="Alert: SlaBreaches.",
         ),
-        Panel(
+        panel(
             "Cases opened and resolved",
             (
                 q("sum(rate(escalation_cases_opened_total[5m]))", "opened"),
@@ -180,7 +194,7 @@ MODERATION = Dashboard(
             ),
             "reqps",
         ),
-        Panel(
+        panel(
             "Appeals and refused commands",
             (
                 q(
@@ -191,7 +205,7 @@ MODERATION = Dashboard(
             ),
             description="Appeals filed; moderator commands escalation refused (e.g. a claim race).",
         ),
-        Panel(
+        panel(
             "Moderator commands by outcome",
             (
                 q(
@@ -200,18 +214,18 @@ MODERATION = Dashboard(
                 ),
             ),
         ),
-        Panel(
+        panel(
             "Strikes and sanctions",
             (
                 q("sum(rate(escalation_strikes_issued_total[1h]))", "strikes/s"),
                 q("sum by (sanction) (rate(escalation_sanctions_total[1h]))", "{{sanction}}"),
             ),
         ),
-        Panel(
+        panel(
             "Members' reports by admission",
             (q("sum by (admission) (rate(escalation_reports_total[1h]))", "{{admission}}"),),
         ),
-        Panel(
+        panel(
             "Precision of automation by rule (7 d): share of reviews upheld",
             (
                 q(
@@ -225,7 +239,7 @@ MODERATION = Dashboard(
             description="Moderators restricting what automation held or escalated; "
             "`policy agreement --since 7d` gives the same per label.",
         ),
-        Panel(
+        panel(
             "Appeals overturned by rule (30 d)",
             (
                 q(
@@ -240,17 +254,17 @@ MODERATION = Dashboard(
     ),
 )
 
-CLASSIFIER = Dashboard(
+CLASSIFIER = board(
     "moderation-classifier",
     "Moderation: classifier",
     "Scoring throughput, batching and inference time, and the model in use.",
     (
-        Panel(
+        panel(
             "Texts scored by source",
             (q("sum by (source) (rate(classifier_texts_scored_total[5m]))", "{{source}}"),),
             "reqps",
         ),
-        Panel(
+        panel(
             "Batch size (p50, p95)",
             (
                 q(
@@ -264,7 +278,7 @@ CLASSIFIER = Dashboard(
             ),
             description="Batches of 1 under load: raise CLASSIFIER_MAX_WAIT_MS.",
         ),
-        Panel(
+        panel(
             "Inference time per batch (p50, p95)",
             (
                 q(
@@ -281,11 +295,11 @@ CLASSIFIER = Dashboard(
             "s",
             description="Alert: ClassifierSlow.",
         ),
-        Panel(
+        panel(
             "Texts waiting for a batch",
             (q("sum(classifier_queue_depth)", "waiting"),),
         ),
-        Panel(
+        panel(
             "Classifier lag",
             (
                 q(
@@ -296,7 +310,7 @@ CLASSIFIER = Dashboard(
                 ),
             ),
         ),
-        Panel(
+        panel(
             "Model in use",
             (q("count by (id, version, labels) (classifier_model_info)", "{{id}} {{version}}"),),
             kind="table",
@@ -304,12 +318,12 @@ CLASSIFIER = Dashboard(
     ),
 )
 
-WEBHOOKS = Dashboard(
+WEBHOOKS = board(
     "moderation-webhooks",
     "Moderation: webhooks",
     "Deliveries of decisions and sanctions to platforms.",
     (
-        Panel(
+        panel(
             "Deliveries by outcome",
             (
                 q(
@@ -319,17 +333,17 @@ WEBHOOKS = Dashboard(
             ),
             "reqps",
         ),
-        Panel(
+        panel(
             "Deliveries waiting",
             (q("sum(gateway_webhook_retry_backlog)", "waiting"),),
         ),
-        Panel(
+        panel(
             "Oldest waiting delivery",
             (q("max(gateway_webhook_oldest_pending_seconds)", "oldest"),),
             "s",
             description="Alert: WebhookBacklog.",
         ),
-        Panel(
+        panel(
             "Webhook requests to the API",
             (
                 q(
@@ -342,23 +356,23 @@ WEBHOOKS = Dashboard(
     ),
 )
 
-MOOD = Dashboard(
+MOOD = board(
     "moderation-mood",
     "Moderation: community mood",
     "Pulse at work: posts counted into mood windows, windows closed, negativity waves. Each "
     "community's own mood is in the communities API (per-community series would not scale).",
     (
-        Panel(
+        panel(
             "Posts counted into mood windows",
             (q("sum(rate(pulse_posts_counted_total[5m]))", "posts/s"),),
             "reqps",
         ),
-        Panel(
+        panel(
             "Mood windows closed",
             (q("sum(rate(pulse_windows_closed_total[5m]))", "windows/s"),),
             "reqps",
         ),
-        Panel(
+        panel(
             "Negativity waves in the last 24 h",
             (
                 q(
@@ -369,12 +383,12 @@ MOOD = Dashboard(
             kind="table",
             description="Alert: NegativityWave.",
         ),
-        Panel(
+        panel(
             "Communities in crisis mode",
             (q("max(escalation_communities_in_crisis)", "in crisis"),),
             description="Switched by an admin or by a wave (policy crisis.automatic).",
         ),
-        Panel(
+        panel(
             "Crisis switches in the last 24 h",
             (
                 q(
@@ -384,7 +398,7 @@ MOOD = Dashboard(
             ),
             kind="table",
         ),
-        Panel(
+        panel(
             "Feedback digest: civil criticism kept, digests served",
             (
                 q("sum(rate(pulse_feedback_remarks_total[1h]))", "remarks/s"),
@@ -394,19 +408,19 @@ MOOD = Dashboard(
                 ),
             ),
         ),
-        Panel(
+        panel(
             "Posts whose tone nothing read",
             (q("sum(rate(pulse_tone_unread_total[1h]))", "posts/s"),),
             description="No tone from the classifier's model, in a language the English lexicon "
             "does not read: counted toxic or not, never negative in tone. The more of them, the "
             "less the mood reads of the community.",
         ),
-        Panel(
+        panel(
             "Posts that came after their window closed",
             (q("sum(increase(pulse_late_counts_total[1h]))", "late"),),
             description="Pulse was behind by more than PULSE_GRACE_SECONDS.",
         ),
-        Panel(
+        panel(
             "Pulse lag",
             (
                 q(
@@ -421,48 +435,20 @@ MOOD = Dashboard(
 DASHBOARDS = (OVERVIEW, MODERATION, CLASSIFIER, WEBHOOKS, MOOD)
 
 
-def panel_json(panel: Panel, index: int) -> dict:
-    return {
-        "id": index + 1,
-        "type": panel.kind,
-        "title": panel.title,
-        "description": panel.description,
-        "datasource": DATASOURCE,
-        "gridPos": {"h": 8, "w": 12, "x": 12 * (index % 2), "y": 8 * (index // 2)},
-        "fieldConfig": {"defaults": {"unit": panel.unit}, "overrides": []},
-        "options": {"legend": {"displayMode": "list", "placement": "bottom"}},
-        "targets": [
-            {
-                "refId": chr(ord("A") + n),
-                "datasource": DATASOURCE,
-                "expr": query.expr,
-                "legendFormat": query.legend,
-            }
-            for n, query in enumerate(panel.queries)
-        ],
-    }
-
-
-def dashboard_json(dashboard: Dashboard) -> dict:
-    return {
-        "uid": dashboard.uid,
-        "title": dashboard.title,
-        "description": dashboard.description,
-        "tags": ["moderation"],
-        "timezone": "utc",
-        "schemaVersion": 39,
-        "version": 1,
-        "editable": True,
-        "refresh": "30s",
-        "time": {"from": "now-6h", "to": "now"},
-        "templating": {"list": []},
-        "panels": [panel_json(p, i) for i, p in enumerate(dashboard.panels)],
-    }
+def queries() -> list[tuple[str, str]]:
+    """(dashboard / panel, expression) for every query of every panel."""
+    return [
+        (f"{built.title} / {each.title}", target.expr)
+        for built in (d.build() for d in DASHBOARDS)
+        for each in built.panels or []
+        for target in each.targets or []
+    ]
 
 
 def rendered() -> dict[str, str]:
     """File name -> the JSON text, as committed."""
-    return {f"{d.uid}.json": json.dumps(dashboard_json(d), indent=2) + "\n" for d in DASHBOARDS}
+    encoder = JSONEncoder(sort_keys=True, indent=2)
+    return {f"{d.build().uid}.json": encoder.encode(d.build()) + "\n" for d in DASHBOARDS}
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from aiokafka import AIOKafkaProducer
 
-from deploy.grafana.dashboards import DASHBOARDS
+from deploy.grafana.dashboards import queries
 from deploy.localstack import free_port
 from services.contracts import topics
 from tests.conftest import Infra
@@ -85,15 +85,6 @@ def value(prometheus: str, expr: str) -> float:
     return float(found[0]["value"][1]) if found else 0.0
 
 
-def dashboard_queries() -> list[tuple[str, str]]:
-    return [
-        (f"{d.title} / {p.title}", target.expr)
-        for d in DASHBOARDS
-        for p in d.panels
-        for target in p.queries
-    ]
-
-
 async def traffic(stack: Stack, infra: Infra, tenant: str, headers: dict[str, str]) -> None:
     """Posts (rude ones open cases), a message no one can read, a direct scoring call, a
     webhook listing and a moderator taking the next case."""
@@ -131,7 +122,7 @@ async def test_every_dashboard_query_returns_data_after_traffic(
 ) -> None:
     before = value(prometheus, "sum(ingest_posts_accepted_total)")
     await traffic(stack, infra, tenant, platform_headers)
-    pending = dict(dashboard_queries())
+    pending = dict(queries())
     deadline = time.monotonic() + 90
     while pending and time.monotonic() < deadline:
         pending = {name: expr for name, expr in pending.items() if not query(prometheus, expr)}
