@@ -169,7 +169,12 @@ def bert_of(weights: WeightsFile):
         for module, short in norms.items():
             state[at + module + ".weight"] = matrix(f"l{layer}.{short}.w", 1)[0]
             state[at + module + ".bias"] = matrix(f"l{layer}.{short}.b", 1)[0]
-    model.load_state_dict(state, strict=False)  # position_ids is a buffer, not a weight
+    # strict=False only for the position-ids buffer some transformers versions keep in the
+    # state: any other name missing or left over means the file was read wrong
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    wrong = sorted({*missing, *unexpected} - {"embeddings.position_ids"})
+    if wrong:
+        raise ValueError(f"e5's weights do not fit BertModel: {', '.join(wrong[:5])}")
     return model
 
 

@@ -5,6 +5,8 @@ reads one field; a rollback reads one version."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from redis.asyncio import Redis
 
 from services.contracts.events import ScoreMapPublished
@@ -20,6 +22,13 @@ redis.call('HSET', key, 'newest', version)
 if withdrawn then redis.call('HDEL', key, 'live') else redis.call('HSET', key, 'live', event) end
 return 1
 """
+
+
+@lru_cache(maxsize=256)
+def _parsed(raw: bytes | str) -> ScoreMapPublished:
+    """A live map is read on every Perspective request of its tenant and changes a handful of
+    times a year: its curves are validated once per version, not once per request."""
+    return ScoreMapPublished.model_validate_json(raw)
 
 
 def map_key(tenant: str) -> str:
@@ -38,7 +47,7 @@ class ScoreMaps:
 
     async def live(self, tenant: str) -> ScoreMapPublished | None:
         raw = await self.redis.hget(map_key(tenant), "live")
-        return ScoreMapPublished.model_validate_json(raw) if raw else None
+        return _parsed(raw) if raw else None
 
     async def version(self, tenant: str, version: int) -> ScoreMapPublished | None:
         raw = await self.redis.hget(map_key(tenant), f"v{version}")
