@@ -22,7 +22,7 @@ down:  ## stop what `make up` started
 	$(PY) -m deploy.localstack down
 
 # Debian packages the tests drive: `command package` pairs (the browser, promtool/prometheus).
-TEST_TOOLS := chromium:chromium promtool:prometheus prometheus:prometheus docker-compose:docker-compose
+TEST_TOOLS := chromium:chromium promtool:prometheus prometheus:prometheus docker-compose:docker-compose jq:jq curl:curl
 
 kafka-groups: install  ## lag per consumer group and partition (Kafka's own consumer-groups tool)
 	$(PY) -m deploy.localstack kafka consumer-groups --describe --all-groups
@@ -91,8 +91,9 @@ export-labels: $(STAMP)  ## labeled examples (moderators' calls, Perspective sug
 calibrate-model: $(STAMP)  ## per-label calibrations for MODEL (e.g. detoxify:original) into OUT, for CLASSIFIER_CALIBRATION_PATH
 	$(PY) -m training.calibrate_model --model $(MODEL) --out $(or $(OUT),calibrations/model.json)
 
-eval-languages: $(STAMP)  ## per language: detection, ROC-AUC per label, threats/insults/benign acted on; writes benchmarks/results/
+eval-languages: $(STAMP)  ## per language: detection, ROC-AUC per label, threats/insults/benign acted on, on our set and on the fresh one; writes benchmarks/results/
 	$(PY) -m training.evaluate_languages
+	$(PY) -m training.evaluate_languages --data benchmarks/data/multilingual_fresh.jsonl --out benchmarks/results/languages_fresh.json
 
 eval-offline: $(STAMP)  ## per-label ROC-AUC / PR-AUC on test.jsonl, per source
 	$(PY) -m training.evaluate

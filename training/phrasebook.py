@@ -173,17 +173,159 @@ PHRASES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tupl
     ),
 }  # fmt: skip
 
+# Written later (2026-12-07), after reading which threats and insults of the evaluation set the
+# model missed: the first phrasebook had threats to kill and name-calling only. These are the
+# kinds it lacked, in other situations than the set's posts: threats to injure, threats on a
+# condition ("keep talking and ..."), threats against the family, insults said as a sentence
+# rather than a name; and harmless posts with the same words (a sore back, a broken arm, a win,
+# a bug that hurts performance). Since they were written knowing the failures, the set's figures
+# after them are optimistic; benchmarks/data/multilingual_fresh.jsonl, written before the head
+# was retrained, is the check on posts nobody tuned for.
+# language: (threats, insults, harmless posts)
+SAID: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "de": (
+        ("Red ruhig weiter, dann landest du im Krankenhaus.", "Kommentier noch einmal meine Beiträge und ich tu dir richtig weh.",
+         "Ich warte draußen auf dich und prügel dich grün und blau.", "Lass dich hier noch einmal blicken und ich schlag dir die Zähne aus.",
+         "Melde mich noch ein Mal und du wirst bluten.", "Komm ruhig zum Spiel, dann brech ich dir die Arme.",
+         "Lösch das, sonst passiert deiner Familie was.", "Beim nächsten Treffen kommst du da nicht mehr auf eigenen Beinen raus."),
+        ("Alles, was du schreibst, ist kompletter Müll.", "Du hast das Hirn eines Goldfischs.", "Niemand auf der Welt ist so dämlich wie du.",
+         "Du bist ein erbärmlicher Versager ohne Leben.", "Deine Meinung ist genauso wertlos wie du.", "Du kriegst ja nicht mal einen Satz hin, du Vollidiot."),
+        ("Mir tut nach dem Training der Rücken weh, aber es hat sich gelohnt.", "Ich hab mir letztes Jahr beim Skifahren den Arm gebrochen, alles gut verheilt.",
+         "Wir haben sie am Samstag 3:0 geschlagen, tolles Spiel.", "Dieser Fehler schadet der Leistung enorm, bitte bald beheben."),
+    ),
+    "fr": (
+        ("Continue de parler et tu finis à l'hôpital.", "Commente encore mes posts et je te fais très mal.",
+         "Je t'attends dehors et je te roue de coups.", "Remontre ta tête ici et je te casse les dents.",
+         "Signale-moi encore une fois et je te fais saigner.", "Viens au match et je te casse les bras.",
+         "Efface ça, sinon il arrivera quelque chose à ta famille.", "La prochaine fois qu'on se croise, tu repartiras sur une civière."),
+        ("Tout ce que tu écris est une vraie poubelle.", "Tu as le cerveau d'un poisson rouge.", "Personne sur terre n'est aussi stupide que toi.",
+         "Tu es un pauvre raté sans vie.", "Ton avis vaut aussi peu que toi.", "Tu n'arrives même pas à écrire une phrase, espèce d'abruti."),
+        ("J'ai mal au dos après la salle, mais ça valait le coup.", "Je me suis cassé le bras au ski l'an dernier, c'est bien guéri.",
+         "On les a battus 3-0 samedi, super match.", "Ce bug nuit beaucoup aux performances, corrigez-le vite svp."),
+    ),
+    "es": (
+        ("Sigue hablando y acabarás en el hospital.", "Comenta otra vez mis posts y te hago mucho daño.",
+         "Te espero fuera y te muelo a palos.", "Vuelve a asomarte por aquí y te parto los dientes.",
+         "Denúnciame una vez más y te hago sangrar.", "Ven al partido y te rompo los brazos.",
+         "Borra eso o a tu familia le va a pasar algo.", "La próxima vez que nos veamos no sales caminando."),
+        ("Todo lo que escribes es pura basura.", "Tienes el cerebro de un pez.", "No hay nadie en el mundo tan estúpido como tú.",
+         "Eres un fracasado patético sin vida.", "Tu opinión vale tan poco como tú.", "Ni siquiera sabes escribir una frase, imbécil."),
+        ("Me duele la espalda después del gimnasio, pero valió la pena.", "Me rompí el brazo esquiando el año pasado, ya está curado.",
+         "Les ganamos 3-0 el sábado, gran partido.", "Este error perjudica mucho el rendimiento, arréglenlo pronto por favor."),
+    ),
+    "it": (
+        ("Continua a parlare e finisci all'ospedale.", "Commenta ancora i miei post e ti faccio molto male.",
+         "Ti aspetto fuori e ti riempio di botte.", "Fatti rivedere qui e ti spacco i denti.",
+         "Segnalami un'altra volta e ti faccio sanguinare.", "Vieni alla partita e ti spezzo le braccia.",
+         "Cancella quel post o alla tua famiglia succede qualcosa.", "La prossima volta che ci vediamo non te ne vai sulle tue gambe."),
+        ("Tutto quello che scrivi è spazzatura.", "Hai il cervello di un pesce rosso.", "Nessuno al mondo è stupido quanto te.",
+         "Sei un fallito patetico senza una vita.", "La tua opinione vale quanto te, cioè niente.", "Non sai nemmeno scrivere una frase, deficiente."),
+        ("Mi fa male la schiena dopo la palestra, ma ne è valsa la pena.", "L'anno scorso mi sono rotto un braccio sciando, ora sto bene.",
+         "Li abbiamo battuti 3 a 0 sabato, gran partita.", "Questo bug danneggia molto le prestazioni, correggetelo presto per favore."),
+    ),
+    "pt": (
+        ("Continua falando e você vai parar no hospital.", "Comenta de novo nos meus posts e eu te machuco feio.",
+         "Vou te esperar lá fora e te encher de porrada.", "Aparece aqui de novo e eu quebro seus dentes.",
+         "Me denuncia mais uma vez e eu te faço sangrar.", "Vem pro jogo que eu quebro seus braços.",
+         "Apaga isso ou algo vai acontecer com a sua família.", "Da próxima vez que a gente se encontrar, você não sai andando."),
+        ("Tudo o que você escreve é puro lixo.", "Você tem cérebro de peixinho dourado.", "Ninguém no mundo é tão burro quanto você.",
+         "Você é um fracassado patético sem vida.", "Sua opinião vale tão pouco quanto você.", "Você nem consegue escrever uma frase, seu imbecil."),
+        ("Minhas costas doem depois da academia, mas valeu a pena.", "Quebrei o braço esquiando ano passado, já sarou.",
+         "Ganhamos deles de 3 a 0 no sábado, jogaço.", "Esse bug prejudica muito o desempenho, corrijam logo por favor."),
+    ),
+    "nl": (
+        ("Blijf maar praten, dan lig je straks in het ziekenhuis.", "Reageer nog één keer op mijn posts en ik doe je flink pijn.",
+         "Ik wacht je buiten op en sla je bont en blauw.", "Laat je hier nog eens zien en ik sla je tanden eruit.",
+         "Rapporteer me nog een keer en ik laat je bloeden.", "Kom maar naar de wedstrijd, dan breek ik je armen.",
+         "Verwijder dat, anders overkomt je familie iets.", "Als we elkaar weer tegenkomen, loop je daar niet meer zelf weg."),
+        ("Alles wat je schrijft is complete rotzooi.", "Je hebt de hersens van een goudvis.", "Niemand op aarde is zo dom als jij.",
+         "Je bent een zielige loser zonder leven.", "Jouw mening is net zo waardeloos als jij.", "Je kunt nog geen zin schrijven, stomme idioot."),
+        ("Mijn rug doet pijn na de sportschool, maar het was het waard.", "Vorig jaar brak ik mijn arm bij het skiën, alles is goed genezen.",
+         "We hebben ze zaterdag met 3-0 verslagen, mooie wedstrijd.", "Deze bug kost veel prestaties, los het alsjeblieft snel op."),
+    ),
+    "pl": (
+        ("Gadaj dalej, a wylądujesz w szpitalu.", "Skomentuj jeszcze raz moje posty, a zrobię ci naprawdę krzywdę.",
+         "Poczekam na ciebie przed domem i spiorę cię na kwaśne jabłko.", "Pokaż się tu jeszcze raz, a wybiję ci zęby.",
+         "Zgłoś mnie jeszcze raz, a będziesz krwawić.", "Przyjdź na mecz, to połamię ci ręce.",
+         "Usuń to, bo inaczej coś się stanie twojej rodzinie.", "Jak się następnym razem spotkamy, nie wyjdziesz o własnych siłach."),
+        ("Wszystko, co piszesz, to kompletne śmieci.", "Masz mózg złotej rybki.", "Nikt na świecie nie jest tak głupi jak ty.",
+         "Jesteś żałosnym nieudacznikiem bez życia.", "Twoje zdanie jest tak samo nic niewarte jak ty.", "Nie umiesz nawet napisać jednego zdania, debilu."),
+        ("Bolą mnie plecy po siłowni, ale było warto.", "W zeszłym roku złamałem rękę na nartach, wszystko się zrosło.",
+         "Pokonaliśmy ich w sobotę 3:0, świetny mecz.", "Ten błąd bardzo szkodzi wydajności, naprawcie go szybko, proszę."),
+    ),
+    "ru": (
+        ("Продолжай болтать и окажешься в больнице.", "Ещё раз прокомментируешь мои посты, и я сделаю тебе очень больно.",
+         "Подожду тебя на улице и изобью до синяков.", "Покажешься здесь ещё раз, и я выбью тебе зубы.",
+         "Пожалуешься на меня ещё раз, и будешь истекать кровью.", "Приходи на матч, и я сломаю тебе руки.",
+         "Удали это, иначе с твоей семьёй что-нибудь случится.", "В следующий раз, когда встретимся, ты уйдёшь не на своих ногах."),
+        ("Всё, что ты пишешь, — полный мусор.", "У тебя мозги как у золотой рыбки.", "Никто на свете не настолько туп, как ты.",
+         "Ты жалкий неудачник без личной жизни.", "Твоё мнение такое же никчёмное, как и ты.", "Ты даже предложение написать не можешь, придурок."),
+        ("После спортзала болит спина, но оно того стоило.", "В прошлом году я сломал руку на лыжах, всё зажило.",
+         "Мы обыграли их 3:0 в субботу, отличный матч.", "Эта ошибка сильно бьёт по производительности, исправьте поскорее, пожалуйста."),
+    ),
+    "tr": (
+        ("Konuşmaya devam et, hastanelik olursun.", "Gönderilerime bir daha yorum yaz, seni fena hırpalarım.",
+         "Seni dışarıda bekleyip bir güzel döveceğim.", "Buraya bir daha gel, dişlerini dökerim.",
+         "Beni bir daha şikâyet et, seni kan revan içinde bırakırım.", "Maça gel de kollarını kırayım.",
+         "Onu sil, yoksa ailene bir şey olur.", "Bir dahaki karşılaşmamızda oradan yürüyerek çıkamazsın."),
+        ("Yazdığın her şey tam bir çöp.", "Japon balığı kadar beynin var.", "Dünyada senin kadar aptal kimse yok.",
+         "Sen hayatı olmayan zavallı bir eziksin.", "Fikrin de senin kadar değersiz.", "Bir cümle bile kuramıyorsun, salak."),
+        ("Spordan sonra sırtım ağrıyor ama değdi.", "Geçen yıl kayak yaparken kolumu kırdım, tamamen iyileşti.",
+         "Cumartesi onları 3-0 yendik, harika maçtı.", "Bu hata performansa çok zarar veriyor, lütfen çabuk düzeltin."),
+    ),
+    "ar": (
+        ("استمر في الكلام وستنتهي في المستشفى.", "علّق على منشوراتي مرة أخرى وسأؤذيك بشدة.",
+         "سأنتظرك في الخارج وأضربك حتى تزرقّ.", "أرني وجهك هنا مرة أخرى وسأكسر أسنانك.",
+         "بلّغ عني مرة أخرى وسأجعلك تنزف.", "تعال إلى المباراة وسأكسر ذراعيك.",
+         "احذف هذا وإلا سيحدث شيء لعائلتك.", "في المرة القادمة التي نلتقي فيها لن تخرج على قدميك."),
+        ("كل ما تكتبه قمامة تامة.", "عندك عقل سمكة ذهبية.", "لا أحد على وجه الأرض أغبى منك.",
+         "أنت فاشل بائس بلا حياة.", "رأيك تافه مثلك تماماً.", "لا تستطيع حتى كتابة جملة واحدة يا أحمق."),
+        ("ظهري يؤلمني بعد النادي لكن الأمر كان يستحق.", "كسرت ذراعي وأنا أتزلج العام الماضي وقد شُفيت تماماً.",
+         "هزمناهم ثلاثة مقابل صفر يوم السبت، مباراة رائعة.", "هذا الخلل يضر بالأداء كثيراً، أصلحوه قريباً من فضلكم."),
+    ),
+    "zh": (
+        ("再说下去你就等着进医院吧。", "再评论我的帖子，我就让你很痛。", "我在外面等你，把你打得鼻青脸肿。", "再让我在这里看到你，我就打掉你的牙。",
+         "再举报我一次，我就让你见血。", "你敢来看比赛，我就打断你的胳膊。", "把那个删了，不然你家里人会出事。", "下次见面，你别想自己走着离开。"),
+        ("你写的每个字都是垃圾。", "你的脑子跟金鱼一样。", "世界上没有人比你更蠢了。",
+         "你就是个没有生活的可悲废物。", "你的意见跟你一样一文不值。", "你连一句话都写不通，白痴。"),
+        ("健身后背很疼，但很值得。", "去年滑雪时我摔断了胳膊，现在已经好了。", "周六我们3比0打败了他们，比赛太精彩了。", "这个漏洞严重影响性能，请尽快修复。"),
+    ),
+    "ja": (
+        ("これ以上しゃべったら病院送りにしてやる。", "また俺の投稿にコメントしたら、ひどい目にあわせるぞ。", "外で待ち伏せしてボコボコにしてやる。",
+         "二度とここに顔を出すな、歯をへし折ってやる。", "もう一度通報したら血を見ることになるぞ。", "試合に来てみろ、腕をへし折ってやる。",
+         "それを消せ、さもないと家族がどうなっても知らないぞ。", "次に会ったら、自分の足で帰れると思うなよ。"),
+        ("お前の書くことは全部ゴミだ。", "金魚並みの脳みそしかないな。", "お前ほど頭の悪いやつはこの世にいない。",
+         "お前は人生のない哀れな負け犬だ。", "お前の意見はお前と同じくらい無価値だ。", "文章一つまともに書けないのか、この間抜け。"),
+        ("ジムの後で背中が痛いけど、やった甲斐があった。", "去年スキーで腕を骨折したけど、もう治った。",
+         "土曜日に3対0で勝った、いい試合だった。", "このバグは性能にかなり悪影響なので、早めに直してください。"),
+    ),
+    "ko": (
+        ("계속 떠들면 병원 신세 지게 될 거야.", "내 글에 한 번만 더 댓글 달면 아주 아프게 해 줄게.", "밖에서 기다렸다가 흠씬 두들겨 패 줄 거야.",
+         "여기 다시 얼굴 내밀면 이빨을 다 부숴 버린다.", "한 번만 더 신고하면 피를 보게 될 거야.", "경기장에 오기만 해, 팔을 꺾어 버릴 거야.",
+         "그거 지워, 안 그러면 네 가족한테 무슨 일이 생길 거야.", "다음에 만나면 제 발로 걸어 나가지 못할 줄 알아."),
+        ("네가 쓰는 건 전부 쓰레기야.", "금붕어만도 못한 머리를 가졌네.", "세상에 너만큼 멍청한 사람은 없어.",
+         "넌 인생도 없는 한심한 패배자야.", "네 의견은 너만큼이나 가치가 없어.", "문장 하나도 제대로 못 쓰냐, 이 멍청아."),
+        ("헬스 끝나고 허리가 아프지만 보람 있었어.", "작년에 스키 타다가 팔이 부러졌는데 다 나았어.",
+         "토요일에 3대 0으로 이겼어, 멋진 경기였어.", "이 버그 때문에 성능이 많이 떨어져요, 빨리 고쳐 주세요."),
+    ),
+}  # fmt: skip
+
 
 def phrasebook_rows(languages: Sequence[str] | None = None) -> Dataset:
     """Every phrase (of these languages; all by default) as a labelled row: each insult frame
-    with each word, each threat and each harmless post once."""
+    with each word, each threat, insult said and harmless post once (both parts)."""
     texts: list[str] = []
     labels: list[dict[str, float]] = []
     for language, (frames, words, threats, harmless) in PHRASES.items():
         if languages is not None and language not in languages:
             continue
         insults = [frame.format(word) for frame, word in product(frames, words)]
-        for group, label in ((insults, INSULT), (threats, THREAT), (harmless, HARMLESS)):
+        more_threats, said_insults, more_harmless = SAID.get(language, ((), (), ()))
+        for group, label in (
+            ([*insults, *said_insults], INSULT),
+            ([*threats, *more_threats], THREAT),
+            ([*harmless, *more_harmless], HARMLESS),
+        ):
             texts.extend(group)
             labels.extend(dict(label) for _ in group)
     return Dataset(texts=texts, labels=labels, sources=[SOURCE] * len(texts))
