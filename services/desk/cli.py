@@ -1,6 +1,6 @@
 """Admin CLI for platform API keys and moderator tokens.
 
-  python -m services.desk.cli keys create --tenant acme --name forum-prod [--scope score ...]
+  python -m services.desk.cli keys create --tenant acme --name forum-prod [--scope score ...] [--wait]
   python -m services.desk.cli keys list --tenant acme
   python -m services.desk.cli keys revoke KEY_ID
   python -m services.desk.cli moderators create --tenant acme --id alice --role triage
@@ -9,6 +9,7 @@
 
 Secrets are printed once, at creation; only their hashes are recorded (Kafka and Redis), so a
 lost secret is revoked and issued again. Reads KAFKA_BOOTSTRAP_SERVERS and REDIS_URL.
+`--wait` prints a new key once ingest and the gateway take it (INGEST_URL, GATEWAY_URL).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from services.desk.adapters.credentials import Credentials, CredentialStore
 from services.desk.config import Settings
 from services.desk.domain.access import Role
 from services.shared.kafka import ensure_topics, make_broker, publish_for_tenant
+from services.shared.key_watch import key_taken
 
 KINDS = {"keys": "api_key", "moderators": "moderator_token"}
 
@@ -51,6 +53,9 @@ def parser() -> argparse.ArgumentParser:
         help="repeat for several; default: all",
     )
     create.add_argument("--rate-limit", type=int, help="requests a minute (default: server's)")
+    create.add_argument(
+        "--wait", action="store_true", help="print it once ingest and gateway take it"
+    )
     mods = groups.add_parser("moderators").add_subparsers(dest="verb", required=True)
     create = mods.add_parser("create")
     create.add_argument("--tenant", required=True)
@@ -105,13 +110,14 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 args.tenant, args.name, scopes, args.rate_limit, actor
             )
         else:
+            role, hours = Role.parse(args.role), args.hours or settings.moderator_token_hours
             event, token = await credentials.issue_moderator(
-                args.tenant,
-                args.moderator_id,
-                Role.parse(args.role),
-                actor,
-                args.hours or settings.moderator_token_hours,
+                args.tenant, args.moderator_id, role, actor, hours
             )
+        taken_at = (f"{settings.ingest_url}/v1/posts", f"{settings.gateway_url}/v1/decisions")
+        if getattr(args, "wait", False) and not await key_taken(token, *taken_at):
+            print("issued, but ingest or the gateway did not take it in 30 s", file=sys.stderr)
+            return 1
         print(json.dumps({**summary(event), "token": token}))
         return 0
     finally:

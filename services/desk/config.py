@@ -7,6 +7,7 @@ class Settings(ServiceSettings):
     http_port: int = 8005
     gateway_url: str = "http://127.0.0.1:8000"  # its internal decisions API
     gateway_timeout_seconds: float = 10.0
+    ingest_url: str = "http://127.0.0.1:8001"  # the CLI's `keys create --wait` asks it
     pulse_url: str = "http://127.0.0.1:8004"  # its feedback digest
     pulse_timeout_seconds: float = 10.0
     outreach_url: str = "http://127.0.0.1:8006"  # replies, templates, response times

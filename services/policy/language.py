@@ -1,6 +1,6 @@
 """The governance policy as data, and the engine that applies it. Pure: no I/O, deterministic.
 
-Semantics (what README and `policy check` document):
+Semantics (what docs/policy-reference.md and `policy check` document):
 - A rule matches when every condition in its `when` holds. A label the model did not score never
   satisfies a threshold.
 - The most severe matched action wins (allow < label < hold < remove < escalate); ties go to
@@ -54,31 +54,45 @@ def _known_labels(scores: dict[str, float]) -> dict[str, float]:
 
 
 class AuthorCondition(_Strict):
-    max_account_age_days: int | None = Field(default=None, ge=0)
-    max_trust_level: int | None = Field(default=None, ge=0)
-    min_prior_sanctions: int | None = Field(default=None, ge=0)
+    max_account_age_days: int | None = Field(
+        default=None, ge=0, description="the author's account is at most this many days old"
+    )
+    max_trust_level: int | None = Field(
+        default=None, ge=0, description="the platform's trust level for the author is at most this"
+    )
+    min_prior_sanctions: int | None = Field(
+        default=None, ge=0, description="the platform says the author had at least this many"
+    )
 
 
 class ReportCondition(_Strict):
     """Community members' reports of the post. Only reports with one of `reasons` (when set)
     and from reporters trusted at least `min_reporter_trust` (when set) count."""
 
-    min_reports: int | None = Field(default=None, ge=1)
-    min_distinct_reporters: int | None = Field(default=None, ge=1)
-    reasons: list[str] | None = None
-    min_reporter_trust: float | None = Field(default=None, ge=0, le=1)
+    min_reports: int | None = Field(default=None, ge=1, description="reports that count, at least")
+    min_distinct_reporters: int | None = Field(
+        default=None, ge=1, description="members who reported it, at least"
+    )
+    reasons: list[str] | None = Field(default=None, description="only reports with these reasons")
+    min_reporter_trust: float | None = Field(
+        default=None, ge=0, le=1, description="only reports from members trusted at least this"
+    )
 
 
 class When(_Strict):
     scores: dict[str, float] = Field(default_factory=dict, description="every label >= value")
     any_scores: dict[str, float] = Field(default_factory=dict, description="some label >= value")
     below: dict[str, float] = Field(default_factory=dict, description="every label < value")
-    author: AuthorCondition | None = None
-    min_strikes: int | None = Field(default=None, ge=0)
-    communities: list[str] | None = None
-    deny_terms: bool = False
+    author: AuthorCondition | None = Field(default=None, description="facts about the author")
+    min_strikes: int | None = Field(
+        default=None, ge=0, description="the author holds at least this many live strikes"
+    )
+    communities: list[str] | None = Field(
+        default=None, description="the post is in one of these communities"
+    )
+    deny_terms: bool = Field(default=False, description="true: the text has a `terms.deny` term")
     any_words: list[str] | None = Field(default=None, description="some of these words in the text")
-    reports: ReportCondition | None = None
+    reports: ReportCondition | None = Field(default=None, description="members' reports of it")
     unscored: bool | None = Field(
         default=None, description="true: the post has no scores (no model reads its language)"
     )
@@ -94,15 +108,22 @@ class When(_Strict):
 
 
 class Rule(_Strict):
-    id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_.-]*$")
-    action: Action
-    when: When
+    id: str = Field(
+        min_length=1, pattern=r"^[a-z0-9][a-z0-9_.-]*$", description="named in reasons and metrics"
+    )
+    action: Action = Field(description="what a match does; the most severe match wins")
+    when: When = Field(description="every condition given must hold")
     clause: str = Field(
         default="", description="The policy clause cited in the statement of reasons."
     )
-    queue: str | None = None
-    priority: int | None = Field(default=None, ge=0, le=9)
-    strikes: int = Field(default=0, ge=0)
+    queue: str | None = Field(
+        default=None,
+        description="the queue a case opens in (hold, escalate) or a post is routed to",
+    )
+    priority: int | None = Field(
+        default=None, ge=0, le=9, description="the case's priority; the queue's when unset"
+    )
+    strikes: int = Field(default=0, ge=0, description="strikes the author gets")
 
     @model_validator(mode="after")
     def _coherent(self) -> Rule:
@@ -119,8 +140,10 @@ class Rule(_Strict):
 
 class Queue(_Strict):
     priority: int = Field(default=5, ge=0, le=9, description="0 is the most urgent")
-    sla_minutes: float = Field(gt=0)
-    escalate_to: str | None = None
+    sla_minutes: float = Field(gt=0, description="a case is due within this many minutes")
+    escalate_to: str | None = Field(
+        default=None, description="where a case goes when it breaches its SLA"
+    )
     response_sla_minutes: float | None = Field(
         default=None,
         gt=0,
@@ -141,13 +164,17 @@ class Queue(_Strict):
 
 class SanctionStep(_Strict):
     at: int = Field(ge=1, description="strike count that triggers it")
-    sanction: SanctionKind
-    duration_hours: int | None = Field(default=None, gt=0)
+    sanction: SanctionKind = Field(description="what the author gets")
+    duration_hours: int | None = Field(
+        default=None, gt=0, description="how long a mute or suspension lasts"
+    )
 
 
 class Strikes(_Strict):
-    window_days: int = Field(default=90, gt=0)
-    ladder: list[SanctionStep] = Field(default_factory=list)
+    window_days: int = Field(default=90, gt=0, description="a strike counts for this many days")
+    ladder: list[SanctionStep] = Field(
+        default_factory=list, description="sanctions by strike count, ascending"
+    )
 
     @field_validator("ladder")
     @classmethod
@@ -164,15 +191,21 @@ Term = Annotated[str, Field(min_length=1, max_length=100)]
 
 
 class Terms(_Strict):
-    allow: list[Term] = Field(default_factory=list, max_length=MAX_TERMS)
-    deny: list[Term] = Field(default_factory=list, max_length=MAX_TERMS)
+    allow: list[Term] = Field(
+        default_factory=list, max_length=MAX_TERMS, description="words never read as deny terms"
+    )
+    deny: list[Term] = Field(
+        default_factory=list, max_length=MAX_TERMS, description="terms `deny_terms` rules match"
+    )
 
 
 class Crisis(_Strict):
     communities: list[str] = Field(
         default_factory=list, description="communities always in crisis mode"
     )
-    factor: float = Field(default=0.8, gt=0.0, le=1.0)
+    factor: float = Field(
+        default=0.8, gt=0.0, le=1.0, description="score thresholds are multiplied by this"
+    )
     automatic: bool = Field(
         default=False,
         description="a negativity wave pulse detects switches the community into crisis mode "
@@ -188,10 +221,15 @@ class Shield(_Strict):
     automatic: bool = Field(
         default=False, description="a pile-on pulse detects shields its target until it ends"
     )
-    factor: float = Field(default=0.8, gt=0.0, le=1.0)
-    hold_new_accounts_days: int | None = Field(default=7, ge=0)
-    queue: str | None = None
+    factor: float = Field(
+        default=0.8, gt=0.0, le=1.0, description="thresholds for posts aimed at the member"
+    )
+    hold_new_accounts_days: int | None = Field(
+        default=7, ge=0, description="replies from accounts this young are held"
+    )
+    queue: str | None = Field(default=None, description="where held replies go")
     clause: str = Field(
+        description="cited in the statement of reasons of a held reply",
         default="Pile-on shield: replies from new accounts to a member under a pile-on are held "
         "for review",
         min_length=1,
@@ -220,19 +258,19 @@ class Reports(_Strict):
 
 
 class Policy(_Strict):
-    id: str = Field(min_length=1)
-    version: str = Field(min_length=1)
+    id: str = Field(min_length=1, description="the policy's name (a file's name without .yaml)")
+    version: str = Field(min_length=1, description="recorded on every decision it makes")
     description: str = ""
-    appeal_days: int = Field(default=14, gt=0)
-    default_queue: str = "general"
-    queues: dict[str, Queue] = Field(default_factory=dict)
+    appeal_days: int = Field(default=14, gt=0, description="how long a decision can be appealed")
+    default_queue: str = Field(default="general", description="cases of rules without a queue")
+    queues: dict[str, Queue] = Field(default_factory=dict, description="by name")
     strikes: Strikes = Field(default_factory=Strikes)
     terms: Terms = Field(default_factory=Terms)
-    crisis: Crisis = Field(default_factory=Crisis)
-    shield: Shield = Field(default_factory=Shield)
-    golden: Golden = Field(default_factory=Golden)
-    reports: Reports = Field(default_factory=Reports)
-    rules: list[Rule]
+    crisis: Crisis = Field(default_factory=Crisis, description="tighter thresholds in a crisis")
+    shield: Shield = Field(default_factory=Shield, description="members under a pile-on")
+    golden: Golden = Field(default_factory=Golden, description="known answers mixed into queues")
+    reports: Reports = Field(default_factory=Reports, description="members' reports")
+    rules: list[Rule] = Field(description="the most severe match wins; of equals, the first")
 
     @model_validator(mode="after")
     def _references(self) -> Policy:

@@ -22,7 +22,10 @@ from tests.conftest import Infra
 from tests.integration.helpers import eventually
 from tests.integration.mail import SMTP_PASSWORD, SMTP_USER
 
-SHOTS = Path(os.environ.get("CONSOLE_SCREENSHOTS", ".run/console-screenshots"))
+# the documentation site shows them (docs/moderators.md): each run of the tests retakes them
+SHOTS = Path(
+    os.environ.get("CONSOLE_SCREENSHOTS", Path(__file__).parents[2] / "docs" / "screenshots")
+)
 WAIT_MS = 45_000  # what a browser test waits for something to show
 ORDER = ("classifier", "escalation", "gateway", "desk", "ingest", "pulse", "outreach")
 WAVE_WINDOW_SECONDS = 3  # pulse's shortest window in this stack, so a wave shows in seconds

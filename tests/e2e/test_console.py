@@ -1,8 +1,8 @@
 """The moderator console in a real browser (Debian's chromium, driven by Playwright) against
 the four services as processes on real Kafka and Redis, with the offline classifier.
 
-Every screen is screenshotted into .run/console-screenshots/ (not committed) and checked with
-axe-core: no serious or critical violations.
+Every screen is screenshotted into docs/screenshots/ (the moderators' guide shows them) and
+checked with axe-core: no serious or critical violations.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """OpenAI moderation API compatibility: input shapes, the category mapping, flagging. Pure.
 
-Our labels mapped onto OpenAI's categories (documented in the README). A category with no
+Our labels mapped onto OpenAI's categories (documented in docs/platforms.md). A category with no
 honest counterpart scores 0 and is listed in UNSUPPORTED; its applied input types are empty.
 A category built from several labels takes the lowest of them: all must be present.
 """
