@@ -214,12 +214,18 @@ def new_cluster_id() -> str:
 
 @dataclass
 class Kafka(Managed):
-    """Single-node KRaft broker+controller on loopback."""
+    """A KRaft node, broker and controller at once, on loopback: alone by default, or one of a
+    cluster (kafka_cluster) when `voters` names every node's controller and `replicas` says how
+    many copies Kafka keeps of its own topics (consumer offsets, transactions)."""
 
     port: int = 9092
     controller_port: int = 9093
     data_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="kafka-")))
     heap: str = "768m"
+    node_id: int = 1
+    voters: str = ""  # "1@127.0.0.1:9093,2@...": the controller quorum; empty: this node alone
+    cluster_id: str = ""  # every node of a cluster formats its storage with the same id
+    replicas: int = 1
 
     @property
     def bootstrap(self) -> str:
@@ -228,8 +234,9 @@ class Kafka(Managed):
     def _properties(self) -> str:
         props = {
             "process.roles": "broker,controller",
-            "node.id": "1",
-            "controller.quorum.voters": f"1@127.0.0.1:{self.controller_port}",
+            "node.id": str(self.node_id),
+            "controller.quorum.voters": self.voters
+            or f"{self.node_id}@127.0.0.1:{self.controller_port}",
             "listeners": f"PLAINTEXT://127.0.0.1:{self.port},CONTROLLER://127.0.0.1:{self.controller_port}",
             "advertised.listeners": f"PLAINTEXT://127.0.0.1:{self.port}",
             "inter.broker.listener.name": "PLAINTEXT",
@@ -238,13 +245,13 @@ class Kafka(Managed):
             "log.dirs": str(self.data_dir / "logs"),
             "auto.create.topics.enable": "false",
             "num.partitions": "3",
-            "offsets.topic.replication.factor": "1",
+            "offsets.topic.replication.factor": str(self.replicas),
             "offsets.topic.num.partitions": "1",
-            "transaction.state.log.replication.factor": "1",
-            "transaction.state.log.min.isr": "1",
+            "transaction.state.log.replication.factor": str(self.replicas),
+            "transaction.state.log.min.isr": str(min(2, self.replicas)),
             "transaction.state.log.num.partitions": "1",
-            "share.coordinator.state.topic.replication.factor": "1",
-            "share.coordinator.state.topic.min.isr": "1",
+            "share.coordinator.state.topic.replication.factor": str(self.replicas),
+            "share.coordinator.state.topic.min.isr": str(min(2, self.replicas)),
             "share.coordinator.state.topic.num.partitions": "1",
             "group.initial.rebalance.delay.ms": "0",
             "num.network.threads": "2",
@@ -253,9 +260,20 @@ class Kafka(Managed):
             "log.cleaner.threads": "1",
             "num.recovery.threads.per.data.dir": "1",
         }
+        if self.voters:
+            # Until the controller fences a dead broker (no heartbeat for this long) it stays in
+            # every partition's in-sync replicas, and acks=all writes wait for it: Kafka's 9 s
+            # default is the whole cluster's write stall when a broker dies. 3 s on loopback.
+            props |= {"broker.session.timeout.ms": "3000", "broker.heartbeat.interval.ms": "500"}
         return "".join(f"{k}={v}\n" for k, v in props.items())
 
     def start(self, timeout: float = 120.0) -> Kafka:
+        self.launch()
+        return self.started(timeout)
+
+    def launch(self) -> Kafka:
+        """Format the storage (once) and start the process; a cluster launches every node
+        before waiting, since none finishes starting until the quorum has formed."""
         require_tool(
             "java", "Kafka needs Java 17 or newer: `apt-get install openjdk-17-jre-headless`."
         )
@@ -268,7 +286,7 @@ class Kafka(Managed):
         log4j.write_text(LOG4J2)
         classpath = f"{jars}/*"
         if not (self.data_dir / "logs" / "meta.properties").exists():
-            cluster_id = new_cluster_id()
+            cluster_id = self.cluster_id or new_cluster_id()
             subprocess.run(
                 [
                     "java",
@@ -303,6 +321,9 @@ class Kafka(Managed):
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        return self
+
+    def started(self, timeout: float = 120.0) -> Kafka:
         _wait(
             lambda: "Kafka Server started" in self.log.read_text(errors="replace"),
             self.process,
@@ -311,6 +332,32 @@ class Kafka(Managed):
             timeout,
         )
         return self
+
+
+def kafka_cluster(root: Path, nodes: int = 3, heap: str = "512m") -> list[Kafka]:
+    """`nodes` KRaft nodes on free loopback ports, each broker and controller, one quorum and
+    one cluster id, keeping `min(3, nodes)` copies of Kafka's own topics; not started."""
+    ports = [(free_port(), free_port()) for _ in range(nodes)]
+    voters = ",".join(f"{n}@127.0.0.1:{c}" for n, (_, c) in enumerate(ports, start=1))
+    cluster_id = new_cluster_id()
+    cluster = []
+    for n, (port, controller) in enumerate(ports, start=1):
+        node = Kafka(
+            f"kafka-{n}", root / f"kafka-{n}.log", port=port, controller_port=controller,
+            data_dir=root / f"kafka-{n}", heap=heap, node_id=n, voters=voters,
+            cluster_id=cluster_id, replicas=min(3, nodes),
+        )  # fmt: skip
+        cluster.append(node)
+    return cluster
+
+
+def start_cluster(cluster: list[Kafka], timeout: float = 180.0) -> str:
+    """Launch every node, wait for each; the bootstrap list of them all."""
+    for node in cluster:
+        node.launch()
+    for node in cluster:
+        node.started(timeout)
+    return ",".join(node.bootstrap for node in cluster)
 
 
 @dataclass

@@ -158,7 +158,8 @@ def replay_subscriber(broker: KafkaBroker | KafkaRouter, reads: Reads, settings:
 def make_broker(settings: ServiceSettings, service: str) -> KafkaBroker:
     """Producer with acks=all and idempotence; graceful stop waits for in-flight handlers."""
     return KafkaBroker(
-        settings.kafka_bootstrap_servers,
+        # a cluster's brokers as a list: FastStream hands a string to aiokafka as one address
+        [server.strip() for server in settings.kafka_bootstrap_servers.split(",")],
         client_id=f"{settings.kafka_client_id}-{service}",
         acks="all",
         enable_idempotence=True,
@@ -170,14 +171,30 @@ def make_broker(settings: ServiceSettings, service: str) -> KafkaBroker:
     )
 
 
+def replication(wanted: int, brokers: int) -> tuple[int, dict[str, str]]:
+    """Copies of a topic and its configs: `wanted` copies, at most one per broker, and with
+    three or more a write needs two of them in sync (acks=all), so one broker can die without
+    losing an acknowledged event or stopping writes."""
+    copies = max(1, min(wanted, brokers))
+    return copies, {"min.insync.replicas": "2" if copies >= 3 else "1"}
+
+
 async def ensure_topics(settings: ServiceSettings) -> None:
-    """Create every topic with its configured partitions; existing topics are left alone."""
+    """Create every topic with its configured partitions and copies (all of them carry the
+    system of record); existing topics are left alone."""
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
+        brokers = len((await admin.describe_cluster())["brokers"])
+        copies, configs = replication(settings.kafka_replication_factor, brokers)
         missing = [
-            NewTopic(spec.name, settings.kafka_partitions or spec.partitions, 1)
+            NewTopic(
+                spec.name,
+                settings.kafka_partitions or spec.partitions,
+                copies,
+                topic_configs=configs,
+            )
             for spec in topics.TOPICS
             if spec.name not in existing
         ]

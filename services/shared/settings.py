@@ -14,6 +14,8 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_client_id: str = "moderation"
     kafka_partitions: int | None = None  # overrides every topic's partition count when set
+    # copies of each topic a service creates, at most one per broker (3: two must be in sync)
+    kafka_replication_factor: int = Field(default=3, ge=1)
     # A few ms of linger lets concurrent publishes share a request: less broker CPU on small boxes.
     kafka_linger_ms: int = 5
     kafka_max_records: int = 100  # per consumed batch

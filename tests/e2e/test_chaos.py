@@ -47,6 +47,10 @@ class Chaos:
     def url(self, name: str) -> str:
         return self.services[name].url
 
+    @property
+    def bootstrap(self) -> str:  # every broker the services know (one, or a cluster's)
+        return self.env["KAFKA_BOOTSTRAP_SERVERS"]
+
 
 @dataclass
 class Load:
@@ -130,7 +134,7 @@ def platform_key(chaos: Chaos) -> dict[str, str]:
     done = subprocess.run(
         [sys.executable, "-m", "services.desk.cli", "keys", "create", "--tenant", TENANT,
          "--name", "chaos"],
-        env={**os.environ, "KAFKA_BOOTSTRAP_SERVERS": chaos.kafka.bootstrap,
+        env={**os.environ, "KAFKA_BOOTSTRAP_SERVERS": chaos.bootstrap,
              "REDIS_URL": chaos.redis.url},
         capture_output=True, text=True, timeout=120, check=True,
     )  # fmt: skip
@@ -142,7 +146,7 @@ async def decisions_for(chaos: Chaos, post_ids: list[str], timeout: float = 180)
     """post id -> the distinct automated decision ids on the decisions topic, and the events."""
     wanted = set(post_ids)
     found = await collect(
-        chaos.kafka.bootstrap,
+        chaos.bootstrap,
         topics.DECISIONS,
         until=lambda seen: {d["post_id"] for d in seen} >= wanted,
         match=lambda d: d.get("tenant") == TENANT and d.get("revision") == 0,
