@@ -44,7 +44,8 @@ Semantics, as the engine applies them:
 
 
 def type_name(annotation: object) -> str:
-    """A field's type as a policy author reads it: `[Rule]`, `{queue name: Queue}`, `0-1`."""
+    """A field's type as a policy author reads it: `[Rule]` a list, `{str: Queue}` a mapping,
+    an enumeration as its values; an optional field as its type (its default says none)."""
     origin = typing.get_origin(annotation)
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
     if origin in (typing.Union, types.UnionType):

@@ -71,11 +71,17 @@ def _score(value) -> float | None:
 
 
 async def our_scores(
-    client: httpx.AsyncClient, texts: list[str], attributes: list[str], own_scale: bool = True
+    client: httpx.AsyncClient,
+    texts: list[str],
+    attributes: list[str],
+    own_scale: bool = True,
+    concurrency: int = CONCURRENCY,
 ) -> list[dict[str, float] | None]:
     """Our own scale for each text (None: refused, e.g. a language no model reads); with
-    `own_scale=False`, what the platform gets, through its live score map."""
-    gate = asyncio.Semaphore(CONCURRENCY)
+    `own_scale=False`, what the platform gets, through its live score map. Comments asked at
+    once may share a batch in the classifier, whose int8 runtime moves a score by about 0.01
+    with its batch-mates; one at a time (`concurrency=1`), each pass gives the same scores."""
+    gate = asyncio.Semaphore(concurrency)
 
     async def one(text: str) -> dict[str, float] | None:
         body = {"comment": {"text": text}, "doNotStore": True,
@@ -127,12 +133,13 @@ async def migrate(
     key: str,
     threshold: float = 0.8,
     publish: bool = False,
+    concurrency: int = CONCURRENCY,
 ) -> dict:
     headers = {"Authorization": f"Bearer {key}"}
     async with httpx.AsyncClient(base_url=gateway, headers=headers, timeout=60) as client:
         served = await served_of(client, sorted(history))
         history = {attribute: history[attribute] for attribute in served}
-        ours = await our_scores(client, texts, served)
+        ours = await our_scores(client, texts, served, concurrency=concurrency)
         curves, reports = {}, []
         for attribute, theirs in history.items():
             rows = [

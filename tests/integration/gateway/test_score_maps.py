@@ -39,15 +39,19 @@ async def test_a_fitted_map_keeps_the_sites_flag_rates(
     key = await issue(infra, tenant, rate_limit=100_000)
     headers = {"Authorization": f"Bearer {key}"}
     async with httpx.AsyncClient(base_url=gateway, headers=headers, timeout=60) as client:
-        raw = await our_scores(client, texts, ["TOXICITY"])
+        # one comment at a time in every pass: the same scores each time, so the flag rates
+        # measure the fit and the endpoint's map, not the classifier's batch-mate noise
+        # (about 0.01 a score, which moved 4 of 359 posts across 0.9 in one CI run)
+        raw = await our_scores(client, texts, ["TOXICITY"], concurrency=1)
         # all but a post or two (one Russian one reads as another language no model reads)
         assert sum(found is None for found in raw) <= 2
         texts = [text for text, found in zip(texts, raw, strict=True) if found is not None]
         ours = np.array([found["TOXICITY"] for found in raw if found is not None])
         theirs = distorted(ours)
         result = await migrate(
-            texts, {"TOXICITY": theirs.tolist()}, gateway, key, threshold=0.8, publish=True
-        )
+            texts, {"TOXICITY": theirs.tolist()}, gateway, key, threshold=0.8, publish=True,
+            concurrency=1,
+        )  # fmt: skip
         assert result["published"]["version"] == 1
         (found,) = result["reports"]
         assert found["rank_agreement"] > 0.95
@@ -57,7 +61,7 @@ async def test_a_fitted_map_keeps_the_sites_flag_rates(
         assert any(abs(s["then"] - s["now_raw"]) > 0.05 for s in found["flagged"].values())
 
         # what a platform now gets from the endpoint, on the history's scale
-        through_map = await our_scores(client, texts, ["TOXICITY"], own_scale=False)
+        through_map = await our_scores(client, texts, ["TOXICITY"], own_scale=False, concurrency=1)
         assert all(found is not None for found in through_map)
         served = np.array([found["TOXICITY"] for found in through_map])
         for t in THRESHOLDS:
