@@ -115,7 +115,7 @@ def cell(text: str) -> str:
 
 
 def section(model: type[BaseModel]) -> str:
-    doc = " ".join((model.__doc__ or "").split()) if model.__doc__ != BaseModel.__doc__ else ""
+    doc = " ".join((model.__doc__ or "").split())  # a model without one has None
     rows = [
         f"| `{name}` | {type_name(field.annotation)} | {default(field)} | {bounds(field)} | "
         f"{cell(field.description or '')} |"

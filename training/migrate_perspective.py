@@ -32,11 +32,10 @@ from pathlib import Path
 import httpx
 import numpy as np
 
+# the attributes the Perspective endpoint scores (its pure domain module: no service runs here)
+from services.gateway.domain.perspective import ATTRIBUTES
 from training.perspective_map import fit_curve, report
 
-PRODUCTION = ("TOXICITY", "SEVERE_TOXICITY", "IDENTITY_ATTACK", "INSULT", "PROFANITY", "THREAT")
-ATTRIBUTES = (*PRODUCTION, "SEXUALLY_EXPLICIT", "OBSCENE")
-ATTRIBUTES += tuple(f"{name}_EXPERIMENTAL" for name in (*PRODUCTION, "SEXUALLY_EXPLICIT"))
 CONCURRENCY = 8
 
 

@@ -320,7 +320,7 @@ def phrasebook_rows(languages: Sequence[str] | None = None) -> Dataset:
         if languages is not None and language not in languages:
             continue
         insults = [frame.format(word) for frame, word in product(frames, words)]
-        more_threats, said_insults, more_harmless = SAID.get(language, ((), (), ()))
+        more_threats, said_insults, more_harmless = SAID[language]
         for group, label in (
             ([*insults, *said_insults], INSULT),
             ([*threats, *more_threats], THREAT),

@@ -10,8 +10,6 @@ import pytest
 from pydantic import ValidationError
 
 from services.contracts.events import ScoreCurve
-from services.gateway.domain.perspective import ATTRIBUTES
-from training.migrate_perspective import ATTRIBUTES as KIT_ATTRIBUTES
 from training.migrate_perspective import read_history
 from training.perspective_map import THRESHOLDS, fit_curve, mapped, report
 
@@ -79,7 +77,6 @@ def test_the_history_is_read_from_csv_and_jsonl(tmp_path) -> None:
     (tmp_path / "b.jsonl").write_text('{"text": "x", "THREAT": 2}\n')
     with pytest.raises(SystemExit, match="between 0 and 1"):
         read_history(tmp_path / "b.jsonl")
-    assert set(KIT_ATTRIBUTES) == set(ATTRIBUTES)  # the kit asks for what the endpoint serves
 
 
 async def test_the_kit_waits_out_the_rate_limit_as_the_gateway_says() -> None:
