@@ -30,9 +30,12 @@ ALL_SCOPES: tuple[Scope, ...] = tuple(Scope)
 
 
 class Role(IntEnum):
+    """A ladder, each role including the ones below it; kept by name, never by number."""
+
     TRIAGE = 1
-    MODERATOR = 2
-    ADMIN = 3
+    COMMUNITY_MANAGER = 2  # also answers members and owns themes; no moderation calls
+    MODERATOR = 3
+    ADMIN = 4
 
     @classmethod
     def parse(cls, name: str) -> Role:

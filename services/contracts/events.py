@@ -570,7 +570,9 @@ class CredentialEvent(Event):
     kind: Literal["api_key", "moderator_token"]
     tenant: str
     name: str = Field(description="A key's label, or the moderator's id.", examples=["forum-prod"])
-    role: str | None = Field(default=None, examples=["triage", "moderator", "admin"])
+    role: str | None = Field(
+        default=None, examples=["triage", "community_manager", "moderator", "admin"]
+    )
     scopes: list[str] = Field(default_factory=list, examples=[["decisions:read", "score"]])
     rate_limit_per_minute: int | None = Field(default=None, ge=1)
     secret_sha256: str
@@ -797,17 +799,41 @@ class CrisisChanged(Event):
     cause_id: str = Field(description="The CrisisCommand's or the CommunityAlert's event id.")
 
 
-class ShieldChanged(Event):
-    """Topic moderation.shields.v1 — a member shielded from a pile-on, or no longer (written by
-    escalation on pulse's pile-on alerts, under a policy with `shield.automatic`; every replica
-    replays it). While it is on, replies and mentions aimed at the member are judged with the
-    policy's thresholds multiplied by `shield.factor`, and new accounts' replies are held."""
+class ShieldSource(StrEnum):
+    PILE_ON = "pile_on"  # pulse's alert, under a policy with `shield.automatic`
+    MODERATOR = "moderator"
+
+
+class ShieldCommand(Event):
+    """Topic moderation.shield-commands.v1 — an admin moderator shields a member in a community
+    by hand, or lifts a shield (written by the desk; escalation applies it)."""
 
     tenant: str
+    community: str | None = None
+    member: str
+    on: bool
+    moderator_id: str
+    reason: str = ""
+
+
+class ShieldChanged(Event):
+    """Topic moderation.shields.v1 — a member shielded from a pile-on in a community, or no
+    longer (written by escalation: on pulse's pile-on alerts under a policy with
+    `shield.automatic`, or on an admin's ShieldCommand; every replica replays it). While it is
+    on, replies and mentions aimed at the member in that community are judged with the policy's
+    thresholds multiplied by `shield.factor`, and new accounts' replies are held. A pile-on's
+    end lifts only a shield a pile-on switched on."""
+
+    tenant: str
+    community: str | None = Field(
+        default=None, description="Where the member is shielded (None: posts with no community)."
+    )
     member: str = Field(description="The member shielded.")
     on: bool
+    source: ShieldSource = ShieldSource.PILE_ON
+    actor: str = Field(default="pulse", description="The moderator, or 'pulse' for a pile-on.")
     reason: str = ""
-    cause_id: str = Field(description="The CommunityAlert's event id: the evidence.")
+    cause_id: str = Field(description="The CommunityAlert's or ShieldCommand's event id.")
 
 
 class ReporterMuted(Event):

@@ -28,6 +28,7 @@ COMMUNITY_ALERTS = "moderation.community-alerts.v1"
 CRISIS_COMMANDS = "moderation.crisis-commands.v1"
 CRISIS = "moderation.crisis.v1"
 SHIELDS = "moderation.shields.v1"
+SHIELD_COMMANDS = "moderation.shield-commands.v1"
 REPORTER_MUTES = "moderation.reporter-mutes.v1"
 GOLDEN = "moderation.golden.v1"
 GOLDEN_SCORES = "moderation.golden-scores.v1"
@@ -69,6 +70,7 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(CRISIS_COMMANDS, 1, "tenant:community", "desk"),
     TopicSpec(CRISIS, 1, "tenant:community", "escalation"),
     TopicSpec(SHIELDS, 1, "tenant:member", "escalation"),
+    TopicSpec(SHIELD_COMMANDS, 1, "tenant:member", "desk"),
     TopicSpec(REPORTER_MUTES, 1, "tenant:member", "desk"),
     TopicSpec(GOLDEN, 1, "tenant", "desk"),
     TopicSpec(GOLDEN_SCORES, 1, "tenant:author_id", "escalation"),

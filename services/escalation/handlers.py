@@ -30,6 +30,7 @@ from services.contracts.events import (
     PostScored,
     ReplyWritten,
     ShieldChanged,
+    ShieldCommand,
     utcnow,
 )
 from services.escalation import metrics
@@ -140,7 +141,7 @@ def windows_of(deps: Escalation, events: list[PostScored], now: float) -> dict[A
 
 def governance_of(deps: Escalation, post: Post) -> Governance:
     aimed_at = post.aimed_at  # a set built on each read
-    shielded = bool(aimed_at) and deps.shields.covers(post.tenant, aimed_at)
+    shielded = bool(aimed_at) and deps.shields.covers(post.tenant, post.community, aimed_at)
     metrics.SHIELDED_POSTS.inc(shielded)
     return Governance(
         policy=deps.book.for_post(post.tenant, post.community),
@@ -239,7 +240,7 @@ async def on_waves(broker: KafkaBroker, deps: Escalation, alerts: list) -> None:
     for _, alert in alerts:
         policy = deps.book.for_post(alert.tenant, alert.community)
         if alert.kind.pile_on:
-            current = deps.shields.current(alert.tenant, alert.target or "")
+            current = deps.shields.shield_of(alert.tenant, alert.community, alert.target or "")
             shielding = shield.on_alert(current, alert, policy)
             if shielding is not None:
                 await switch_shield(broker, deps, shielding)
@@ -248,6 +249,11 @@ async def on_waves(broker: KafkaBroker, deps: Escalation, alerts: list) -> None:
         change = crisis.on_alert(current, alert, policy)
         if change is not None:
             await switch(broker, deps, change)
+
+
+async def on_shield_commands(broker: KafkaBroker, deps: Escalation, commands: list) -> None:
+    for _, command in commands:
+        await switch_shield(broker, deps, shield.on_command(command))
 
 
 async def on_switches(events: Events, deps: Deps) -> None:
@@ -260,7 +266,7 @@ async def switch_shield(broker: KafkaBroker, deps: Escalation, change: ShieldCha
     key = topics.member_key(change.tenant, change.member)
     await publish_all(broker, [(change, topics.SHIELDS, key)])
     deps.shields.apply(change)
-    metrics.SHIELD_SWITCHES.labels("on" if change.on else "off").inc()
+    metrics.SHIELD_SWITCHES.labels(change.source.value, "on" if change.on else "off").inc()
 
 
 async def switch(broker: KafkaBroker, deps: Escalation, change: CrisisChanged) -> None:
@@ -275,6 +281,7 @@ COMMANDS = {  # topic -> (event, handler)
     topics.MODERATOR_ACTIONS: (ModeratorAction, on_moderator_actions),
     topics.REPORTS: (PostReported, on_reports),
     topics.CRISIS_COMMANDS: (CrisisCommand, on_crisis_commands),
+    topics.SHIELD_COMMANDS: (ShieldCommand, on_shield_commands),
     topics.COMMUNITY_ALERTS: (CommunityAlert, on_waves),
     topics.REPLIES: (ReplyWritten, on_replies),
 }

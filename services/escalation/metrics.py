@@ -86,7 +86,9 @@ IN_CRISIS = Gauge(
     "escalation_communities_in_crisis", "Communities whose crisis mode is switched on"
 )
 SHIELD_SWITCHES = Counter(
-    "escalation_shield_switches_total", "Members shielded from a pile-on, or no longer", ["to"]
+    "escalation_shield_switches_total",
+    "Members shielded from a pile-on, or no longer, by a pile-on or by a moderator",
+    ["source", "to"],
 )
 REPORTERS_MUTED = Gauge("escalation_reporters_muted", "Members whose reports are muted now")
 SHIELDED = Gauge("escalation_members_shielded", "Members shielded from a pile-on now")
@@ -94,10 +96,10 @@ SHIELDED_POSTS = Counter(
     "escalation_shielded_posts_total", "Posts judged as aimed at a shielded member"
 )
 for _to in ("on", "off"):
-    SHIELD_SWITCHES.labels(_to)
-for _source in ("wave", "moderator"):
-    for _to in ("on", "off"):
+    for _source in ("wave", "moderator"):
         CRISIS_SWITCHES.labels(_source, _to)
+    for _source in ("pile_on", "moderator"):
+        SHIELD_SWITCHES.labels(_source, _to)
 
 AUTOMATION_REVIEWS = Counter(
     "escalation_automation_reviews_total",

@@ -45,16 +45,15 @@ async def close_aimed(pulse: Pulse, grace: float) -> int:
     tuning, closed_now = pulse.pileon_tuning, 0
     for window in await pulse.pileons.due(time.time() - grace):
         counts, samples = await pulse.pileons.read(window)
-        state = await pulse.pileons.state(window.tenant, window.member)
+        state = await pulse.pileons.state(window.target)
         new, ended = closed(state, counts, tuning)
         if ended:
-            alert = pile_on_alert(window.tenant, window.member, counts, state, tuning, True,
-                                  samples, time.time())  # fmt: skip
+            alert = pile_on_alert(window.target, counts, state, tuning, True, samples, time.time())
             await publish_alert(pulse, alert)
         if new != state:
-            await pulse.pileons.save(window.tenant, window.member, new)
+            await pulse.pileons.save(window.target, new)
         if new.active:
-            after = MemberWindow(window.tenant, window.member, window.start + tuning.window_seconds)
+            after = MemberWindow(window.target, window.start + tuning.window_seconds)
             await pulse.pileons.expect(after)
         await pulse.pileons.close(window)
         closed_now += 1

@@ -34,7 +34,7 @@ from services.pulse.adapters.tallies import Observation, OpenWindow, Tallies
 from services.pulse.config import Settings
 from services.pulse.domain.detector import Phase, Tunings
 from services.pulse.domain.mood import Community, counts_of
-from services.pulse.domain.pileon import PileOnTuning, pile_on_alert, started, starts
+from services.pulse.domain.pileon import PileOnTuning, Target, pile_on_alert, started, starts
 from services.pulse.domain.signal import Signal, lexicon_reads, signal_of, signal_read
 from services.pulse.domain.themes import Remark
 from services.pulse.domain.watch import watch
@@ -115,17 +115,15 @@ async def watch_pile_ons(deps: Pulse, aims: list[Aim]) -> None:
     for window, counts in (await deps.pileons.add(aims)).items():
         if counts.authors < tuning.min_authors:
             continue  # most windows: nothing more is read
-        state = await deps.pileons.state(window.tenant, window.member)
+        state = await deps.pileons.state(window.target)
         if not starts(state, counts, tuning):
             continue
         now = time.time()
         new = started(state, now)
         _, samples = await deps.pileons.read(window)
-        alert = pile_on_alert(
-            window.tenant, window.member, counts, new, tuning, False, samples, now
-        )
+        alert = pile_on_alert(window.target, counts, new, tuning, False, samples, now)
         await publish_alert(deps, alert)
-        await deps.pileons.save(window.tenant, window.member, new)
+        await deps.pileons.save(window.target, new)
 
 
 async def publish_alert(deps: Pulse, alert) -> None:
@@ -165,8 +163,8 @@ async def heard(broker: KafkaBroker, deps: Pulse, posts: list) -> tuple[list, li
 def aims_of(event: PostScored, negative: bool) -> list[Aim]:
     post = event.post
     at = (event.submitted_at or event.occurred_at).timestamp()
-    return [Aim(post.tenant, member, post.post_id, post.author_id, negative, at)
-            for member in sorted(post.aimed_at)]  # fmt: skip
+    return [Aim(Target(post.tenant, post.community, member), post.post_id, post.author_id,
+                negative, at) for member in sorted(post.aimed_at)]  # fmt: skip
 
 
 def needs_lexicon(event: PostScored) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 from deploy.localstack import Service, free_port, service_env
 from tests.conftest import Infra
@@ -180,6 +180,16 @@ async def browser() -> AsyncIterator[Browser]:
         )
         yield launched
         await launched.close()
+
+
+async def signed_in(browser: Browser, stack: Stack, token: str) -> Page:
+    """A console page signed in with the token, on the Queues page."""
+    page = await (await browser.new_context(viewport={"width": 1280, "height": 900})).new_page()
+    await page.goto(f"{stack.url('desk')}/console/")
+    await page.get_by_label("Moderator token").fill(token)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_role("heading", name="Queues")).to_be_visible()
+    return page
 
 
 async def screen(page: Page, name: str) -> None:

@@ -471,6 +471,20 @@ async def test_a_golden_case_scores_a_moderators_call_and_decides_nothing(
 
     copy = await eventually(a_copy, timeout=90, interval=1)
     assert copy, "no copy of the golden case joined the queue"
+
+    # the copy does not give its answer away: the original, with the call made on it, is in
+    # its author's record on the original's case but not on the copy's
+    def record(view: dict) -> set[str]:
+        return {d["decision_id"] for d in view["author"]["recent_decisions"]} | {
+            p["post_id"] for p in view["conversation"]["author_recent"]
+        }
+
+    on_source = (
+        await community.api(mo2, "GET", f"/v1/moderation/cases/{case_id_for(source)}")
+    ).json()
+    on_copy = (await community.api(mo2, "GET", f"/v1/moderation/cases/{copy}")).json()
+    originals = {source} | {d["decision_id"] for d in on_source["decisions"]}
+    assert originals & record(on_source) and not originals & record(on_copy)
     for verb, body in (("claim", {}), ("actions", {"action": "remove", "reason": "as ever"})):
         answer = await community.api(mo2, "POST", f"/v1/moderation/cases/{copy}/{verb}", **body)
         assert answer.status_code == 200, answer.text

@@ -1,8 +1,10 @@
 """A pile-on through the whole pipeline (4-second member windows in this stack): 40 accounts
-reply to one member with insults, over HTTP into ingest, scored by the offline classifier,
-heard by pulse. The alert comes within two windows; under a policy with `shield.automatic`
-escalation shields the member, so a new account's harmless reply to them is held for review
-while an old account's is not; when the replies stop, the pile-on ends and the shield lifts."""
+reply to one member in a community with insults, over HTTP into ingest, scored by the offline
+classifier, heard by pulse. The alert comes within two windows and an admin sees it on the
+community's console page; under a policy with `shield.automatic` escalation shields the member,
+so a new account's harmless reply to them is held for review while an old account's is not;
+when the replies stop, the pile-on ends and the shield lifts. An admin also shields a member by
+hand from the console, and lifts the shield."""
 
 from __future__ import annotations
 
@@ -14,14 +16,18 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.async_api import Browser, Page, expect
 
 from services.contracts import topics
 from tests.conftest import Infra
 from tests.e2e.conftest import (
     PILE_ON_WINDOW_SECONDS,
+    WAIT_MS,
     Stack,
     accepted_batch,
     decision_of,
+    screen,
+    signed_in,
     wait_until_ingest_knows,
 )
 from tests.integration.helpers import bearer, collect, eventually, issue
@@ -34,6 +40,7 @@ INSULTS = ["You are a pathetic idiot, nobody wants you here.",
            "What a moronic take, you absolute fool."]  # fmt: skip
 HARMLESS = "I think the referee decision was fair, to be honest."
 MARKER = "quarantine"  # a rule of this test's policy holds it: shows the policy is in force
+COMMUNITY = "matchday"
 
 
 def shield_policy(tenant: str) -> str:
@@ -55,10 +62,10 @@ class Platform:
     async def send(self, items: list[dict]) -> list[str]:
         return await accepted_batch(self.stack.url("ingest"), await self.headers(), items)
 
-    async def reply(self, author: str, text: str, age_days: int) -> str:
+    async def reply(self, author: str, text: str, age_days: int, to: str = "c-target") -> str:
         [post_id] = await self.send([{
             "external_id": uuid.uuid4().hex, "author_id": author, "text": text,
-            "reply_to": "c-target", "author": {"account_age_days": age_days},
+            "reply_to": to, "community": COMMUNITY, "author": {"account_age_days": age_days},
         }])  # fmt: skip
         return post_id
 
@@ -89,20 +96,28 @@ def kinds(found: list[dict], target: str) -> list[str]:
     return [a["kind"] for a in found if a.get("target") == target]
 
 
+async def community_page(browser: Browser, platform: Platform) -> Page:
+    token = await issue(platform.infra, platform.tenant, moderator=("lead-2", "admin"))
+    page = await signed_in(browser, platform.stack, token)
+    await page.goto(f"{platform.stack.url('desk')}/console/#/pulse/{COMMUNITY}")
+    return page
+
+
 async def test_a_pile_on_raises_an_alert_and_shields_its_target_until_it_ends(
-    stack: Stack, infra: Infra, tenant: str
+    stack: Stack, infra: Infra, tenant: str, browser: Browser
 ) -> None:
     platform = Platform(stack, infra, tenant)
     await asyncio.to_thread(wait_until_ingest_knows, stack.url("ingest"), await platform.headers())
     await published(platform)
     [parent] = await platform.send([{"external_id": "c-target", "author_id": "target",
+                                     "community": COMMUNITY,
                                      "text": "Here is my review of last night's match."}])  # fmt: skip
     await platform.decision(parent)
 
     raid_at = time.time()
     await platform.send([
         {"external_id": f"raid-{n}", "author_id": f"raider-{n}", "text": INSULTS[n % 3],
-         "reply_to": "c-target", "author": {"account_age_days": 400}}
+         "reply_to": "c-target", "community": COMMUNITY, "author": {"account_age_days": 400}}
         for n in range(40)
     ])  # fmt: skip
     alerts = await platform.on_topic(
@@ -112,6 +127,13 @@ async def test_a_pile_on_raises_an_alert_and_shields_its_target_until_it_ends(
     delay = datetime.fromisoformat(started["occurred_at"]).timestamp() - raid_at
     assert delay <= 2 * PILE_ON_WINDOW_SECONDS, f"alerted {delay:.1f} s after the raid began"
     assert started["authors"] >= 8 and started["rate"] >= 0.5 and started["samples"]
+    assert started["community"] == COMMUNITY
+    page = await community_page(browser, platform)
+    alerts = page.get_by_role("region", name="Alerts")
+    await expect(alerts.get_by_text("pile on started")).to_be_visible(timeout=WAIT_MS)
+    await expect(alerts.locator("li.pile-on").first).to_contain_text("aimed at target")
+    await expect(page.get_by_role("button", name="Shield target…")).to_be_visible()
+    await screen(page, "35-pile-on-alert")
     shields = await platform.on_topic(topics.SHIELDS, lambda f: any(s["on"] for s in f))
     assert (
         shields
@@ -139,3 +161,38 @@ async def test_a_pile_on_raises_an_alert_and_shields_its_target_until_it_ends(
         figures = (await client.get(f"{stack.url('pulse')}/metrics")).text
     assert 'pulse_community_alerts_total{kind="pile_on_started"}' in figures
     print(f"pile-on alerted {delay:.2f} s after the raid began")
+
+
+async def test_an_admin_shields_a_member_by_hand_from_the_console_and_lifts_it(
+    stack: Stack, infra: Infra, tenant: str, browser: Browser
+) -> None:
+    platform = Platform(stack, infra, tenant)
+    await asyncio.to_thread(wait_until_ingest_knows, stack.url("ingest"), await platform.headers())
+    [parent] = await platform.send([{"external_id": "c-quiet", "author_id": "quiet-one",
+                                     "community": COMMUNITY, "text": "My match report."}])  # fmt: skip
+    await platform.decision(parent)
+    page = await community_page(browser, platform)
+    shield = page.get_by_role("region", name="Shield a member")
+    await shield.get_by_label("Member").fill("quiet-one")
+    await shield.get_by_label("Reason").fill("Targeted after the match thread")
+    await shield.get_by_role("button", name="Shield", exact=True).click()
+    await expect(shield.get_by_text("quiet-one is shielded here")).to_be_visible(timeout=WAIT_MS)
+    switched = await platform.on_topic(topics.SHIELDS, lambda f: any(s["on"] for s in f))
+    assert (switched[0]["member"], switched[0]["community"]) == ("quiet-one", COMMUNITY)
+    assert (switched[0]["source"], switched[0]["actor"]) == ("moderator", "lead-2")
+    await asyncio.sleep(1)  # every escalation replica replays the shields topic
+
+    held = await platform.decision(await platform.reply("fresh", HARMLESS, 1, to="c-quiet"))
+    regular = await platform.decision(await platform.reply("old-hand", HARMLESS, 900, to="c-quiet"))
+    assert held["action"] == "hold" and [r["rule"] for r in held["reasons"]] == ["pile-on-shield"]
+    assert regular["action"] == "allow", regular
+
+    await shield.get_by_role("button", name="Lift shield").click()
+    await expect(shield.get_by_text("The shield over quiet-one is lifted")).to_be_visible(
+        timeout=WAIT_MS
+    )
+    lifted = await platform.on_topic(topics.SHIELDS, lambda f: len(f) >= 2)
+    assert [s["on"] for s in lifted] == [True, False]
+    await asyncio.sleep(1)
+    after = await platform.decision(await platform.reply("fresh-2", HARMLESS, 1, to="c-quiet"))
+    assert after["action"] == "allow", after

@@ -21,7 +21,7 @@ from datetime import datetime
 import httpx
 import pytest
 from fastapi import FastAPI, Request, Response
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, expect
 
 from deploy.localstack import Service, free_port
 from services.contracts.cases import case_id_for
@@ -30,6 +30,7 @@ from tests.e2e.conftest import (
     WAIT_MS,
     Stack,
     screen,
+    signed_in,
     wait_until_gateway_knows,
     wait_until_ingest_knows,
 )
@@ -79,15 +80,6 @@ async def complaint(stack: Stack, platform: dict[str, str], staff: dict[str, str
     return case_id
 
 
-async def signed_in(browser: Browser, stack: Stack, token: str) -> Page:
-    page = await (await browser.new_context(viewport={"width": 1280, "height": 900})).new_page()
-    await page.goto(f"{stack.url('desk')}/console/")
-    await page.get_by_label("Moderator token").fill(token)
-    await page.get_by_role("button", name="Sign in").click()
-    await expect(page.get_by_role("heading", name="Queues")).to_be_visible()
-    return page
-
-
 async def test_a_complaint_answered_from_the_console_reaches_the_platform_once(
     browser: Browser, stack: Stack, infra: Infra, tenant: str, private_gateway: str, receiver
 ) -> None:
@@ -104,7 +96,7 @@ async def test_a_complaint_answered_from_the_console_reaches_the_platform_once(
         saved = await client.put(f"{stack.url('desk')}/v1/moderation/reply-templates/thanks",
                                  json=template, headers=admin)  # fmt: skip
         assert saved.status_code == 202, saved.text
-    token = await issue(infra, tenant, moderator=("cm-ana", "moderator"))
+    token = await issue(infra, tenant, moderator=("cm-ana", "community_manager"))
     case_id = await complaint(stack, platform, {"authorization": f"Bearer {token}"})
     page = await signed_in(browser, stack, token)
     await page.goto(f"{stack.url('desk')}/console/#/case/{case_id}")
@@ -206,7 +198,7 @@ async def test_a_theme_forwarded_then_fixed_is_told_to_each_member_once(
     platform = await bearer(infra, tenant)
     await asyncio.to_thread(wait_until_gateway_knows, private_gateway, platform)
     await asyncio.to_thread(wait_until_ingest_knows, stack.url("ingest"), platform)
-    token = await issue(infra, tenant, moderator=("cm-ana", "moderator"))
+    token = await issue(infra, tenant, moderator=("cm-ana", "community_manager"))
     staff = {"authorization": f"Bearer {token}"}
     desk = stack.url("desk")
     async with httpx.AsyncClient(timeout=30) as client:

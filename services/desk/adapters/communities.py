@@ -91,7 +91,8 @@ class Communities:
             for key in (history, f"{history}{SEP}{name}"):
                 pipe.zadd(key, {view: alert.at.timestamp()})
                 pipe.zremrangebyrank(key, 0, -KEEP_ALERTS - 1)
-            pipe.hset(f"desk:communities:{alert.tenant}", name, json.dumps(state))
+            if state:  # a pile-on in a community no wave reached leaves it without a state
+                pipe.hset(f"desk:communities:{alert.tenant}", name, json.dumps(state))
             added, *_ = await pipe.execute()
         return bool(added)
 

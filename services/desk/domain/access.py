@@ -3,6 +3,8 @@ are in `services/contracts/credentials.py`). Pure.
 
 Roles (`contracts.credentials.Role`) follow Bluesky Ozone's ladder, each including the one below it:
 - triage: view queues and cases, claim and unclaim, label, add notes;
+- community_manager: also reply to members (closing complaints as answered) and own the
+  feedback themes (forward, mark fixed, tell the members); no moderation calls;
 - moderator: also approve, hold, remove, escalate, decide appeals, warn and mute authors;
 - admin: also suspend and ban authors, and manage keys.
 """

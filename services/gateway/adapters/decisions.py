@@ -197,9 +197,16 @@ class DecisionStore:
 
     async def first_of(self, post_ids: list[str]) -> dict[str, Decision]:
         """Each post's first stored decision (the automated one), in one round trip."""
+        return await self._at(post_ids, 0)
+
+    async def latest_of(self, post_ids: list[str]) -> dict[str, Decision]:
+        """Each post's latest decision (a removal made since, say), in one round trip."""
+        return await self._at(post_ids, -1)
+
+    async def _at(self, post_ids: list[str], index: int) -> dict[str, Decision]:
         async with self.redis.pipeline(transaction=False) as pipe:
             for post_id in post_ids:
-                pipe.lindex(history_key(post_id), 0)
+                pipe.lindex(history_key(post_id), index)
             raws = await pipe.execute()
         return {post_id: _decode(raw) for post_id, raw in zip(post_ids, raws, strict=True) if raw}
 

@@ -34,5 +34,22 @@ class Decisions:
             raise DecisionsUnavailable(f"gateway answered {response.status_code}")
         return Listing[Decision].model_validate_json(response.content).data
 
+    async def latest_of(self, post_ids: list[str]) -> dict[str, Decision]:
+        """Each post's latest decision, up to 1,000 posts a call; posts never decided are left
+        out."""
+        found: dict[str, Decision] = {}
+        for start in range(0, len(post_ids), 1000):
+            body = {"post_ids": post_ids[start : start + 1000]}
+            try:
+                response = await self.http.post("/internal/v1/decisions/latest", json=body)
+            except httpx.HTTPError as error:
+                raise DecisionsUnavailable(f"gateway unreachable: {error!r}") from error
+            if response.status_code != 200:
+                raise DecisionsUnavailable(f"gateway answered {response.status_code}")
+            found |= {
+                d.post_id: d for d in Listing[Decision].model_validate_json(response.content).data
+            }
+        return found
+
     async def aclose(self) -> None:
         await self.http.aclose()

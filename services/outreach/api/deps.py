@@ -62,5 +62,5 @@ def require_role(minimum: Role):
 
 
 AnyStaff = Annotated[Staff, Depends(_staff)]
-Replier = Annotated[Staff, Depends(require_role(Role.MODERATOR))]
+Replier = Annotated[Staff, Depends(require_role(Role.COMMUNITY_MANAGER))]
 Admin = Annotated[Staff, Depends(require_role(Role.ADMIN))]

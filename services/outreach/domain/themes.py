@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.contracts.events import ThemeStatus
-from services.outreach.domain.replies import reply_id_for
+from services.contracts.events import Decision, ThemeStatus
+from services.outreach.domain.replies import refusal, reply_id_for
 
 
 @dataclass(frozen=True)
@@ -36,3 +36,10 @@ def to_tell(members: list[dict], tenant: str, community: str | None, language: s
     where = ("theme", tenant, community or "", language or "", theme)
     told = [Told(post, author, reply_id_for(*where, author)) for author, post in latest.items()]
     return told[:most], len(told)
+
+
+def answerable(told: list[Told], latest: dict[str, Decision], tenant: str) -> list[Told]:
+    """Those whose post can still be answered: decided for this platform and not removed since
+    (a removed remark has no thread left to answer under)."""
+    return [one for one in told
+            if one.post_id in latest and refusal([latest[one.post_id]], tenant) is None]  # fmt: skip

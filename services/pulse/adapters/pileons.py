@@ -1,14 +1,16 @@
-"""Replies aimed at members, in windows, pulse's own keys:
+"""Replies aimed at members, per community, in windows, pulse's own keys:
 
 pulse:aimed:{window}:replies    set: the posts aimed at the member in the window
 pulse:aimed:{window}:negative   set: those of them that were negative
 pulse:aimed:{window}:authors    set: the members who wrote the negative ones
 pulse:aimed-open                sorted set: open member windows by when they are due (what is
                                 due is popped, nothing else is read)
-pulse:pileon:{tenant}\\x1f{member}  the member's pile-on state (JSON), kept 30 days after use
+pulse:pileon:{target}           the member's pile-on state there (JSON), kept 30 days after use
 
-A window is `tenant \\x1f member \\x1f start`. Sets of post ids, so a redelivered post counts
-once without a key of its own; they expire two windows after their end whatever happens.
+A target (a member in a community) is `tenant \\x1f community \\x1f member`, a window its
+target and `\\x1f start`. Sets of post ids, so a redelivered post counts once without a key of its own;
+they expire two windows after their end whatever happens. Windows opened before communities
+counted (`tenant \\x1f member \\x1f start`) are dropped when due.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import asdict, dataclass
 
 from redis.asyncio import Redis
 
-from services.pulse.domain.pileon import AimedWindow, PileOnState
+from services.pulse.domain.pileon import AimedWindow, PileOnState, Target
 
 SEP = "\x1f"
 OPEN = "pulse:aimed-open"
@@ -27,12 +29,15 @@ SAMPLES = 5
 FAMILIES = ("pulse:aimed:*", OPEN, "pulse:pileon:*")
 
 
+def target_key(target: Target) -> str:
+    return SEP.join((target.tenant, target.community or "", target.member))
+
+
 @dataclass(frozen=True)
 class Aim:
     """One post aimed at one member."""
 
-    tenant: str
-    member: str
+    target: Target
     post_id: str
     author_id: str
     negative: bool
@@ -41,22 +46,25 @@ class Aim:
 
 @dataclass(frozen=True)
 class MemberWindow:
-    tenant: str
-    member: str
+    target: Target
     start: int
 
     @property
     def key(self) -> str:
-        return SEP.join((self.tenant, self.member, str(self.start)))
+        return f"{target_key(self.target)}{SEP}{self.start}"
 
     @classmethod
-    def parse(cls, key: str) -> MemberWindow:
-        tenant, member, start = key.rsplit(SEP, 2)
-        return cls(tenant, member, int(start))
+    def parse(cls, key: str) -> MemberWindow | None:
+        """None for a window opened before communities counted."""
+        parts = key.split(SEP)
+        if len(parts) != 4:
+            return None
+        tenant, community, member, start = parts
+        return cls(Target(tenant, community or None, member), int(start))
 
 
-def state_key(tenant: str, member: str) -> str:
-    return f"pulse:pileon:{tenant}{SEP}{member}"
+def state_key(target: Target) -> str:
+    return f"pulse:pileon:{target_key(target)}"
 
 
 class PileOns:
@@ -68,7 +76,7 @@ class PileOns:
         the same round trip."""
         if not aims:
             return {}
-        windows = {a: MemberWindow(a.tenant, a.member, int(a.at // self.seconds * self.seconds))
+        windows = {a: MemberWindow(a.target, int(a.at // self.seconds * self.seconds))
                    for a in aims}  # fmt: skip
         async with self.redis.pipeline(transaction=False) as pipe:
             for aim, window in windows.items():
@@ -106,12 +114,12 @@ class PileOns:
             *counts, samples = await pipe.execute()
         return self._window(window, counts), sorted(samples)
 
-    async def state(self, tenant: str, member: str) -> PileOnState:
-        raw = await self.redis.get(state_key(tenant, member))
+    async def state(self, target: Target) -> PileOnState:
+        raw = await self.redis.get(state_key(target))
         return PileOnState(**json.loads(raw)) if raw else PileOnState()
 
-    async def save(self, tenant: str, member: str, state: PileOnState) -> None:
-        await self.redis.set(state_key(tenant, member), json.dumps(asdict(state)), ex=STATE_SECONDS)
+    async def save(self, target: Target, state: PileOnState) -> None:
+        await self.redis.set(state_key(target), json.dumps(asdict(state)), ex=STATE_SECONDS)
 
     async def expect(self, window: MemberWindow) -> None:
         """Open a window even if no reply comes: a member under a pile-on that falls silent
@@ -120,7 +128,10 @@ class PileOns:
 
     async def due(self, until: float, limit: int = 500) -> list[MemberWindow]:
         members = await self.redis.zrangebyscore(OPEN, "-inf", until, start=0, num=limit)
-        return [MemberWindow.parse(m) for m in members]
+        windows = [MemberWindow.parse(m) for m in members]
+        if legacy := [m for m, w in zip(members, windows, strict=True) if w is None]:
+            await self.redis.zrem(OPEN, *legacy)
+        return [w for w in windows if w is not None]
 
     async def close(self, window: MemberWindow) -> None:
         key = f"pulse:aimed:{window.key}"

@@ -34,6 +34,16 @@ class PileOnTuning:
 
 
 @dataclass(frozen=True)
+class Target:
+    """A member, in one community: where a pile-on is counted (a member argued with in one
+    community is not under attack in another)."""
+
+    tenant: str
+    community: str | None
+    member: str
+
+
+@dataclass(frozen=True)
 class AimedWindow:
     """What one window held for one member."""
 
@@ -96,8 +106,7 @@ def surprise(authors: int, usual: float) -> float:
 
 
 def pile_on_alert(
-    tenant: str,
-    member: str,
+    target: Target,
     window: AimedWindow,
     state: PileOnState,
     tuning: PileOnTuning,
@@ -106,13 +115,17 @@ def pile_on_alert(
     at: float,
 ) -> CommunityAlert:
     """The alert, with its evidence: the window's replies, how many were negative and from how
-    many members, against the member's usual."""
+    many members, against the member's usual; in the community where it happens."""
+    tenant, member = target.tenant, target.member
     kind = CommunityAlertKind.PILE_ON_ENDED if ended else CommunityAlertKind.PILE_ON_STARTED
     began = state.started_at if state.started_at is not None else at
     return CommunityAlert(
-        event_id=derived_id("pile-on", tenant, member, kind.value, str(window.start)),
+        event_id=derived_id(
+            "pile-on", tenant, target.community or "", member, kind.value, str(window.start)
+        ),
         occurred_at=datetime.fromtimestamp(at, UTC),
         tenant=tenant,
+        community=target.community,
         kind=kind,
         window_seconds=tuning.window_seconds,
         wave_started_at=datetime.fromtimestamp(began, UTC),

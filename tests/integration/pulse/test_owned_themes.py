@@ -1,7 +1,8 @@
 """Themes the product team owns, on real Kafka and Redis: outreach records a theme's status,
 owner and tracker link as events, pulse shows them in the digest (JSON, Markdown, CSV), and once
 the theme is fixed outreach tells each member whose remark it took, once: previewed, sent as
-replies on the replies topic, and not sent again by a retry."""
+replies on the replies topic, and not sent again by a retry. A member whose post a moderator
+removed since is left out (the gateway, on its decisions topic, says which)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,17 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from services.contracts import topics
-from services.contracts.events import ModelInfo, Post, PostScored, utcnow
+from services.contracts.events import (
+    Action,
+    Decision,
+    ModelInfo,
+    PolicyRef,
+    Post,
+    PostScored,
+    utcnow,
+)
+from services.gateway.config import Settings as GatewaySettings
+from services.gateway.main import create_app as create_gateway
 from services.outreach.config import Settings as OutreachSettings
 from services.outreach.main import create_app as create_outreach
 from services.pulse.app import create_app as create_pulse
@@ -50,12 +61,21 @@ async def test_a_fixed_theme_is_shown_in_the_digest_and_told_to_its_members_once
                                    author_id=author, community="help", text=text),
                          scores={"toxicity": 0.02}, model=ModelInfo(id="m", version="1"), submitted_at=at)
               for author, text in SAID]  # fmt: skip
+    # every post allowed; dee's later removed by a moderator
+    decisions = [Decision(post_id=e.post.post_id, tenant=tenant, author_id=e.post.author_id,
+                          community="help", action=Action.ALLOW, policy=PolicyRef(id="p", version="1"))
+                 for e in scored]  # fmt: skip
+    removed = decisions[4].model_copy(update={"action": Action.REMOVE, "revision": 1,
+                                              "decided_by": "mod-bo", "event_id": str(uuid.uuid4())})  # fmt: skip
+    gateway = create_gateway(GatewaySettings(**common, kafka_group_id=f"gw-{uuid.uuid4().hex[:6]}"))
     internal = {"authorization": f"Bearer {INTERNAL}"}
     query = {"tenant": tenant, "community": "help", "since": "7d"}
-    staff = {**internal, **on_behalf_of(tenant, "cm-ana", "moderator")}
+    staff = {**internal, **on_behalf_of(tenant, "cm-ana", "community_manager")}
+    triage = {**internal, **on_behalf_of(tenant, "tri-al", "triage")}
     try:
         async with (
             serving(pulse) as pulse_url,
+            serving(gateway) as gateway_url,
             httpx.AsyncClient(base_url=pulse_url, headers=internal) as reader,
         ):
 
@@ -69,7 +89,19 @@ async def test_a_fixed_theme_is_shown_in_the_digest_and_told_to_its_members_once
                 return None
 
             assert await eventually(kept, timeout=60, interval=2), "pulse never kept the remarks"
-            outreach = create_outreach(OutreachSettings(**common, pulse_url=pulse_url,
+            for decision in [*decisions, removed]:  # the gateway made its topics on start
+                await producer.send(topics.DECISIONS, decision.model_dump_json().encode(),
+                                    key=topics.author_key(tenant, decision.author_id))  # fmt: skip
+            await producer.flush()
+
+            async def all_decided() -> bool:
+                asked = {"post_ids": [d.post_id for d in decisions]}
+                async with httpx.AsyncClient(base_url=gateway_url, headers=internal) as http:
+                    found = (await http.post("/internal/v1/decisions/latest", json=asked)).json()
+                return sum(d["action"] == "remove" for d in found["data"]) == 1
+
+            assert await eventually(all_decided, timeout=60), "the gateway never kept the decisions"
+            outreach = create_outreach(OutreachSettings(**common, pulse_url=pulse_url, gateway_url=gateway_url,
                                                         kafka_group_id=f"outreach-{uuid.uuid4().hex[:6]}"))  # fmt: skip
             async with running(outreach) as client:
                 theme = {"community": "help", "theme": "dark mode"}
@@ -111,6 +143,9 @@ async def test_a_fixed_theme_is_shown_in_the_digest_and_told_to_its_members_once
                 preview = await client.post(
                     "/v1/moderation/themes/tell-members", json=ask, headers=staff
                 )
+                refused = await client.post(
+                    "/v1/moderation/themes/tell-members", json=ask, headers=triage
+                )
                 sent = await client.post(
                     "/v1/moderation/themes/tell-members", json={**ask, "send": True}, headers=staff
                 )
@@ -141,13 +176,15 @@ async def test_a_fixed_theme_is_shown_in_the_digest_and_told_to_its_members_once
     assert preview.status_code == 200, preview.text
     shown_members = preview.json()
     assert shown_members["members"] == 4 and shown_members["sent"] == 0
-    assert sorted(r["author_id"] for r in shown_members["reached"]) == ["ana", "bo", "cy", "dee"]
+    assert refused.status_code == 403, refused.text
+    assert shown_members["left_out"] == 1  # dee's post was removed since
+    assert sorted(r["author_id"] for r in shown_members["reached"]) == ["ana", "bo", "cy"]
     assert {r["outcome"] for r in shown_members["reached"]} == {"preview"}
     assert shown_members["text"] == "Thanks for telling us about dark mode: it is fixed."
-    assert sent.json()["sent"] == 4 and again.json()["sent"] == 0
-    assert again.json()["already_sent"] == 4
+    assert sent.json()["sent"] == 3 and again.json()["sent"] == 0
+    assert again.json()["already_sent"] == 3
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "theme_not_found"
     replies = await collect(infra.kafka_bootstrap, topics.REPLIES,
-                            until=lambda found: len(found) >= 4, match=lambda e: e["tenant"] == tenant)  # fmt: skip
-    assert sorted(r["post_author_id"] for r in replies) == ["ana", "bo", "cy", "dee"]
+                            until=lambda found: len(found) >= 3, match=lambda e: e["tenant"] == tenant)  # fmt: skip
+    assert sorted(r["post_author_id"] for r in replies) == ["ana", "bo", "cy"]
     assert {r["theme"] for r in replies} == {"dark mode"}

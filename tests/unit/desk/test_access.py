@@ -12,7 +12,7 @@ from services.contracts.credentials import (
     matches,
     parse_token,
 )
-from services.desk.domain.access import Role, role_needed
+from services.desk.domain.access import Role, allowed_commands, role_needed
 
 
 @pytest.mark.parametrize("command", ["claim", "unclaim", "note", "label"])
@@ -44,8 +44,9 @@ def test_unknown_commands_and_sanctions_need_an_admin() -> None:
 
 
 def test_roles_are_ordered_and_parsed_by_name() -> None:
-    assert Role.TRIAGE < Role.MODERATOR < Role.ADMIN
+    assert Role.TRIAGE < Role.COMMUNITY_MANAGER < Role.MODERATOR < Role.ADMIN
     assert Role.parse("Moderator") is Role.MODERATOR
+    assert Role.parse("community_manager").label == "community_manager"
     with pytest.raises(ValueError, match="unknown role"):
         Role.parse("owner")
 
@@ -72,7 +73,6 @@ def test_moderator_tokens_have_their_own_prefix() -> None:
 
 
 def test_each_role_is_offered_only_what_it_may_send() -> None:
-    from services.desk.domain.access import Role, allowed_commands, role_needed
 
     triage = allowed_commands(Role.TRIAGE)
     assert "claim" in triage and "label" in triage
@@ -85,3 +85,9 @@ def test_each_role_is_offered_only_what_it_may_send() -> None:
         for command in allowed_commands(role):
             verb, _, kind = command.partition(":")
             assert role >= role_needed(verb, kind or None)
+
+
+def test_a_community_manager_makes_no_moderation_call() -> None:
+    allowed = allowed_commands(Role.COMMUNITY_MANAGER)
+    assert allowed == allowed_commands(Role.TRIAGE)
+    assert not {"approve", "remove", "hold", "sanction:warn"} & set(allowed)

@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from services.contracts.events import Action, AuthorFacts, CommunityAlert, CommunityAlertKind
+from services.contracts.events import (
+    Action,
+    AuthorFacts,
+    CommunityAlert,
+    CommunityAlertKind,
+    ShieldCommand,
+    ShieldSource,
+)
 from services.escalation.adapters.shields import ShieldBoard
-from services.escalation.domain.shield import on_alert
+from services.escalation.domain.shield import on_alert, on_command
 from services.policy.language import SHIELD_RULE, PostFacts, evaluate
 from services.policy.text import parse_policy
 
@@ -29,7 +36,7 @@ T0 = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 
 def alert(kind: CommunityAlertKind, target: str | None = "m-1") -> CommunityAlert:
     return CommunityAlert(
-        occurred_at=T0, tenant="acme", kind=kind, window_seconds=600, wave_started_at=T0, at=T0,
+        occurred_at=T0, tenant="acme", community="games", kind=kind, window_seconds=600, wave_started_at=T0, at=T0,
         volume=40, negative=38, rate=0.95, baseline=0.2, surprise=9.0, target=target, authors=35,
     )  # fmt: skip
 
@@ -37,6 +44,7 @@ def alert(kind: CommunityAlertKind, target: str | None = "m-1") -> CommunityAler
 def test_a_pile_on_shields_its_target_and_its_end_lifts_it() -> None:
     on = on_alert(None, alert(CommunityAlertKind.PILE_ON_STARTED), POLICY)
     assert on is not None and on.on and on.member == "m-1" and "35 members" in on.reason
+    assert on.community == "games" and on.source is ShieldSource.PILE_ON
     assert on_alert(on, alert(CommunityAlertKind.PILE_ON_STARTED), POLICY) is None  # on already
     off = on_alert(on, alert(CommunityAlertKind.PILE_ON_ENDED), POLICY)
     assert off is not None and not off.on and off.cause_id != on.cause_id
@@ -52,9 +60,25 @@ def test_the_board_holds_only_members_shielded_now() -> None:
     board = ShieldBoard()
     on = on_alert(None, alert(CommunityAlertKind.PILE_ON_STARTED), POLICY)
     board.apply(on)
-    assert board.covers("acme", {"m-1", "m-2"}) and not board.covers("other", {"m-1"})
+    assert board.covers("acme", "games", {"m-1", "m-2"})
+    assert not board.covers("other", "games", {"m-1"})
+    assert not board.covers("acme", "music", {"m-1"})  # shielded where the pile-on is
     board.apply(on_alert(on, alert(CommunityAlertKind.PILE_ON_ENDED), POLICY))
-    assert not board.covers("acme", {"m-1"})
+    assert not board.covers("acme", "games", {"m-1"})
+
+
+def test_an_admin_shields_by_hand_and_a_pile_ons_end_does_not_lift_it() -> None:
+    command = ShieldCommand(tenant="acme", community="games", member="m-1", on=True,
+                            moderator_id="lead", reason="targeted since the patch")  # fmt: skip
+    by_hand = on_command(command)
+    assert by_hand.on and by_hand.source is ShieldSource.MODERATOR and by_hand.actor == "lead"
+    assert by_hand.cause_id == command.event_id and by_hand.event_id == on_command(command).event_id
+    assert on_alert(by_hand, alert(CommunityAlertKind.PILE_ON_ENDED), POLICY) is None
+    lifted = on_command(command.model_copy(update={"on": False, "event_id": "c2"}))
+    board = ShieldBoard()
+    board.apply(by_hand)
+    board.apply(lifted)
+    assert not board.covers("acme", "games", {"m-1"})
 
 
 def test_a_shielded_members_replies_are_judged_tighter() -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from services.outreach.domain.themes import may_tell, to_tell
+from services.contracts.events import Action, Decision, PolicyRef
+from services.outreach.domain.themes import Told, answerable, may_tell, to_tell
 
 
 def test_only_a_fixed_theme_is_told():
@@ -29,3 +30,14 @@ def test_each_member_once_on_their_newest_post_and_at_most_so_many():
     assert {t.reply_id for t in told}.isdisjoint(t.reply_id for t in other)
     capped, total = to_tell(members, "t", "help", "en", "dark mode", most=2)
     assert len(capped) == 2 and total == 3
+
+
+def test_a_member_whose_post_was_removed_since_or_never_decided_is_not_told():
+    def decided(post_id: str, action: Action, tenant: str = "t") -> Decision:
+        return Decision(post_id=post_id, tenant=tenant, author_id="x", action=action,
+                        policy=PolicyRef(id="p", version="1"))  # fmt: skip
+
+    told = [Told(f"p{n}", f"m{n}", f"r{n}") for n in range(4)]
+    latest = {"p0": decided("p0", Action.ALLOW), "p1": decided("p1", Action.REMOVE),
+              "p3": decided("p3", Action.ALLOW, tenant="other")}  # fmt: skip
+    assert [one.post_id for one in answerable(told, latest, "t")] == ["p0"]

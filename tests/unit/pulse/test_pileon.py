@@ -8,6 +8,7 @@ from services.pulse.domain.pileon import (
     AimedWindow,
     PileOnState,
     PileOnTuning,
+    Target,
     closed,
     pile_on_alert,
     started,
@@ -16,6 +17,7 @@ from services.pulse.domain.pileon import (
 )
 
 TUNING = PileOnTuning(window_seconds=600, min_authors=8, min_share=0.5, baseline_factor=3.0)
+MEMBER = Target("acme", "games", "m-1")
 
 
 def window(authors: int, negative: int | None = None, replies: int | None = None, start: int = 0):
@@ -62,14 +64,18 @@ def test_a_window_is_folded_in_once() -> None:
 
 def test_the_alert_carries_its_evidence() -> None:
     state = started(PileOnState(usual=0.4), at=1000.0)
-    alert = pile_on_alert("acme", "m-1", window(9, replies=12, start=600), state, TUNING, False,
+    alert = pile_on_alert(MEMBER, window(9, replies=12, start=600), state, TUNING, False,
                           ["p1"], 1001.0)  # fmt: skip
     assert alert.kind is CommunityAlertKind.PILE_ON_STARTED and alert.target == "m-1"
     assert (alert.authors, alert.volume, alert.negative, alert.rate) == (9, 12, 9, 0.75)
     assert alert.surprise > 4 and alert.samples == ["p1"]
-    again = pile_on_alert("acme", "m-1", window(9, replies=12, start=600), state, TUNING, False,
+    again = pile_on_alert(MEMBER, window(9, replies=12, start=600), state, TUNING, False,
                           ["p1"], 1009.0)  # fmt: skip
     assert again.event_id == alert.event_id  # redelivered: the same alert
+    assert alert.community == "games"
+    elsewhere = pile_on_alert(Target("acme", "music", "m-1"), window(9, replies=12, start=600),
+                              state, TUNING, False, ["p1"], 1001.0)  # fmt: skip
+    assert elsewhere.event_id != alert.event_id  # one member, another community
 
 
 def test_surprise_grows_with_the_repliers_and_shrinks_with_the_usual() -> None:

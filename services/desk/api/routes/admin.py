@@ -103,7 +103,7 @@ class ModeratorCreate(BaseModel):
     moderator_id: str = Field(
         min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][\w.@-]*$", examples=["alice"]
     )
-    role: Literal["triage", "moderator", "admin"] = "triage"
+    role: Literal["triage", "community_manager", "moderator", "admin"] = "triage"
     valid_hours: float | None = Field(
         default=None,
         gt=0,

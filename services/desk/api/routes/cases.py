@@ -217,25 +217,7 @@ class Appeal(BaseModel):
 
 
 def case_view(case: Case) -> CaseView:
-    return CaseView(
-        case_id=case.case_id,
-        post_id=case.post_id,
-        author_id=case.author_id,
-        community=case.community,
-        queue=case.queue,
-        priority=case.priority,
-        state=case.state,
-        assignee=case.assignee,
-        sla_deadline=case.sla_deadline,
-        opened_at=case.opened_at,
-        resolution=case.resolution,
-        appealed=case.appealed,
-        sla_breaches=case.sla_breaches,
-        first_decider=case.first_decider,
-        reports=case.reports,
-        first_response_at=case.first_response_at,
-        answered=case.answered,
-    )
+    return CaseView.model_validate(case, from_attributes=True)
 
 
 async def found(board: CaseBoard, tenant: str, case_id: str) -> Case:
@@ -435,18 +417,15 @@ async def get_case(
     case = await found(board, moderator.tenant, case_id)
     trail = await board.trail(case_id)
     opened = next((e for e in trail if e.kind is CaseEventKind.OPENED), None)
-    recent = await decisions.by_author(case.tenant, case.author_id)
+    # a golden case's copy must not show its answer: the original among the author's posts
+    original = await board.get(case.golden_id) if case.golden_id else None
+    hidden = original.post_id if original else None
+    recent = [d for d in await decisions.by_author(case.tenant, case.author_id)
+              if d.post_id != hidden]  # fmt: skip
+    around = await decisions.conversation(case.tenant, case.post_id, case.author_id)
     return CaseDetail(
         case=case_view(case),
-        post=PostView(
-            post_id=case.post_id,
-            external_id=case.external_id,
-            author_id=case.author_id,
-            community=case.community,
-            text=case.text,
-            reply_to=case.reply_to,
-            thread_id=case.thread_id,
-        ),
+        post=PostView.model_validate(case, from_attributes=True),
         scores=case.scores,
         reports=[ReportView(**r) for r in case.recent_reports],
         author=AuthorHistory(
@@ -457,11 +436,12 @@ async def get_case(
         ),
         decisions=[revision_of(d) for d in await decisions.history(case.post_id)],
         trail=[trail_entry(e) for e in trail],
-        conversation=(
-            await decisions.conversation(case.tenant, case.post_id, case.author_id)
-        ).model_copy(
-            update={"reply_to": case.reply_to}
-        ),  # kept by the case when not by the gateway
+        conversation=around.model_copy(
+            update={  # reply_to: the case's, if the gateway has none
+                "reply_to": case.reply_to,
+                "author_recent": [p for p in around.author_recent if p.post_id != hidden],
+            }
+        ),
     )
 
 

@@ -1,6 +1,6 @@
 """Communities' mood for platforms and moderators: each community's state (calm or in a
 negativity wave, or in crisis mode), its windows, and the alerts pulse raised; admins switch
-crisis mode by hand. Read with a platform key that
+crisis mode and members' pile-on shields by hand. Read with a platform key that
 has `pulse:read`, or a moderator token. Built from pulse's topics (the desk's own view).
 A post without a community belongs to the community `_`."""
 
@@ -14,8 +14,9 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field, StrictBool
 
 from services.contracts import topics
-from services.contracts.events import CrisisCommand
+from services.contracts.events import CrisisCommand, ShieldCommand
 from services.contracts.public import CommunityAlertView
+from services.contracts.text import PRINTABLE
 from services.desk.api.deps import Admin, BrokerDep, CommunitiesDep, PulseReader
 from services.shared.errors import ApiError
 from services.shared.paging import Listing
@@ -133,9 +134,9 @@ async def community_pulse(
 admin = APIRouter(prefix="/v1/admin/communities", tags=["admin"])
 
 
-class CrisisSwitch(BaseModel):
+class Switch(BaseModel):
     # strict: a 0 or "no" is not taken for false on a switch that changes what moderators see
-    on: StrictBool = Field(description="true switches crisis mode on, false lifts it.")
+    on: StrictBool = Field(description="true switches it on, false lifts it.")
     reason: str = Field(
         min_length=3,
         max_length=500,
@@ -144,43 +145,58 @@ class CrisisSwitch(BaseModel):
     )
 
 
-class CrisisSwitchAccepted(BaseModel):
+class SwitchAccepted(BaseModel):
     command_id: str = Field(examples=["3f1c2a9e-5b7d-4e1a-9c3f-2d4b6a8e0f11"])
     community: str | None = Field(examples=["support"])
     on: bool
 
 
-@admin.put(
-    "/{community}/crisis",
-    status_code=202,
-    response_model=CrisisSwitchAccepted,
-    responses={
-        401: {"description": "Missing or invalid token"},
-        403: {"description": "Not an admin"},
-        503: {"description": "Kafka did not take the switch; nothing changed, retry"},
-    },
-)
+SWITCH_ERRORS = {
+    401: {"description": "Missing or invalid token"},
+    403: {"description": "Not an admin"},
+    503: {"description": "Kafka did not take the switch; nothing changed, retry"},
+}
+Community = Annotated[str, Path(max_length=128)]
+
+
+async def sent(broker, command: CrisisCommand | ShieldCommand, topic: str, key: bytes) -> None:
+    try:
+        await broker.publish(command.model_dump(mode="json"), topic, key=key)
+    except (KafkaError, TimeoutError) as error:  # Kafka unreachable: nothing was switched
+        raise ApiError(503, "unavailable", "Could not record the switch; retry.",
+                       headers={"Retry-After": "5"}) from error  # fmt: skip
+
+
+@admin.put("/{community}/crisis", status_code=202, response_model=SwitchAccepted,
+           responses=SWITCH_ERRORS)  # fmt: skip
 async def switch_crisis(
-    community: Annotated[str, Path(max_length=128)],
-    body: CrisisSwitch,
-    moderator: Admin,
-    broker: BrokerDep,
-) -> CrisisSwitchAccepted:
+    community: Community, body: Switch, moderator: Admin, broker: BrokerDep
+) -> SwitchAccepted:
     """Switch a community's crisis mode on or off by hand: the policy's `crisis.factor`
     tightens its thresholds. Escalation applies it to the next posts within a second or so; the
     community's state (`GET /v1/communities`) shows it once applied."""
     name = None if community == NO_COMMUNITY else community
-    command = CrisisCommand(
-        tenant=moderator.tenant,
-        community=name,
-        on=body.on,
-        moderator_id=moderator.moderator_id,
-        reason=body.reason,
-    )
-    key = topics.community_key(command.tenant, name)
-    try:
-        await broker.publish(command.model_dump(mode="json"), topics.CRISIS_COMMANDS, key=key)
-    except (KafkaError, TimeoutError) as error:  # Kafka unreachable: nothing was switched
-        raise ApiError(503, "unavailable", "Could not record the switch; retry.",
-                       headers={"Retry-After": "5"}) from error  # fmt: skip
-    return CrisisSwitchAccepted(command_id=command.event_id, community=name, on=body.on)
+    command = CrisisCommand(tenant=moderator.tenant, community=name, on=body.on,
+                            moderator_id=moderator.moderator_id, reason=body.reason)  # fmt: skip
+    await sent(broker, command, topics.CRISIS_COMMANDS, topics.community_key(command.tenant, name))
+    return SwitchAccepted(command_id=command.event_id, community=name, on=body.on)
+
+
+@admin.put("/{community}/shields/{member}", status_code=202, response_model=SwitchAccepted,
+           responses=SWITCH_ERRORS)  # fmt: skip
+async def switch_shield(
+    community: Community,
+    member: Annotated[str, Path(min_length=1, max_length=256, pattern=PRINTABLE)],
+    body: Switch,
+    moderator: Admin,
+    broker: BrokerDep,
+) -> SwitchAccepted:
+    """Shield a member in a community by hand, or lift a shield (a pile-on's or your own):
+    replies and mentions aimed at them there are judged with the policy's `shield.factor`
+    and new accounts' replies are held. A pile-on's end lifts only the shields pile-ons switched
+    on. Escalation applies it to the next posts within a second or so."""
+    name = None if community == NO_COMMUNITY else community
+    command = ShieldCommand(tenant=moderator.tenant, community=name, member=member, on=body.on,
+                            moderator_id=moderator.moderator_id, reason=body.reason)  # fmt: skip
+    await sent(broker, command, topics.SHIELD_COMMANDS, topics.member_key(command.tenant, member))
+    return SwitchAccepted(command_id=command.event_id, community=name, on=body.on)

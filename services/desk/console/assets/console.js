@@ -6,6 +6,8 @@ const MOOD_POLL_MS = 3000; // the mood comes in windows: polled (cases are live)
 const main = document.getElementById("main");
 const flash = document.getElementById("flash");
 let me = null; // {tenant, moderator_id, role, csrf_token, allowed, blur_threshold}
+const ROLES = ["triage", "community_manager", "moderator", "admin"]; // a ladder: each includes those before it
+const atLeast = (role) => ROLES.indexOf(me.role) >= ROLES.indexOf(role);
 let timers = [];
 let stream = null; // the live case changes (EventSource) of the page shown
 let keys = {}; // key -> {label, run}
@@ -378,7 +380,7 @@ async function casePage(caseId) {
     h("h2", { id: "reports-title", text: `Reports from members (${c.reports})` }),
     h("ul", {}, ...reports.map((r) => h("li", {}, h("strong", { text: r.reason_code }),
       ` from ${r.reporter_id}`, r.text ? `: “${r.text}”` : "",
-      h("span", { class: "meta", text: ` ${when(r.reported_at)}` }), me.role !== "triage" ? muteControl(r.reporter_id) : null)))) : null;
+      h("span", { class: "meta", text: ` ${when(r.reported_at)}` }), atLeast("moderator") ? muteControl(r.reporter_id) : null)))) : null;
   const authorCard = h("section", { class: "card", "aria-labelledby": "author-title" },
     h("h2", { id: "author-title", text: "Author" }),
     h("p", {}, `${author.author_id}: `, h("strong", { text: `${author.strikes} strikes` }),
@@ -403,7 +405,7 @@ async function casePage(caseId) {
   const panel = actionPanel(c);
   if (c.state === "claimed" && c.assignee !== me.moderator_id) heldElsewhere(panel, c.assignee);
   const golden = me.role === "admin" && c.state === "resolved" && !c.answered ? goldenForm(c) : null;
-  const reply = me.role !== "triage" && c.state !== "resolved" ? replyCard(c, post) : null;
+  const reply = atLeast("community_manager") && c.state !== "resolved" ? replyCard(c, post) : null;
   const responded = c.first_response_at ? h("p", { class: "meta", text: `First reply ${when(c.first_response_at)}.` }) : null;
   page(`Case ${c.post_id}`, status, responded, h("div", { class: "grid" },
     h("div", {}, postCard, conversationCard(post, conversation), reply, panel, golden, historyCard, trailCard),
@@ -790,7 +792,7 @@ function adminPage() {
     keyName.value = ""; refresh();
   } }, h("label", { for: "key-name" }, "Key name", keyName), h("button", { type: "submit" }, "Create API key"));
   const modId = h("input", { id: "mod-id", required: true });
-  const modRole = h("select", { id: "mod-role" }, ...["triage", "moderator", "admin"].map((r) => h("option", { value: r, text: r })));
+  const modRole = h("select", { id: "mod-role" }, ...ROLES.map((r) => h("option", { value: r, text: r.replace("_", " ") })));
   const modForm = h("form", { onsubmit: async (e) => {
     e.preventDefault();
     try {
@@ -953,11 +955,12 @@ function crisisForm(name, c, done) {
   h("button", { type: "submit", class: on ? "quiet" : "danger" }, on ? "Lift crisis mode" : "Switch crisis mode on"));
 }
 
-function alertItem(a) {
+function alertItem(a, shieldMember) {
   const kind = h("strong", { text: a.kind.replaceAll("_", " ") });
   if (a.target) {
+    const shield = shieldMember && a.kind === "pile_on_started" ? h("button", { type: "button", class: "quiet", onclick: () => shieldMember(a.target) }, `Shield ${a.target}…`) : "";
     return h("li", { class: "pile-on" }, kind, ` ${when(a.at)}: ${a.authors} members' negative replies aimed at `,
-      h("strong", { text: a.target }), ` (${percent(a.negative_rate)} of ${a.volume}), against a usual of ${a.baseline_negative_rate}`);
+      h("strong", { text: a.target }), ` (${percent(a.negative_rate)} of ${a.volume}), against a usual of ${a.baseline_negative_rate} `, shield);
   }
   return h("li", {}, kind, ` ${when(a.at)}: ${percent(a.negative_rate)} negative of ${a.volume} posts against a normal of ${percent(a.baseline_negative_rate)}`);
 }
@@ -1018,7 +1021,7 @@ function digestSection(name) {
             h("td", { text: t.trend === null ? "new" : `${t.trend >= 0 ? "+" : ""}${Math.round(t.trend * 100)} %` }),
             h("td", {}, h("span", { text: t.owner ? `${t.status} · ${t.owner} ` : `${t.status} ` }),
               t.tracker_url ? h("a", { href: t.tracker_url, rel: "noreferrer", text: "tracker" }) : "",
-              me.role !== "triage" ? h("button", { type: "button", class: "quiet", "aria-label": `Manage ${t.theme}`, onclick: () => manage.replaceChildren(themeForm(name, t, since.value, load)) }, "Manage") : ""),
+              atLeast("community_manager") ? h("button", { type: "button", class: "quiet", "aria-label": `Manage ${t.theme}`, onclick: () => manage.replaceChildren(themeForm(name, t, since.value, load)) }, "Manage") : ""),
             h("td", { class: "post-text", text: t.examples[0] ? t.examples[0].text : "" }))))) : h("p", { text: "No theme yet: fewer than two posts share one." }));
     } catch (failure) { body.replaceChildren(h("p", { class: "error", text: failure.message })); }
   };
@@ -1084,6 +1087,30 @@ function tellMembers(named, since) {
       h("button", { type: "button", onclick: () => tell(true) }, "Send to members")), result);
 }
 
+// An admin shields a member from a pile-on by hand, or lifts a shield (the form is not redrawn
+// by the page's refresh, so what is typed stays).
+function shieldSection(name) {
+  const member = h("input", { id: "shield-member", required: true, maxlength: 256, autocomplete: "off" });
+  const reason = h("input", { id: "shield-reason", required: true, minlength: 3, maxlength: 500 });
+  const outcome = h("p", { role: "status" });
+  const send = async (on) => {
+    if (!member.reportValidity() || !reason.reportValidity()) return;
+    try {
+      await api(`/v1/admin/communities/${encodeURIComponent(name)}/shields/${encodeURIComponent(member.value.trim())}`, { method: "PUT", body: { on, reason: reason.value.trim() } });
+      outcome.textContent = on ? `${member.value.trim()} is shielded here from the next posts on.` : `The shield over ${member.value.trim()} is lifted.`;
+    } catch (failure) { outcome.textContent = failure.message; }
+  };
+  const section = h("section", { "aria-labelledby": "shield-title" }, h("h2", { id: "shield-title", text: "Shield a member" }),
+    h("p", { class: "meta", text: "Replies and mentions aimed at a shielded member here are judged more strictly, and new accounts' replies are held." }),
+    h("form", { class: "inline", onsubmit: (e) => { e.preventDefault(); send(true); } },
+      h("label", { for: "shield-member" }, "Member", member), h("label", { for: "shield-reason" }, "Reason", reason),
+      h("button", { type: "submit", class: "danger" }, "Shield"), h("button", { type: "button", class: "quiet", onclick: () => send(false) }, "Lift shield")), outcome);
+  const fill = (target) => { member.value = target; reason.focus(); };
+  return { section, fill };
+}
+
+const NO_WINDOW = "No window of this community yet.";
+
 function communityPage(name) {
   const status = h("p");
   const chart = h("div");
@@ -1091,18 +1118,20 @@ function communityPage(name) {
   const alerts = h("ul", { class: "trail" });
   let windowSeconds = null;
   const report = h("a", { href: `/v1/moderation/reports/health?community=${encodeURIComponent(name)}&days=7&format=html` }, "Health report, last 7 days");
+  const shields = me.role === "admin" ? shieldSection(name) : null;
   page(`Pulse: ${name === "_" ? "(no community)" : name}`, status, h("p", {}, report),
     h("section", { "aria-labelledby": "mood-title" }, h("h2", { id: "mood-title", text: "Mood" }),
       h("p", { class: "meta legend" }, h("span", { class: "key negative", text: "negative" }), h("span", { class: "key toxic", text: "toxic" }), h("span", { class: "key civil", text: "civil criticism" }), h("span", { class: "key volume", text: "posts (bars)" })),
       chart, h("details", {}, h("summary", { text: "The windows as a table" }), table)),
     h("section", { "aria-labelledby": "alerts-title" }, h("h2", { id: "alerts-title", text: "Alerts" }), alerts),
-    responsesSection(name), digestSection(name));
+    shields ? shields.section : "", responsesSection(name), digestSection(name));
   const refresh = async () => {
     if (windowSeconds === null) {
       const { data } = await api("/v1/communities");
       const found = data.find((c) => (c.community ?? "_") === name);
       const lengths = Object.keys(found?.latest_windows || {}).map(Number).sort((a, b) => a - b);
-      windowSeconds = lengths[0] || 300;
+      if (!lengths.length) throw new ApiFailure(404, {}); // no window closed yet: ask again next time
+      windowSeconds = lengths[0];
     }
     const p = await api(`/v1/communities/${encodeURIComponent(name)}/pulse?window=${windowSeconds}&last=48`);
     const since = p.state === "crisis" ? p.crisis.since : p.since;
@@ -1110,9 +1139,10 @@ function communityPage(name) {
     chart.replaceChildren(moodChart(p.windows));
     table.replaceChildren(h("table", {}, h("thead", {}, h("tr", {}, ...["Window end", "Posts", "Negative", "Toxic", "Civil criticism", "Strikes"].map((t) => h("th", { scope: "col", text: t })))),
       h("tbody", {}, ...p.windows.slice().reverse().map((w) => h("tr", {}, h("td", { text: when(w.ends_at) }), h("td", { text: w.volume }), h("td", { text: percent(w.negative_rate) }), h("td", { text: percent(w.toxicity_rate) }), h("td", { text: percent(w.civil_negative_rate) }), h("td", { text: w.strikes }))))));
-    alerts.replaceChildren(...(p.alerts.length ? p.alerts.map(alertItem) : [h("li", { text: "No alert yet." })]));
+    alerts.replaceChildren(...(p.alerts.length ? p.alerts.map((a) => alertItem(a, shields?.fill)) : [h("li", { text: "No alert yet." })]));
+    if (flash.textContent === NO_WINDOW) say("");
   };
-  every(MOOD_POLL_MS, () => refresh().catch((failure) => say(failure.status === 404 ? "No window of this community yet." : failure.message, true)));
+  every(MOOD_POLL_MS, () => refresh().catch((failure) => say(failure.status === 404 ? NO_WINDOW : failure.message, true)));
 }
 
 // ---------- routing ----------

@@ -58,6 +58,12 @@ async def first_decisions(body: PostIds, store: DecisionStoreDep) -> Decisions:
     return Decisions(data=list((await store.first_of(body.post_ids)).values()))
 
 
+@router.post("/decisions/latest", response_model=Decisions)
+async def latest_decisions(body: PostIds, store: DecisionStoreDep) -> Decisions:
+    """Each named post's latest decision (removed since?); posts without one are left out."""
+    return Decisions(data=list((await store.latest_of(body.post_ids)).values()))
+
+
 @router.get("/tenants/{tenant}/posts/{post_id}/conversation", response_model=Conversation)
 async def conversation(
     tenant: str,

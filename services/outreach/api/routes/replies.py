@@ -36,7 +36,7 @@ from services.shared.errors import ApiError
 router = APIRouter(prefix="/v1/moderation", tags=["replies"])
 ERRORS = {
     401: {"description": "Missing or invalid moderator token"},
-    403: {"description": "Replies need the moderator role"},
+    403: {"description": "Replies need the community_manager role or above"},
     404: {"description": "No such post, open case or template for your platform"},
     409: {"description": "The post was removed"},
     422: {"description": "Empty or too long, or neither or both of `text` and `template`"},

@@ -21,6 +21,7 @@ from services.outreach.api.deps import (
     AnyStaff,
     BrokerDep,
     CasesDep,
+    DecisionsDep,
     PulseDep,
     Replier,
     SettingsDep,
@@ -30,14 +31,14 @@ from services.outreach.api.deps import (
 )
 from services.outreach.api.publishing import published
 from services.outreach.api.routes.replies import ReplyBody, written
-from services.outreach.domain.themes import Told, may_tell, to_tell
+from services.outreach.domain.themes import Told, answerable, may_tell, to_tell
 from services.shared.errors import ApiError
 from services.shared.paging import Listing
 
 router = APIRouter(prefix="/v1/moderation/themes", tags=["themes"])
 ERRORS = {
     401: {"description": "Missing or invalid moderator token"},
-    403: {"description": "Themes need the moderator role"},
+    403: {"description": "Themes need the community_manager role or above"},
     404: {"description": "No such theme in the period's digest"},
     409: {"description": "The theme is not fixed yet"},
     422: {"description": "A bad status, URL or reply"},
@@ -110,6 +111,9 @@ class TellResult(BaseModel):
     text: str = Field(examples=["Thanks for telling us about dark mode: it is fixed."])
     members: int = Field(description="Members whose remark the theme took.", examples=[42])
     reached: list[Reached] = Field(description="One post each, at most TELL_MEMBERS_MAX.")
+    left_out: int = Field(
+        default=0, description="Of those, members whose post was removed since: not told."
+    )
     sent: int
     already_sent: int
 
@@ -117,7 +121,7 @@ class TellResult(BaseModel):
 @router.post("/tell-members", response_model=TellResult, responses=ERRORS)
 async def tell_members(
     body: TellMembers, staff: Replier, themes: ThemesDep, pulse: PulseDep, cases: CasesDep,
-    templates: TemplatesDep, broker: BrokerDep, settings: SettingsDep,
+    decisions: DecisionsDep, templates: TemplatesDep, broker: BrokerDep, settings: SettingsDep,
 ) -> TellResult:  # fmt: skip
     """Preview (`send: false`), then send one reply to each member whose remark the fixed theme
     took: a retry tells no one twice."""
@@ -140,10 +144,13 @@ async def tell_members(
         ) from error
     told, total = to_tell(members, staff.tenant, body.community, body.language, body.theme,
                           settings.tell_members_max)  # fmt: skip
-    reached = [await reach(one, body, staff, text, cases, broker) for one in told]
+    latest = await decisions.latest_of([one.post_id for one in told])
+    kept = answerable(told, latest, staff.tenant)
+    reached = [await reach(one, body, staff, text, cases, broker) for one in kept]
     counts = {o: sum(r.outcome == o for r in reached) for o in ("sent", "already_sent")}
     metrics.REPLIES.labels("sent").inc(counts["sent"])
-    return TellResult(theme=body.theme, text=text, members=total, reached=reached, **counts)
+    return TellResult(theme=body.theme, text=text, members=total, reached=reached,
+                      left_out=len(told) - len(kept), **counts)  # fmt: skip
 
 
 async def reach(one: Told, body: TellMembers, staff: Staff, text: str, cases: OpenCases,
