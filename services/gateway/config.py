@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from services.shared.settings import ServiceSettings
+from services.shared.targets import DENIED_NETWORKS
 
 
 class Settings(ServiceSettings):
@@ -41,11 +42,7 @@ class Settings(ServiceSettings):
     perspective_submit_to_pipeline: bool = False  # also send analyzed comments through ingest
     openai_flag_threshold: float = 0.5
     # webhook targets must not resolve into these networks (SSRF); comma-separated CIDRs
-    webhook_deny_networks: str = (
-        "127.0.0.0/8,::1/128,0.0.0.0/8,::/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,"
-        "169.254.0.0/16,fe80::/10,fc00::/7,100.64.0.0/10,224.0.0.0/4,ff00::/8,"
-        "168.63.129.16/32,100.100.100.200/32,fd00:ec2::254/128"
-    )
+    webhook_deny_networks: str = DENIED_NETWORKS
     # self-hosted platforms on the same private network: allow private and loopback targets
     # (link-local and metadata addresses stay refused)
     webhook_allow_private: bool = False

@@ -20,7 +20,6 @@ from services.gateway.adapters.decisions import DecisionStore
 from services.gateway.adapters.ingest import IngestClient
 from services.gateway.adapters.posts import KnownPosts
 from services.gateway.adapters.score_maps import ScoreMaps
-from services.gateway.adapters.targets import WebhookTargets
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.api.routes import (
     authors,
@@ -34,7 +33,6 @@ from services.gateway.api.routes import (
 from services.gateway.config import Settings
 from services.gateway.domain.moderations import ModerationError, openai_shape
 from services.gateway.domain.perspective import PerspectiveError, google_shape
-from services.gateway.domain.targets import DenyList
 from services.gateway.webhook_worker import WebhookSender
 from services.shared.api import service_api
 from services.shared.asyncapi import asyncapi_router
@@ -43,6 +41,7 @@ from services.shared.keys import PlatformKeys
 from services.shared.lag import consuming
 from services.shared.ops import kafka_check, ops_router, redis_check
 from services.shared.ratelimit import RateLimiter
+from services.shared.targets import DenyList, WebhookTargets
 
 
 def create_app(settings: Settings) -> FastAPI:

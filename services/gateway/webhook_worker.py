@@ -15,11 +15,11 @@ import httpx
 
 from services.contracts.events import WebhookDeadLettered
 from services.gateway import metrics
-from services.gateway.adapters.targets import TargetRefused, WebhookTargets
 from services.gateway.adapters.webhooks import Delivery, DeliveryQueue, WebhookStore
 from services.gateway.config import Settings
 from services.gateway.domain.webhooks import payload
 from services.shared.signing import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, backoff, sign
+from services.shared.targets import TargetRefused, WebhookTargets
 
 log = logging.getLogger(__name__)
 Record = Callable[[WebhookDeadLettered], Awaitable[None]]

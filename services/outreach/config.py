@@ -3,6 +3,7 @@ from __future__ import annotations
 from pydantic import SecretStr
 
 from services.shared.settings import ServiceSettings
+from services.shared.targets import DENIED_NETWORKS
 
 
 class Settings(ServiceSettings):
@@ -29,6 +30,9 @@ class Settings(ServiceSettings):
     smtp_timeout_seconds: float = 20.0  # a server that hangs counts as a failed attempt
     chat_timeout_seconds: float = 10.0
     chat_allow_http: bool = False  # a chat server on a private network without TLS
+    # chat webhooks, like platforms' webhooks, must not resolve into these networks (SSRF)
+    chat_deny_networks: str = DENIED_NETWORKS
+    chat_allow_private: bool = False  # a chat server on the same private network
     digest_check_seconds: float = 30.0  # how often due digests are looked for
     digest_max_attempts: int = 6  # then the digest is given up (the next period is still sent)
     digest_backoff_base_seconds: float = 30.0

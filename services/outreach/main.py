@@ -32,6 +32,7 @@ from services.shared.errors import error_body
 from services.shared.kafka import make_broker
 from services.shared.lag import consuming
 from services.shared.ops import kafka_check, ops_router, redis_check
+from services.shared.targets import DenyList, WebhookTargets
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -46,7 +47,8 @@ def create_app(settings: Settings) -> FastAPI:
     internal = settings.internal_token.get_secret_value() if settings.internal_token else None
     decisions = Decisions(settings.gateway_url, settings.gateway_timeout_seconds, internal)
     pulse = Pulse(settings.pulse_url, settings.pulse_timeout_seconds, internal)
-    chat = ChatPoster(settings.chat_timeout_seconds)
+    deny = DenyList.parse(settings.chat_deny_networks, settings.chat_allow_private)
+    chat = ChatPoster(settings.chat_timeout_seconds, WebhookTargets(deny))
     couriers = Couriers(
         views.digests, views.cases, views.health, pulse, Mailer(settings), chat, settings
     )
@@ -67,7 +69,8 @@ def create_app(settings: Settings) -> FastAPI:
     app = service_api("outreach", "0.1.0", settings, lifespan=lifespan)
     app.state.__dict__.update(settings=settings, broker=broker, cases=views.cases,
                               templates=views.templates, decisions=decisions, pulse=pulse,
-                              themes=views.themes, digests=views.digests, health=views.health)  # fmt: skip
+                              themes=views.themes, digests=views.digests, health=views.health,
+                              chat_targets=chat.targets)  # fmt: skip
 
     @app.exception_handler(DecisionsUnavailable)
     async def decisions_unavailable(_: Request, exc: DecisionsUnavailable) -> JSONResponse:

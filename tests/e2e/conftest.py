@@ -77,6 +77,7 @@ def stack(infra: Infra) -> Iterator[Stack]:
         "SMTP_VALIDATE_CERTS": "false",
         "SMTP_FROM": "pulse@example.com",
         "CHAT_ALLOW_HTTP": "true",
+        "CHAT_ALLOW_PRIVATE": "true",
         "DIGEST_CHECK_SECONDS": "1",
         "DIGEST_BACKOFF_BASE_SECONDS": "0.5",
         "DIGEST_BACKOFF_MAX_SECONDS": "1",

@@ -16,13 +16,13 @@ from services.gateway.adapters.decisions import DecisionStore
 from services.gateway.adapters.ingest import IngestClient
 from services.gateway.adapters.posts import KnownPosts
 from services.gateway.adapters.score_maps import ScoreMaps
-from services.gateway.adapters.targets import WebhookTargets
 from services.gateway.adapters.webhooks import DeliveryQueue, WebhookStore
 from services.gateway.config import Settings
 from services.shared.api import from_state
 from services.shared.auth import AuthFailure
 from services.shared.platforms import Platform
 from services.shared.platforms import platform_auth as _platform_auth
+from services.shared.targets import WebhookTargets
 
 SettingsDep = Annotated[Settings, Depends(from_state("settings"))]
 BrokerDep = Annotated[KafkaBroker, Depends(from_state("broker"))]

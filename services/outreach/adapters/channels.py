@@ -12,6 +12,7 @@ import httpx
 
 from services.outreach.config import Settings
 from services.shared.signing import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, sign
+from services.shared.targets import TargetRefused, WebhookTargets
 
 
 class DeliveryFailed(Exception):
@@ -38,15 +39,25 @@ class Mailer:
 
 
 class ChatPoster:
-    def __init__(self, timeout: float) -> None:
+    """Posts to chat webhooks held to the deny list (SSRF) at every delivery, to the address
+    that was checked."""
+
+    def __init__(self, timeout: float, targets: WebhookTargets) -> None:
         self.http = httpx.AsyncClient(timeout=timeout, follow_redirects=False)
+        self.targets = targets
 
     async def post(self, url: str, body: bytes, secret: str, delivery: str) -> None:
         headers = {"content-type": "application/json", IDEMPOTENCY_HEADER: delivery}
         if secret:
             headers[SIGNATURE_HEADER] = sign(secret, int(time.time()), body)
         try:
-            response = await self.http.post(url, content=body, headers=headers)
+            target = await self.targets.pin(url)
+            response = await self.http.post(
+                target.url, content=body, headers={**headers, "host": target.host_header},
+                extensions={"sni_hostname": target.sni_hostname},
+            )  # fmt: skip
+        except TargetRefused as refused:
+            raise DeliveryFailed(f"chat webhook refused: {refused}"[:500]) from refused
         except httpx.HTTPError as error:
             raise DeliveryFailed(f"chat webhook: {error!r}"[:500]) from error
         if not response.is_success:

@@ -22,6 +22,7 @@ from services.outreach.config import Settings
 from services.shared.api import from_state
 from services.shared.errors import ApiError
 from services.shared.internal import STAFF_ID, STAFF_ROLE, STAFF_TENANT, InternalCaller
+from services.shared.targets import WebhookTargets
 
 SettingsDep = Annotated[Settings, Depends(from_state("settings"))]
 BrokerDep = Annotated[KafkaBroker, Depends(from_state("broker"))]
@@ -32,6 +33,7 @@ PulseDep = Annotated[Pulse, Depends(from_state("pulse"))]
 ThemesDep = Annotated[ThemeBook, Depends(from_state("themes"))]
 DigestsDep = Annotated[DigestBook, Depends(from_state("digests"))]
 HealthDep = Annotated[HealthBook, Depends(from_state("health"))]
+ChatTargetsDep = Annotated[WebhookTargets, Depends(from_state("chat_targets"))]
 
 
 @dataclass(frozen=True)

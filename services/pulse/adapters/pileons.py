@@ -8,9 +8,9 @@ pulse:aimed-open                sorted set: open member windows by when they are
 pulse:pileon:{target}           the member's pile-on state there (JSON), kept 30 days after use
 
 A target (a member in a community) is `tenant \\x1f community \\x1f member`, a window its
-target and `\\x1f start`. Sets of post ids, so a redelivered post counts once without a key of its own;
-they expire two windows after their end whatever happens. Windows opened before communities
-counted (`tenant \\x1f member \\x1f start`) are dropped when due.
+target and `\\x1f start`. Sets of post ids, so a redelivered post counts once without a key
+of its own; they expire two windows after their end whatever happens. Windows opened before
+communities counted (`tenant \\x1f member \\x1f start`) are dropped when due.
 """
 
 from __future__ import annotations

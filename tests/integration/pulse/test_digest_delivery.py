@@ -65,6 +65,7 @@ async def test_digests_reach_the_mail_server_and_the_chat_once_after_retries(
                 smtp_password=SMTP_PASSWORD, smtp_validate_certs=False, smtp_from="pulse@example.com",
                 digest_check_seconds=0.3, digest_backoff_base_seconds=0.2,
                 digest_backoff_max_seconds=0.5, digest_max_attempts=3, chat_allow_http=True,
+                chat_allow_private=True,  # the test's receiver is on loopback
             ))  # fmt: skip
             now = dt.datetime.now(dt.UTC).isoformat()
             async with running(outreach) as client:
@@ -81,6 +82,9 @@ async def test_digests_reach_the_mail_server_and_the_chat_once_after_retries(
                     "community": "help", "channel": "email", "emails": [REFUSED], "first_at": now})  # fmt: skip
                 bad = await client.post("/v1/moderation/digest-subscriptions", headers=staff,
                                         json={"channel": "email", "emails": ["not an address"]})  # fmt: skip
+                metadata = await client.post("/v1/moderation/digest-subscriptions", headers=staff, json={
+                    "community": "help", "channel": "chat", "every": "daily",
+                    "webhook_url": "https://169.254.169.254/latest/meta-data"})  # fmt: skip
 
                 async def settled() -> list[dict] | None:
                     found = (
@@ -113,6 +117,9 @@ async def test_digests_reach_the_mail_server_and_the_chat_once_after_retries(
         smtp.stop()
     assert mail.status_code == chat.status_code == refused.status_code == 201, mail.text
     assert bad.status_code == 422
+    # private addresses allowed here, a cloud metadata address never: nothing subscribed
+    assert metadata.status_code == 422, metadata.text
+    assert metadata.json()["error"]["code"] == "webhook_url_refused"
     assert stopped.status_code == 202 and missing.status_code == 404
     assert chat.json()["secret"].startswith("whsec_") and chat.json()["to"] == ["127.0.0.1"]
     assert listed, "the digests never settled"

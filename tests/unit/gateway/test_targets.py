@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.gateway.config import Settings
-from services.gateway.domain.targets import DenyList
+from services.shared.targets import DenyList
 
 DEFAULT = DenyList.parse(Settings().webhook_deny_networks)
 PRIVATE_OK = DenyList.parse(Settings().webhook_deny_networks, allow_private=True)

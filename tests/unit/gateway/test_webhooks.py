@@ -9,7 +9,6 @@ import fakeredis
 import httpx
 
 from services.contracts.events import WebhookEvent
-from services.gateway.adapters.targets import WebhookTargets
 from services.gateway.adapters.webhooks import (
     Delivery,
     DeliveryQueue,
@@ -17,10 +16,10 @@ from services.gateway.adapters.webhooks import (
     delivery_key,
 )
 from services.gateway.config import Settings
-from services.gateway.domain.targets import DenyList
 from services.gateway.domain.webhooks import payload
 from services.gateway.webhook_worker import WebhookSender
 from services.shared.signing import backoff, sign, verify
+from services.shared.targets import DenyList, WebhookTargets
 
 DECISION = {"decision_id": "d-1", "post_id": "p-1", "action": "remove"}
 SANCTION = {"sanction_id": "s-1", "author_id": "u-1", "sanction": "ban"}

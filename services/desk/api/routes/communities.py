@@ -1,8 +1,8 @@
 """Communities' mood for platforms and moderators: each community's state (calm or in a
 negativity wave, or in crisis mode), its windows, and the alerts pulse raised; admins switch
-crisis mode and members' pile-on shields by hand. Read with a platform key that
-has `pulse:read`, or a moderator token. Built from pulse's topics (the desk's own view).
-A post without a community belongs to the community `_`."""
+crisis mode and members' pile-on shields by hand. Read with a platform key that has
+`pulse:read`, or a moderator token. Built from pulse's topics (the desk's own view); a post
+without a community belongs to the community `_`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Path, Query
+from faststream.kafka import KafkaBroker
 from pydantic import BaseModel, Field, StrictBool
 
 from services.contracts import topics
@@ -159,7 +160,7 @@ SWITCH_ERRORS = {
 Community = Annotated[str, Path(max_length=128)]
 
 
-async def sent(broker, command: CrisisCommand | ShieldCommand, topic: str, key: bytes) -> None:
+async def sent(broker: KafkaBroker, command: BaseModel, topic: str, key: bytes) -> None:
     try:
         await broker.publish(command.model_dump(mode="json"), topic, key=key)
     except (KafkaError, TimeoutError) as error:  # Kafka unreachable: nothing was switched

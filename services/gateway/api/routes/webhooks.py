@@ -12,7 +12,6 @@ from pydantic import BaseModel, Field, HttpUrl
 from services.contracts import topics
 from services.contracts.events import WebhookDeadLettered, WebhookEvent, revised
 from services.gateway import metrics
-from services.gateway.adapters.targets import TargetRefused
 from services.gateway.adapters.webhooks import Delivery
 from services.gateway.api.deps import (
     BrokerDep,
@@ -25,6 +24,7 @@ from services.shared.errors import ApiError
 from services.shared.kafka import publish_for_tenant
 from services.shared.paging import Listing, Page
 from services.shared.platforms import position_of
+from services.shared.targets import TargetRefused
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 ERRORS = {

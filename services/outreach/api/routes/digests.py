@@ -14,10 +14,11 @@ from pydantic import AnyHttpUrl, BaseModel, EmailStr, Field, model_validator
 from services.contracts import topics
 from services.contracts.events import DigestSubscription
 from services.contracts.text import PRINTABLE
-from services.outreach.api.deps import Admin, BrokerDep, DigestsDep, SettingsDep
+from services.outreach.api.deps import Admin, BrokerDep, ChatTargetsDep, DigestsDep, SettingsDep
 from services.outreach.api.publishing import published
 from services.shared.errors import ApiError
 from services.shared.paging import Listing
+from services.shared.targets import TargetRefused
 
 router = APIRouter(prefix="/v1/moderation/digest-subscriptions", tags=["digests"])
 ERRORS = {
@@ -88,12 +89,19 @@ def view_of(
 
 @router.post("", status_code=201, response_model=SubscriptionView, responses=ERRORS)
 async def subscribe(
-    body: Subscribe, admin: Admin, broker: BrokerDep, settings: SettingsDep
-) -> SubscriptionView:
-    """Deliver the community's feedback digest every day or week, by e-mail or to a chat."""
+    body: Subscribe, admin: Admin, broker: BrokerDep, settings: SettingsDep,
+    targets: ChatTargetsDep,
+) -> SubscriptionView:  # fmt: skip
+    """Deliver the community's feedback digest every day or week, by e-mail or to a chat (whose
+    address is held to the deny list, as platforms' webhooks are)."""
     url = body.webhook_url
     if url is not None and url.scheme != "https" and not settings.chat_allow_http:
         raise ApiError(422, "webhook_url_not_https", "A chat webhook URL must be https.")
+    if url is not None:
+        try:
+            await targets.pin(str(url))
+        except TargetRefused as refused:
+            raise ApiError(422, "webhook_url_refused", f"Refused: {refused}.") from None
     to = [str(e) for e in body.emails] if body.channel == "email" else [str(body.webhook_url)]
     subscription = DigestSubscription(
         subscription_id=f"ds-{secrets.token_hex(6)}", tenant=admin.tenant,

@@ -1,5 +1,9 @@
-"""Which addresses a webhook may be sent to (SSRF). Pure: the caller resolves the host, this
-decides on the addresses.
+"""Which addresses a webhook may be sent to (SSRF): platforms' webhooks (the gateway) and chat
+webhooks for digests (outreach). `DenyList` decides on addresses (pure); `WebhookTargets`
+resolves a host and holds it to the list, at registration and again at every delivery. A
+delivery connects to the very address that was checked (the Host header and TLS name stay the
+original), so a DNS answer that changes between the check and the connection cannot slip
+through.
 
 An address is judged by what it is, not by a list of ranges somebody remembered: it must be
 global unicast (`ipaddress`'s `is_global`, which follows IANA's special-purpose registries), and
@@ -16,8 +20,12 @@ multicast, reserved and the denied addresses stay refused.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+import socket
 from dataclasses import dataclass
+
+import httpx
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -32,6 +40,13 @@ PRIVATE = tuple(
         "fc00::/7",
         "100.64.0.0/10",
     )
+)
+# the default deny list (comma-separated CIDRs): private, loopback, link-local, multicast, and
+# cloud metadata addresses that are global
+DENIED_NETWORKS = (
+    "127.0.0.0/8,::1/128,0.0.0.0/8,::/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,"
+    "169.254.0.0/16,fe80::/10,fc00::/7,100.64.0.0/10,224.0.0.0/4,ff00::/8,"
+    "168.63.129.16/32,100.100.100.200/32,fd00:ec2::254/128"
 )
 NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
 
@@ -102,3 +117,43 @@ class DenyList:
             if hit is not None:
                 return f"{candidate} is in the denied network {hit}"
         return None
+
+
+class TargetRefused(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class PinnedTarget:
+    url: httpx.URL  # with the checked address as its host
+    host_header: str
+    sni_hostname: str
+
+
+class WebhookTargets:
+    def __init__(self, deny: DenyList) -> None:
+        self.deny = deny
+
+    async def addresses(self, host: str) -> list[str]:
+        try:
+            return [str(ipaddress.ip_address(host))]
+        except ValueError:
+            pass
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                host, None, type=socket.SOCK_STREAM
+            )
+        except OSError:
+            return []
+        return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+    async def pin(self, url: str) -> PinnedTarget:
+        """The address to connect to for `url`; TargetRefused naming why when it is denied."""
+        parsed = httpx.URL(url)
+        host = parsed.host
+        addresses = await self.addresses(host)
+        reason = self.deny.refusal(addresses)
+        if reason is not None:
+            raise TargetRefused(f"{host}: {reason}")
+        netloc = parsed.netloc.decode()
+        return PinnedTarget(parsed.copy_with(host=addresses[0]), netloc, host)
