@@ -91,9 +91,10 @@ export-labels: $(STAMP)  ## labeled examples (moderators' calls, Perspective sug
 calibrate-model: $(STAMP)  ## per-label calibrations for MODEL (e.g. detoxify:original) into OUT, for CLASSIFIER_CALIBRATION_PATH
 	$(PY) -m training.calibrate_model --model $(MODEL) --out $(or $(OUT),calibrations/model.json)
 
-eval-languages: $(STAMP)  ## per language: detection, ROC-AUC per label, threats/insults/benign acted on, on our set and on the fresh one; writes benchmarks/results/
+eval-languages: $(STAMP)  ## per language: detection, ROC-AUC per label, threats/insults/benign acted on, on our set and on the two fresh ones; writes benchmarks/results/
 	$(PY) -m training.evaluate_languages
 	$(PY) -m training.evaluate_languages --data benchmarks/data/multilingual_fresh.jsonl --out benchmarks/results/languages_fresh.json
+	$(PY) -m training.evaluate_languages --data benchmarks/data/multilingual_fresh2.jsonl --out benchmarks/results/languages_fresh2.json
 
 eval-offline: $(STAMP)  ## per-label ROC-AUC / PR-AUC on test.jsonl, per source
 	$(PY) -m training.evaluate

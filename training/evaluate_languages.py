@@ -137,6 +137,17 @@ def figures(
     }  # fmt: skip
 
 
+def misses(rows: list[dict], scores: list[dict], acted: list[bool]) -> list[dict]:
+    """The posts the served model got wrong: threats and insults let through, benign posts
+    acted on; with the scores that decided (for reading what a model does not understand)."""
+    return [
+        {"id": r["id"], "kind": r["kind"], "acted": a, "text": r["text"],
+         "scores": {k: round(v, 3) for k, v in s.items() if k in ("toxicity", "threat", "insult")}}
+        for r, s, a in zip(rows, scores, acted, strict=True)
+        if (r["kind"] in ("threat", "insult") and not a) or (r["kind"] in BENIGN and a)
+    ]  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -169,6 +180,7 @@ def main() -> None:
         "reads": routes.reads(),
         "pooled": figures(rows, scores, acted, codes, models, negative),
         "per_language": per_language,
+        "misses": misses(rows, scores, acted),
     }
     for model in routes.models:
         print(f"model {model.info.id} {model.info.version}: {', '.join(sorted(model.languages))}")

@@ -311,9 +311,125 @@ SAID: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
 }  # fmt: skip
 
 
+# Written later still (2026-12-07, third session), for the two kinds the heads still missed in
+# languages other than English: threats that only imply the harm ("watch your back", "accidents
+# happen to people who ...") and insults put as a question or a comparison ("do you even have a
+# brain?", "my dog argues better than you"); with harmless posts that share their words. Written
+# after reading the first fresh set's misses (so that set's later figures are optimistic too) and
+# after the second fresh set (benchmarks/data/multilingual_fresh2.jsonl) was committed, in other
+# words than either: that set is the check.
+# language: (implied threats, insults as questions or comparisons, harmless posts)
+IMPLIED: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "de": (
+        ("Pass auf, wenn du heute Nacht nach Hause gehst.", "Unfälle passieren Leuten, die zu viel reden.", "Mach nur so weiter und du wirst sehen, was mit dir passiert.",
+         "So mutig bist du nicht mehr, wenn ich dich finde.", "Leute wie du verschwinden gern mal.", "Schlaf lieber mit einem offenen Auge."),
+        ("Hast du überhaupt ein Hirn oder nur Luft zwischen den Ohren?", "Bist du als Baby auf den Kopf gefallen?", "Gibt es auf dieser Seite irgendwen, der dümmer ist als du?",
+         "Mein Hund schreibt bessere Argumente als du.", "Wie kann ein einzelner Mensch so blöd sein?", "Warum machst du überhaupt den Mund auf?"),
+        ("Pass auf die Stufen auf, die Treppe ist heute Morgen glatt.", "Unfälle passieren, mach dir wegen der kaputten Tasse keinen Kopf.",
+         "Weißt du überhaupt, wie gut dieses Rezept ist? Probier es!", "Wer hat diese Welpen erzogen? Die sind so brav."),
+    ),
+    "fr": (
+        ("Fais gaffe en rentrant chez toi ce soir.", "Les accidents arrivent aux gens qui parlent trop.", "Continue comme ça et tu verras ce qui va t'arriver.",
+         "Tu feras moins le malin quand je te trouverai.", "Les gens comme toi ont tendance à disparaître.", "Dors avec un œil ouvert."),
+        ("T'as un cerveau ou juste du vent entre les oreilles ?", "T'es tombé sur la tête quand t'étais bébé ?", "Y a-t-il quelqu'un de plus bête que toi sur ce site ?",
+         "Mon chien écrit de meilleurs arguments que toi.", "Comment une seule personne peut-elle être aussi stupide ?", "Pourquoi tu prends même la peine d'ouvrir la bouche ?"),
+        ("Attention à la marche, l'escalier est glissant ce matin.", "Les accidents arrivent, ne t'en fais pas pour la tasse cassée.",
+         "Tu sais à quel point cette recette est bonne ? Essaie-la !", "Qui a dressé ces chiots ? Ils sont si sages."),
+    ),
+    "es": (
+        ("Cuídate las espaldas cuando vuelvas a casa esta noche.", "Los accidentes les pasan a los que hablan demasiado.", "Sigue así y verás lo que te pasa.",
+         "No serás tan valiente cuando te encuentre.", "La gente como tú suele desaparecer.", "Duerme con un ojo abierto."),
+        ("¿Tienes cerebro o solo aire entre las orejas?", "¿Te caíste de cabeza de pequeño?", "¿Hay alguien más tonto que tú en esta página?",
+         "Mi perro escribe mejores argumentos que tú.", "¿Cómo puede una persona ser tan estúpida?", "¿Para qué te molestas en abrir la boca?"),
+        ("Cuidado con el escalón, la escalera está resbaladiza esta mañana.", "Los accidentes pasan, no te preocupes por la taza rota.",
+         "¿Sabes lo buena que está esta receta? ¡Pruébala!", "¿Quién educó a estos cachorros? Se portan genial."),
+    ),
+    "it": (
+        ("Guardati le spalle quando torni a casa stasera.", "Gli incidenti capitano a chi parla troppo.", "Continua così e vedrai cosa ti succede.",
+         "Non farai più il coraggioso quando ti trovo.", "Quelli come te di solito spariscono.", "Dormi con un occhio aperto."),
+        ("Ce l'hai un cervello o solo aria tra le orecchie?", "Sei caduto di testa da piccolo?", "C'è qualcuno più stupido di te su questo sito?",
+         "Il mio cane scrive argomenti migliori dei tuoi.", "Come può una persona essere così stupida?", "Perché ti prendi pure la briga di aprire bocca?"),
+        ("Attento al gradino, le scale sono scivolose stamattina.", "Gli incidenti capitano, non preoccuparti per la tazza rotta.",
+         "Lo sai quanto è buona questa ricetta? Provala!", "Chi ha educato questi cuccioli? Sono bravissimi."),
+    ),
+    "pt": (
+        ("Cuidado com as costas quando voltares para casa esta noite.", "Acidentes acontecem a quem fala demais.", "Continua assim e vais ver o que te acontece.",
+         "Não vais ser tão corajoso quando eu te encontrar.", "Gente como tu costuma desaparecer.", "Dorme com um olho aberto."),
+        ("Tens cérebro ou só ar entre as orelhas?", "Caíste de cabeça quando eras bebé?", "Há alguém mais burro do que tu neste site?",
+         "O meu cão escreve argumentos melhores do que tu.", "Como é que uma pessoa consegue ser tão estúpida?", "Porque é que te dás ao trabalho de abrir a boca?"),
+        ("Cuidado com o degrau, a escada está escorregadia esta manhã.", "Acidentes acontecem, não te preocupes com a caneca partida.",
+         "Sabes como esta receita é boa? Experimenta!", "Quem educou estes cachorros? Portam-se tão bem."),
+    ),
+    "nl": (
+        ("Kijk goed achter je als je vannacht naar huis loopt.", "Ongelukken overkomen mensen die te veel praten.", "Ga zo door en je zult zien wat er met je gebeurt.",
+         "Je bent niet meer zo stoer als ik je vind.", "Mensen zoals jij verdwijnen nogal eens.", "Slaap maar met één oog open."),
+        ("Heb je eigenlijk hersens of alleen lucht tussen je oren?", "Ben je als baby op je hoofd gevallen?", "Is er iemand op deze site dommer dan jij?",
+         "Mijn hond schrijft betere argumenten dan jij.", "Hoe kan één mens zo dom zijn?", "Waarom doe je überhaupt je mond open?"),
+        ("Let op de trede, de trap is glad vanochtend.", "Ongelukjes gebeuren, maak je niet druk om die kapotte mok.",
+         "Weet je wel hoe lekker dit recept is? Probeer het!", "Wie heeft deze puppy's opgevoed? Ze zijn zo braaf."),
+    ),
+    "pl": (
+        ("Uważaj na siebie, kiedy będziesz wracał dziś w nocy do domu.", "Wypadki zdarzają się ludziom, którzy za dużo gadają.", "Tak dalej, a zobaczysz, co cię spotka.",
+         "Nie będziesz taki odważny, kiedy cię znajdę.", "Tacy jak ty lubią znikać bez śladu.", "Śpij z jednym okiem otwartym."),
+        ("Masz w ogóle mózg, czy tylko powietrze między uszami?", "Spadłeś na głowę jako niemowlę?", "Jest na tej stronie ktoś głupszy od ciebie?",
+         "Mój pies pisze lepsze argumenty niż ty.", "Jak jeden człowiek może być aż tak głupi?", "Po co ty w ogóle otwierasz usta?"),
+        ("Uważaj na stopień, schody są rano śliskie.", "Wypadki się zdarzają, nie martw się stłuczonym kubkiem.",
+         "Wiesz w ogóle, jak dobry jest ten przepis? Spróbuj!", "Kto wychował te szczeniaki? Są takie grzeczne."),
+    ),
+    "ru": (
+        ("Оглядывайся, когда будешь идти домой ночью.", "С болтунами часто случаются несчастные случаи.", "Продолжай в том же духе и увидишь, что с тобой будет.",
+         "Не будешь таким смелым, когда я тебя найду.", "Такие, как ты, обычно пропадают.", "Спи с одним открытым глазом."),
+        ("У тебя вообще есть мозг или только воздух между ушами?", "Тебя в детстве роняли головой вниз?", "Есть на этом сайте кто-нибудь тупее тебя?",
+         "Моя собака пишет аргументы лучше тебя.", "Как один человек может быть настолько глупым?", "Зачем ты вообще открываешь рот?"),
+        ("Осторожно, ступенька, лестница с утра скользкая.", "Всякое случается, не переживай из-за разбитой кружки.",
+         "Ты вообще знаешь, какой вкусный этот рецепт? Попробуй!", "Кто воспитал этих щенков? Они такие послушные."),
+    ),
+    "tr": (
+        ("Bu gece eve dönerken arkana dikkat et.", "Çok konuşanların başına kazalar gelir.", "Böyle devam et de başına ne geleceğini gör.",
+         "Seni bulduğumda bu kadar cesur olmayacaksın.", "Senin gibiler genelde ortadan kaybolur.", "Bir gözün açık uyu."),
+        ("Senin beynin var mı, yoksa kulaklarının arasında sadece hava mı var?", "Bebekken kafanın üstüne mi düştün?", "Bu sitede senden daha aptal biri var mı?",
+         "Köpeğim bile senden daha iyi argüman yazar.", "Bir insan nasıl bu kadar aptal olabilir?", "Neden ağzını açma zahmetine giriyorsun ki?"),
+        ("Basamağa dikkat et, merdivenler bu sabah kaygan.", "Kaza olur, kırılan kupa için üzülme.",
+         "Bu tarifin ne kadar güzel olduğunu biliyor musun? Dene!", "Bu yavruları kim eğitti? Çok uslular."),
+    ),
+    "ar": (
+        ("انتبه لظهرك وأنت عائد إلى بيتك الليلة.", "الحوادث تقع لمن يتكلم كثيراً.", "استمر هكذا وسترى ما سيحدث لك.",
+         "لن تكون بهذه الشجاعة عندما أجدك.", "أمثالك يختفون عادةً.", "نم وعينك مفتوحة."),
+        ("هل عندك عقل أصلاً أم مجرد هواء بين أذنيك؟", "هل سقطت على رأسك وأنت طفل؟", "هل يوجد أحد في هذا الموقع أغبى منك؟",
+         "كلبي يكتب حججاً أفضل منك.", "كيف يمكن لإنسان واحد أن يكون بهذا الغباء؟", "لماذا تتعب نفسك وتفتح فمك أصلاً؟"),
+        ("انتبه للدرجة، السلم زلق هذا الصباح.", "الحوادث تحدث، لا تقلق بشأن الكوب المكسور.",
+         "هل تعرف كم هذه الوصفة لذيذة؟ جربها!", "من درّب هذه الجراء؟ إنها مهذبة جداً."),
+    ),
+    "ja": (
+        ("今夜帰り道では背後に気をつけろよ。", "しゃべりすぎる奴には事故が起きるものだ。", "そのまま続けてみろ、どうなるか分かるから。",
+         "俺に見つかったら、そんなに強気じゃいられないぞ。", "お前みたいな奴はよく消えるんだよ。", "片目を開けて寝ることだな。"),
+        ("お前に脳みそはあるのか、それとも耳の間は空気だけか？", "赤ん坊の頃に頭から落ちたのか？", "このサイトにお前よりバカな奴っているのか？",
+         "うちの犬のほうがお前よりまともな意見を書く。", "一人の人間がどうしてここまで愚かになれるんだ？", "なんでわざわざ口を開くんだ？"),
+        ("段差に気をつけて、今朝は階段が滑りやすいよ。", "事故はつきものだから、割れたマグカップは気にしないで。",
+         "このレシピがどれだけおいしいか知ってる？試してみて！", "この子犬たちを育てたのは誰？すごくお利口だね。"),
+    ),
+    "ko": (
+        ("오늘 밤 집에 갈 때 뒤 조심해라.", "말이 많은 사람한테는 사고가 나기 마련이지.", "계속 그래 봐, 너한테 무슨 일이 생기는지 보게 될 테니.",
+         "내가 널 찾으면 그렇게 용감하진 못할 거다.", "너 같은 놈들은 보통 사라지더라.", "한쪽 눈 뜨고 자라."),
+        ("너 뇌는 있냐, 아니면 귀 사이에 바람만 있냐?", "아기 때 머리부터 떨어졌냐?", "이 사이트에 너보다 멍청한 사람이 있긴 하냐?",
+         "우리 집 개가 너보다 더 나은 주장을 쓰겠다.", "사람이 어떻게 이렇게까지 멍청할 수 있지?", "왜 굳이 입을 여는 거냐?"),
+        ("계단 조심해, 오늘 아침엔 미끄러워.", "사고는 날 수 있지, 깨진 머그컵은 신경 쓰지 마.",
+         "이 레시피가 얼마나 맛있는지 알아? 한번 해 봐!", "이 강아지들 누가 키웠어? 정말 얌전하다."),
+    ),
+    "zh": (
+        ("今晚回家的路上小心点你背后。", "话太多的人容易出意外。", "你就继续这样吧，看看你会有什么下场。",
+         "等我找到你，你就没这么嚣张了。", "像你这种人一般都会消失的。", "睡觉的时候最好睁着一只眼。"),
+        ("你到底有没有脑子，还是两耳之间只有空气？", "你小时候是不是头先着地摔过？", "这个网站上还有比你更蠢的人吗？",
+         "我家的狗写的论点都比你强。", "一个人怎么能蠢成这样？", "你干嘛还要张嘴？"),
+        ("小心台阶，今天早上楼梯很滑。", "意外难免，别为摔碎的杯子难过。",
+         "你知道这个食谱有多好吃吗？试试看！", "这些小狗是谁训练的？太乖了。"),
+    ),
+}  # fmt: skip
+
+
 def phrasebook_rows(languages: Sequence[str] | None = None) -> Dataset:
     """Every phrase (of these languages; all by default) as a labelled row: each insult frame
-    with each word, each threat, insult said and harmless post once (both parts)."""
+    with each word, each threat, insult said and harmless post once (all three parts)."""
     texts: list[str] = []
     labels: list[dict[str, float]] = []
     for language, (frames, words, threats, harmless) in PHRASES.items():
@@ -321,10 +437,11 @@ def phrasebook_rows(languages: Sequence[str] | None = None) -> Dataset:
             continue
         insults = [frame.format(word) for frame, word in product(frames, words)]
         more_threats, said_insults, more_harmless = SAID[language]
+        implied_threats, asked_insults, alike = IMPLIED[language]
         for group, label in (
-            ([*insults, *said_insults], INSULT),
-            ([*threats, *more_threats], THREAT),
-            ([*harmless, *more_harmless], HARMLESS),
+            ([*insults, *said_insults, *asked_insults], INSULT),
+            ([*threats, *more_threats, *implied_threats], THREAT),
+            ([*harmless, *more_harmless, *alike], HARMLESS),
         ):
             texts.extend(group)
             labels.extend(dict(label) for _ in group)

@@ -37,6 +37,8 @@ ALPHA = 1e-3
 # Three networks per label, their logits averaged (one network whose hidden layer is the three
 # side by side): one seed alone moved threats acted on between 0.84 and 0.90 on our set.
 SEEDS = (0, 7, 11)
+RARE_SHARE = 0.05  # a label with fewer positives than this is not stopped on accuracy
+RARE_EPOCHS = 60
 # Davidson's and OLID's tweets call any profanity or slur toxic (most of their rows are); taught
 # that, the model read "this heat is killing me" as toxic in every language. Perspective's
 # TOXICITY, which migrating sites' thresholds mean, is Jigsaw's notion: toxicity is fitted and
@@ -65,10 +67,18 @@ class Network:
 
 
 def fit_network(x: np.ndarray, y: np.ndarray) -> Network:
+    # scikit-learn stops early on the held-back tenth's accuracy: for a label as rare as
+    # severe_toxicity (3 % of its rows) answering "no" to everything is already 97 % right, so a
+    # network often stopped before learning (e5's head fell from 0.93 to 0.64 held-out ROC-AUC
+    # when 52 harmless phrases were added). On the English train vectors, severe_toxicity's
+    # three networks scored 0.58-0.93 held-out ROC-AUC each with early stopping, 0.936-0.937
+    # fitted on training loss for 60 epochs (the Universal Sentence Encoder's: 0.90-0.94 and
+    # 0.93-0.94). A rare label is fitted that way.
+    rare = float(np.mean(y)) < RARE_SHARE
     fitted = [
         MLPClassifier(
-            hidden_layer_sizes=(HIDDEN,), alpha=ALPHA, early_stopping=True, random_state=seed,
-            max_iter=200,
+            hidden_layer_sizes=(HIDDEN,), alpha=ALPHA, early_stopping=not rare,
+            random_state=seed, max_iter=RARE_EPOCHS if rare else 200,
         ).fit(x, y)
         for seed in SEEDS
     ]  # fmt: skip

@@ -20,7 +20,7 @@ from services.classifier.offline.sentences import (
     spread,
 )
 from services.contracts.events import Tone
-from training.phrasebook import PHRASES, SAID, phrasebook_rows
+from training.phrasebook import IMPLIED, PHRASES, SAID, phrasebook_rows
 from training.tone_phrasebook import (
     NEGATIVE,
     NEUTRAL,
@@ -30,16 +30,16 @@ from training.tone_phrasebook import (
 )
 
 EVALUATION_SET = Path(__file__).resolve().parents[3] / "benchmarks" / "data" / "multilingual.jsonl"
-FRESH_SET = EVALUATION_SET.with_name("multilingual_fresh.jsonl")
+FRESH_SETS = [EVALUATION_SET.with_name(f"multilingual_{n}.jsonl") for n in ("fresh", "fresh2")]
 
 
-def test_no_phrase_is_a_post_of_either_evaluation_set() -> None:
+def test_no_phrase_is_a_post_of_any_evaluation_set() -> None:
     evaluated = {
         json.loads(line)["text"].casefold()
-        for path in (EVALUATION_SET, FRESH_SET)
+        for path in (EVALUATION_SET, *FRESH_SETS)
         for line in path.read_text(encoding="utf-8").splitlines()
     }
-    assert len(evaluated) == 1_080 + 136
+    assert len(evaluated) == 1_080 + 136 + 136
     assert not [text for text in phrasebook_rows().texts if text.casefold() in evaluated]
 
 
@@ -84,15 +84,16 @@ def test_the_served_model_reads_a_calm_complaint_as_negative_in_german_and_japan
 
 
 def test_every_phrasebook_language_has_insults_threats_and_harmless_posts() -> None:
-    """Both parts: name-calling and threats to kill, then (SAID) threats to injure or on a
-    condition and insults said as sentences, each with harmless posts sharing their words."""
+    """All three parts: name-calling and threats to kill, then (SAID) threats to injure or on a
+    condition and insults said as sentences, then (IMPLIED) threats that only imply the harm and
+    insults put as questions or comparisons, each with harmless posts sharing their words."""
     rows = phrasebook_rows()
-    assert len(PHRASES) == 13 and "en" not in PHRASES and set(SAID) == set(PHRASES)
+    assert len(PHRASES) == 13 and "en" not in PHRASES and set(SAID) == set(IMPLIED) == set(PHRASES)
     insults = [labels for labels in rows.labels if labels.get("insult")]
     threats = [labels for labels in rows.labels if labels.get("threat")]
     harmless = [labels for labels in rows.labels if not any(labels.values())]
-    assert len(insults) == 13 * (40 + 6) and len(threats) == 13 * (10 + 8)
-    assert len(harmless) == 13 * (12 + 4)
+    assert len(insults) == 13 * (40 + 6 + 6) and len(threats) == 13 * (10 + 8 + 6)
+    assert len(harmless) == 13 * (12 + 4 + 4)
 
 
 def test_each_encoder_learns_tone_only_from_phrases_in_languages_it_reads() -> None:
@@ -100,7 +101,7 @@ def test_each_encoder_learns_tone_only_from_phrases_in_languages_it_reads() -> N
     tone phrases would be noise to its head, so only e5's sees them."""
     use, e5 = ENCODERS["use"].reads, ENCODERS["e5"].reads
     assert len(tone_rows(use)[0]) == 14 * 24 and len(tone_rows(e5)[0]) == 18 * 24
-    assert len(phrasebook_rows(use).texts) == len(phrasebook_rows(e5).texts) == 13 * 80
+    assert len(phrasebook_rows(use).texts) == len(phrasebook_rows(e5).texts) == 13 * 96
 
 
 @pytest.mark.parametrize(
