@@ -92,13 +92,13 @@ async def test_a_broker_of_three_killed_is_a_failover(cluster) -> None:
         assert all(p["leader"] != leading for p in after), after
         assert all(leading not in p["isr"] and len(p["isr"]) == 2 for p in after), after
         assert accepted, "ingest accepted nothing after the kill"
-        # writes wait for the dead broker until the controller fences it (3 s here), then
-        # flow again: every post after that is accepted
-        again = min((t for t in accepted if t > 0.5), default=0.0)
-        after_failover = [a for a in answers if a[0] - down_at > again + 1]
-        refused_after = [a for a in after_failover if a[2] != 202]
-        assert again < 8, f"ingest accepted again only {again:.1f} s after the kill"
-        assert not refused_after, f"{len(refused_after)} refused after the failover"
+        # writes to the partitions the dead broker led wait until the controller fences it (3 s
+        # here) and their leaders move; posts to the others flow all along. So the failover is
+        # over at the last refusal, not the first acceptance: after it every post is accepted
+        refused = [a[0] - down_at for a in answers if a[2] != 202]
+        settled = max(refused, default=0.0)
+        assert settled < 8, f"ingest still refused posts {settled:.1f} s after the kill"
+        assert [t for t in accepted if t > settled + 1], "nothing accepted after the failover"
         assert all(a[3] for a in answers if a[2] == 503), "a 503 without Retry-After"
         return {
             "brokers": len(nodes),
@@ -108,7 +108,8 @@ async def test_a_broker_of_three_killed_is_a_failover(cluster) -> None:
             "in_sync_replicas_after": sorted({len(p["isr"]) for p in after}),
             "answers_after_kill": len(answers),
             "refused_503_after_kill": sum(a[2] == 503 for a in answers),
-            "accepting_again_seconds": round(again, 2),
+            "first_accepted_seconds": round(min(accepted), 2),
+            "last_refused_seconds": round(settled, 2),
         }
 
     figures = await under_load(chaos, headers, fault)
