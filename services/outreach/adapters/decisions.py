@@ -24,15 +24,7 @@ class Decisions:
 
     async def history(self, post_id: str) -> list[Decision]:
         """Every revision of the post's decision, oldest first (none: never decided)."""
-        try:
-            response = await self.http.get(
-                f"/internal/v1/posts/{quote(post_id, safe='')}/decisions"
-            )
-        except httpx.HTTPError as error:
-            raise DecisionsUnavailable(f"gateway unreachable: {error!r}") from error
-        if response.status_code != 200:
-            raise DecisionsUnavailable(f"gateway answered {response.status_code}")
-        return Listing[Decision].model_validate_json(response.content).data
+        return await self._listed("GET", f"/internal/v1/posts/{quote(post_id, safe='')}/decisions")
 
     async def latest_of(self, post_ids: list[str]) -> dict[str, Decision]:
         """Each post's latest decision, up to 1,000 posts a call; posts never decided are left
@@ -40,16 +32,18 @@ class Decisions:
         found: dict[str, Decision] = {}
         for start in range(0, len(post_ids), 1000):
             body = {"post_ids": post_ids[start : start + 1000]}
-            try:
-                response = await self.http.post("/internal/v1/decisions/latest", json=body)
-            except httpx.HTTPError as error:
-                raise DecisionsUnavailable(f"gateway unreachable: {error!r}") from error
-            if response.status_code != 200:
-                raise DecisionsUnavailable(f"gateway answered {response.status_code}")
-            found |= {
-                d.post_id: d for d in Listing[Decision].model_validate_json(response.content).data
-            }
+            listed = await self._listed("POST", "/internal/v1/decisions/latest", json=body)
+            found |= {d.post_id: d for d in listed}
         return found
+
+    async def _listed(self, method: str, path: str, **request) -> list[Decision]:
+        try:
+            response = await self.http.request(method, path, **request)
+        except httpx.HTTPError as error:
+            raise DecisionsUnavailable(f"gateway unreachable: {error!r}") from error
+        if response.status_code != 200:
+            raise DecisionsUnavailable(f"gateway answered {response.status_code}")
+        return Listing[Decision].model_validate_json(response.content).data
 
     async def aclose(self) -> None:
         await self.http.aclose()
