@@ -44,9 +44,14 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: install  ## ingest throughput and ingest->decision latency; writes benchmarks/results/
+bench: install  ## ingest throughput and ingest->decision latency; BASELINE=<commit>: A/B/A/B against it in one run; writes benchmarks/results/
 	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } || true
+ifeq ($(BASELINE),)
 	$(PY) -m benchmarks.pipeline
+else
+	$(PY) -m benchmarks.ab --baseline $(BASELINE) -- benchmarks.pipeline --rates 100,30 --seconds 30 --warm-up 20 --skip-saturation --history 0
+	$(PY) -m benchmarks.ab --baseline $(BASELINE) -- benchmarks.ingest --seconds 10 --rounds 1
+endif
 
 bench-ingest: install  ## ingest alone on one core: single posts (wrk) and batches of 500, rate and CPU-ms per post; writes benchmarks/results/
 	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } || true

@@ -66,6 +66,20 @@ def profiled(spied: bool, name: str, pid: int, seconds: float) -> Iterator[Calla
     print(f"wrote {PROFILES / name}.txt", flush=True)
 
 
+def headline(result: dict) -> dict:
+    """Per round: single posts and batches, accepted per second and ingest's CPU-ms per post."""
+    pairs = zip(result["single_posts"], result["batches_of_500"], strict=True)
+    return {
+        f"round {n}": {
+            "single_per_s": single["accepted_per_s"],
+            "single_cpu_ms": single["ingest_cpu_ms_per_post"],
+            "batch_per_s": batch["accepted_per_s"],
+            "batch_cpu_ms": batch["ingest_cpu_ms_per_post"],
+        }
+        for n, (single, batch) in enumerate(pairs, 1)
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15.0)

@@ -439,6 +439,20 @@ def settings_of(given: list[str]) -> tuple[dict[str, str], dict[str, dict[str, s
     return every, env_of
 
 
+def headline(result: dict) -> dict:
+    """Per rate: CPU-ms per post of each process and of all but the classifier, the p99 from
+    accepted to decided, and the classifier's batch."""
+    return {
+        rate: {
+            "all_but_classifier": run["cpu_ms_per_post_all_but_classifier"],
+            **run["cpu_ms_per_post"],
+            "p99_ms": run["latency_ms"]["p99"],
+            "classifier_batch": run.get("classifier_mean_batch"),
+        }
+        for rate, run in result["latency_at_fixed_rate"].items()
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rates", default="50,100", help="posts/s, comma-separated, run in order")

@@ -10,11 +10,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi_offline import FastAPIOffline
 
+from services.shared.direct import DirectRoutes, Handler
 from services.shared.errors import ErrorShape, install_error_handlers
 from services.shared.limits import BodyGuard
 from services.shared.metrics import RequestMetrics
@@ -34,13 +36,15 @@ def service_api(
     body_limits: dict[str, int] | None = None,
     error_shapes: dict[str, ErrorShape] | None = None,
     strict_json: bool = True,
+    direct: Mapping[tuple[str, str], Handler] | None = None,
     **kwargs: Any,
 ) -> FastAPI:
     """The app of one service (`gateway`, `ingest`, ...), titled `moderation <service>`, with its
     HTTP requests counted and timed per route (`services.shared.metrics`), bodies held to
     `MAX_BODY_BYTES` (or a route's own limit in `body_limits`) before they are parsed
     (`services.shared.limits`), and every error answered as JSON in our shape, or in the shape
-    of the API under a prefix of `error_shapes` (`services.shared.errors`)."""
+    of the API under a prefix of `error_shapes` (`services.shared.errors`). `direct`: routes
+    answered past FastAPI's router when they can be (`services.shared.direct`)."""
     title = f"moderation {service}"
     app = FastAPIOffline(title=title, version=version, description=description,
                          static_url="/docs-assets", telemetry=NO_TELEMETRY, **kwargs)  # fmt: skip
@@ -52,6 +56,8 @@ def service_api(
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    if direct:
+        app.add_middleware(DirectRoutes, routes=direct)
     app.add_middleware(
         BodyGuard,
         limit=settings.max_body_bytes,

@@ -45,6 +45,16 @@ async def presented_token(
     return (header or query or "").strip()
 
 
+def token_sent(authorization: str | None, header: str | None, query: str | None) -> str:
+    """`presented_token` from the raw values, for a route answered outside FastAPI's
+    dependencies (`services.shared.direct`): a bearer token, then the header, then the query,
+    each read as FastAPI's security classes read it."""
+    scheme, _, credentials = (authorization or "").partition(" ")
+    if scheme and credentials.strip() and scheme.lower() == "bearer":
+        return credentials.strip()
+    return (header or query or "").strip()
+
+
 PresentedToken = Annotated[str, Depends(presented_token)]
 
 

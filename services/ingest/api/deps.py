@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -34,15 +34,19 @@ class Platform:
 
 
 async def _writer(request: Request, token: PresentedToken) -> Platform:
+    return await writer_of(request.app.state, token)
+
+
+async def writer_of(state: Any, token: str) -> Platform:
     """The platform whose key (with `posts:write`) signed this request."""
-    keys: PlatformKeys = request.app.state.platform_keys
-    settings: Settings = request.app.state.settings
+    keys: PlatformKeys = state.platform_keys
+    settings: Settings = state.settings
     try:
         key = await credential_of(token, API_KEY_PREFIX, keys.get)
         await admit_key(
             key,
             Scope.POSTS_WRITE.value,
-            request.app.state.rate_limiter,
+            state.rate_limiter,
             settings.default_rate_limit_per_minute,
         )
     except AuthFailure as failure:
