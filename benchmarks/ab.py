@@ -55,7 +55,9 @@ def headline_of(module: str, result: dict) -> dict | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", required=True, help="a commit, tag or branch")
-    parser.add_argument("--order", default="ABAB", help="A: the baseline, B: this tree")
+    parser.add_argument("--candidate", help="B from a worktree of this commit, not this tree "
+                        "(so the tree can change while it runs)")  # fmt: skip
+    parser.add_argument("--order", default="ABAB", help="A: the baseline, B: the candidate")
     parser.add_argument("--out", type=Path)
     parser.add_argument("module", help="the benchmark, e.g. benchmarks.ingest")
     parser.add_argument("args", nargs=argparse.REMAINDER, help="its arguments, after --")
@@ -67,17 +69,24 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="ab-"))
     worktree = scratch / f"baseline-{baseline}"
     git("worktree", "add", "--detach", str(worktree), baseline)
-    sides = {"A": f"{baseline} (baseline, in a worktree)", "B": f"{this_tree()} (this tree)"}
+    candidate, sides = ROOT, {"A": f"{baseline} (baseline, in a worktree)"}
+    if given.candidate:
+        sides["B"] = f"{git('rev-parse', '--short', given.candidate)} (in a worktree)"
+        candidate = scratch / "candidate"
+        git("worktree", "add", "--detach", str(candidate), given.candidate)
+    else:
+        sides["B"] = f"{this_tree()} (this tree)"
     runs = []
     try:
         for number, side in enumerate(given.order, 1):
-            cwd = worktree if side == "A" else ROOT
+            cwd = worktree if side == "A" else candidate
             result = run_once(given.module, args, cwd, scratch / f"{number}-{side}.json")
             runs.append({"side": side, "headline": headline_of(given.module, result),
                          "result": result})  # fmt: skip
             print(f"{side}{number}: {runs[-1]['headline']}", flush=True)
     finally:
-        git("worktree", "remove", "--force", str(worktree))
+        for tree in {worktree, candidate} - {ROOT}:
+            git("worktree", "remove", "--force", str(tree))
     report = {
         "benchmark": f"{name}, A/B in one run",
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
