@@ -68,31 +68,37 @@ async def next_batch(
 
 @dataclass(frozen=True)
 class Fill:
-    wait_ms: int  # how long Kafka may hold a fetch to fill it
+    wait_ms: int  # the longest Kafka may hold a fetch to fill it
     idle_wait_ms: int  # the consumer's usual fetch wait (answered by the first record)
+    records: int = 8  # the batch a fill aims at: the wait is what brings this many
 
 
 FILL_BYTES = 1 << 20  # more than a wait brings: the wait, not the size, ends a filling fetch
 
 
 class Filling:
-    """Kafka fills a fetch (holds it until `FILL_BYTES` or `wait_ms`) only while records come
-    fast enough that the wait brings more: at least `EXPECTED` more within it (at one, 10 posts
-    a second with a 100 ms wait filled, and their p99 went from 57 to 162 ms for batches of one
-    post all the same). Below that a wait only adds latency, and an idle consumer polling every
-    `wait_ms` burns CPU (four times the idle cost at 25 ms, measured), so the fetch is answered
-    by its first record and waits `idle_wait_ms` while nothing comes. The rate is a moving
-    average of the records handed over per second; the fetch settings are the fetcher's own,
-    read for each request it sends."""
+    """Kafka fills a fetch (holds it until `FILL_BYTES` or the wait ends) only while records
+    come fast enough that the wait brings more: at least `EXPECTED` within it. Below that a
+    wait only adds latency (at one expected, 10 posts a second with a 100 ms wait filled, and
+    their p99 went from 57 to 162 ms for batches of one post all the same), and an idle
+    consumer polling every wait burns CPU (four times the idle cost at 25 ms, measured), so the
+    fetch is answered by its first record and waits `idle_wait_ms` while nothing comes.
+
+    The wait is the time `records` take to come at the current rate, at most `wait_ms`: a busy
+    group waits less for the same batch (its latency falls as its rate rises) and a quieter one
+    waits longer for a batch worth a wake-up. The rate is a moving average of the records
+    handed over per second; the fetch settings are the fetcher's own, read for each request it
+    sends."""
 
     SMOOTHING = 0.3
-    EXPECTED = 2.0
+    EXPECTED = 3.0
 
     def __init__(self, consumer: AIOKafkaConsumer, fill: Fill) -> None:
         self.consumer, self.fill = consumer, fill
         self.rate = 0.0  # records per second
         self.last: float | None = None
         self.filling = False
+        self.wait_ms = fill.idle_wait_ms
 
     @classmethod
     def of(cls, consumer: AIOKafkaConsumer, fill: Fill) -> Filling:
@@ -110,15 +116,21 @@ class Filling:
             seen = count / (now - self.last)
             self.rate += self.SMOOTHING * (seen - self.rate)
         self.last = now
-        self.set(self.rate * self.fill.wait_ms / 1000 >= self.EXPECTED)
+        wait = self.fill.wait_ms
+        if self.rate > 0:
+            wait = min(wait, round(1000 * self.fill.records / self.rate))
+        if self.rate * wait / 1000 >= self.EXPECTED:
+            self.set(FILL_BYTES, wait)
+        else:
+            self.set(1, self.fill.idle_wait_ms)
 
-    def set(self, filling: bool) -> None:
+    def set(self, min_bytes: int, wait_ms: int) -> None:
         fetcher = getattr(self.consumer, "_fetcher", None)
-        if fetcher is None or filling == self.filling:
+        if fetcher is None:
             return
-        self.filling = filling
-        fetcher._fetch_min_bytes = FILL_BYTES if filling else 1
-        fetcher._fetch_max_wait_ms = self.fill.wait_ms if filling else self.fill.idle_wait_ms
+        self.filling, self.wait_ms = min_bytes == FILL_BYTES, wait_ms
+        fetcher._fetch_min_bytes = min_bytes
+        fetcher._fetch_max_wait_ms = wait_ms
 
 
 class PacedCommits:

@@ -51,7 +51,9 @@ def batch_subscriber(
     posts come fast enough (`consumer.Filling`)."""
     wait = settings.kafka_fetch_max_wait_ms
     filling = (
-        Fill(settings.kafka_fill_wait_ms, wait) if fill and settings.kafka_fill_wait_ms else None
+        Fill(settings.kafka_fill_wait_ms, wait, settings.kafka_fill_records)
+        if fill and settings.kafka_fill_wait_ms
+        else None
     )
     revocations = FlushOnRevoke()
     subscriber = reading(broker, reads).subscriber(

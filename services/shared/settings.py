@@ -29,14 +29,15 @@ class ServiceSettings(BaseSettings):
     # once those are done they wait for the fetch in flight. At 3 s, partitions starved behind
     # idle ones, and a consumer catching up on history crawled.
     kafka_fetch_max_wait_ms: int = 500
-    # While posts come fast enough that this wait brings more (at least one more expected),
-    # the per-post consumer groups (the classifier's, escalation's scored posts, the gateway's
-    # decisions and posts, pulse's posts) let Kafka hold each fetch this long to fill it instead
-    # of answering with the first record: fuller batches, fewer wake-ups and requests per post,
-    # for up to this wait per hop in latency. Slower, and idle, they answer at once as before.
-    # 0: never. At 100 ms (measured in docs/capacity.md): at 30 posts/s 43 % less CPU per
-    # post for all but the classifier and p99 173 -> 260 ms; at 10 posts/s unchanged.
-    kafka_fill_wait_ms: int = Field(default=100, ge=0)
+    # While posts come fast enough (three or more expected within the wait), the per-post
+    # consumer groups (the classifier's, escalation's scored posts, the gateway's decisions and
+    # posts, pulse's posts) let Kafka hold each fetch to fill it instead of answering with the
+    # first record: for the time KAFKA_FILL_RECORDS take to come at the current rate, at most
+    # this long. Fuller batches, fewer wake-ups and requests per post, for that wait per hop in
+    # latency; a busier group waits less. Slower, and idle, they answer at once as before.
+    # 0: never. Measured in docs/capacity.md.
+    kafka_fill_wait_ms: int = Field(default=200, ge=0)
+    kafka_fill_records: int = Field(default=8, ge=1)
     # Batch consumers commit what they handled at most this often (services/shared/consumer.py):
     # at 100 posts/s it halved Kafka's CPU per post and p99 latency; 0 commits after every batch.
     kafka_commit_interval_ms: int = 1000

@@ -1,5 +1,6 @@
 """A per-post group's fetches are left to fill only while records come fast enough that the
-wait brings more; slower, or idle, they are answered by the first record as before."""
+wait brings more; slower, or idle, they are answered by the first record as before. The wait is
+what brings a batch at the current rate, up to the longest allowed."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from types import SimpleNamespace
 
 from services.shared.consumer import FILL_BYTES, Fill, Filling
 
-FILL = Fill(wait_ms=50, idle_wait_ms=500)
+FILL = Fill(wait_ms=200, idle_wait_ms=500, records=8)
 
 
 class Consumer:
@@ -34,19 +35,28 @@ def fetch_settings(c: Consumer) -> tuple[int, int]:
     return c._fetcher._fetch_min_bytes, c._fetcher._fetch_max_wait_ms
 
 
-def test_thirty_posts_a_second_are_answered_at_once() -> None:
+def test_ten_posts_a_second_are_answered_at_once() -> None:
     c = consumer()
-    feed(Filling(c, FILL), per_second=30, seconds=5)  # a 50 ms wait would bring 1.5 posts
+    feed(Filling(c, FILL), per_second=10, seconds=5)  # the longest wait would bring 2 posts
     assert fetch_settings(c) == (1, 500)
 
 
-def test_sixty_posts_a_second_fill_and_an_idle_consumer_stops_filling() -> None:
+def test_thirty_posts_a_second_wait_the_longest_and_an_idle_consumer_stops_filling() -> None:
     c = consumer()
     filling = Filling(c, FILL)
-    stopped = feed(filling, per_second=60, seconds=3)
-    assert fetch_settings(c) == (FILL_BYTES, 50)
+    stopped = feed(filling, per_second=30, seconds=3)  # 8 would take 267 ms
+    assert fetch_settings(c) == (FILL_BYTES, 200)
     filling.handed_over(0, stopped + 1.0)  # an empty poll: a second with nothing
     assert fetch_settings(c) == (1, 500)
+
+
+def test_a_busier_group_waits_less_for_the_same_batch() -> None:
+    c = consumer()
+    filling = Filling(c, FILL)
+    feed(filling, per_second=100, seconds=3)
+    assert fetch_settings(c) == (FILL_BYTES, 80)
+    feed(filling, per_second=400, seconds=3, start=3.0)
+    assert fetch_settings(c) == (FILL_BYTES, 20)
 
 
 def test_batches_count_every_record_they_hold() -> None:
@@ -54,7 +64,8 @@ def test_batches_count_every_record_they_hold() -> None:
     filling = Filling(c, FILL)
     for tick in range(1, 40):  # seven records every 100 ms: 70 a second
         filling.handed_over(7, tick * 0.1)
-    assert fetch_settings(c) == (FILL_BYTES, 50)
+    assert fetch_settings(c)[0] == FILL_BYTES
+    assert 110 <= fetch_settings(c)[1] <= 118  # 8 records at 70 a second: 114 ms
 
 
 def test_one_filling_per_consumer() -> None:
