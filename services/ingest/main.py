@@ -42,6 +42,7 @@ def create_app(settings: Settings) -> FastAPI:
             await publisher.start()
             yield
             await publisher.stop()
+            await app.state.registry.flush_marks()
         await redis.aclose()
 
     # A batch answers per item, so its bodies are not refused whole for one bad string (and

@@ -6,12 +6,17 @@ ingest:post:{post_id}    hash: tenant, external_id, author_id, fingerprint, stat
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from enum import StrEnum
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from services.contracts.events import PostSubmitted, post_id_for
+
+log = logging.getLogger(__name__)
 
 # A batch's claims in one command (KEYS: the posts; ARGV: each post's fields, `width` apiece):
 # the client packs and parses one command instead of one per post. One Redis, not a cluster.
@@ -81,9 +86,14 @@ def record_of(event: PostSubmitted, fingerprint: str, state: str) -> dict[str, s
 
 
 class PostRegistry:
+    MARK_WITHIN = 0.1  # seconds a published post may stay marked pending
+
     def __init__(self, redis: Redis, stale_after: float) -> None:
         self.redis = redis
         self.stale_after = stale_after
+        self._marks: list[str] = []
+        self._marking: asyncio.TimerHandle | None = None
+        self._flushes: set[asyncio.Task] = set()
         self._claim_many = redis.register_script(_CLAIM_MANY)
         self._published_many = redis.register_script(_PUBLISHED_MANY)
         self._uncertain_many = redis.register_script(_UNCERTAIN_MANY)
@@ -143,6 +153,34 @@ class PostRegistry:
 
     async def mark_published(self, post_id: str) -> None:
         await self.mark_published_many([post_id])
+
+    def published_soon(self, post_id: str) -> None:
+        """Marked published within `MARK_WITHIN`, with the others of that spell in one command
+        (a round trip per post saved at quiet hours, when nothing else shares it). Until then
+        the claim reads as pending, which a retry is told is a duplicate just the same; if
+        ingest stops first, a retry after `stale_after` publishes again and downstream drops
+        the repeat, as after any crash between publishing and marking."""
+        self._marks.append(post_id)
+        if self._marking is None:
+            loop = asyncio.get_running_loop()
+            self._marking = loop.call_later(self.MARK_WITHIN, self._flush_soon)
+
+    def _flush_soon(self) -> None:
+        task = asyncio.create_task(self.flush_marks())
+        self._flushes.add(task)
+        task.add_done_callback(self._flushes.discard)
+
+    async def flush_marks(self) -> None:
+        """Every mark waiting, now (on shutdown too)."""
+        if self._marking is not None:
+            self._marking.cancel()
+            self._marking = None
+        marks, self._marks = self._marks, []
+        try:
+            await self.mark_published_many(marks)
+        except RedisError as error:  # left pending: a retry after stale_after publishes again
+            log.warning("published posts left unmarked", extra={"posts": len(marks),
+                                                                 "error": str(error)})  # fmt: skip
 
     async def uncertain_many(self, post_ids: list[str]) -> None:
         """Posts still in flight at the deadline: a retry may publish them again."""

@@ -4,6 +4,7 @@ that was published and releases one that was not, unless a retry has published i
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from redis.asyncio import Redis
@@ -47,5 +48,29 @@ async def test_an_uncertain_claim_is_published_again_by_a_retry(infra: Infra) ->
         gone = event()
         await registry.mark_published(gone.post.post_id)  # never claimed (or released)
         assert not await redis.exists(post_key(gone.post.post_id))  # nothing half written
+    finally:
+        await redis.aclose()
+
+
+async def test_published_posts_are_marked_together_soon_and_on_shutdown(infra: Infra) -> None:
+    redis = Redis.from_url(infra.redis_url, decode_responses=True)
+    registry = PostRegistry(redis, stale_after=30)
+    try:
+        events = [event() for _ in range(5)]
+        for one in events:
+            assert await registry.claim(one, "f") is ClaimOutcome.NEW
+            registry.published_soon(one.post.post_id)
+        assert registry._marking is not None  # one flush for all five
+        assert await registry.claim(events[0], "f") is ClaimOutcome.DUPLICATE  # meanwhile
+        await asyncio.sleep(registry.MARK_WITHIN * 3)
+        states = [await redis.hget(post_key(e.post.post_id), "state") for e in events]
+        assert states == ["published"] * 5
+
+        last = event()
+        await registry.claim(last, "f")
+        registry.published_soon(last.post.post_id)
+        await registry.flush_marks()  # as the lifespan does on shutdown, before the timer
+        assert await redis.hget(post_key(last.post.post_id), "state") == "published"
+        assert registry._marking is None
     finally:
         await redis.aclose()

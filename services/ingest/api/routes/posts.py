@@ -153,4 +153,4 @@ async def publish_post(admitted, publisher, registry, settings) -> None:
         raise unavailable(
             "The post could not be queued; nothing was accepted. Retry.", settings
         ) from error
-    await registry.mark_published(post.post_id)
+    registry.published_soon(post.post_id)
