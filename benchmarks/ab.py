@@ -58,6 +58,9 @@ def main() -> None:
     parser.add_argument("--candidate", help="B from a worktree of this commit, not this tree "
                         "(so the tree can change while it runs)")  # fmt: skip
     parser.add_argument("--order", default="ABAB", help="A: the baseline, B: the candidate")
+    parser.add_argument("--b-env", action="append", default=[], metavar="[SERVICE:]NAME=VALUE",
+                        help="a setting for B's runs only (A/B of a setting: --candidate "
+                        "the baseline's commit)")  # fmt: skip
     parser.add_argument("--out", type=Path)
     parser.add_argument("module", help="the benchmark, e.g. benchmarks.ingest")
     parser.add_argument("args", nargs=argparse.REMAINDER, help="its arguments, after --")
@@ -76,11 +79,14 @@ def main() -> None:
         git("worktree", "add", "--detach", str(candidate), given.candidate)
     else:
         sides["B"] = f"{this_tree()} (this tree)"
+    if given.b_env:
+        sides["B"] += f", with {' '.join(given.b_env)}"
     runs = []
     try:
         for number, side in enumerate(given.order, 1):
             cwd = worktree if side == "A" else candidate
-            result = run_once(given.module, args, cwd, scratch / f"{number}-{side}.json")
+            extra = [] if side == "A" else [f"--env={e}" for e in given.b_env]
+            result = run_once(given.module, args + extra, cwd, scratch / f"{number}-{side}.json")
             runs.append({"side": side, "headline": headline_of(given.module, result),
                          "result": result})  # fmt: skip
             print(f"{side}{number}: {runs[-1]['headline']}", flush=True)

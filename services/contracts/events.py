@@ -18,6 +18,8 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
+from services.contracts.ids import random_uuid
+
 SCHEMA_VERSION = 1
 LABELS: tuple[str, ...] = (
     "toxicity",
@@ -46,7 +48,7 @@ def post_id_for(tenant: str, external_id: str) -> str:
 
 
 def new_event_id() -> str:
-    return str(uuid.uuid4())
+    return random_uuid()
 
 
 class Event(BaseModel):

@@ -18,23 +18,34 @@ from services.contracts.events import PostSubmitted, post_id_for
 
 log = logging.getLogger(__name__)
 
-# A batch's claims in one command (KEYS: the posts; ARGV: each post's fields, `width` apiece):
-# the client packs and parses one command instead of one per post. One Redis, not a cluster.
-_CLAIM_MANY = """
-local width = tonumber(ARGV[1])
+# A registry entry's fields, in the order a claim sends their values.
+FIELDS = ("tenant", "external_id", "author_id", "fingerprint", "state", "claimed_at")
+# A batch's claims in one command (KEYS: the posts; ARGV: each post's values, in FIELDS order):
+# the client packs and parses one command instead of one per post, and sends no field names.
+# One Redis, not a cluster.
+_CLAIM_MANY = (
+    "local names = {"
+    + ", ".join(f"'{f}'" for f in FIELDS)
+    + "}"
+    + """
+local width = #names
 local answers = {}
 for i, key in ipairs(KEYS) do
   if redis.call('EXISTS', key) == 1 then
     answers[i] = redis.call('HGETALL', key)
   else
     local fields = {}
-    for j = 1, width do fields[j] = ARGV[1 + (i - 1) * width + j] end
+    for j = 1, width do
+      fields[2 * j - 1] = names[j]
+      fields[2 * j] = ARGV[(i - 1) * width + j]
+    end
     redis.call('HSET', key, unpack(fields))
     answers[i] = {}
   end
 end
 return answers
 """
+)
 # Only claims that still exist: a claim released meanwhile is not brought back half written.
 _PUBLISHED_MANY = """
 for _, key in ipairs(KEYS) do
@@ -75,14 +86,9 @@ def record_of(event: PostSubmitted, fingerprint: str, state: str) -> dict[str, s
     """The registry entry for a post; claimed when the event was made, so a rebuild from the
     topic writes the same entry."""
     post = event.post
-    return {
-        "tenant": post.tenant,
-        "external_id": post.external_id,
-        "author_id": post.author_id,
-        "fingerprint": fingerprint,
-        "state": state,
-        "claimed_at": f"{event.occurred_at.timestamp():.3f}",
-    }
+    claimed_at = f"{event.occurred_at.timestamp():.3f}"
+    values = (post.tenant, post.external_id, post.author_id, fingerprint, state, claimed_at)
+    return dict(zip(FIELDS, values, strict=True))
 
 
 class PostRegistry:
@@ -108,10 +114,9 @@ class PostRegistry:
         if not claims:
             return []
         records = [record_of(event, fingerprint, "pending") for event, fingerprint in claims]
-        args = [item for record in records for pair in record.items() for item in pair]
         answers = await self._claim_many(
             keys=[post_key(event.post.post_id) for event, _ in claims],
-            args=[len(args) // len(records), *args],
+            args=[value for record in records for value in record.values()],
         )
         now = time.time()
         return [
