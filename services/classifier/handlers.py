@@ -81,9 +81,7 @@ Broker = Annotated[KafkaBroker, Context("broker")]
 def router(settings: Settings) -> KafkaRouter:
     routes = KafkaRouter()
     reads = Reads(SERVICE, {topics.POSTS_SUBMITTED: PostSubmitted}, metrics.ERRORS)
-    batch_subscriber(routes, reads, settings.kafka_group_id, settings, fill=True)(
-        on_posts_submitted
-    )
+    batch_subscriber(routes, reads, settings.kafka_group_id, settings, fill=1)(on_posts_submitted)
     return routes
 
 

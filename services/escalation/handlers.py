@@ -65,7 +65,7 @@ def router(settings: Settings) -> KafkaRouter:
     routes = KafkaRouter()
     group = settings.kafka_group_id
     scored = Reads(SERVICE, {topics.POSTS_SCORED: PostScored}, metrics.ERRORS)
-    batch_subscriber(routes, scored, group, settings, fill=True)(on_posts_scored)
+    batch_subscriber(routes, scored, group, settings, fill=1)(on_posts_scored)
     # commands, reports and waves are few: they share a consumer (an idle one still polls),
     # and each is handed over as soon as it arrives
     commands = Reads(

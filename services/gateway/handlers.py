@@ -131,7 +131,7 @@ def router(settings: Settings) -> KafkaRouter:
     routes = KafkaRouter()
     group = settings.kafka_group_id
     reads = partial(reads_of, SERVICE, PROJECTIONS, metrics.ERRORS)
-    batch_subscriber(routes, reads(*PIPELINE), group, settings, fill=True)(on_pipeline)
+    batch_subscriber(routes, reads(*PIPELINE), group, settings, fill=2)(on_pipeline)
     batch_subscriber(routes, reads(*VIEWS), f"{group}-{VIEWS_GROUP}", settings)(on_views)
     return routes
 

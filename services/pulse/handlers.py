@@ -80,7 +80,8 @@ def router(settings: Settings) -> KafkaRouter:
     group = settings.kafka_group_id
     watched = Reads(SERVICE, WATCHED, metrics.ERRORS)
     start = settings.pulse_start_from
-    batch_subscriber(routes, watched, group, settings, start, fill=True)(on_posts)
+    # a scored post and its decision, and for some a strike or case events
+    batch_subscriber(routes, watched, group, settings, start, fill=2.5)(on_posts)
     windows = reads_of(SERVICE, PROJECTIONS, metrics.ERRORS, topics.MOOD, topics.THEMES)
     batch_subscriber(routes, windows, f"{group}-mood", settings)(on_mood)
     return routes

@@ -70,7 +70,8 @@ async def next_batch(
 class Fill:
     wait_ms: int  # the longest Kafka may hold a fetch to fill it
     idle_wait_ms: int  # the consumer's usual fetch wait (answered by the first record)
-    records: int = 8  # the batch a fill aims at: the wait is what brings this many
+    records: int = 8  # the batch a fill aims at, in posts: the wait is what brings this many
+    per_post: float = 1.0  # records the group reads per post
 
 
 FILL_BYTES = 1 << 20  # more than a wait brings: the wait, not the size, ends a filling fetch
@@ -84,9 +85,11 @@ class Filling:
     consumer polling every wait burns CPU (four times the idle cost at 25 ms, measured), so the
     fetch is answered by its first record and waits `idle_wait_ms` while nothing comes.
 
-    The wait is the time `records` take to come at the current rate, at most `wait_ms`: a busy
-    group waits less for the same batch (its latency falls as its rate rises) and a quieter one
-    waits longer for a batch worth a wake-up. The rate is a moving average of the records
+    The wait is the time `records` posts take to come at the current rate, at most `wait_ms`:
+    at a busier time the group waits less for the same batch (its latency falls as its rate
+    rises) and at a quieter one longer, for a batch worth a wake-up. Rates and batches count
+    posts, not records (`per_post`), so every per-post group waits as long at the same rate of
+    posts, whatever number of topics it reads. The rate is a moving average of the records
     handed over per second; the fetch settings are the fetcher's own, read for each request it
     sends."""
 
@@ -116,10 +119,11 @@ class Filling:
             seen = count / (now - self.last)
             self.rate += self.SMOOTHING * (seen - self.rate)
         self.last = now
+        posts = self.rate / self.fill.per_post  # a second
         wait = self.fill.wait_ms
-        if self.rate > 0:
-            wait = min(wait, round(1000 * self.fill.records / self.rate))
-        if self.rate * wait / 1000 >= self.EXPECTED:
+        if posts > 0:
+            wait = min(wait, round(1000 * self.fill.records / posts))
+        if posts * wait / 1000 >= self.EXPECTED:
             self.set(FILL_BYTES, wait)
         else:
             self.set(1, self.fill.idle_wait_ms)

@@ -40,18 +40,19 @@ def batch_subscriber(
     group_id: str,
     settings: ServiceSettings,
     start: str = "earliest",
-    fill: bool = False,
+    fill: float = 0.0,
 ):
     """At-least-once batch consumption, the same for every consumer here: offsets are committed
     only after the handler returns (after its outputs are acknowledged by Kafka); an exception
     rewinds the batch, which is then redelivered. Several topics share one consumer, whose
     batches then mix them (an idle consumer still polls, so fewer is cheaper). `start`: where a
     group without committed offsets begins. The handler receives `reads`' events, decoded.
-    `fill`: a per-post group, whose fetches Kafka may hold `KAFKA_FILL_WAIT_MS` to fill while
-    posts come fast enough (`consumer.Filling`)."""
+    `fill`: for a per-post group, the records it reads per post (the gateway's pipeline reads
+    a decision and a post for each); its fetches Kafka may hold up to `KAFKA_FILL_WAIT_MS` to
+    fill while posts come fast enough (`consumer.Filling`). 0: never."""
     wait = settings.kafka_fetch_max_wait_ms
     filling = (
-        Fill(settings.kafka_fill_wait_ms, wait, settings.kafka_fill_records)
+        Fill(settings.kafka_fill_wait_ms, wait, settings.kafka_fill_records, fill)
         if fill and settings.kafka_fill_wait_ms
         else None
     )

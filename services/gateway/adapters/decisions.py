@@ -22,6 +22,7 @@ from redis.asyncio import Redis
 
 from services.contracts.events import AuthorSanctioned, Decision, ReplyWritten
 from services.shared import paging
+from services.shared.scripts import run_many
 
 FEED_MAX = 1_000_000  # entries kept per tenant (approximate trim)
 AUTHOR_MAX = 50
@@ -136,17 +137,19 @@ class DecisionStore:
         """Each decision unless a newer revision of its post is stored; one round trip, in order."""
         if not decisions:
             return []
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for decision in decisions:
-                keys = [
+        calls = [
+            (
+                [
                     decision_key(decision.post_id),
                     history_key(decision.post_id),
                     feed_key(decision.tenant),
                     author_key(decision.tenant, decision.author_id),
-                ]
-                args = [decision.revision, decision.model_dump_json(), FEED_MAX, AUTHOR_MAX]
-                await self._store(keys=keys, args=args, client=pipe)
-            return [bool(stored) for stored in await pipe.execute()]
+                ],
+                [decision.revision, decision.model_dump_json(), FEED_MAX, AUTHOR_MAX],
+            )
+            for decision in decisions
+        ]
+        return [bool(stored) for stored in await run_many(self.redis, self._store, calls)]
 
     async def is_new_sanction(self, sanction: AuthorSanctioned) -> bool:
         return not await self.redis.exists(sanction_key(sanction.event_id))

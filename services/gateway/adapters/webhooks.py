@@ -119,6 +119,8 @@ class DeliveryQueue:
     ) -> None:
         """One delivery per webhook; ids derive from (event, webhook), so a redelivered event
         enqueues nothing new."""
+        if not webhooks:  # most tenants at most times: nothing to encode
+            return
         now = time.time()
         view = public_view(event)
         body = view.model_dump_json(exclude_none=True)

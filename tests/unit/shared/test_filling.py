@@ -71,3 +71,13 @@ def test_batches_count_every_record_they_hold() -> None:
 def test_one_filling_per_consumer() -> None:
     c = consumer()
     assert Filling.of(c, FILL) is Filling.of(c, FILL)  # type: ignore[arg-type]
+
+
+def test_a_group_reading_two_records_a_post_waits_as_long_as_one_reading_one() -> None:
+    one, two = consumer(), consumer()
+    feed(Filling(one, FILL), per_second=100, seconds=3)
+    feed(Filling(two, Fill(wait_ms=200, idle_wait_ms=500, records=8, per_post=2)), 200, 3)
+    assert fetch_settings(one) == fetch_settings(two) == (FILL_BYTES, 80)
+    quiet = consumer()  # 10 posts a second, two records each: answered at once
+    feed(Filling(quiet, Fill(wait_ms=200, idle_wait_ms=500, records=8, per_post=2)), 20, 3)
+    assert fetch_settings(quiet) == (1, 500)
