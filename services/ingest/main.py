@@ -53,10 +53,7 @@ def create_app(settings: Settings) -> FastAPI:
         settings,
         body_limits={"/v1/posts:batch": settings.max_batch_body_bytes},
         strict_json=False,
-        direct={
-            ("POST", "/v1/posts"): posts.submit_post_direct,
-            ("POST", "/v1/posts:batch"): batch.submit_batch_direct,
-        },
+        direct={("POST", "/v1/posts"): posts.submit_post_direct},
         lifespan=lifespan,
     )
     app.state.settings = settings

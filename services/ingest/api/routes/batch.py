@@ -9,23 +9,18 @@ import logging
 from functools import partial
 
 from fastapi import APIRouter
-from pydantic import ValidationError
-from starlette.responses import Response
 
 from services.contracts import topics
 from services.ingest import metrics
 from services.ingest.adapters.publisher import Delivery, Publisher
 from services.ingest.adapters.registry import ClaimOutcome, PostRegistry
 from services.ingest.api.deps import (
-    Platform,
     PostWriter,
     PublisherDep,
     RegistryDep,
     SettingsDep,
     unavailable,
-    writer_of,
 )
-from services.ingest.config import Settings
 from services.ingest.domain.batch import (
     CONFLICT,
     BatchRequest,
@@ -37,7 +32,6 @@ from services.ingest.domain.batch import (
     screen,
     summary,
 )
-from services.shared.direct import DirectRequest, json_answer
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["posts"])
@@ -62,32 +56,6 @@ async def submit_batch(
 ) -> BatchResponse:
     """Accept up to 500 posts; each gets its own answer (accepted, duplicate or rejected with
     the reason), in order, and a bad item never fails the others."""
-    return await answered_batch(body, platform, settings, publisher, registry)
-
-
-async def submit_batch_direct(request: DirectRequest) -> Response | None:
-    """`submit_batch` in the direct lane (`services.shared.direct`): what FastAPI spent per
-    item parsing the body, validating it as a list of objects, then validating and encoding
-    the answer again through its response model, is one pass each way here."""
-    if not request.json_body():
-        return None
-    try:
-        body = BatchRequest.model_validate_json(request.body)
-    except ValidationError:
-        return None
-    state = request.scope["app"].state
-    platform = await writer_of(state, request.token())
-    answer = await answered_batch(body, platform, state.settings, state.publisher, state.registry)
-    return json_answer(200, answer.model_dump_json().encode())
-
-
-async def answered_batch(
-    body: BatchRequest,
-    platform: Platform,
-    settings: Settings,
-    publisher: Publisher,
-    registry: PostRegistry,
-) -> BatchResponse:
     parents = await registry.parent_authors(platform.tenant, replied_to(body.posts))
     limits = settings.max_text_chars, settings.max_metadata_bytes
     candidates, answered = screen(body.posts, platform.tenant, *limits, parents)
