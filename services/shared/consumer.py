@@ -25,6 +25,7 @@ import asyncio
 import logging
 import time
 import weakref
+from collections import deque
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -89,17 +90,17 @@ class Filling:
     at a busier time the group waits less for the same batch (its latency falls as its rate
     rises) and at a quieter one longer, for a batch worth a wake-up. Rates and batches count
     posts, not records (`per_post`), so every per-post group waits as long at the same rate of
-    posts, whatever number of topics it reads. The rate is a moving average of the records
-    handed over per second; the fetch settings are the fetcher's own, read for each request it
-    sends."""
+    posts, whatever number of topics it reads. The rate is the count of records handed over
+    in the last second; the fetch settings are the fetcher's own, read for each
+    request it sends."""
 
-    SMOOTHING = 0.3
+    WINDOW = 1.0  # seconds of records the rate is counted over
     EXPECTED = 3.0
 
     def __init__(self, consumer: AIOKafkaConsumer, fill: Fill) -> None:
         self.consumer, self.fill = consumer, fill
-        self.rate = 0.0  # records per second
-        self.last: float | None = None
+        self.seen: deque[tuple[float, int]] = deque()  # (when, records) over the last WINDOW
+        self.records = 0  # in `seen`
         self.filling = False
         self.wait_ms = fill.idle_wait_ms
 
@@ -110,15 +111,23 @@ class Filling:
             found = _filling[consumer] = cls(consumer, fill)
         return found
 
+    @property
+    def rate(self) -> float:
+        """Records per second, over the last WINDOW: a count, not an average of the gaps
+        between batches, which two records handed over together would throw far off."""
+        return self.records / self.WINDOW
+
     def handed_over(self, count: int, now: float) -> None:
         """`count` records handed over at `now`; none means a whole batch timeout without any,
         which ends a spell of filling at once."""
         if count == 0:
-            self.rate = 0.0
-        elif self.last is not None and now > self.last:
-            seen = count / (now - self.last)
-            self.rate += self.SMOOTHING * (seen - self.rate)
-        self.last = now
+            self.seen.clear()
+            self.records = 0
+        else:
+            self.seen.append((now, count))
+            self.records += count
+        while self.seen and self.seen[0][0] <= now - self.WINDOW:
+            self.records -= self.seen.popleft()[1]
         posts = self.rate / self.fill.per_post  # a second
         wait = self.fill.wait_ms
         if posts > 0:

@@ -64,15 +64,29 @@ class CaseStore:
         raws = await self.redis.mget([case_key(i) for i in case_ids]) if case_ids else []
         return [case_from_json(raw) for raw in raws if raw]
 
+    async def found(self, case_ids: list[str]) -> dict[str, Case | None]:
+        """Each case by id (None where there is none yet), in one round trip."""
+        raws = await self.redis.mget([case_key(i) for i in case_ids]) if case_ids else []
+        return {
+            i: case_from_json(raw) if raw else None for i, raw in zip(case_ids, raws, strict=True)
+        }
+
     async def save(self, case: Case, previous: Case | None) -> None:
+        await self.save_many([(previous, case)])
+
+    async def save_many(self, changes: list[tuple[Case | None, Case]]) -> None:
+        """Every (before, after) in one transaction: the view never shows half of them."""
+        if not changes:
+            return
         async with self.redis.pipeline(transaction=True) as pipe:
-            write_case(pipe, KEYS, case, previous)
-            if case.is_open:
-                pipe.sadd(QUEUES_KEY, json.dumps([case.tenant, case.queue]))
-            if case.is_open and case.sla_deadline:
-                pipe.zadd(SLA_KEY, {case.case_id: case.sla_deadline.timestamp()})
-            else:
-                pipe.zrem(SLA_KEY, case.case_id)
+            for previous, case in changes:
+                write_case(pipe, KEYS, case, previous)
+                if case.is_open:
+                    pipe.sadd(QUEUES_KEY, json.dumps([case.tenant, case.queue]))
+                if case.is_open and case.sla_deadline:
+                    pipe.zadd(SLA_KEY, {case.case_id: case.sla_deadline.timestamp()})
+                else:
+                    pipe.zrem(SLA_KEY, case.case_id)
             await pipe.execute()
 
     async def due(self, now: datetime, limit: int = 500) -> list[str]:

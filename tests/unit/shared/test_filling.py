@@ -54,9 +54,9 @@ def test_a_busier_group_waits_less_for_the_same_batch() -> None:
     c = consumer()
     filling = Filling(c, FILL)
     feed(filling, per_second=100, seconds=3)
-    assert fetch_settings(c) == (FILL_BYTES, 80)
+    assert fetch_settings(c)[0] == FILL_BYTES and 78 <= fetch_settings(c)[1] <= 81
     feed(filling, per_second=400, seconds=3, start=3.0)
-    assert fetch_settings(c) == (FILL_BYTES, 20)
+    assert fetch_settings(c)[0] == FILL_BYTES and 19 <= fetch_settings(c)[1] <= 21
 
 
 def test_batches_count_every_record_they_hold() -> None:
@@ -77,7 +77,17 @@ def test_a_group_reading_two_records_a_post_waits_as_long_as_one_reading_one() -
     one, two = consumer(), consumer()
     feed(Filling(one, FILL), per_second=100, seconds=3)
     feed(Filling(two, Fill(wait_ms=200, idle_wait_ms=500, records=8, per_post=2)), 200, 3)
-    assert fetch_settings(one) == fetch_settings(two) == (FILL_BYTES, 80)
+    assert fetch_settings(one)[0] == fetch_settings(two)[0] == FILL_BYTES
+    assert 78 <= fetch_settings(one)[1] <= 81 and 78 <= fetch_settings(two)[1] <= 81
     quiet = consumer()  # 10 posts a second, two records each: answered at once
     feed(Filling(quiet, Fill(wait_ms=200, idle_wait_ms=500, records=8, per_post=2)), 20, 3)
     assert fetch_settings(quiet) == (1, 500)
+
+
+def test_two_records_handed_over_together_do_not_make_a_quiet_group_fill() -> None:
+    c = consumer()
+    filling = Filling(c, FILL)
+    at = feed(filling, per_second=10, seconds=3)
+    filling.handed_over(2, at + 0.01)  # held up, then handed over together
+    filling.handed_over(1, at + 0.02)
+    assert fetch_settings(c) == (1, 500)
