@@ -95,12 +95,14 @@ class Filling:
     request it sends."""
 
     WINDOW = 1.0  # seconds of records the rate is counted over
+    SHORTEST = 0.25  # seconds: records handed over together are not read as a rush
     EXPECTED = 3.0
 
     def __init__(self, consumer: AIOKafkaConsumer, fill: Fill) -> None:
         self.consumer, self.fill = consumer, fill
         self.seen: deque[tuple[float, int]] = deque()  # (when, records) over the last WINDOW
         self.records = 0  # in `seen`
+        self.since: float | None = None  # the first record after a quiet spell
         self.filling = False
         self.wait_ms = fill.idle_wait_ms
 
@@ -111,24 +113,28 @@ class Filling:
             found = _filling[consumer] = cls(consumer, fill)
         return found
 
-    @property
-    def rate(self) -> float:
-        """Records per second, over the last WINDOW: a count, not an average of the gaps
-        between batches, which two records handed over together would throw far off."""
-        return self.records / self.WINDOW
+    def rate(self, now: float) -> float:
+        """Records per second over the last WINDOW (or since the first record after a quiet
+        spell, when that is sooner: a rush is seen as it starts, not a second late with its
+        posts waiting the longest wait meanwhile): a count, not an average of the gaps between
+        batches, which two records handed over together would throw far off."""
+        if self.since is None:
+            return 0.0
+        return self.records / max(self.SHORTEST, min(self.WINDOW, now - self.since))
 
     def handed_over(self, count: int, now: float) -> None:
         """`count` records handed over at `now`; none means a whole batch timeout without any,
         which ends a spell of filling at once."""
         if count == 0:
             self.seen.clear()
-            self.records = 0
+            self.records, self.since = 0, None
         else:
             self.seen.append((now, count))
             self.records += count
+            self.since = now if self.since is None else self.since
         while self.seen and self.seen[0][0] <= now - self.WINDOW:
             self.records -= self.seen.popleft()[1]
-        posts = self.rate / self.fill.per_post  # a second
+        posts = self.rate(now) / self.fill.per_post  # a second
         wait = self.fill.wait_ms
         if posts > 0:
             wait = min(wait, round(1000 * self.fill.records / posts))

@@ -91,3 +91,11 @@ def test_two_records_handed_over_together_do_not_make_a_quiet_group_fill() -> No
     filling.handed_over(2, at + 0.01)  # held up, then handed over together
     filling.handed_over(1, at + 0.02)
     assert fetch_settings(c) == (1, 500)
+
+
+def test_a_rush_after_a_quiet_spell_waits_for_its_rate_not_the_longest_wait() -> None:
+    c = consumer()
+    filling = Filling(c, FILL)
+    filling.handed_over(0, 10.0)  # a quiet spell ends
+    feed(filling, per_second=100, seconds=0.4, start=10.0)
+    assert fetch_settings(c)[0] == FILL_BYTES and 78 <= fetch_settings(c)[1] <= 82
