@@ -49,7 +49,7 @@ bench: install  ## ingest throughput and ingest->decision latency; BASELINE=<com
 ifeq ($(BASELINE),)
 	$(PY) -m benchmarks.pipeline
 else
-	$(PY) -m benchmarks.ab --baseline $(BASELINE) -- benchmarks.pipeline --rates 100,30 --seconds 30 --warm-up 20 --skip-saturation --history 0
+	$(PY) -m benchmarks.ab --baseline $(BASELINE) -- benchmarks.pipeline --rates 100,30,10 --seconds 30 --warm-up 20 --skip-saturation --history 0
 	$(PY) -m benchmarks.ab --baseline $(BASELINE) -- benchmarks.ingest --seconds 10 --rounds 1
 endif
 

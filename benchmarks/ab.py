@@ -6,7 +6,7 @@ A differing from A. The baseline runs from a git worktree of the commit (its own
 started from there), with this checkout's Python environment; this tree runs as it is.
 
     python -m benchmarks.ab --baseline 1ed3bf1 -- benchmarks.ingest --seconds 10 --rounds 1
-    make bench BASELINE=1ed3bf1     # the pipeline at 100 and 30 posts/s and ingest alone
+    make bench BASELINE=1ed3bf1     # the pipeline at 100, 30 and 10 posts/s; ingest alone
 
 Each run's own result file is kept whole under `runs`, with a headline per run (`headline`
 of the benchmark's module, when it has one) and the CPU's model and ISA. Written to
