@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
+import httpx
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -58,3 +59,17 @@ STAFF_TENANT, STAFF_ID, STAFF_ROLE = "x-staff-tenant", "x-staff-id", "x-staff-ro
 
 def on_behalf_of(tenant: str, staff_id: str, role: str) -> dict[str, str]:
     return {STAFF_TENANT: tenant, STAFF_ID: staff_id, STAFF_ROLE: role}
+
+
+async def answer_of(
+    http: httpx.AsyncClient, method: str, path: str, unavailable: type[Exception], **request
+) -> bytes:
+    """The body of another service's 200 answer to an internal call; `unavailable`, naming
+    why, when it could not be reached or answered anything else."""
+    try:
+        response = await http.request(method, path, **request)
+    except httpx.HTTPError as error:
+        raise unavailable(f"gateway unreachable: {error!r}") from error
+    if response.status_code != 200:
+        raise unavailable(f"gateway answered {response.status_code}")
+    return response.content

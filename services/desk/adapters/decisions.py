@@ -10,7 +10,7 @@ import httpx
 
 from services.contracts.conversations import Conversation
 from services.contracts.events import Decision
-from services.shared.internal import internal_headers
+from services.shared.internal import answer_of, internal_headers
 from services.shared.paging import Listing
 
 FIRST_BATCH = 1000  # post ids per request (the API's limit)
@@ -33,13 +33,7 @@ class DecisionLedger:
         return _Decisions.model_validate_json(await self._call("GET", path, params=params)).data
 
     async def _call(self, method: str, path: str, **kwargs) -> bytes:
-        try:
-            response = await self.http.request(method, path, **kwargs)
-        except httpx.HTTPError as error:
-            raise DecisionsUnavailable(f"gateway unreachable: {error!r}") from error
-        if response.status_code != 200:
-            raise DecisionsUnavailable(f"gateway answered {response.status_code}")
-        return response.content
+        return await answer_of(self.http, method, path, DecisionsUnavailable, **kwargs)
 
     async def history(self, post_id: str) -> list[Decision]:
         """Every revision of the post's decision, oldest first."""

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import httpx
 
 from services.contracts.events import Decision
-from services.shared.internal import internal_headers
+from services.shared.internal import answer_of, internal_headers
 from services.shared.paging import Listing
 
 
@@ -37,13 +37,8 @@ class Decisions:
         return found
 
     async def _listed(self, method: str, path: str, **request) -> list[Decision]:
-        try:
-            response = await self.http.request(method, path, **request)
-        except httpx.HTTPError as error:
-            raise DecisionsUnavailable(f"gateway unreachable: {error!r}") from error
-        if response.status_code != 200:
-            raise DecisionsUnavailable(f"gateway answered {response.status_code}")
-        return Listing[Decision].model_validate_json(response.content).data
+        body = await answer_of(self.http, method, path, DecisionsUnavailable, **request)
+        return Listing[Decision].model_validate_json(body).data
 
     async def aclose(self) -> None:
         await self.http.aclose()
