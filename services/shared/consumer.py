@@ -103,8 +103,6 @@ class Filling:
         self.seen: deque[tuple[float, int]] = deque()  # (when, records) over the last WINDOW
         self.records = 0  # in `seen`
         self.since: float | None = None  # the first record after a quiet spell
-        self.filling = False
-        self.wait_ms = fill.idle_wait_ms
 
     @classmethod
     def of(cls, consumer: AIOKafkaConsumer, fill: Fill) -> Filling:
@@ -147,7 +145,6 @@ class Filling:
         fetcher = getattr(self.consumer, "_fetcher", None)
         if fetcher is None:
             return
-        self.filling, self.wait_ms = min_bytes == FILL_BYTES, wait_ms
         fetcher._fetch_min_bytes = min_bytes
         fetcher._fetch_max_wait_ms = wait_ms
 
